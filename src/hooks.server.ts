@@ -1,0 +1,68 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { getRuntime } from '$lib/server/runtime';
+import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
+import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
+import { log } from '$lib/server/log';
+
+export const init: ServerInit = async () => {
+	await getRuntime();
+};
+
+const i18n: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale) });
+	});
+
+const session: Handle = async ({ event, resolve }) => {
+	const runtime = await getRuntime();
+	event.locals.db = runtime.database.db;
+	event.locals.engine = runtime.database.engine;
+	event.locals.user = null;
+	event.locals.session = null;
+	const token = event.cookies.get(SESSION_COOKIE);
+	if (token) {
+		const idleMinutes = runtime.config.sessionIdleMinutes;
+		const valid = await validateSessionToken(event.locals.db, token, idleMinutes * 60_000);
+		if (valid) {
+			event.locals.user = valid.user;
+			event.locals.session = valid.session;
+			setSessionCookie(event.cookies, token, event.url, idleMinutes);
+		} else {
+			clearSessionCookie(event.cookies, event.url);
+		}
+	}
+	return resolve(event);
+};
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
+	const response = await resolve(event);
+	const h = response.headers;
+	h.set('X-Content-Type-Options', 'nosniff');
+	h.set('X-Frame-Options', 'DENY');
+	h.set('Referrer-Policy', 'no-referrer');
+	h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
+	h.set('Cross-Origin-Opener-Policy', 'same-origin');
+	h.set('Cross-Origin-Resource-Policy', 'same-origin');
+	if (event.url.protocol === 'https:') h.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+	// Health data: never cached by browsers or proxies, except the hashed build assets.
+	if (!event.url.pathname.startsWith('/_app/immutable/')) h.set('Cache-Control', 'no-store');
+	// The route id, not the URL: ids only, no query strings.
+	log.info({ method: event.request.method, route: event.route.id, status: response.status, ms: Math.round(performance.now() - started) }, 'request');
+	return response;
+};
+
+export const handle = sequence(securityHeaders, i18n, session);
+
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	const id = crypto.randomUUID();
+	if (status >= 500) {
+		// Name, code and stack frames only: messages of driver errors can quote query parameters.
+		const e = error as { name?: string; code?: string; stack?: string };
+		log.error({ errorId: id, route: event.route.id, status, errName: e?.name, errCode: e?.code, frames: e?.stack?.split('\n').slice(1, 8).join('\n') }, 'unhandled error');
+	}
+	return { message: 'internal', id };
+};

@@ -1,0 +1,51 @@
+import { m } from '$lib/paraglide/messages';
+import { getLocale } from '$lib/paraglide/runtime';
+
+/** Enum values are stored as stable English codes; these turn them into the reader's language. */
+const roles: Record<string, () => string> = {
+	patient: m.role_patient,
+	coordinator: m.role_coordinator,
+	specialist_coordinator: m.role_specialist_coordinator,
+	service_provider: m.role_service_provider,
+	relative: m.role_relative
+};
+const planStatuses: Record<string, () => string> = {
+	draft: m.status_draft,
+	active: m.status_active,
+	resting: m.status_resting,
+	closed: m.status_closed
+};
+const serviceKinds: Record<string, () => string> = {
+	nav: m.kind_nav,
+	mental_health: m.kind_mental_health,
+	substance_use: m.kind_substance_use,
+	housing: m.kind_housing,
+	home_care: m.kind_home_care,
+	gp: m.kind_gp,
+	dps: m.kind_dps,
+	tsb: m.kind_tsb,
+	act: m.kind_act,
+	emergency: m.kind_emergency,
+	other: m.kind_other
+};
+const userKinds: Record<string, () => string> = {
+	patient: m.person_kind_patient,
+	relative: m.person_kind_relative,
+	staff: m.person_kind_staff
+};
+
+const pick = (table: Record<string, () => string>, code: string) => (table[code] ?? (() => code))();
+
+export const roleLabel = (code: string) => pick(roles, code);
+export const planStatusLabel = (code: string) => pick(planStatuses, code);
+export const serviceKindLabel = (code: string) => pick(serviceKinds, code);
+export const userKindLabel = (code: string) => pick(userKinds, code);
+export const accessLabel = (access: string) => (access === 'write' ? m.access_write() : m.access_read());
+
+/** `2027-02-15` → `15. februar 2027` / `15 February 2027`. Dates are calendar days: no time zone shift. */
+export function formatDate(isoDate: string | null | undefined): string {
+	if (!isoDate) return m.plan_not_set();
+	const [y, mo, d] = isoDate.split('-').map(Number);
+	const date = new Date(Date.UTC(y, mo - 1, d));
+	return new Intl.DateTimeFormat(getLocale() === 'nb' ? 'nb-NO' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
+}

@@ -1,0 +1,41 @@
+import path from 'node:path';
+
+/**
+ * Every setting the server reads, in one place. Plain `process.env` (not `$env`) so the collab server,
+ * the CLI scripts and the tests load it too. The README lists the same variables.
+ */
+export interface Config {
+	databaseUrl: string | undefined;
+	dataDir: string;
+	origin: string | undefined;
+	redisUrl: string | undefined;
+	sessionIdleMinutes: number;
+	seedDemo: 'auto' | 'never';
+	collabMaxMessageBytes: number;
+	collabIdleUnloadSeconds: number;
+	logLevel: string;
+	production: boolean;
+}
+
+function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+	const raw = env[name];
+	if (raw === undefined || raw === '') return fallback;
+	const n = Number(raw);
+	if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+	return n;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+	return {
+		databaseUrl: env.DATABASE_URL || undefined,
+		dataDir: path.resolve(env.DATA_DIR || './data'),
+		origin: env.ORIGIN || undefined,
+		redisUrl: env.REDIS_URL || undefined,
+		sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 60, env),
+		seedDemo: env.SEED_DEMO === 'never' ? 'never' : 'auto',
+		collabMaxMessageBytes: int('COLLAB_MAX_MESSAGE_BYTES', 1024 * 1024, env),
+		collabIdleUnloadSeconds: int('COLLAB_IDLE_UNLOAD_SECONDS', 30, env),
+		logLevel: env.LOG_LEVEL || 'info',
+		production: env.NODE_ENV === 'production'
+	};
+}

@@ -1,0 +1,46 @@
+import { readConfig, type Config } from './config';
+import { openDatabase, type Database } from './db';
+import { createCollabServer } from './collab';
+import { printDemoLogins, seedDemoIfEmpty } from './seed/demo';
+import { log } from './log';
+
+/**
+ * The long-lived parts of one server process: configuration, the database and the collab server.
+ * Held on `globalThis` because two bundles share it in production (SvelteKit's handler and the
+ * entry that owns the HTTP server), and PGlite must be opened exactly once per data folder.
+ */
+export interface Runtime {
+	config: Config;
+	database: Database;
+	collab: ReturnType<typeof createCollabServer>;
+	close(): Promise<void>;
+}
+
+const KEY = Symbol.for('fellesplan.runtime');
+type Holder = { [KEY]?: Promise<Runtime> };
+
+export function getRuntime(): Promise<Runtime> {
+	const holder = globalThis as Holder;
+	holder[KEY] ??= start();
+	return holder[KEY];
+}
+
+async function start(): Promise<Runtime> {
+	const config = readConfig();
+	const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+	log.info({ engine: database.engine }, 'database ready');
+	if (database.engine === 'pglite' && config.seedDemo === 'auto') {
+		const seeded = await seedDemoIfEmpty(database.db);
+		if (seeded) printDemoLogins(seeded.logins);
+	}
+	const collab = createCollabServer({ db: database.db, config, log });
+	return {
+		config,
+		database,
+		collab,
+		async close() {
+			await collab.close();
+			await database.close();
+		}
+	};
+}

@@ -1,0 +1,126 @@
+import * as Y from 'yjs';
+import { sql } from 'drizzle-orm';
+import { docUpdates, planMembers, plans, serviceStaff, services, users, type MemberRole, type ServiceKind, type UserKind } from '../db/schema';
+import type { Db } from '../db';
+import { hashPassword } from '../auth/password';
+import { newId } from '../id';
+import { fillDemoPlan } from '../../plan/demo-content';
+
+/**
+ * The demo municipality (Fjordvik, 45 000 inhabitants): every name, number and story here is fictional,
+ * shaped after the figures in the source reports. Nothing here is a real person.
+ */
+export const DEMO_PASSWORD = 'fellesplan-demo';
+const ORG = 'Fjordvik kommune';
+const TRUST = 'Helse Fjord HF';
+
+const SERVICES: Record<string, { name: string; kind: ServiceKind; organisation: string; offers: string; phone: string; email: string }> = {
+	mental_health: { name: 'Psykisk helseteam', kind: 'mental_health', organisation: ORG, offers: 'Oppfølging i hjemmet, samtaler, koordinator for individuell plan. 15 ansatte, om lag 415 brukere.', phone: '700 10 100', email: 'psykiskhelse@fjordvik.kommune.example' },
+	nav: { name: 'NAV Fjordvik', kind: 'nav', organisation: ORG, offers: 'Økonomisk rådgivning, uføretrygd, arbeidsrettede tiltak, kvalifisering.', phone: '700 10 200', email: 'nav.fjordvik@nav.example' },
+	housing: { name: 'Boligkontoret', kind: 'housing', organisation: ORG, offers: 'Kommunale boliger, bostøtte, startlån, oppfølging i bolig.', phone: '700 10 300', email: 'bolig@fjordvik.kommune.example' },
+	substance_use: { name: 'Rustiltak', kind: 'substance_use', organisation: ORG, offers: 'Samtaler om rus, LAR-oppfølging, aktivitetstilbud.', phone: '700 10 400', email: 'rus@fjordvik.kommune.example' },
+	gp: { name: 'Fjordvik legesenter', kind: 'gp', organisation: ORG, offers: 'Fastlege, somatisk helse, medisinering, henvisninger.', phone: '700 10 500', email: 'post@fjordviklegesenter.example' },
+	dps: { name: 'DPS Fjordvik', kind: 'dps', organisation: TRUST, offers: 'Poliklinikk, døgnenhet med 16 senger, åpen retur etter avtale.', phone: '700 20 100', email: 'dps.fjordvik@helsefjord.example' },
+	act: { name: 'ACT-team Fjordregionen', kind: 'act', organisation: TRUST, offers: 'Oppsøkende behandling i hjemmet, delt mellom fire kommuner.', phone: '700 20 200', email: 'act@helsefjord.example' },
+	home_care: { name: 'Hjemmetjenesten', kind: 'home_care', organisation: ORG, offers: 'Praktisk bistand og helsehjelp i hjemmet.', phone: '700 10 600', email: 'hjemmetjenesten@fjordvik.kommune.example' }
+};
+
+interface DemoPerson {
+	key: string;
+	email: string;
+	name: string;
+	phone: string;
+	kind: UserKind;
+	isAdmin?: boolean;
+	service?: { key: keyof typeof SERVICES; title: string };
+	seat?: { role: MemberRole; access: 'read' | 'write' };
+}
+
+const PEOPLE: DemoPerson[] = [
+	{ key: 'coordinator', email: 'koordinator@demo.fellesplan.no', name: 'Ingrid Solberg', phone: '900 00 001', kind: 'staff', service: { key: 'mental_health', title: 'Psykiatrisk sykepleier, koordinator' }, seat: { role: 'coordinator', access: 'write' } },
+	{ key: 'patient', email: 'pasient@demo.fellesplan.no', name: 'Jonas Berg', phone: '900 00 002', kind: 'patient', seat: { role: 'patient', access: 'write' } },
+	{ key: 'sister', email: 'parorende@demo.fellesplan.no', name: 'Silje Berg', phone: '900 00 003', kind: 'relative', seat: { role: 'relative', access: 'read' } },
+	{ key: 'nav', email: 'nav@demo.fellesplan.no', name: 'Ahmed Karimi', phone: '900 00 004', kind: 'staff', service: { key: 'nav', title: 'NAV-veileder' }, seat: { role: 'service_provider', access: 'write' } },
+	{ key: 'gp', email: 'fastlege@demo.fellesplan.no', name: 'Lene Haugland', phone: '900 00 005', kind: 'staff', service: { key: 'gp', title: 'Fastlege' }, seat: { role: 'service_provider', access: 'write' } },
+	{ key: 'dps', email: 'dps@demo.fellesplan.no', name: 'Erik Dahl', phone: '900 00 006', kind: 'staff', service: { key: 'dps', title: 'Psykologspesialist, koordinator i spesialisthelsetjenesten' }, seat: { role: 'specialist_coordinator', access: 'write' } },
+	{ key: 'housing', email: 'bolig@demo.fellesplan.no', name: 'Mona Lie', phone: '900 00 007', kind: 'staff', service: { key: 'housing', title: 'Boligkonsulent' }, seat: { role: 'service_provider', access: 'write' } },
+	{ key: 'act', email: 'act@demo.fellesplan.no', name: 'Tone Vik', phone: '900 00 008', kind: 'staff', service: { key: 'act', title: 'Sosionom, ACT-teamet' }, seat: { role: 'service_provider', access: 'write' } },
+	{ key: 'outsider', email: 'utenfor@demo.fellesplan.no', name: 'Per Olsen', phone: '900 00 009', kind: 'staff', service: { key: 'home_care', title: 'Helsefagarbeider' } },
+	{ key: 'admin', email: 'admin@demo.fellesplan.no', name: 'Systemansvarlig Fjordvik', phone: '900 00 010', kind: 'staff', isAdmin: true }
+];
+
+export interface DemoSeed {
+	planId: string;
+	userIds: Record<string, string>;
+	serviceIds: Record<string, string>;
+	logins: string[];
+}
+
+/** Seeds the demo municipality into an empty database; returns null (and touches nothing) if any user exists. */
+export async function seedDemoIfEmpty(db: Db): Promise<DemoSeed | null> {
+	const [{ count }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
+	if (count > 0) return null;
+	return seedDemo(db);
+}
+
+export async function seedDemo(db: Db): Promise<DemoSeed> {
+	const passwordHash = await hashPassword(DEMO_PASSWORD);
+	const serviceIds: Record<string, string> = {};
+	const userIds: Record<string, string> = {};
+	const planId = newId();
+
+	await db.transaction(async (tx) => {
+		for (const [key, s] of Object.entries(SERVICES)) {
+			serviceIds[key] = newId();
+			await tx.insert(services).values({ id: serviceIds[key], ...s });
+		}
+		for (const p of PEOPLE) {
+			userIds[p.key] = newId();
+			await tx.insert(users).values({ id: userIds[p.key], email: p.email, name: p.name, phone: p.phone, kind: p.kind, isAdmin: p.isAdmin ?? false, passwordHash });
+			if (p.service) await tx.insert(serviceStaff).values({ serviceId: serviceIds[p.service.key], userId: userIds[p.key], title: p.service.title });
+		}
+		await tx.insert(plans).values({
+			id: planId,
+			patientId: userIds.patient,
+			title: 'Individuell plan for Jonas',
+			status: 'active',
+			periodStart: '2026-09-01',
+			periodEnd: '2027-08-31',
+			revisionDate: '2027-02-15',
+			createdBy: userIds.coordinator
+		});
+		for (const p of PEOPLE) {
+			if (!p.seat) continue;
+			await tx.insert(planMembers).values({
+				planId,
+				userId: userIds[p.key],
+				role: p.seat.role,
+				access: p.seat.access,
+				serviceId: p.service ? serviceIds[p.service.key] : null,
+				// DPS commits to stay at least three months after discharge.
+				committedUntil: p.key === 'dps' ? '2027-03-31' : null
+			});
+		}
+
+		// The live plan content starts as one stored update per document, attributed to the coordinator who wrote it.
+		const planDoc = new Y.Doc();
+		const voiceDoc = new Y.Doc();
+		fillDemoPlan(planDoc, voiceDoc, {
+			services: { nav: serviceIds.nav, housing: serviceIds.housing, gp: serviceIds.gp, dps: serviceIds.dps, mental_health: serviceIds.mental_health, act: serviceIds.act },
+			people: { coordinator: userIds.coordinator, nav: userIds.nav, gp: userIds.gp, dps: userIds.dps, housing: userIds.housing, patient: userIds.patient, sister: userIds.sister, act: userIds.act }
+		});
+		await tx.insert(docUpdates).values([
+			{ docName: `plan:${planId}`, update: Y.encodeStateAsUpdate(planDoc), userId: userIds.coordinator },
+			{ docName: `voice:${planId}`, update: Y.encodeStateAsUpdate(voiceDoc), userId: userIds.patient }
+		]);
+	});
+
+	return { planId, userIds, serviceIds, logins: PEOPLE.map((p) => p.email) };
+}
+
+export function printDemoLogins(logins: string[]): void {
+	// Fictional demo accounts; printing them is the point of `npm start` on a fresh clone.
+	console.log(`\nFellesplan demo data is ready. Log in with any of these (password: ${DEMO_PASSWORD}):`);
+	for (const l of logins) console.log('  ' + l);
+	console.log('');
+}

@@ -1,0 +1,21 @@
+import { redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { invalidateSession } from '$lib/server/auth/session';
+import { clearSessionCookie } from '$lib/server/auth/cookie';
+import { recordAudit } from '$lib/server/audit';
+
+export const load: PageServerLoad = ({ locals }) => {
+	if (!locals.user) redirect(303, '/login');
+};
+
+/** Logging out is a POST (a link or an image must not be able to end someone's session). */
+export const actions: Actions = {
+	default: async ({ locals, cookies, url }) => {
+		if (locals.session) {
+			await invalidateSession(locals.db, locals.session.id);
+			await recordAudit(locals.db, { actorId: locals.session.userId, action: 'auth.logout' });
+		}
+		clearSessionCookie(cookies, url);
+		redirect(303, '/login');
+	}
+};

@@ -1,0 +1,78 @@
+import { test, expect, expectAccessible, login } from './fixtures';
+
+test.describe('plans per role', () => {
+	test('the coordinator sees the demo plan with write access and its group', async ({ page }) => {
+		await login(page, 'koordinator');
+		const card = page.getByRole('listitem').filter({ hasText: 'Individuell plan for Jonas' });
+		await expect(card).toContainText('Koordinator');
+		await expect(card).toContainText('Kan redigere');
+		await card.getByRole('link').click();
+		await expect(page.getByRole('heading', { level: 1, name: 'Individuell plan for Jonas' })).toBeVisible();
+		const group = page.getByRole('region', { name: 'Ansvarsgruppen' });
+		for (const name of ['Jonas Berg', 'Silje Berg', 'Ahmed Karimi', 'Lene Haugland', 'Erik Dahl', 'Mona Lie']) {
+			await expect(group.getByRole('rowheader', { name })).toBeVisible();
+		}
+		await expect(group).not.toContainText('Per Olsen');
+		await expectAccessible(page);
+	});
+
+	test('the patient sees their own plan', async ({ page }) => {
+		await login(page, 'pasient');
+		const card = page.getByRole('listitem').filter({ hasText: 'Individuell plan for Jonas' });
+		await expect(card).toContainText('Pasient');
+		await expectAccessible(page);
+	});
+
+	test('the sister reads the plan and is told she cannot change it', async ({ page }) => {
+		await login(page, 'parorende');
+		const card = page.getByRole('listitem').filter({ hasText: 'Individuell plan for Jonas' });
+		await expect(card).toContainText('Kan lese');
+		await card.getByRole('link').click();
+		await expect(page.getByText('Du kan lese planen, men ikke endre den.')).toBeVisible();
+		await expectAccessible(page);
+	});
+
+	test('staff outside the group see no plan, and the plan itself is forbidden', async ({ page, request }) => {
+		await login(page, 'koordinator');
+		await page.getByRole('link', { name: 'Individuell plan for Jonas' }).click();
+		const planUrl = page.url();
+		await page.getByRole('button', { name: 'Logg ut' }).click();
+
+		await login(page, 'utenfor');
+		await expect(page.getByText('Du er ikke med i noen plan ennå.')).toBeVisible();
+		await expectAccessible(page);
+		const response = await page.goto(planUrl);
+		expect(response?.status()).toBe(403);
+		await expect(page.getByRole('heading', { name: 'Ingen tilgang' })).toBeVisible();
+		await expect(page.locator('body')).not.toContainText('Jonas');
+		await expectAccessible(page);
+		void request;
+	});
+
+	test('the admin manages services and people', async ({ page }) => {
+		await login(page, 'admin');
+		await page.getByRole('link', { name: 'Administrasjon' }).click();
+		await page.getByRole('link', { name: 'Tjenester' }).click();
+		await expect(page.getByRole('rowheader', { name: 'NAV Fjordvik' })).toBeVisible();
+		await expectAccessible(page);
+
+		await page.getByRole('button', { name: 'Opprett' }).click(); // empty form: field errors, nothing lost
+		await expect(page.getByRole('alert')).toContainText('Navn må fylles ut');
+		await page.getByLabel('Navn', { exact: true }).fill('Fjordvik bo- og oppfølgingstjeneste');
+		await page.getByLabel('Kommune eller helseforetak').fill('Fjordvik kommune');
+		await page.getByLabel('Type tjeneste').selectOption('housing');
+		await page.getByRole('button', { name: 'Opprett' }).click();
+		await expect(page.getByText('Tjenesten er lagret.')).toBeVisible();
+		await expectAccessible(page);
+
+		await page.goto('/admin/people');
+		await expect(page.getByRole('rowheader', { name: /Per Olsen/ })).toBeVisible();
+		await expectAccessible(page);
+	});
+
+	test('other users cannot open the admin pages', async ({ page }) => {
+		await login(page, 'nav');
+		const response = await page.goto('/admin/services');
+		expect(response?.status()).toBe(403);
+	});
+});

@@ -1,0 +1,37 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import { defineConfig } from 'vitest/config';
+import { collabDevServer } from './src/lib/server/collab/dev-plugin';
+
+export default defineConfig({
+	plugins: [
+		paraglideVitePlugin({
+			project: './project.inlang',
+			outdir: './src/lib/paraglide',
+			// Bokmål unless the person picked English; the browser's language is not a consent to switch.
+			strategy: ['cookie', 'baseLocale']
+		}),
+		sveltekit(),
+		collabDevServer()
+	],
+	test: {
+		projects: [
+			{
+				extends: true,
+				test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' }
+			},
+			{
+				extends: true,
+				test: {
+					name: 'integration',
+					include: ['tests/integration/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 30_000,
+					hookTimeout: 60_000,
+					// Each file owns its databases and ports; running them one at a time keeps a 2-core box honest.
+					fileParallelism: false
+				}
+			}
+		]
+	}
+});
