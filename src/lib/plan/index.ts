@@ -1,0 +1,100 @@
+/** The plan model: the only way the app reads or writes `plan:<id>` and `voice:<id>` documents. */
+export {
+	ROOT,
+	VOICE_ROOT,
+	FIELD,
+	DOC_PREFIX,
+	LIFE_AREAS,
+	GOAL_STATUSES,
+	EXPRESSED_BY,
+	MEASURE_STATUSES,
+	LIMITS,
+	planDocName,
+	voiceDocName
+} from './schema';
+export type { LifeArea, GoalStatus, ExpressedBy, MeasureStatus } from './schema';
+
+export { PlanValidationError, isPlanValidationError } from './errors';
+export type { PlanValidationCode } from './errors';
+
+export { newId, isValidId } from './ids';
+export { keyBetween, isOrderKey, compareOrdered } from './order';
+export type { Ordered } from './order';
+export type { Placement } from './ordered-map';
+export { isValidDate } from './validate';
+export { planScope, voiceScope } from './roots';
+
+export {
+	addGoal,
+	updateGoal,
+	moveGoal,
+	removeGoal,
+	listGoals,
+	getGoal,
+	goalsByLifeArea,
+	getGoalDescription
+} from './goals';
+export type { Goal, NewGoal, GoalPatch } from './goals';
+
+export {
+	addMeasure,
+	updateMeasure,
+	moveMeasure,
+	moveMeasureToGoal,
+	removeMeasure,
+	listMeasures,
+	listAllMeasures,
+	measuresByGoal,
+	getMeasure,
+	getMeasureDescription,
+	pruneOrphanMeasures
+} from './measures';
+export type { Measure, NewMeasure, MeasurePatch } from './measures';
+
+export type { TextEntry, NewTextEntry } from './text-list';
+
+export {
+	listWarningSigns,
+	addWarningSign,
+	updateWarningSign,
+	moveWarningSign,
+	removeWarningSign,
+	getWhatHelps,
+	getWishes,
+	listContacts,
+	addContact,
+	updateContact,
+	moveContact,
+	removeContact,
+	getOpenReturn,
+	setOpenReturn,
+	clearOpenReturn,
+	readCrisisPlan
+} from './crisis-plan';
+export type { Contact, NewContact, ContactPatch, OpenReturn, CrisisPlan } from './crisis-plan';
+
+export {
+	getWhatMatters,
+	listOwnGoals,
+	addOwnGoal,
+	updateOwnGoal,
+	moveOwnGoal,
+	removeOwnGoal,
+	listOwnResources,
+	addOwnResource,
+	updateOwnResource,
+	moveOwnResource,
+	removeOwnResource,
+	readVoice
+} from './voice';
+export type { Voice } from './voice';
+
+export { setRichTextFromParagraphs, fragmentToRichText, isRichTextEmpty } from './rich-text';
+export type { RichTextNode, RichTextMark, RichTextAttrValue } from './rich-text';
+export { richTextToHtml, richTextToPlainText, escapeHtml, safeHref } from './rich-text-html';
+
+export { renderPlan, renderCrisisPlan, renderVoice } from './render';
+export type { PlanContent, LifeAreaContent, GoalContent, MeasureContent, CrisisPlanContent, VoiceContent } from './render';
+
+export { fillDemoPlan } from './demo-content';
+export type { DemoRefs } from './demo-content';

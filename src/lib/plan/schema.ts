@@ -1,0 +1,93 @@
+/**
+ * Names and vocabularies of the two plan documents. Every root name lives here so that
+ * no other module (or component) ever calls `doc.getMap('...')` with a string of its own.
+ */
+
+/** Roots of `plan:<planId>`. */
+export const ROOT = {
+	/** Y.Map<goalId, Y.Map> — goal entities. */
+	goals: 'goals',
+	/** Y.Map<measureId, Y.Map> — measure entities, flat, each pointing at its goal by `goalId`. */
+	measures: 'measures',
+	/** Y.Map of scalar crisis-plan fields (`openReturn`). */
+	crisis: 'crisis',
+	/** Y.Map<id, Y.Map{text, order}>. */
+	warningSigns: 'crisisWarningSigns',
+	/** Y.Map<id, Y.Map{name, role, phone, order}>. */
+	contacts: 'crisisContacts',
+	/** Y.XmlFragment. Singletons are roots, not lazily created children: two clients creating the same child concurrently would lose one's edits. */
+	whatHelps: 'crisisWhatHelps',
+	/** Y.XmlFragment. */
+	wishes: 'crisisWishes'
+} as const;
+
+/** Roots of `voice:<planId>`. */
+export const VOICE_ROOT = {
+	/** Y.XmlFragment — "Hva er viktig for meg". */
+	whatMatters: 'whatMatters',
+	/** Y.Map<id, Y.Map{text, order}>. */
+	ownGoals: 'ownGoals',
+	/** Y.Map<id, Y.Map{text, order}>. */
+	ownResources: 'ownResources'
+} as const;
+
+/** Keys inside entity maps. */
+export const FIELD = {
+	order: 'order',
+	description: 'description',
+	openReturn: 'openReturn'
+} as const;
+
+export const DOC_PREFIX = { plan: 'plan:', voice: 'voice:' } as const;
+
+export function planDocName(planId: string): string {
+	return DOC_PREFIX.plan + planId;
+}
+
+export function voiceDocName(planId: string): string {
+	return DOC_PREFIX.voice + planId;
+}
+
+/** Life areas in display order (BrukerPlan's areas). The codes are stable; labels belong to the UI. */
+export const LIFE_AREAS = [
+	'housing',
+	'economy',
+	'work_activity',
+	'physical_health',
+	'mental_health',
+	'substance_use',
+	'social_family',
+	'leisure'
+] as const;
+export type LifeArea = (typeof LIFE_AREAS)[number];
+
+/** FHIR Goal.lifecycleStatus, trimmed to what a group uses. */
+export const GOAL_STATUSES = ['proposed', 'active', 'achieved', 'on_hold', 'cancelled'] as const;
+export type GoalStatus = (typeof GOAL_STATUSES)[number];
+
+/** FHIR Goal.expressedBy, reduced to the three kinds of author the plan distinguishes. */
+export const EXPRESSED_BY = ['patient', 'relative', 'staff'] as const;
+export type ExpressedBy = (typeof EXPRESSED_BY)[number];
+
+/** FHIR Task statuses a measure moves through (requested → accepted | rejected → in_progress ↔ on_hold → completed | cancelled). */
+export const MEASURE_STATUSES = [
+	'requested',
+	'accepted',
+	'rejected',
+	'in_progress',
+	'on_hold',
+	'completed',
+	'cancelled'
+] as const;
+export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
+
+/** Length caps: enforced on write, and readers truncate so a hostile client cannot blow up a page. */
+export const LIMITS = {
+	title: 300,
+	shortText: 1000,
+	reason: 2000,
+	name: 200,
+	role: 200,
+	phone: 40,
+	ref: 100
+} as const;
