@@ -34,12 +34,48 @@ const userKinds: Record<string, () => string> = {
 	staff: m.person_kind_staff
 };
 
+const lifeAreas: Record<string, () => string> = {
+	housing: m.life_housing,
+	economy: m.life_economy,
+	work_activity: m.life_work_activity,
+	physical_health: m.life_physical_health,
+	mental_health: m.life_mental_health,
+	substance_use: m.life_substance_use,
+	social_family: m.life_social_family,
+	leisure: m.life_leisure
+};
+const goalStatuses: Record<string, () => string> = {
+	proposed: m.goal_status_proposed,
+	active: m.goal_status_active,
+	achieved: m.goal_status_achieved,
+	on_hold: m.goal_status_on_hold,
+	cancelled: m.goal_status_cancelled
+};
+const expressedBy: Record<string, () => string> = {
+	patient: m.expressed_patient,
+	relative: m.expressed_relative,
+	staff: m.expressed_staff
+};
+const measureStatuses: Record<string, () => string> = {
+	requested: m.measure_status_requested,
+	accepted: m.measure_status_accepted,
+	rejected: m.measure_status_rejected,
+	in_progress: m.measure_status_in_progress,
+	on_hold: m.measure_status_on_hold,
+	completed: m.measure_status_completed,
+	cancelled: m.measure_status_cancelled
+};
+
 const pick = (table: Record<string, () => string>, code: string) => (table[code] ?? (() => code))();
 
 export const roleLabel = (code: string) => pick(roles, code);
 export const planStatusLabel = (code: string) => pick(planStatuses, code);
 export const serviceKindLabel = (code: string) => pick(serviceKinds, code);
 export const userKindLabel = (code: string) => pick(userKinds, code);
+export const lifeAreaLabel = (code: string) => pick(lifeAreas, code);
+export const goalStatusLabel = (code: string) => pick(goalStatuses, code);
+export const expressedByLabel = (code: string) => pick(expressedBy, code);
+export const measureStatusLabel = (code: string) => pick(measureStatuses, code);
 export const accessLabel = (access: string) => (access === 'write' ? m.access_write() : m.access_read());
 
 /** `2027-02-15` → `15. februar 2027` / `15 February 2027`. Dates are calendar days: no time zone shift. */

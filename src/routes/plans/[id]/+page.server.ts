@@ -1,9 +1,13 @@
 import { error } from '@sveltejs/kit';
+import * as Y from 'yjs';
 import type { PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
-import { seatInPlan } from '$lib/server/access/plans';
+import { accessFromSeat, seatInPlan } from '$lib/server/access/plans';
 import { loadPlanHeader } from '$lib/server/plans/header';
 import { recordAudit } from '$lib/server/audit';
+import { getRuntime } from '$lib/server/runtime';
+import { planDocName, renderPlan, voiceDocName } from '$lib/plan';
+import { colorForUser } from '$lib/collab/colors';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -17,6 +21,28 @@ export const load: PageServerLoad = async (event) => {
 	}
 	const header = await loadPlanHeader(db, planId);
 	if (!header) error(404, 'not found');
+
+	// The current content, rendered on the server: the plan reads (and prints) before any script runs.
+	const { collab } = await getRuntime();
+	const [planState, voiceState] = await Promise.all([collab.readDocState(planDocName(planId)), collab.readDocState(voiceDocName(planId))]);
+	const planDoc = new Y.Doc();
+	const voiceDoc = new Y.Doc();
+	Y.applyUpdate(planDoc, planState);
+	Y.applyUpdate(voiceDoc, voiceState);
+	const content = renderPlan(planDoc, voiceDoc);
+	planDoc.destroy();
+	voiceDoc.destroy();
 	await recordAudit(db, { actorId: user.id, action: 'plan.read', planId });
-	return { header, seat };
+
+	const services = new Map<string, string>();
+	for (const member of header.members) if (member.serviceId && member.serviceName) services.set(member.serviceId, member.serviceName);
+	return {
+		header,
+		seat,
+		content,
+		me: { id: user.id, name: user.name, color: colorForUser(user.id) },
+		access: { plan: accessFromSeat({ kind: 'plan', planId }, seat), voice: accessFromSeat({ kind: 'voice', planId }, seat) },
+		people: header.members.map((x) => ({ userId: x.userId, name: x.name, serviceId: x.serviceId, serviceName: x.serviceName })),
+		services: [...services].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name, 'nb'))
+	};
 };

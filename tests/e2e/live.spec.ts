@@ -1,0 +1,109 @@
+import type { Browser, Page } from '@playwright/test';
+import { test, expect, expectAccessible, login } from './fixtures';
+
+/** Opens the demo plan as `who` in a fresh browser context (its own cookies and IndexedDB). */
+async function openPlan(browser: Browser, who: string): Promise<Page> {
+	const context = await browser.newContext({ locale: 'nb-NO' });
+	const page = await context.newPage();
+	await login(page, who);
+	await page.getByRole('link', { name: 'Individuell plan for Jonas' }).click();
+	await expect(page.locator('.plan-page')).toHaveAttribute('data-live', 'true', { timeout: 10_000 });
+	await expect(page.getByRole('status').filter({ hasText: 'Tilkoblet' })).toBeVisible();
+	return page;
+}
+
+const whatHelps = (page: Page) => page.getByRole('textbox', { name: 'Dette hjelper meg' });
+
+test.describe('@live the plan is edited together', () => {
+	test('@live two people see each other typing within a second, with names on presence', async ({ browser }) => {
+		const coordinator = await openPlan(browser, 'koordinator');
+		const patient = await openPlan(browser, 'pasient');
+
+		await expect(coordinator.getByRole('list', { name: 'Til stede nå' })).toContainText('Jonas Berg');
+		await expect(patient.getByRole('list', { name: 'Til stede nå' })).toContainText('Ingrid Solberg');
+
+		const text = `Gå en tur langs sjøen ${Date.now()}`;
+		await whatHelps(coordinator).click();
+		await coordinator.keyboard.press('Control+End');
+		await coordinator.keyboard.press('Enter');
+		await coordinator.keyboard.type(text);
+		await expect(whatHelps(patient)).toContainText(text, { timeout: 1000 });
+
+		// The coordinator's caret is labelled with her real name in the patient's view.
+		await expect(patient.locator('.collaboration-carets__label', { hasText: 'Ingrid Solberg' })).toBeVisible({ timeout: 1000 });
+
+		// And back: the patient adds a line to their own goals; the coordinator sees it live.
+		const own = `Lære å lage middag ${Date.now()}`;
+		await patient.getByLabel('Ny linje i «Mine egne mål»').fill(own);
+		await patient.getByLabel('Ny linje i «Mine egne mål»').press('Enter');
+		await expect(coordinator.getByRole('region', { name: 'Mine egne mål' })).toContainText(own, { timeout: 1000 });
+		await expectAccessible(coordinator);
+		await expectAccessible(patient);
+
+		// What was typed is stored: a fresh load renders it on the server.
+		const again = await coordinator.context().newPage();
+		await again.goto(coordinator.url());
+		await expect(again.locator('#crisis-what-helps-label + *')).toContainText(text);
+		await coordinator.context().close();
+		await patient.context().close();
+	});
+
+	test('@live the reader sees everything and can change nothing', async ({ browser }) => {
+		const sister = await openPlan(browser, 'parorende');
+		await expect(sister.getByText('Du kan lese planen, men ikke endre den.')).toBeVisible();
+		await expect(sister.getByRole('heading', { name: 'Flytte til egen leilighet' })).toBeVisible();
+		await expect(whatHelps(sister)).toHaveAttribute('contenteditable', 'false');
+		await expect(sister.getByRole('textbox', { name: 'Det som er viktig for meg' })).toHaveAttribute('contenteditable', 'false');
+		await expect(sister.getByRole('button', { name: 'Legg til mål' })).toHaveCount(0);
+		await expect(sister.getByRole('button', { name: 'Legg til tiltak' })).toHaveCount(0);
+		await expect(sister.locator('main input:not([readonly]), main select')).toHaveCount(0);
+		await expectAccessible(sister);
+		await sister.context().close();
+	});
+
+	test('@live only the patient writes their own voice', async ({ browser }) => {
+		const coordinator = await openPlan(browser, 'koordinator');
+		await expect(coordinator.getByRole('textbox', { name: 'Det som er viktig for meg' })).toHaveAttribute('contenteditable', 'false');
+		await expect(whatHelps(coordinator)).toHaveAttribute('contenteditable', 'true');
+		await coordinator.context().close();
+	});
+
+	test('@live an edit made offline merges after reconnecting', async ({ browser }) => {
+		const coordinator = await openPlan(browser, 'koordinator');
+		const nav = await openPlan(browser, 'nav');
+
+		await coordinator.context().setOffline(true);
+		await expect(coordinator.getByRole('status').filter({ hasText: 'Frakoblet' })).toBeVisible();
+		const sign = `Holder seg inne i flere dager ${Date.now()}`;
+		await coordinator.getByLabel('Ny linje i «Tegn på at det går dårlig»').fill(sign);
+		await coordinator.getByLabel('Ny linje i «Tegn på at det går dårlig»').press('Enter');
+		await expect(coordinator.getByRole('region', { name: 'Tegn på at det går dårlig' })).toContainText(sign);
+		// Meanwhile NAV edits too, online.
+		const navSign = `Slutter å svare på telefon ${Date.now()}`;
+		await nav.getByLabel('Ny linje i «Tegn på at det går dårlig»').fill(navSign);
+		await nav.getByLabel('Ny linje i «Tegn på at det går dårlig»').press('Enter');
+		await nav.waitForTimeout(1000);
+		await expect(nav.getByRole('region', { name: 'Tegn på at det går dårlig' })).not.toContainText(sign);
+
+		await coordinator.context().setOffline(false);
+		await expect(coordinator.getByRole('status').filter({ hasText: 'Tilkoblet' })).toBeVisible({ timeout: 10_000 });
+		await expect(nav.getByRole('region', { name: 'Tegn på at det går dårlig' })).toContainText(sign, { timeout: 5000 });
+		await expect(coordinator.getByRole('region', { name: 'Tegn på at det går dårlig' })).toContainText(navSign, { timeout: 5000 });
+		await coordinator.context().close();
+		await nav.context().close();
+	});
+
+	test('@live the plan is rendered on the server and reads without JavaScript', async ({ browser }) => {
+		const context = await browser.newContext({ javaScriptEnabled: false, locale: 'nb-NO' });
+		const page = await context.newPage();
+		await login(page, 'parorende');
+		await page.getByRole('link', { name: 'Individuell plan for Jonas' }).click();
+		await expect(page.getByRole('heading', { name: 'Hva er viktig for meg' })).toBeVisible();
+		await expect(page.getByRole('heading', { name: 'Flytte til egen leilighet' })).toBeVisible();
+		await expect(page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig' })).toBeVisible();
+		await expect(page.getByRole('heading', { name: 'Kriseplan' })).toBeVisible();
+		await expect(page.getByText('Boligkontoret', { exact: false }).first()).toBeVisible();
+		await expectAccessible(page);
+		await context.close();
+	});
+});
