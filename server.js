@@ -1,7 +1,13 @@
 // Production entry: one Node process serves the SvelteKit app and the live-plan WebSockets on one port.
 // adapter-node's handler answers HTTP; `upgrade` on /collab/<doc> goes to our sync server.
 import http from 'node:http';
-import { handler } from './build/handler.js';
+
+// adapter-node assumes https unless told otherwise. Served directly (no ORIGIN, no proxy header configured),
+// this server knows the truth itself, so cookies are Secure and CSRF checks match exactly when they should.
+const OWN_PROTOCOL_HEADER = 'x-fellesplan-protocol';
+const ownProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+if (ownProtocol) process.env.PROTOCOL_HEADER = OWN_PROTOCOL_HEADER;
+const { handler } = await import('./build/handler.js');
 
 // Importing the handler ran SvelteKit's `init` hook, which started the shared runtime (database, collab).
 const runtime = await globalThis[Symbol.for('fellesplan.runtime')];
@@ -9,7 +15,10 @@ if (!runtime) throw new Error('runtime not started: build/ is stale, run `npm ru
 
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || '0.0.0.0';
-const server = http.createServer(handler);
+const server = http.createServer((req, res) => {
+	if (ownProtocol) req.headers[OWN_PROTOCOL_HEADER] = 'http'; // overwrites anything a client sent
+	handler(req, res);
+});
 server.on('upgrade', (req, socket, head) => {
 	if (!runtime.collab.handleUpgrade(req, socket, head)) socket.destroy();
 });

@@ -43,7 +43,8 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	const h = response.headers;
 	h.set('X-Content-Type-Options', 'nosniff');
 	h.set('X-Frame-Options', 'DENY');
-	h.set('Referrer-Policy', 'no-referrer');
+	// same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on form posts and CSRF checks fail.
+	h.set('Referrer-Policy', 'same-origin');
 	h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
 	h.set('Cross-Origin-Opener-Policy', 'same-origin');
 	h.set('Cross-Origin-Resource-Policy', 'same-origin');

@@ -1,0 +1,214 @@
+import * as Y from 'yjs';
+import type WebSocket from 'ws';
+import {
+	CLOSE_BAD_MESSAGE,
+	CLOSE_TRY_AGAIN_LATER,
+	decodeMessage,
+	encodeSyncStep1,
+	ProtocolError
+} from './protocol';
+import type { DocClient, SharedDoc } from './shared-doc';
+import type { AccessLevel, CollabLogger, Identity } from './types';
+
+export interface ConnectionInfo {
+	identity: Identity;
+	sessionId: string;
+	docName: string;
+	planId: string;
+	access: AccessLevel;
+}
+
+export interface ConnectionOptions {
+	log: CollabLogger;
+	/** Messages kept while the document loads; more closes the socket (1013). */
+	maxBacklog?: number;
+	/** Bytes queued to a client that does not read; more closes it (1013). */
+	maxBufferedBytes?: number;
+	/** Once per connection, on its first accepted change. */
+	onFirstChange?(conn: Connection): void;
+	/** Once, when the connection leaves its document (closed by either side). */
+	onDetach?(conn: Connection): void;
+	/** Once, when the socket is gone. */
+	onClosed?(conn: Connection): void;
+}
+
+let nextConnectionId = 1;
+
+/**
+ * One client socket on one document. Reads are answered for everyone with access; updates from a
+ * read-only connection are dropped (never applied, stored or sent on). Anything unreadable closes this
+ * socket with 4400, and only this one.
+ */
+export class Connection implements DocClient {
+	readonly id = nextConnectionId++;
+	readonly identity: Identity;
+	readonly sessionId: string;
+	readonly docName: string;
+	readonly planId: string;
+	readonly clientIDs = new Set<number>();
+	access: AccessLevel;
+	/** Set from the first moment the socket is closing: nothing is read from or sent to it after that. */
+	closed = false;
+	/** For the keep-alive ping. */
+	alive = true;
+	/** Updates dropped because the connection may only read (for logs and tests). */
+	dropped = 0;
+	private doc: SharedDoc | null = null;
+	private backlog: Uint8Array[] | null = [];
+	private changed = false;
+	private readonly maxBacklog: number;
+	private readonly maxBufferedBytes: number;
+
+	constructor(
+		readonly ws: WebSocket,
+		info: ConnectionInfo,
+		private readonly opts: ConnectionOptions
+	) {
+		this.identity = info.identity;
+		this.sessionId = info.sessionId;
+		this.docName = info.docName;
+		this.planId = info.planId;
+		this.access = info.access;
+		this.maxBacklog = opts.maxBacklog ?? 256;
+		this.maxBufferedBytes = opts.maxBufferedBytes ?? 32 * 1024 * 1024;
+		ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+		ws.on('pong', () => {
+			this.alive = true;
+		});
+		ws.on('error', (err) => {
+			// `ws` closes the socket itself (1009 for an oversized frame, 1002 for a protocol error).
+			opts.log.debug({ conn: this.id, err: { message: err.message } }, 'collab: socket error');
+		});
+		ws.on('close', () => {
+			this.closed = true;
+			this.detach();
+			opts.onClosed?.(this);
+		});
+	}
+
+	get userId(): string {
+		return this.identity.id;
+	}
+
+	/** The document is loaded: start the sync and work off what arrived meanwhile. */
+	attach(doc: SharedDoc): boolean {
+		if (this.closed || this.doc) return false;
+		this.doc = doc;
+		doc.addConnection(this);
+		// Ask a writer for what it has that we lack; from a reader we want nothing.
+		if (this.access === 'write') this.send(encodeSyncStep1(Y.encodeStateVector(doc.doc)));
+		const awareness = doc.awarenessMessage();
+		if (awareness) this.send(awareness);
+		const backlog = this.backlog ?? [];
+		this.backlog = null;
+		for (const msg of backlog) {
+			if (this.closed) break;
+			this.process(msg);
+		}
+		return true;
+	}
+
+	send(message: Uint8Array): void {
+		if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+		if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+			this.close(CLOSE_TRY_AGAIN_LATER, 'client too slow');
+			return;
+		}
+		this.ws.send(message, (err) => {
+			if (err) this.opts.log.debug({ conn: this.id, err: { message: err.message } }, 'collab: send failed');
+		});
+	}
+
+	noteChange(): void {
+		if (this.changed) return;
+		this.changed = true;
+		this.opts.onFirstChange?.(this);
+	}
+
+	/** Closes at once: from now on nothing more is read, applied or sent. */
+	close(code: number, reason: string): void {
+		if (this.closed) return;
+		this.closed = true;
+		this.detach();
+		try {
+			this.ws.close(code, reason);
+		} catch {
+			this.ws.terminate();
+		}
+	}
+
+	terminate(): void {
+		this.closed = true;
+		this.detach();
+		this.ws.terminate();
+	}
+
+	private detach(): void {
+		const doc = this.doc;
+		this.backlog = null;
+		if (!doc) return;
+		this.doc = null;
+		doc.removeConnection(this);
+		this.opts.onDetach?.(this);
+	}
+
+	private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
+		if (this.closed) return;
+		if (!isBinary) {
+			this.reject('text frame');
+			return;
+		}
+		const bytes = toBytes(data);
+		if (this.backlog) {
+			if (this.backlog.length >= this.maxBacklog) {
+				this.close(CLOSE_TRY_AGAIN_LATER, 'too many messages before the document was ready');
+				return;
+			}
+			this.backlog.push(bytes);
+			return;
+		}
+		this.process(bytes);
+	}
+
+	private process(bytes: Uint8Array): void {
+		const doc = this.doc;
+		if (!doc || this.closed) return;
+		try {
+			const msg = decodeMessage(bytes);
+			switch (msg.type) {
+				case 'sync-step1':
+					this.send(doc.syncStep2For(msg.stateVector));
+					break;
+				case 'sync-step2':
+				case 'update':
+					if (this.access !== 'write') {
+						this.dropped++;
+						break;
+					}
+					doc.applyClientUpdate(this, msg.update);
+					break;
+				case 'awareness':
+					doc.applyClientAwareness(this, msg.update);
+					break;
+				case 'query-awareness': {
+					const all = doc.awarenessMessage();
+					if (all) this.send(all);
+					break;
+				}
+			}
+		} catch (err) {
+			this.reject(err instanceof ProtocolError ? err.message : `unexpected: ${(err as Error).message}`);
+		}
+	}
+
+	private reject(why: string): void {
+		this.opts.log.warn({ conn: this.id, doc: this.docName, user: this.identity.id, why }, 'collab: bad message, closing');
+		this.close(CLOSE_BAD_MESSAGE, 'bad message');
+	}
+}
+
+function toBytes(data: WebSocket.RawData): Uint8Array {
+	if (Array.isArray(data)) return Buffer.concat(data);
+	if (data instanceof ArrayBuffer) return new Uint8Array(data);
+	return data;
+}

@@ -1,0 +1,198 @@
+import { Redis } from 'ioredis';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { CollabLogger } from './types';
+
+/**
+ * Fan-out between nodes that have the same document open: one Redis channel per loaded document.
+ * PostgreSQL stays the source of truth; this only carries live traffic. Every message names the node that
+ * sent it (a node ignores its own) and optionally the one node it is meant for.
+ */
+export type FanoutMessage =
+	| { kind: 'update'; from: string; update: Uint8Array }
+	| { kind: 'awareness'; from: string; update: Uint8Array }
+	/** "Send me what I lack": answered by every node holding the document with a diff against this vector. */
+	| { kind: 'sync-query'; from: string; stateVector: Uint8Array }
+	/** "Who is here?": answered with the awareness states of the answering node's own clients. */
+	| { kind: 'awareness-query'; from: string };
+
+export type FanoutHandler = (msg: FanoutMessage) => void;
+
+export interface Fanout {
+	readonly nodeId: string;
+	/** Resolves once the subscription is active (so nothing published after it is missed). */
+	subscribe(docName: string, handler: FanoutHandler): Promise<void>;
+	unsubscribe(docName: string): Promise<void>;
+	publishUpdate(docName: string, update: Uint8Array, to?: string): void;
+	publishAwareness(docName: string, update: Uint8Array, to?: string): void;
+	querySync(docName: string, stateVector: Uint8Array): void;
+	queryAwareness(docName: string): void;
+	/** Called after the subscriber reconnected: messages may have been lost, so documents resync. */
+	onReconnect(cb: () => void): void;
+	close(): Promise<void>;
+}
+
+const KIND_UPDATE = 0;
+const KIND_AWARENESS = 1;
+const KIND_SYNC_QUERY = 2;
+const KIND_AWARENESS_QUERY = 3;
+
+function encodeEnvelope(from: string, to: string, kind: number, payload: Uint8Array): Buffer {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarString(encoder, from);
+	encoding.writeVarString(encoder, to);
+	encoding.writeVarUint(encoder, kind);
+	encoding.writeVarUint8Array(encoder, payload);
+	const bytes = encoding.toUint8Array(encoder);
+	return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function decodeEnvelope(data: Uint8Array): { from: string; to: string; msg: FanoutMessage } {
+	const decoder = decoding.createDecoder(data);
+	const from = decoding.readVarString(decoder);
+	const to = decoding.readVarString(decoder);
+	const kind = decoding.readVarUint(decoder);
+	const payload = decoding.readVarUint8Array(decoder);
+	switch (kind) {
+		case KIND_UPDATE:
+			return { from, to, msg: { kind: 'update', from, update: payload } };
+		case KIND_AWARENESS:
+			return { from, to, msg: { kind: 'awareness', from, update: payload } };
+		case KIND_SYNC_QUERY:
+			return { from, to, msg: { kind: 'sync-query', from, stateVector: payload } };
+		case KIND_AWARENESS_QUERY:
+			return { from, to, msg: { kind: 'awareness-query', from } };
+		default:
+			throw new Error(`unknown fan-out message kind ${kind}`);
+	}
+}
+
+export interface RedisFanoutOptions {
+	url: string;
+	nodeId: string;
+	log: CollabLogger;
+	/** Channel name prefix; the document name follows. */
+	channelPrefix?: string;
+	/** How long a subscribe may take before the document load fails (and the client retries). */
+	subscribeTimeoutMs?: number;
+}
+
+/** Two connections, as Redis requires: one in subscriber mode, one to publish. */
+export class RedisFanout implements Fanout {
+	readonly nodeId: string;
+	private readonly pub: Redis;
+	private readonly sub: Redis;
+	private readonly prefix: string;
+	private readonly handlers = new Map<string, FanoutHandler>();
+	private readonly reconnectCallbacks: Array<() => void> = [];
+	private readonly subscribeTimeoutMs: number;
+	private readyOnce = false;
+	private closed = false;
+
+	constructor(private readonly opts: RedisFanoutOptions) {
+		this.nodeId = opts.nodeId;
+		this.prefix = opts.channelPrefix ?? 'fp:doc:';
+		this.subscribeTimeoutMs = opts.subscribeTimeoutMs ?? 5000;
+		this.pub = new Redis(opts.url, { maxRetriesPerRequest: 3 });
+		this.sub = new Redis(opts.url, { maxRetriesPerRequest: 3 });
+		const onError = (err: Error) => {
+			if (!this.closed) opts.log.warn({ err: { message: err.message } }, 'collab: redis error');
+		};
+		this.pub.on('error', onError);
+		this.sub.on('error', onError);
+		this.sub.on('ready', () => {
+			if (!this.readyOnce) {
+				this.readyOnce = true;
+				return;
+			}
+			opts.log.info({ nodeId: this.nodeId }, 'collab: redis subscriber reconnected; resyncing documents');
+			for (const cb of this.reconnectCallbacks) cb();
+		});
+		this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.receive(channel, message));
+	}
+
+	private receive(channel: Buffer, message: Buffer): void {
+		const name = channel.toString('utf8');
+		if (!name.startsWith(this.prefix)) return;
+		const handler = this.handlers.get(name.slice(this.prefix.length));
+		if (!handler) return;
+		let envelope: ReturnType<typeof decodeEnvelope>;
+		try {
+			envelope = decodeEnvelope(new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
+		} catch (err) {
+			this.opts.log.warn({ err: { message: (err as Error).message } }, 'collab: unreadable fan-out message');
+			return;
+		}
+		if (envelope.from === this.nodeId) return;
+		if (envelope.to && envelope.to !== this.nodeId) return;
+		try {
+			handler(envelope.msg);
+		} catch (err) {
+			this.opts.log.error({ err, kind: envelope.msg.kind }, 'collab: fan-out message failed');
+		}
+	}
+
+	async subscribe(docName: string, handler: FanoutHandler): Promise<void> {
+		this.handlers.set(docName, handler);
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		try {
+			await Promise.race([
+				this.sub.subscribe(this.prefix + docName),
+				new Promise((_, reject) => {
+					timer = setTimeout(() => reject(new Error('redis subscribe timed out')), this.subscribeTimeoutMs);
+				})
+			]);
+		} catch (err) {
+			if (this.handlers.get(docName) === handler) this.handlers.delete(docName);
+			throw err;
+		} finally {
+			clearTimeout(timer);
+		}
+	}
+
+	async unsubscribe(docName: string): Promise<void> {
+		this.handlers.delete(docName);
+		if (this.closed) return;
+		try {
+			await this.sub.unsubscribe(this.prefix + docName);
+		} catch (err) {
+			this.opts.log.warn({ err: { message: (err as Error).message } }, 'collab: redis unsubscribe failed');
+		}
+	}
+
+	private publish(docName: string, kind: number, payload: Uint8Array, to = ''): void {
+		if (this.closed) return;
+		this.pub.publish(this.prefix + docName, encodeEnvelope(this.nodeId, to, kind, payload)).catch((err: Error) => {
+			this.opts.log.warn({ err: { message: err.message } }, 'collab: redis publish failed');
+		});
+	}
+
+	publishUpdate(docName: string, update: Uint8Array, to?: string): void {
+		this.publish(docName, KIND_UPDATE, update, to);
+	}
+
+	publishAwareness(docName: string, update: Uint8Array, to?: string): void {
+		this.publish(docName, KIND_AWARENESS, update, to);
+	}
+
+	querySync(docName: string, stateVector: Uint8Array): void {
+		this.publish(docName, KIND_SYNC_QUERY, stateVector);
+	}
+
+	queryAwareness(docName: string): void {
+		this.publish(docName, KIND_AWARENESS_QUERY, new Uint8Array(0));
+	}
+
+	onReconnect(cb: () => void): void {
+		this.reconnectCallbacks.push(cb);
+	}
+
+	async close(): Promise<void> {
+		if (this.closed) return;
+		this.closed = true;
+		this.handlers.clear();
+		await Promise.allSettled([this.pub.quit(), this.sub.quit()]);
+		this.pub.disconnect();
+		this.sub.disconnect();
+	}
+}

@@ -1,0 +1,277 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import * as Y from 'yjs';
+import type { Db } from '../db';
+import { docAccess } from '../access/plans';
+import { recordAudit } from '../audit';
+import { readConfig, type Config } from '../config';
+import { log as defaultLog } from '../log';
+import { Connection } from './connection';
+import { PgDocStore, applyStoredDoc, type DocStore } from './doc-store';
+import { RedisFanout, type Fanout } from './fanout';
+import { CLOSE_FORBIDDEN, CLOSE_GOING_AWAY, CLOSE_INTERNAL_ERROR, CLOSE_UNAUTHENTICATED } from './protocol';
+import { DocRegistry } from './registry';
+import type { SharedDoc } from './shared-doc';
+import type { CollabLogger } from './types';
+import { colorForUser } from '../../collab/colors';
+import { createUpgradeHandler, type AcceptedUpgrade } from './upgrade';
+
+export type CollabConfig = Pick<
+	Config,
+	'collabMaxMessageBytes' | 'collabIdleUnloadSeconds' | 'origin' | 'redisUrl' | 'sessionIdleMinutes'
+>;
+
+export interface CollabServerOptions {
+	db: Db;
+	/** Defaults to `readConfig()`; fields given here win. */
+	config?: Partial<CollabConfig>;
+	log?: CollabLogger;
+	/** Redis for multi-node fan-out; defaults to `config.redisUrl`. Without it the node works alone. */
+	redisUrl?: string;
+	/** This node's id on the fan-out; random by default. */
+	nodeId?: string;
+	/** Storage; defaults to `PgDocStore` on `db`. */
+	store?: DocStore;
+	/** Overrides `config.collabIdleUnloadSeconds` (tests use a few milliseconds). */
+	idleUnloadMs?: number;
+	/** Compact when more updates than this are stored after the snapshot (default 200). */
+	compactThreshold?: number;
+	/** Keep-alive ping interval; a client that misses one pong is dropped (default 30 s). */
+	pingIntervalMs?: number;
+	/** With fan-out: re-read the stored tail this long after a load (default 2 s; 0 = off). */
+	catchUpDelayMs?: number;
+}
+
+export interface RevalidateFilter {
+	planId?: string;
+	userId?: string;
+}
+
+export interface CollabStats {
+	docs: number;
+	connections: number;
+}
+
+export interface CollabServer {
+	readonly nodeId: string;
+	/** For `server.on('upgrade', …)`: true when the request was for `/collab/…` and is handled here. */
+	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+	/**
+	 * Re-checks the access of open connections (all, one plan's, or one user's): those with none left are
+	 * closed with 4403 at once, writers who may now only read are downgraded.
+	 */
+	revalidate(filter?: RevalidateFilter): Promise<void>;
+	/** Closes every socket opened with this session (logout) with 4401. */
+	endSession(sessionId: string): number;
+	/**
+	 * A trusted change written by the server (seeding, accepted measures, closed meetings): loads the
+	 * document if needed, applies `change` in one transaction with the server as origin, stores it attributed
+	 * to `actorId` and sends it to everyone. Resolves once stored.
+	 */
+	applyServerChange(docName: string, change: (doc: Y.Doc) => void, actorId: string | null): Promise<void>;
+	/** The document's current state as one update, for server rendering: from memory when loaded, else read from storage without loading it. */
+	readDocState(docName: string): Promise<Uint8Array>;
+	stats(): CollabStats;
+	/** Resolves once every accepted change is stored. */
+	flush(): Promise<void>;
+	/** Closes every socket (1001) and unloads every document; `flush: false` drops unstored changes like a crash. */
+	close(opts?: { flush?: boolean }): Promise<void>;
+}
+
+/** The sync server: y-websocket protocol, our authentication, authorization, persistence and fan-out. */
+export function createCollabServer(options: CollabServerOptions): CollabServer {
+	const config: CollabConfig = { ...readConfig(), ...options.config };
+	const log = options.log ?? defaultLog.child({ module: 'collab' });
+	const db = options.db;
+	const nodeId = options.nodeId ?? randomUUID();
+	const store = options.store ?? new PgDocStore(db);
+	const redisUrl = options.redisUrl ?? config.redisUrl;
+	const fanout: Fanout | null = redisUrl ? new RedisFanout({ url: redisUrl, nodeId, log }) : null;
+	const registry = new DocRegistry({
+		store,
+		fanout,
+		log,
+		idleUnloadMs: options.idleUnloadMs ?? config.collabIdleUnloadSeconds * 1000,
+		compactThreshold: options.compactThreshold ?? 200,
+		catchUpDelayMs: options.catchUpDelayMs ?? 2000
+	});
+	const sessionIdleMs = config.sessionIdleMinutes * 60_000;
+	const connections = new Set<Connection>();
+	const wss = new WebSocketServer({ noServer: true, maxPayload: config.collabMaxMessageBytes, clientTracking: false });
+	let open = true;
+
+	const pingIntervalMs = options.pingIntervalMs ?? 30_000;
+	const pinger = setInterval(() => {
+		for (const c of connections) {
+			if (!c.alive) {
+				c.terminate();
+				continue;
+			}
+			c.alive = false;
+			try {
+				c.ws.ping();
+			} catch {
+				c.terminate();
+			}
+		}
+	}, pingIntervalMs);
+	pinger.unref?.();
+
+	/** The document each attached connection holds in the registry. */
+	const held = new Map<Connection, SharedDoc>();
+
+	function accept(ws: WebSocket, up: AcceptedUpgrade): void {
+		if (!open) {
+			ws.close(CLOSE_GOING_AWAY, 'server shutting down');
+			return;
+		}
+		const conn = new Connection(
+			ws,
+			{
+				identity: { id: up.user.id, name: up.user.name, color: colorForUser(up.user.id) },
+				sessionId: up.sessionId,
+				docName: up.docName,
+				planId: up.planId,
+				access: up.access
+			},
+			{
+				log,
+				onFirstChange: (c) => {
+					recordAudit(db, { actorId: c.userId, action: 'doc.change', planId: c.planId, target: c.docName }).catch((err) =>
+						log.error({ err }, 'collab: audit write failed')
+					);
+				},
+				onDetach: (c) => {
+					const doc = held.get(c);
+					if (!doc) return;
+					held.delete(c);
+					registry.release(doc);
+				},
+				onClosed: (c) => {
+					connections.delete(c);
+				}
+			}
+		);
+		connections.add(conn);
+		log.debug({ conn: conn.id, user: up.user.id, doc: up.docName, access: up.access }, 'collab: connected');
+		const opening = registry.open(up.docName);
+		Promise.all([opening, up.audited]).then(
+			([doc]) => {
+				if (conn.closed) {
+					registry.release(doc);
+					return;
+				}
+				held.set(conn, doc);
+				conn.attach(doc);
+			},
+			(err) => {
+				log.error({ err, doc: up.docName }, 'collab: could not serve document');
+				// The document may have loaded while the audit write failed: let go of it.
+				opening.then((doc) => registry.release(doc)).catch(() => {});
+				conn.close(CLOSE_INTERNAL_ERROR, 'document unavailable');
+			}
+		);
+	}
+
+	const handleUpgrade = createUpgradeHandler({
+		db,
+		wss,
+		log,
+		origin: config.origin,
+		sessionIdleMs,
+		isOpen: () => open,
+		accept
+	});
+
+	return {
+		nodeId,
+		handleUpgrade,
+
+		async revalidate(filter: RevalidateFilter = {}): Promise<void> {
+			const targets = [...connections].filter(
+				(c) => !c.closed && (!filter.planId || c.planId === filter.planId) && (!filter.userId || c.userId === filter.userId)
+			);
+			const cache = new Map<string, Promise<'none' | 'read' | 'write'>>();
+			await Promise.all(
+				targets.map(async (c) => {
+					const key = `${c.userId}\u0000${c.docName}`;
+					let level = cache.get(key);
+					if (!level) {
+						level = docAccess(db, c.userId, c.docName);
+						cache.set(key, level);
+					}
+					const now = await level;
+					if (c.closed) return;
+					if (now === 'none') {
+						log.info({ conn: c.id, user: c.userId, doc: c.docName }, 'collab: access ended, closing');
+						c.close(CLOSE_FORBIDDEN, 'access ended');
+					} else if (now === 'read' && c.access === 'write') {
+						log.info({ conn: c.id, user: c.userId, doc: c.docName }, 'collab: downgraded to read');
+						c.access = 'read';
+					}
+				})
+			);
+		},
+
+		endSession(sessionId: string): number {
+			let n = 0;
+			for (const c of connections) {
+				if (c.sessionId === sessionId && !c.closed) {
+					c.close(CLOSE_UNAUTHENTICATED, 'session ended');
+					n++;
+				}
+			}
+			return n;
+		},
+
+		async applyServerChange(docName, change, actorId): Promise<void> {
+			const doc = await registry.open(docName);
+			try {
+				await doc.applyServerChange(change, actorId);
+			} finally {
+				registry.release(doc);
+			}
+		},
+
+		async readDocState(docName: string): Promise<Uint8Array> {
+			const loaded = registry.get(docName);
+			if (loaded?.state === 'ready') return Y.encodeStateAsUpdate(loaded.doc);
+			const doc = new Y.Doc();
+			try {
+				applyStoredDoc(doc, await store.load(docName));
+				return Y.encodeStateAsUpdate(doc);
+			} finally {
+				doc.destroy();
+			}
+		},
+
+		stats(): CollabStats {
+			let n = 0;
+			for (const c of connections) if (!c.closed) n++;
+			return { docs: registry.size, connections: n };
+		},
+
+		flush: () => registry.flushAll(),
+
+		async close({ flush = true }: { flush?: boolean } = {}): Promise<void> {
+			if (!open) return;
+			open = false;
+			clearInterval(pinger);
+			for (const c of connections) {
+				if (flush) c.close(CLOSE_GOING_AWAY, 'server shutting down');
+				else c.terminate();
+			}
+			connections.clear();
+			await registry.close({ flush });
+			await fanout?.close();
+			await new Promise<void>((resolve) => wss.close(() => resolve()));
+		}
+	};
+}
+
+export { PgDocStore, type DocStore } from './doc-store';
+export { compactDocument } from './compaction';
+export * from './protocol';
+export type { Identity, AccessLevel, CollabLogger } from './types';

@@ -1,0 +1,157 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type WebSocket from 'ws';
+import type { WebSocketServer } from 'ws';
+import type { Db } from '../db';
+import { docAccess, parseDocName } from '../access/plans';
+import { recordAudit } from '../audit';
+import { sessionTokenFromCookieHeader, validateSessionToken, type SessionUser } from '../auth/session';
+import { CLOSE_FORBIDDEN, CLOSE_INTERNAL_ERROR, CLOSE_UNAUTHENTICATED } from './protocol';
+import type { AccessLevel, CollabLogger } from './types';
+
+export const COLLAB_PATH_PREFIX = '/collab/';
+
+/** Who connected to what, as established during the upgrade. */
+export interface AcceptedUpgrade {
+	user: SessionUser;
+	sessionId: string;
+	docName: string;
+	planId: string;
+	access: AccessLevel;
+	/** The `doc.open` audit record being written; the document is not served until it is. */
+	audited: Promise<void>;
+}
+
+export interface UpgradeDeps {
+	db: Db;
+	wss: WebSocketServer;
+	log: CollabLogger;
+	/** The configured public origin (ORIGIN), if any. */
+	origin: string | undefined;
+	sessionIdleMs: number;
+	/** False once the server is closing: new sockets are refused with 1001. */
+	isOpen(): boolean;
+	accept(ws: WebSocket, upgrade: AcceptedUpgrade): void;
+}
+
+/**
+ * `/collab/<docName>` as the stock client builds it (room name appended raw) or percent-encoded.
+ * Returns undefined for other paths, null for an unreadable name.
+ */
+export function docNameFromUrl(url: string | undefined): string | null | undefined {
+	if (!url) return undefined;
+	let pathname: string;
+	try {
+		pathname = new URL(url, 'http://collab.invalid').pathname;
+	} catch {
+		return url.startsWith(COLLAB_PATH_PREFIX) ? null : undefined;
+	}
+	if (!pathname.startsWith(COLLAB_PATH_PREFIX)) return undefined;
+	try {
+		return decodeURIComponent(pathname.slice(COLLAB_PATH_PREFIX.length));
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * A browser always sends `Origin`; a foreign one means another site is driving the user's cookie
+ * (cross-site WebSocket hijacking). No `Origin` is a non-browser client, which still needs the cookie.
+ */
+export function originAllowed(originHeader: string | undefined, hostHeader: string | undefined, configured: string | undefined): boolean {
+	if (originHeader === undefined) return true;
+	let origin: URL;
+	try {
+		origin = new URL(originHeader);
+	} catch {
+		return false;
+	}
+	if (configured) {
+		try {
+			if (new URL(configured).origin === origin.origin) return true;
+		} catch {
+			/* a broken ORIGIN setting allows nothing extra */
+		}
+	}
+	return !!hostHeader && origin.host.toLowerCase() === hostHeader.toLowerCase();
+}
+
+/**
+ * The HTTP `upgrade` handler. Returns false (and leaves the socket alone) for paths outside `/collab/`.
+ * A refusal is an accepted WebSocket closed at once with 4401 or 4403, so the client knows not to retry.
+ */
+export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean {
+	const { db, wss, log } = deps;
+
+	const refuse = (req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string) => {
+		if (socket.destroyed) return;
+		wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, reason));
+	};
+
+	const denied = (actorId: string, docName: string | null, planId: string | null, reason: string) =>
+		recordAudit(db, {
+			actorId,
+			action: 'doc.denied',
+			planId,
+			// A name we could not parse is user input, not an id: it is not recorded.
+			target: planId ? docName : null,
+			detail: { reason }
+		}).catch((err) => log.error({ err }, 'collab: audit write failed'));
+
+	async function authorize(req: IncomingMessage, socket: Duplex, head: Buffer, docName: string | null): Promise<void> {
+		if (!deps.isOpen()) return refuse(req, socket, head, 1001, 'server shutting down');
+		if (!originAllowed(req.headers.origin, req.headers.host, deps.origin)) {
+			log.info({ reason: 'origin' }, 'collab: upgrade refused');
+			return refuse(req, socket, head, CLOSE_FORBIDDEN, 'origin not allowed');
+		}
+		const auth = await validateSessionToken(db, sessionTokenFromCookieHeader(req.headers.cookie), deps.sessionIdleMs);
+		if (!auth) {
+			log.info({ reason: 'unauthenticated' }, 'collab: upgrade refused');
+			return refuse(req, socket, head, CLOSE_UNAUTHENTICATED, 'unauthenticated');
+		}
+		const userId = auth.user.id;
+		const parsed = docName ? parseDocName(docName) : null;
+		if (!docName || !parsed) {
+			await denied(userId, null, null, 'unknown-document');
+			log.info({ user: userId, reason: 'unknown-document' }, 'collab: upgrade refused');
+			return refuse(req, socket, head, CLOSE_FORBIDDEN, 'unknown document');
+		}
+		const access = await docAccess(db, userId, docName);
+		if (access === 'none') {
+			await denied(userId, docName, parsed.planId, 'no-access');
+			log.info({ user: userId, doc: docName, reason: 'no-access' }, 'collab: upgrade refused');
+			return refuse(req, socket, head, CLOSE_FORBIDDEN, 'forbidden');
+		}
+		if (socket.destroyed) return;
+		const audited = recordAudit(db, {
+			actorId: userId,
+			action: 'doc.open',
+			planId: parsed.planId,
+			target: docName,
+			detail: { access }
+		});
+		audited.catch(() => {}); // handled by whoever awaits it
+		wss.handleUpgrade(req, socket, head, (ws) =>
+			deps.accept(ws, { user: auth.user, sessionId: auth.session.id, docName, planId: parsed.planId, access, audited })
+		);
+	}
+
+	return (req, socket, head) => {
+		const docName = docNameFromUrl(req.url);
+		if (docName === undefined) return false;
+		// Until `ws` owns the socket, a reset must not become an uncaught error.
+		const onSocketError = (err: Error) => log.debug({ err: { message: err.message } }, 'collab: socket error during upgrade');
+		socket.on('error', onSocketError);
+		authorize(req, socket, head, docName)
+			.catch((err) => {
+				log.error({ err }, 'collab: upgrade failed');
+				try {
+					refuse(req, socket, head, CLOSE_INTERNAL_ERROR, 'internal error');
+				} catch {
+					socket.destroy();
+				}
+			})
+			.finally(() => socket.off('error', onSocketError));
+		return true;
+	};
+}
