@@ -14,6 +14,13 @@ async function openPlan(browser: Browser, who: string): Promise<Page> {
 
 const whatHelps = (page: Page) => page.getByRole('textbox', { name: 'Dette hjelper meg' });
 
+/** The lines of an editable list, as its inputs hold them (an editor sees inputs, a reader sees text). */
+const listLines = (page: Page, list: string) =>
+	page
+		.getByRole('region', { name: list })
+		.locator('li input')
+		.evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+
 test.describe('@live the plan is edited together', () => {
 	test('@live two people see each other typing within a second, with names on presence', async ({ browser }) => {
 		const coordinator = await openPlan(browser, 'koordinator');
@@ -51,7 +58,7 @@ test.describe('@live the plan is edited together', () => {
 	test('@live the reader sees everything and can change nothing', async ({ browser }) => {
 		const sister = await openPlan(browser, 'parorende');
 		await expect(sister.getByText('Du kan lese planen, men ikke endre den.')).toBeVisible();
-		await expect(sister.getByRole('heading', { name: 'Flytte til egen leilighet' })).toBeVisible();
+		await expect(sister.getByRole('heading', { name: 'Flytte til egen leilighet', exact: true })).toBeVisible();
 		await expect(whatHelps(sister)).toHaveAttribute('contenteditable', 'false');
 		await expect(sister.getByRole('textbox', { name: 'Det som er viktig for meg' })).toHaveAttribute('contenteditable', 'false');
 		await expect(sister.getByRole('button', { name: 'Legg til mål' })).toHaveCount(0);
@@ -77,18 +84,19 @@ test.describe('@live the plan is edited together', () => {
 		const sign = `Holder seg inne i flere dager ${Date.now()}`;
 		await coordinator.getByLabel('Ny linje i «Tegn på at det går dårlig»').fill(sign);
 		await coordinator.getByLabel('Ny linje i «Tegn på at det går dårlig»').press('Enter');
-		await expect(coordinator.getByRole('region', { name: 'Tegn på at det går dårlig' })).toContainText(sign);
+		await expect.poll(() => listLines(coordinator, 'Tegn på at det går dårlig')).toContain(sign);
 		// Meanwhile NAV edits too, online.
 		const navSign = `Slutter å svare på telefon ${Date.now()}`;
 		await nav.getByLabel('Ny linje i «Tegn på at det går dårlig»').fill(navSign);
 		await nav.getByLabel('Ny linje i «Tegn på at det går dårlig»').press('Enter');
+		await expect.poll(() => listLines(nav, 'Tegn på at det går dårlig')).toContain(navSign);
 		await nav.waitForTimeout(1000);
-		await expect(nav.getByRole('region', { name: 'Tegn på at det går dårlig' })).not.toContainText(sign);
+		expect(await listLines(nav, 'Tegn på at det går dårlig')).not.toContain(sign);
 
 		await coordinator.context().setOffline(false);
 		await expect(coordinator.getByRole('status').filter({ hasText: 'Tilkoblet' })).toBeVisible({ timeout: 10_000 });
-		await expect(nav.getByRole('region', { name: 'Tegn på at det går dårlig' })).toContainText(sign, { timeout: 5000 });
-		await expect(coordinator.getByRole('region', { name: 'Tegn på at det går dårlig' })).toContainText(navSign, { timeout: 5000 });
+		await expect.poll(() => listLines(nav, 'Tegn på at det går dårlig'), { timeout: 5000 }).toContain(sign);
+		await expect.poll(() => listLines(coordinator, 'Tegn på at det går dårlig'), { timeout: 5000 }).toContain(navSign);
 		await coordinator.context().close();
 		await nav.context().close();
 	});
@@ -99,11 +107,11 @@ test.describe('@live the plan is edited together', () => {
 		await login(page, 'parorende');
 		await page.getByRole('link', { name: 'Individuell plan for Jonas' }).click();
 		await expect(page.getByRole('heading', { name: 'Hva er viktig for meg' })).toBeVisible();
-		await expect(page.getByRole('heading', { name: 'Flytte til egen leilighet' })).toBeVisible();
-		await expect(page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig' })).toBeVisible();
+		await expect(page.getByRole('heading', { name: 'Flytte til egen leilighet', exact: true })).toBeVisible();
+		await expect(page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig', exact: true })).toBeVisible();
 		await expect(page.getByRole('heading', { name: 'Kriseplan' })).toBeVisible();
 		await expect(page.getByText('Boligkontoret', { exact: false }).first()).toBeVisible();
-		await expectAccessible(page);
+		// axe needs script to run, so this page is checked in the reader's test above, with JavaScript on.
 		await context.close();
 	});
 });

@@ -32,9 +32,10 @@ test.describe('plans per role', () => {
 		await expectAccessible(page);
 	});
 
-	test('staff outside the group see no plan, and the plan itself is forbidden', async ({ page, request }) => {
+	test('staff outside the group see no plan, and the plan itself is forbidden', async ({ page }) => {
 		await login(page, 'koordinator');
 		await page.getByRole('link', { name: 'Individuell plan for Jonas' }).click();
+		await page.waitForURL(/\/plans\//);
 		const planUrl = page.url();
 		await page.getByRole('button', { name: 'Logg ut' }).click();
 
@@ -46,7 +47,6 @@ test.describe('plans per role', () => {
 		await expect(page.getByRole('heading', { name: 'Ingen tilgang' })).toBeVisible();
 		await expect(page.locator('body')).not.toContainText('Jonas');
 		await expectAccessible(page);
-		void request;
 	});
 
 	test('the admin manages services and people', async ({ page }) => {
@@ -56,8 +56,13 @@ test.describe('plans per role', () => {
 		await expect(page.getByRole('rowheader', { name: 'NAV Fjordvik' })).toBeVisible();
 		await expectAccessible(page);
 
-		await page.getByRole('button', { name: 'Opprett' }).click(); // empty form: field errors, nothing lost
+		// Only spaces get past the browser's `required`: the server says what is wrong and keeps what was typed.
+		await page.getByLabel('Navn', { exact: true }).fill('   ');
+		await page.getByLabel('Kommune eller helseforetak').fill('Fjordvik kommune');
+		await page.getByRole('button', { name: 'Opprett' }).click();
 		await expect(page.getByRole('alert')).toContainText('Navn må fylles ut');
+		await expect(page.getByLabel('Kommune eller helseforetak')).toHaveValue('Fjordvik kommune');
+		await expectAccessible(page);
 		await page.getByLabel('Navn', { exact: true }).fill('Fjordvik bo- og oppfølgingstjeneste');
 		await page.getByLabel('Kommune eller helseforetak').fill('Fjordvik kommune');
 		await page.getByLabel('Type tjeneste').selectOption('housing');
@@ -74,5 +79,22 @@ test.describe('plans per role', () => {
 		await login(page, 'nav');
 		const response = await page.goto('/admin/services');
 		expect(response?.status()).toBe(403);
+	});
+});
+
+test.describe('JSON API', () => {
+	test('GET /api/plans answers per session, and 401 as JSON without one', async ({ page, playwright }) => {
+		const anonymous = await playwright.request.newContext();
+		const res = await anonymous.get(new URL('/api/plans', test.info().project.use.baseURL).toString());
+		expect(res.status()).toBe(401);
+		expect(await res.json()).toMatchObject({ error: 'unauthenticated' });
+		await anonymous.dispose();
+
+		await login(page, 'koordinator');
+		const mine = await page.request.get('/api/plans');
+		expect(mine.status()).toBe(200);
+		expect(await mine.json()).toEqual([expect.objectContaining({ title: 'Individuell plan for Jonas', patientName: 'Jonas Berg', role: 'coordinator', access: 'write' })]);
+		const health = await page.request.get('/healthz');
+		expect(await health.json()).toEqual({ ok: true, db: 'pglite' });
 	});
 });
