@@ -1,0 +1,72 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createTestDatabase, engines, type TestDatabase } from '../../helpers/services';
+import { seedDemo, DEMO_PASSWORD, type DemoSeed } from '../../../src/lib/server/seed/demo';
+import { attemptLogin } from '../../../src/lib/server/auth/login';
+import { createSession } from '../../../src/lib/server/auth/session';
+import { addGoal, addMeasure, listGoals, planDocName, renderPlan, voiceDocName } from '../../../src/lib/plan';
+import { cleanup, connectClient, connectSynced, countUpdates, sleep, startNode, waitFor } from './harness';
+import type { TestUser } from './fixtures';
+
+/** The issue's "done when", on the demo municipality, with the stock y-websocket client and real logins. */
+async function loginAs(t: TestDatabase, who: string): Promise<TestUser> {
+	const result = await attemptLogin(t.db, { email: `${who}@demo.fellesplan.no`, password: DEMO_PASSWORD, ip: '127.0.0.1' });
+	if (!result.ok) throw new Error(`login failed for ${who}`);
+	const { token } = await createSession(t.db, result.userId);
+	return { id: result.userId, name: who, token, cookie: `session=${token}` };
+}
+
+describe.each(engines)('the demo plan, live, on %s', (engine) => {
+	let t: TestDatabase;
+	let demo: DemoSeed;
+	beforeAll(async () => {
+		t = await createTestDatabase(engine);
+		demo = await seedDemo(t.db);
+	});
+	afterEach(cleanup);
+	afterAll(async () => t?.drop());
+
+	it('coordinator and patient sync plan:<id>; the sister cannot write; utenfor is refused; a restart keeps it', async () => {
+		const docName = planDocName(demo.planId);
+		let node = await startNode(t.db);
+		const [coordinator, patient, sister, outsider] = await Promise.all(['koordinator', 'pasient', 'parorende', 'utenfor'].map((w) => loginAs(t, w)));
+
+		const a = await connectSynced(node, docName, coordinator);
+		const b = await connectSynced(node, docName, patient);
+		// The seeded demo content arrives complete.
+		expect(listGoals(b.doc).map((g) => g.title)).toContain('Flytte til egen leilighet');
+
+		const goalId = addGoal(a.doc, { lifeArea: 'leisure', title: 'Begynne på svømming igjen', expressedBy: 'patient' });
+		addMeasure(a.doc, { goalId, title: 'Søke om fritidskort', serviceId: demo.serviceIds.nav, personId: demo.userIds.nav });
+		await waitFor(() => listGoals(b.doc).some((g) => g.title === 'Begynne på svømming igjen'), { what: 'the goal at the patient' });
+
+		expect((await connectClient(node, docName, null).closed)).toBe(4401);
+		expect((await connectClient(node, docName, outsider).closed)).toBe(4403);
+
+		const stored = await waitFor(async () => {
+			const n = await countUpdates(t.db, docName);
+			return n >= 2 ? n : 0;
+		});
+		const s = await connectSynced(node, docName, sister);
+		addGoal(s.doc, { lifeArea: 'economy', title: 'Skrevet av en leser', expressedBy: 'relative' });
+		await sleep(300);
+		expect(listGoals(a.doc).map((g) => g.title)).not.toContain('Skrevet av en leser');
+		expect(await countUpdates(t.db, docName)).toBe(stored);
+
+		// kill -9 after the update is stored: no flush, no goodbye.
+		await node.stop({ flush: false });
+		node = await startNode(t.db);
+		const fresh = await connectSynced(node, docName, patient);
+		expect(listGoals(fresh.doc).map((g) => g.title)).toContain('Begynne på svømming igjen');
+		// The server-side read used for rendering the page sees the same.
+		const state = new Y.Doc();
+		Y.applyUpdate(state, await node.collab.readDocState(docName));
+		const voice = new Y.Doc();
+		Y.applyUpdate(voice, await node.collab.readDocState(voiceDocName(demo.planId)));
+		const content = renderPlan(state, voice);
+		const leisure = content.lifeAreas.find((x) => x.lifeArea === 'leisure');
+		const ours = leisure?.goals.find((g) => g.title === 'Begynne på svømming igjen');
+		expect(ours?.measures[0]).toMatchObject({ title: 'Søke om fritidskort', serviceId: demo.serviceIds.nav, personId: demo.userIds.nav });
+		expect(content.voice.ownGoals.length).toBeGreaterThan(0);
+	});
+});
