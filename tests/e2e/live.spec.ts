@@ -115,3 +115,17 @@ test.describe('@live the plan is edited together', () => {
 		await context.close();
 	});
 });
+
+test('@live a refused edit says why and changes nothing', async ({ page }) => {
+	await login(page, 'koordinator');
+	await page.getByRole('link', { name: 'Individuell plan for Jonas' }).click();
+	await expect(page.locator('.plan-page')).toHaveAttribute('data-live', 'true', { timeout: 10_000 });
+	const measure = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig', exact: true }) });
+	await measure.getByText('Endre ansvar, datoer og status').click();
+	await measure.getByLabel('Begrunnelse (hvorfor venter eller avslått)').fill('');
+	await measure.getByLabel('Begrunnelse (hvorfor venter eller avslått)').press('Enter');
+	await measure.getByLabel('Status for tiltaket').selectOption('rejected');
+	await expect(page.getByRole('alert').filter({ hasText: 'Skriv en begrunnelse først' })).toBeVisible();
+	await expect(measure.getByLabel('Status for tiltaket')).not.toHaveValue('rejected');
+	await expect(measure.locator('.status')).not.toHaveText('Avslått');
+});
