@@ -14,7 +14,7 @@ export default defineConfig({
 	retries: 0,
 	timeout: 30_000,
 	expect: { timeout: 5_000 },
-	reporter: [['list']],
+	reporter: [['list'], ['junit', { outputFile: 'reports/e2e.xml' }]],
 	use: {
 		baseURL: `http://127.0.0.1:${PORT}`,
 		locale: 'nb-NO',

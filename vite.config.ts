@@ -1,7 +1,7 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { defineConfig } from 'vitest/config';
-import { collabDevServer } from './src/lib/server/collab/dev-plugin';
+import { collabDevServer } from './src/lib/server/collab/dev-plugin.ts';
 
 export default defineConfig({
 	plugins: [
