@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import postgres from 'postgres';
 import { openDatabase, type Database, type Engine } from '../../src/lib/server/db';
 
@@ -63,5 +64,20 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
 			await admin.unsafe(`drop database if exists ${name} with (force)`);
 			await admin.end();
 		}
+	};
+}
+
+/** A fresh database for one describe block: created before its tests, dropped after them. */
+export function useTestDatabase(engine: Engine): () => TestDatabase {
+	let database: TestDatabase | undefined;
+	beforeAll(async () => {
+		database = await createTestDatabase(engine);
+	});
+	afterAll(async () => {
+		await database?.drop();
+	});
+	return () => {
+		if (!database) throw new Error('the test database is only there inside tests');
+		return database;
 	};
 }

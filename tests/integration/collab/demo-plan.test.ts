@@ -1,6 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createTestDatabase, engines, type TestDatabase } from '../../helpers/services';
+import { engines, useTestDatabase } from '../../helpers/services';
+import type { Db } from '../../../src/lib/server/db';
 import { seedDemo, DEMO_PASSWORD, type DemoSeed } from '../../../src/lib/server/seed/demo';
 import { attemptLogin } from '../../../src/lib/server/auth/login';
 import { createSession } from '../../../src/lib/server/auth/session';
@@ -9,27 +10,25 @@ import { cleanup, connectClient, connectSynced, countUpdates, sleep, startNode, 
 import type { TestUser } from './fixtures';
 
 /** The issue's "done when", on the demo municipality, with the stock y-websocket client and real logins. */
-async function loginAs(t: TestDatabase, who: string): Promise<TestUser> {
-	const result = await attemptLogin(t.db, { email: `${who}@demo.fellesplan.no`, password: DEMO_PASSWORD, ip: '127.0.0.1' });
+async function loginAs(db: Db, who: string): Promise<TestUser> {
+	const result = await attemptLogin(db, { email: `${who}@demo.fellesplan.no`, password: DEMO_PASSWORD, ip: '127.0.0.1' });
 	if (!result.ok) throw new Error(`login failed for ${who}`);
-	const { token } = await createSession(t.db, result.userId);
+	const { token } = await createSession(db, result.userId);
 	return { id: result.userId, name: who, token, cookie: `session=${token}` };
 }
 
 describe.each(engines)('the demo plan, live, on %s', (engine) => {
-	let t: TestDatabase;
+	const testDb = useTestDatabase(engine);
 	let demo: DemoSeed;
 	beforeAll(async () => {
-		t = await createTestDatabase(engine);
-		demo = await seedDemo(t.db);
+		demo = await seedDemo(testDb().db);
 	});
 	afterEach(cleanup);
-	afterAll(async () => t?.drop());
 
 	it('coordinator and patient sync plan:<id>; the sister cannot write; utenfor is refused; a restart keeps it', async () => {
 		const docName = planDocName(demo.planId);
-		let node = await startNode(t.db);
-		const [coordinator, patient, sister, outsider] = await Promise.all(['koordinator', 'pasient', 'parorende', 'utenfor'].map((w) => loginAs(t, w)));
+		let node = await startNode(testDb().db);
+		const [coordinator, patient, sister, outsider] = await Promise.all(['koordinator', 'pasient', 'parorende', 'utenfor'].map((w) => loginAs(testDb().db, w)));
 
 		const a = await connectSynced(node, docName, coordinator);
 		const b = await connectSynced(node, docName, patient);
@@ -44,18 +43,18 @@ describe.each(engines)('the demo plan, live, on %s', (engine) => {
 		expect((await connectClient(node, docName, outsider).closed)).toBe(4403);
 
 		const stored = await waitFor(async () => {
-			const n = await countUpdates(t.db, docName);
+			const n = await countUpdates(testDb().db, docName);
 			return n >= 2 ? n : 0;
 		});
 		const s = await connectSynced(node, docName, sister);
 		addGoal(s.doc, { lifeArea: 'economy', title: 'Skrevet av en leser', expressedBy: 'relative' });
 		await sleep(300);
 		expect(listGoals(a.doc).map((g) => g.title)).not.toContain('Skrevet av en leser');
-		expect(await countUpdates(t.db, docName)).toBe(stored);
+		expect(await countUpdates(testDb().db, docName)).toBe(stored);
 
 		// kill -9 after the update is stored: no flush, no goodbye.
 		await node.stop({ flush: false });
-		node = await startNode(t.db);
+		node = await startNode(testDb().db);
 		const fresh = await connectSynced(node, docName, patient);
 		expect(listGoals(fresh.doc).map((g) => g.title)).toContain('Begynne på svømming igjen');
 		// The server-side read used for rendering the page sees the same.

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { PgDocStore, type DocStore } from '../../../src/lib/server/collab';
-import { createTestDatabase, engines, type TestDatabase } from '../../helpers/services';
+import { engines, useTestDatabase } from '../../helpers/services';
 import { createPlan } from './fixtures';
 import {
 	cleanup,
@@ -18,17 +18,11 @@ import {
 const contains = (haystack: Uint8Array, needle: string) => Buffer.from(haystack).includes(Buffer.from(needle, 'utf8'));
 
 describe.each(engines)('collab persistence (%s)', (engine) => {
-	let database: TestDatabase;
-	beforeAll(async () => {
-		database = await createTestDatabase(engine);
-	});
-	afterAll(async () => {
-		await database?.drop();
-	});
+	const testDb = useTestDatabase(engine);
 	afterEach(cleanup);
 
 	it('keeps everything across a graceful restart', async () => {
-		const { db } = database;
+		const { db } = testDb();
 		const plan = await createPlan(db);
 		// A slow disk: the edits are still queued when the server is asked to stop, so stop() must store them.
 		const store = new PgDocStore(db);
@@ -58,7 +52,7 @@ describe.each(engines)('collab persistence (%s)', (engine) => {
 	});
 
 	it('keeps every stored update across a crash (no graceful flush)', async () => {
-		const { db } = database;
+		const { db } = testDb();
 		const plan = await createPlan(db);
 		const first = await startNode(db, { idleUnloadMs: 60_000 });
 		const writer = await connectSynced(first, plan.planDoc, plan.coordinator);
@@ -76,7 +70,7 @@ describe.each(engines)('collab persistence (%s)', (engine) => {
 	});
 
 	it('compacts by re-encoding a Y.Doc past the threshold and at unload; a reopen is identical', async () => {
-		const { db } = database;
+		const { db } = testDb();
 		const plan = await createPlan(db);
 		const threshold = 20;
 		const node = await startNode(db, { compactThreshold: threshold, idleUnloadMs: 100 });
@@ -123,7 +117,7 @@ describe.each(engines)('collab persistence (%s)', (engine) => {
 	});
 
 	it('unloads an idle document after its last client leaves, not before', async () => {
-		const { db } = database;
+		const { db } = testDb();
 		const plan = await createPlan(db);
 		const node = await startNode(db, { idleUnloadMs: 150 });
 		const a = await connectSynced(node, plan.planDoc, plan.coordinator);

@@ -1,7 +1,7 @@
 import * as encoding from 'lib0/encoding';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createTestDatabase, engines, type TestDatabase } from '../../helpers/services';
+import { engines, useTestDatabase } from '../../helpers/services';
 import { createPlan } from './fixtures';
 import { cleanup, connectSynced, countUpdates, rawSocket, startNode, waitFor, withTimeout } from './harness';
 
@@ -14,17 +14,11 @@ function syncStep2(update: Uint8Array): Uint8Array {
 }
 
 describe.each(engines)('collab robustness (%s)', (engine) => {
-	let database: TestDatabase;
-	beforeAll(async () => {
-		database = await createTestDatabase(engine);
-	});
-	afterAll(async () => {
-		await database?.drop();
-	});
+	const testDb = useTestDatabase(engine);
 	afterEach(cleanup);
 
 	it('closes an oversized message with 1009 and keeps serving the others', async () => {
-		const { db } = database;
+		const { db } = testDb();
 		const plan = await createPlan(db);
 		const cap = 64 * 1024;
 		const node = await startNode(db, { config: { collabMaxMessageBytes: cap } });
@@ -46,7 +40,7 @@ describe.each(engines)('collab robustness (%s)', (engine) => {
 	});
 
 	it('closes only the sender of malformed bytes with 4400; the document and other clients carry on', async () => {
-		const { db } = database;
+		const { db } = testDb();
 		const plan = await createPlan(db);
 		const node = await startNode(db);
 		const writer = await connectSynced(node, plan.planDoc, plan.coordinator);

@@ -1,9 +1,9 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { PgDocStore } from '../../../src/lib/server/collab';
 import { auditEvents, planMembers } from '../../../src/lib/server/db/schema';
-import { createTestDatabase, engines, type TestDatabase } from '../../helpers/services';
+import { engines, useTestDatabase } from '../../helpers/services';
 import { createPlan } from './fixtures';
 import {
 	APP_ORIGIN,
@@ -19,17 +19,11 @@ import {
 } from './harness';
 
 describe.each(engines)('collab sync (%s)', (engine) => {
-	let database: TestDatabase;
-	beforeAll(async () => {
-		database = await createTestDatabase(engine);
-	});
-	afterAll(async () => {
-		await database?.drop();
-	});
+	const testDb = useTestDatabase(engine);
 	afterEach(cleanup);
 
 	it('syncs two users and stores the update attributed to its sender', async () => {
-		const { db } = database;
+		const { db } = testDb();
 		const plan = await createPlan(db);
 		const node = await startNode(db);
 		const coordinator = await connectSynced(node, plan.planDoc, plan.coordinator);
@@ -63,7 +57,7 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 	});
 
 	it('refuses with 4401 without a session and 4403 without a seat, from a foreign origin, or for an unknown document', async () => {
-		const { db } = database;
+		const { db } = testDb();
 		const plan = await createPlan(db);
 		const node = await startNode(db);
 
@@ -93,7 +87,7 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 	});
 
 	it('drops a read-only member’s writes (not applied, stored or sent) while the reader still receives', async () => {
-		const { db } = database;
+		const { db } = testDb();
 		const plan = await createPlan(db);
 		const node = await startNode(db);
 		const writer = await connectSynced(node, plan.planDoc, plan.coordinator);
@@ -125,7 +119,7 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 	});
 
 	it('voice document: the patient writes, every other member only reads', async () => {
-		const { db } = database;
+		const { db } = testDb();
 		const plan = await createPlan(db);
 		const node = await startNode(db);
 		const patient = await connectSynced(node, plan.voiceDoc, plan.patient);
@@ -149,7 +143,7 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 	});
 
 	it('awareness carries the server-known identity, whatever the client claims', async () => {
-		const { db } = database;
+		const { db } = testDb();
 		const plan = await createPlan(db);
 		const node = await startNode(db);
 		const coordinator = await connectSynced(node, plan.planDoc, plan.coordinator);
@@ -184,7 +178,7 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 	});
 
 	it('revalidate closes a member whose seat ended with 4403 at once, and downgrades writers who may now only read', async () => {
-		const { db } = database;
+		const { db } = testDb();
 		const plan = await createPlan(db);
 		const node = await startNode(db);
 		const coordinator = await connectSynced(node, plan.planDoc, plan.coordinator);
@@ -218,7 +212,7 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 	});
 
 	it('serves stored state complete to the very first client (no empty-document race)', async () => {
-		const { db } = database;
+		const { db } = testDb();
 		const plan = await createPlan(db);
 		const source = new Y.Doc();
 		source.getMap('plan').set('title', 'Lagret plan');
@@ -254,7 +248,7 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 	});
 
 	it('applyServerChange writes with the server as origin, attributed to the actor, and reaches clients', async () => {
-		const { db } = database;
+		const { db } = testDb();
 		const plan = await createPlan(db);
 		const node = await startNode(db);
 		const patient = await connectSynced(node, plan.planDoc, plan.patient);

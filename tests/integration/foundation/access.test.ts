@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createTestDatabase, engines, type TestDatabase } from '../../helpers/services';
+import { engines, useTestDatabase } from '../../helpers/services';
 import { seedDemo, type DemoSeed } from '../../../src/lib/server/seed/demo';
 import { docAccess, listPlansForUser } from '../../../src/lib/server/access/plans';
 import { loadPlanHeader } from '../../../src/lib/server/plans/header';
@@ -8,56 +8,54 @@ import { recordAudit } from '../../../src/lib/server/audit';
 import { auditEvents, planMembers } from '../../../src/lib/server/db/schema';
 
 describe.each(engines)('plan access on %s', (engine) => {
-	let t: TestDatabase;
+	const testDb = useTestDatabase(engine);
 	let demo: DemoSeed;
 	beforeAll(async () => {
-		t = await createTestDatabase(engine);
-		demo = await seedDemo(t.db);
+		demo = await seedDemo(testDb().db);
 	});
-	afterAll(async () => t?.drop());
 
 	it('lists the plan per role: coordinator writes, sister reads, outsider sees none', async () => {
-		const coordinator = await listPlansForUser(t.db, demo.userIds.coordinator);
+		const coordinator = await listPlansForUser(testDb().db, demo.userIds.coordinator);
 		expect(coordinator).toEqual([{ id: demo.planId, title: 'Individuell plan for Jonas', patientName: 'Jonas Berg', role: 'coordinator', access: 'write' }]);
-		const sister = await listPlansForUser(t.db, demo.userIds.sister);
+		const sister = await listPlansForUser(testDb().db, demo.userIds.sister);
 		expect(sister.map((p) => [p.role, p.access])).toEqual([['relative', 'read']]);
-		expect(await listPlansForUser(t.db, demo.userIds.outsider)).toEqual([]);
-		expect(await listPlansForUser(t.db, demo.userIds.admin)).toEqual([]);
+		expect(await listPlansForUser(testDb().db, demo.userIds.outsider)).toEqual([]);
+		expect(await listPlansForUser(testDb().db, demo.userIds.admin)).toEqual([]);
 	});
 
 	it('gives the patient alone write access to their own voice', async () => {
 		const voice = `voice:${demo.planId}`;
 		const plan = `plan:${demo.planId}`;
-		expect(await docAccess(t.db, demo.userIds.patient, voice)).toBe('write');
-		expect(await docAccess(t.db, demo.userIds.coordinator, voice)).toBe('read');
-		expect(await docAccess(t.db, demo.userIds.coordinator, plan)).toBe('write');
-		expect(await docAccess(t.db, demo.userIds.sister, plan)).toBe('read');
-		expect(await docAccess(t.db, demo.userIds.outsider, plan)).toBe('none');
-		expect(await docAccess(t.db, demo.userIds.coordinator, 'plan:nonexistent')).toBe('none');
-		expect(await docAccess(t.db, demo.userIds.coordinator, `other:${demo.planId}`)).toBe('none');
+		expect(await docAccess(testDb().db, demo.userIds.patient, voice)).toBe('write');
+		expect(await docAccess(testDb().db, demo.userIds.coordinator, voice)).toBe('read');
+		expect(await docAccess(testDb().db, demo.userIds.coordinator, plan)).toBe('write');
+		expect(await docAccess(testDb().db, demo.userIds.sister, plan)).toBe('read');
+		expect(await docAccess(testDb().db, demo.userIds.outsider, plan)).toBe('none');
+		expect(await docAccess(testDb().db, demo.userIds.coordinator, 'plan:nonexistent')).toBe('none');
+		expect(await docAccess(testDb().db, demo.userIds.coordinator, `other:${demo.planId}`)).toBe('none');
 	});
 
 	it('ends access at once when the seat ends', async () => {
-		await t.db.update(planMembers).set({ endedAt: new Date() }).where(and(eq(planMembers.planId, demo.planId), eq(planMembers.userId, demo.userIds.act)));
-		expect(await docAccess(t.db, demo.userIds.act, `plan:${demo.planId}`)).toBe('none');
-		expect(await listPlansForUser(t.db, demo.userIds.act)).toEqual([]);
-		const header = await loadPlanHeader(t.db, demo.planId);
+		await testDb().db.update(planMembers).set({ endedAt: new Date() }).where(and(eq(planMembers.planId, demo.planId), eq(planMembers.userId, demo.userIds.act)));
+		expect(await docAccess(testDb().db, demo.userIds.act, `plan:${demo.planId}`)).toBe('none');
+		expect(await listPlansForUser(testDb().db, demo.userIds.act)).toEqual([]);
+		const header = await loadPlanHeader(testDb().db, demo.planId);
 		expect(header?.members.map((x) => x.userId)).not.toContain(demo.userIds.act);
 	});
 
 	it('loads the plan header with the coordinators and the group in role order', async () => {
-		const header = await loadPlanHeader(t.db, demo.planId);
+		const header = await loadPlanHeader(testDb().db, demo.planId);
 		expect(header?.patient.name).toBe('Jonas Berg');
 		expect(header?.status).toBe('active');
 		expect(header?.members[0].role).toBe('patient');
 		const dps = header?.members.find((x) => x.userId === demo.userIds.dps);
 		expect(dps).toMatchObject({ role: 'specialist_coordinator', serviceName: 'DPS Fjordvik', committedUntil: '2027-03-31' });
-		expect(await loadPlanHeader(t.db, 'missing')).toBeNull();
+		expect(await loadPlanHeader(testDb().db, 'missing')).toBeNull();
 	});
 
 	it('appends audit events with ids only', async () => {
-		await recordAudit(t.db, { actorId: demo.userIds.nav, action: 'plan.read', planId: demo.planId });
-		const rows = await t.db.select().from(auditEvents).where(eq(auditEvents.actorId, demo.userIds.nav));
+		await recordAudit(testDb().db, { actorId: demo.userIds.nav, action: 'plan.read', planId: demo.planId });
+		const rows = await testDb().db.select().from(auditEvents).where(eq(auditEvents.actorId, demo.userIds.nav));
 		expect(rows.at(-1)).toMatchObject({ action: 'plan.read', planId: demo.planId });
 		expect(rows.at(-1)?.at).toBeInstanceOf(Date);
 	});

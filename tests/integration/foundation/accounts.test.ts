@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { createTestDatabase, engines, type TestDatabase } from '../../helpers/services';
+import { engines, useTestDatabase } from '../../helpers/services';
 import { seedDemo, seedDemoIfEmpty, DEMO_PASSWORD, type DemoSeed } from '../../../src/lib/server/seed/demo';
 import { attemptLogin } from '../../../src/lib/server/auth/login';
 import { THROTTLE } from '../../../src/lib/server/auth/throttle';
@@ -10,31 +10,29 @@ import { sessions, users } from '../../../src/lib/server/db/schema';
 const HOUR = 3_600_000;
 
 describe.each(engines)('accounts on %s', (engine) => {
-	let t: TestDatabase;
+	const testDb = useTestDatabase(engine);
 	let demo: DemoSeed;
 	beforeAll(async () => {
-		t = await createTestDatabase(engine);
-		demo = await seedDemo(t.db);
+		demo = await seedDemo(testDb().db);
 	});
-	afterAll(async () => t?.drop());
 
 	it('seeds the demo municipality once, and never over existing data', async () => {
-		const [{ n }] = await t.db.select({ n: sql<number>`count(*)::int` }).from(users);
+		const [{ n }] = await testDb().db.select({ n: sql<number>`count(*)::int` }).from(users);
 		expect(n).toBe(demo.logins.length);
 		expect(demo.logins).toContain('utenfor@demo.fellesplan.no');
-		expect(await seedDemoIfEmpty(t.db)).toBeNull();
-		const [{ n: after }] = await t.db.select({ n: sql<number>`count(*)::int` }).from(users);
+		expect(await seedDemoIfEmpty(testDb().db)).toBeNull();
+		const [{ n: after }] = await testDb().db.select({ n: sql<number>`count(*)::int` }).from(users);
 		expect(after).toBe(n);
 	});
 
 	it('logs in with the right password, case-insensitive email', async () => {
-		const r = await attemptLogin(t.db, { email: 'Koordinator@Demo.Fellesplan.no', password: DEMO_PASSWORD, ip: '10.0.0.1' });
+		const r = await attemptLogin(testDb().db, { email: 'Koordinator@Demo.Fellesplan.no', password: DEMO_PASSWORD, ip: '10.0.0.1' });
 		expect(r).toEqual({ ok: true, userId: demo.userIds.coordinator });
 	});
 
 	it('answers a wrong password and an unknown account the same way', async () => {
-		const wrong = await attemptLogin(t.db, { email: 'nav@demo.fellesplan.no', password: 'nope', ip: '10.0.0.2' });
-		const unknown = await attemptLogin(t.db, { email: 'nobody@demo.fellesplan.no', password: 'nope', ip: '10.0.0.2' });
+		const wrong = await attemptLogin(testDb().db, { email: 'nav@demo.fellesplan.no', password: 'nope', ip: '10.0.0.2' });
+		const unknown = await attemptLogin(testDb().db, { email: 'nobody@demo.fellesplan.no', password: 'nope', ip: '10.0.0.2' });
 		expect(wrong).toEqual({ ok: false, reason: 'invalid' });
 		expect(unknown).toEqual(wrong);
 	});
@@ -42,56 +40,56 @@ describe.each(engines)('accounts on %s', (engine) => {
 	it('locks an account after repeated failures, even for the right password, and the lock says for how long', async () => {
 		const email = 'fastlege@demo.fellesplan.no';
 		for (let i = 0; i < THROTTLE.account.maxFailures; i++) {
-			expect((await attemptLogin(t.db, { email, password: 'wrong' + i, ip: `10.1.0.${i}` })).ok).toBe(false);
+			expect((await attemptLogin(testDb().db, { email, password: 'wrong' + i, ip: `10.1.0.${i}` })).ok).toBe(false);
 		}
-		const locked = await attemptLogin(t.db, { email, password: DEMO_PASSWORD, ip: '10.1.0.99' });
+		const locked = await attemptLogin(testDb().db, { email, password: DEMO_PASSWORD, ip: '10.1.0.99' });
 		expect(locked.ok).toBe(false);
 		expect(locked.ok === false && locked.reason).toBe('throttled');
 		expect(locked.ok === false && locked.reason === 'throttled' && locked.retryAfterSeconds).toBeGreaterThan(60);
 		// Another account from another IP is not affected.
-		expect((await attemptLogin(t.db, { email: 'dps@demo.fellesplan.no', password: DEMO_PASSWORD, ip: '10.1.1.1' })).ok).toBe(true);
+		expect((await attemptLogin(testDb().db, { email: 'dps@demo.fellesplan.no', password: DEMO_PASSWORD, ip: '10.1.1.1' })).ok).toBe(true);
 	});
 
 	it('throttles an IP that tries many accounts', async () => {
 		const ip = '10.2.0.1';
-		for (let i = 0; i < THROTTLE.ip.maxFailures; i++) await attemptLogin(t.db, { email: `guess${i}@example.no`, password: 'x', ip });
-		const r = await attemptLogin(t.db, { email: 'bolig@demo.fellesplan.no', password: DEMO_PASSWORD, ip });
+		for (let i = 0; i < THROTTLE.ip.maxFailures; i++) await attemptLogin(testDb().db, { email: `guess${i}@example.no`, password: 'x', ip });
+		const r = await attemptLogin(testDb().db, { email: 'bolig@demo.fellesplan.no', password: DEMO_PASSWORD, ip });
 		expect(r.ok === false && r.reason).toBe('throttled');
 	});
 
 	it('validates a session token, rejects a tampered one, and ends an idle one', async () => {
-		const { token } = await createSession(t.db, demo.userIds.patient);
-		const valid = await validateSessionToken(t.db, token, HOUR);
+		const { token } = await createSession(testDb().db, demo.userIds.patient);
+		const valid = await validateSessionToken(testDb().db, token, HOUR);
 		expect(valid?.user.id).toBe(demo.userIds.patient);
 		expect(valid?.user.kind).toBe('patient');
 
 		const [id, secret] = token.split('.');
 		const tampered = secret.slice(0, -1) + (secret.endsWith('a') ? 'b' : 'a');
-		expect(await validateSessionToken(t.db, `${id}.${tampered}`, HOUR)).toBeNull();
-		expect(await validateSessionToken(t.db, 'garbage', HOUR)).toBeNull();
-		const [row] = await t.db.select().from(sessions).where(eq(sessions.id, id));
+		expect(await validateSessionToken(testDb().db, `${id}.${tampered}`, HOUR)).toBeNull();
+		expect(await validateSessionToken(testDb().db, 'garbage', HOUR)).toBeNull();
+		const [row] = await testDb().db.select().from(sessions).where(eq(sessions.id, id));
 		expect(Buffer.from(row.secretHash).toString()).not.toContain(secret); // only the hash is stored
 
-		await t.db.update(sessions).set({ lastVerifiedAt: new Date(Date.now() - 2 * HOUR) }).where(eq(sessions.id, id));
-		expect(await validateSessionToken(t.db, token, HOUR)).toBeNull();
-		expect(await t.db.select().from(sessions).where(eq(sessions.id, id))).toHaveLength(0);
+		await testDb().db.update(sessions).set({ lastVerifiedAt: new Date(Date.now() - 2 * HOUR) }).where(eq(sessions.id, id));
+		expect(await validateSessionToken(testDb().db, token, HOUR)).toBeNull();
+		expect(await testDb().db.select().from(sessions).where(eq(sessions.id, id))).toHaveLength(0);
 	});
 
 	it('ends all other sessions of a user, keeping the current one', async () => {
-		const a = await createSession(t.db, demo.userIds.nav);
-		const b = await createSession(t.db, demo.userIds.nav);
-		const other = await createSession(t.db, demo.userIds.gp);
-		await invalidateOtherSessions(t.db, demo.userIds.nav, a.session.id);
-		expect(await validateSessionToken(t.db, a.token, HOUR)).not.toBeNull();
-		expect(await validateSessionToken(t.db, b.token, HOUR)).toBeNull();
-		expect(await validateSessionToken(t.db, other.token, HOUR)).not.toBeNull();
+		const a = await createSession(testDb().db, demo.userIds.nav);
+		const b = await createSession(testDb().db, demo.userIds.nav);
+		const other = await createSession(testDb().db, demo.userIds.gp);
+		await invalidateOtherSessions(testDb().db, demo.userIds.nav, a.session.id);
+		expect(await validateSessionToken(testDb().db, a.token, HOUR)).not.toBeNull();
+		expect(await validateSessionToken(testDb().db, b.token, HOUR)).toBeNull();
+		expect(await validateSessionToken(testDb().db, other.token, HOUR)).not.toBeNull();
 	});
 
 	it('a disabled account can neither log in nor keep its sessions', async () => {
-		const s = await createSession(t.db, demo.userIds.housing);
-		await t.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, demo.userIds.housing));
-		expect(await validateSessionToken(t.db, s.token, HOUR)).toBeNull();
-		const r = await attemptLogin(t.db, { email: 'bolig@demo.fellesplan.no', password: DEMO_PASSWORD, ip: '10.3.0.1' });
+		const s = await createSession(testDb().db, demo.userIds.housing);
+		await testDb().db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, demo.userIds.housing));
+		expect(await validateSessionToken(testDb().db, s.token, HOUR)).toBeNull();
+		const r = await attemptLogin(testDb().db, { email: 'bolig@demo.fellesplan.no', password: DEMO_PASSWORD, ip: '10.3.0.1' });
 		expect(r).toEqual({ ok: false, reason: 'invalid' });
 	});
 });

@@ -88,6 +88,11 @@ export class RedisFanout implements Fanout {
 	private readonly subscribeTimeoutMs: number;
 	private readyOnce = false;
 	private closed = false;
+	/**
+	 * A SUBSCRIBE sent before the connection's ready check finishes makes that check (INFO) fail with
+	 * "Connection in subscriber mode", and the subscription is lost. So subscribing waits for ready.
+	 */
+	private readonly subReady: Promise<void>;
 
 	constructor(private readonly opts: RedisFanoutOptions) {
 		this.nodeId = opts.nodeId;
@@ -95,6 +100,7 @@ export class RedisFanout implements Fanout {
 		this.subscribeTimeoutMs = opts.subscribeTimeoutMs ?? 5000;
 		this.pub = new Redis(opts.url, { maxRetriesPerRequest: 3 });
 		this.sub = new Redis(opts.url, { maxRetriesPerRequest: 3 });
+		this.subReady = new Promise((resolve) => this.sub.once('ready', () => resolve()));
 		const onError = (err: Error) => {
 			if (!this.closed) opts.log.warn({ err: { message: err.message } }, 'collab: redis error');
 		};
@@ -137,7 +143,7 @@ export class RedisFanout implements Fanout {
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		try {
 			await Promise.race([
-				this.sub.subscribe(this.prefix + docName),
+				this.subReady.then(() => this.sub.subscribe(this.prefix + docName)),
 				new Promise((_, reject) => {
 					timer = setTimeout(() => reject(new Error('redis subscribe timed out')), this.subscribeTimeoutMs);
 				})
