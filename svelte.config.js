@@ -6,8 +6,7 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ out: 'build', precompress: false }),
-		// The CSRF origin check stays on (the default); said here so nobody turns it off by accident.
-		csrf: { checkOrigin: true },
+		// SvelteKit's CSRF origin check stays on: it is the default, and `csrf.trustedOrigins` stays empty.
 		csp: {
 			mode: 'nonce',
 			directives: {
