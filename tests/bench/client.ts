@@ -22,6 +22,9 @@ export interface BenchClientOptions {
 	onApplied?: (client: BenchClient) => void;
 }
 
+/** Every client not yet closed, so a failed run can still terminate them all. */
+export const liveClients = new Set<BenchClient>();
+
 export class BenchClient {
 	readonly doc = new Y.Doc();
 	readonly ws: WebSocket;
@@ -42,6 +45,7 @@ export class BenchClient {
 			this.rejectSynced = reject;
 		});
 		this.synced.catch(() => {});
+		liveClients.add(this);
 		if (opts.initialUpdate) Y.applyUpdate(this.doc, opts.initialUpdate, this);
 		this.ws = new WebSocket(opts.url, {
 			headers: opts.cookie ? { cookie: opts.cookie } : {},
@@ -87,11 +91,13 @@ export class BenchClient {
 	}
 
 	close(): void {
+		liveClients.delete(this);
 		this.ws.close();
 		this.doc.destroy();
 	}
 
 	terminate(): void {
+		liveClients.delete(this);
 		this.ws.terminate();
 		this.doc.destroy();
 	}

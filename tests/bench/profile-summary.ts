@@ -1,9 +1,10 @@
 /**
- * `npx tsx tests/bench/profile-summary.ts <file.cpuprofile> [--top=25] [--filter=substring]`
+ * `npx tsx tests/bench/profile-summary.ts <file.cpuprofile> [--top=25] [--filter=substring] [--stalls=3]`
  *
  * Summarises a V8 CPU profile (from `node --cpu-prof`, e.g. `BENCH_HOST_PROF=ours npm run bench`):
  * self time per function and per file, and the total (self + callees) time of the functions whose
- * file or name contains `--filter`.
+ * file or name contains `--filter`; with `--stalls=n`, the n longest stretches without an idle sample
+ * (the event loop was blocked) and what ran in each, by self time and by the outermost project frames.
  */
 import { readFileSync } from 'node:fs';
 
@@ -33,6 +34,7 @@ if (!file) {
 }
 const top = Number(args.find((a) => a.startsWith('--top='))?.slice(6) ?? 25);
 const filter = args.find((a) => a.startsWith('--filter='))?.slice(9);
+const stalls = Number(args.find((a) => a.startsWith('--stalls='))?.slice(9) ?? 0);
 
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -84,4 +86,49 @@ if (filter) {
 		}
 	}
 	print(`total (self + callees) of functions matching "${filter}"`, incl);
+}
+
+if (stalls > 0) {
+	// Busy stretches: consecutive samples none of which is idle.
+	const isIdle = (id: number) => byId.get(id)!.callFrame.functionName === '(idle)';
+	const runs: { start: number; end: number; us: number }[] = [];
+	let start = -1;
+	let us = 0;
+	for (let i = 0; i <= profile.samples.length; i++) {
+		const idle = i === profile.samples.length || isIdle(profile.samples[i]);
+		if (!idle) {
+			if (start < 0) {
+				start = i;
+				us = 0;
+			}
+			us += profile.timeDeltas[i] ?? 0;
+		} else if (start >= 0) {
+			runs.push({ start, end: i, us });
+			start = -1;
+		}
+	}
+	runs.sort((a, b) => b.us - a.us);
+	for (const run of runs.slice(0, stalls)) {
+		const self = new Map<string, number>();
+		const outer = new Map<string, number>();
+		for (let i = run.start; i < run.end; i++) {
+			const id = profile.samples[i];
+			const d = profile.timeDeltas[i] ?? 0;
+			const k = key(byId.get(id)!.callFrame);
+			self.set(k, (self.get(k) ?? 0) + d);
+			// The outermost frame from the project's own code (src/), or else from node_modules.
+			let own: string | null = null;
+			let lib: string | null = null;
+			for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+				const f = byId.get(cur)!.callFrame;
+				if (f.url.includes('/src/lib/')) own = key(f);
+				else if (f.url.includes('node_modules') && !lib) lib = key(f);
+			}
+			const o = own ?? lib ?? k;
+			outer.set(o, (outer.get(o) ?? 0) + d);
+		}
+		console.log(`\nbusy stretch of ${(run.us / 1000).toFixed(1)} ms (samples ${run.start}–${run.end})`);
+		for (const [k, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`  self ${ms(t)}  ${k}`);
+		for (const [k, t] of [...outer].sort((a, b) => b[1] - a[1]).slice(0, 4)) console.log(`  under ${ms(t)}  ${k}`);
+	}
 }

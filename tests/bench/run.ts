@@ -8,10 +8,12 @@
  * Each server runs in its own child process (`server-host.ts`); all clients run here, in the parent, with
  * the same client code for both. The last line printed is `BENCH {json}`. See tests/bench/README.md.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import postgres from 'postgres';
-import { BenchClient, connectMany, sleep, withTimeout, type BenchClientOptions } from './client';
+import * as Y from 'yjs';
+import { BenchClient, connectMany, liveClients, sleep, withTimeout, type BenchClientOptions } from './client';
 import { profiling, startHost, type HostHandle, type HostKind } from './rpc';
 import type { HeapFigures, SeededDoc, StoreEvent } from './server-host';
 import { fmtKiB, fmtMs, median, r3, summarize, table, type LatencySummary } from './stats';
@@ -21,11 +23,15 @@ import { fmtKiB, fmtMs, median, r3, summarize, table, type LatencySummary } from
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyArg = argv.find((a) => a.startsWith('--only='));
+/** `--scenario=editors2,clients500`: run only these propagation scenarios. */
+const scenarioArg = argv.find((a) => a.startsWith('--scenario='))?.slice('--scenario='.length).split(',');
 const only = new Set((onlyArg ? onlyArg.slice('--only='.length) : 'heap,prop,open').split(','));
 const waitQuietArg = argv.find((a) => a.startsWith('--wait-quiet'));
 /** `--wait-quiet[=s]`: before each measurement wait (at most s seconds, default 60) until other processes use < 10 % CPU. */
 const WAIT_QUIET_MS = waitQuietArg ? 1000 * Number(waitQuietArg.split('=')[1] ?? 60) : 0;
 const QUIET_PERCENT = 10;
+/** `--pglite-disk`: PGlite in a temporary data folder instead of memory:// (the production embedded mode). */
+const pgliteDisk = argv.includes('--pglite-disk');
 const pgAdminUrl = process.env.BENCH_DATABASE_URL || (argv.includes('--pg') ? process.env.TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres' : undefined);
 
 interface PropScenario {
@@ -40,8 +46,8 @@ interface PropScenario {
 
 const PROP: PropScenario[] = [
 	{ key: 'editors2', label: '2 editors, 1 plan', plans: 1, perPlan: 2, rounds: quick ? 300 : 3000 },
-	{ key: 'editors20', label: '20 editors, 1 plan', plans: 1, perPlan: 20, rounds: quick ? 100 : 500 },
-	{ key: 'editors50', label: '50 editors, 1 plan', plans: 1, perPlan: 50, rounds: quick ? 40 : 200 },
+	{ key: 'editors20', label: '20 editors, 1 plan', plans: 1, perPlan: 20, rounds: quick ? 100 : 1000 },
+	{ key: 'editors50', label: '50 editors, 1 plan', plans: 1, perPlan: 50, rounds: quick ? 40 : 600 },
 	{ key: 'clients500', label: '500 clients, 100 plans', plans: 100, perPlan: 5, rounds: quick ? 300 : 2000, sharedUsers: true }
 ];
 /** Edits are sequential (one in flight) and start at most this often. */
@@ -84,7 +90,7 @@ async function createBenchDatabase(adminUrl: string): Promise<{ url: string; dro
 }
 
 async function teardown(): Promise<void> {
-	for (const c of openClients) c.terminate();
+	for (const c of [...openClients, ...liveClients]) c.terminate();
 	openClients.clear();
 	await Promise.allSettled(hosts.map((h) => h.stop()));
 	if (dropDatabase) {
@@ -105,8 +111,8 @@ interface HostInfo {
 	engine: string;
 }
 
-async function launch(kind: HostKind, dbUrl: string | undefined): Promise<HostInfo> {
-	const handle = startHost(kind, { BENCH_HOST_DB_URL: dbUrl });
+async function launch(kind: HostKind, dbUrl: string | undefined, pgliteDir?: string): Promise<HostInfo> {
+	const handle = startHost(kind, { BENCH_HOST_DB_URL: dbUrl, BENCH_HOST_PGLITE_DIR: pgliteDir });
 	hosts.push(handle);
 	const info = await handle.call<{ wsBase: string; engine: string }>('init', {}, 120_000);
 	return { handle, ...info };
@@ -224,6 +230,9 @@ function onApplied(client: BenchClient): void {
 }
 
 let nextSeq = 1;
+/** BENCH_DEBUG_SLOW=<ms>: rounds slower than this, to match against the server's storage calls. */
+const slowRounds: { kind: HostKind; epoch: number; ms: number; seq: number }[] = [];
+let runningKind: HostKind = 'ours';
 
 /** Mulberry32: the 500-client scenario picks plans and editors the same way on both servers. */
 function rng(seed: number): () => number {
@@ -267,7 +276,7 @@ async function runRounds(groups: BenchClient[][], rounds: number, seed: number, 
 		if (round.pending.size > 0 && record) lost += round.pending.size;
 		if (process.env.BENCH_DEBUG_SLOW && record) {
 			const worst = performance.now() - round.t0;
-			if (worst > Number(process.env.BENCH_DEBUG_SLOW)) progress(`slow round ${i} seq ${seq}: ${worst.toFixed(1)} ms at epoch ${(performance.timeOrigin + round.t0).toFixed(1)}`);
+			if (worst > Number(process.env.BENCH_DEBUG_SLOW)) slowRounds.push({ kind: runningKind, epoch: performance.timeOrigin + round.t0, ms: worst, seq });
 		}
 		current = null;
 		const wait = round.t0 + EDIT_INTERVAL_MS - performance.now();
@@ -311,6 +320,7 @@ async function propagation(ours: HostInfo, relay: HostInfo, sc: PropScenario): P
 	const samples: Record<HostKind, number[]> = { ours: [], relay: [] };
 	const lost: Record<HostKind, number> = { ours: 0, relay: 0 };
 	const warmed = new Set<HostKind>();
+	const blocksDone: Record<HostKind, number> = { ours: 0, relay: 0 };
 	const perBlock = Math.ceil(sc.rounds / (BLOCKS.length / 2));
 	let other = 0;
 	const profiles: string[] = [];
@@ -318,14 +328,16 @@ async function propagation(ours: HostInfo, relay: HostInfo, sc: PropScenario): P
 	const editsMeasured: Record<HostKind, number> = { ours: 0, relay: 0 };
 	for (const [b, kind] of BLOCKS.entries()) {
 		if (!warmed.has(kind)) {
-			await runRounds(groups[kind], WARMUP_ROUNDS, 1000 + b, false);
+			await runRounds(groups[kind], WARMUP_ROUNDS, 1000, false);
 			warmed.add(kind);
 		}
 		const prof = profiling(kind);
 		await waitQuiet();
 		if (prof) await byKind[kind].handle.call('profStart');
 		const m0 = await cpuMark();
-		const r = await runRounds(groups[kind], perBlock, 2000 + b, true);
+		runningKind = kind;
+		// The same seeds on both servers: the n-th block of each picks the same plans and editors.
+		const r = await runRounds(groups[kind], perBlock, 2000 + blocksDone[kind]++, true);
 		const m1 = await cpuMark();
 		other += otherCpuPercent(m0, m1) / BLOCKS.length;
 		serverCpu[kind] += (m1.hostMs[kind] ?? NaN) - (m0.hostMs[kind] ?? NaN);
@@ -341,7 +353,12 @@ async function propagation(ours: HostInfo, relay: HostInfo, sc: PropScenario): P
 		if (ms.length) store[op] = { n: ms.length, medianMs: r3(median(ms)), maxMs: r3(Math.max(...ms)) };
 	}
 	if (process.env.BENCH_DEBUG_SLOW) {
-		for (const e of events) if (e.op !== 'append' || e.ms > 3) progress(`store ${e.op} ${e.rows ?? ''} rows ${e.ms.toFixed(1)} ms at epoch ${e.startedAt.toFixed(1)}`);
+		// Which of our server's storage calls were running while a slow round was in flight?
+		for (const s of slowRounds.splice(0)) {
+			const overlapping = events.filter((e) => e.startedAt < s.epoch + s.ms && e.startedAt + e.ms > s.epoch - 2);
+			const what = overlapping.map((e) => `${e.op}${e.rows !== undefined ? `(${e.rows})` : ''} ${e.ms.toFixed(1)}ms@${(e.startedAt - s.epoch).toFixed(1)}`).join(', ');
+			progress(`slow ${s.kind} round seq ${s.seq}: ${s.ms.toFixed(1)} ms${s.kind === 'ours' ? ` — storage calls in flight: ${what || 'none'}` : ''}`);
+		}
 	}
 	for (const kind of ['ours', 'relay'] as const) {
 		closeAll(groups[kind].flat());
@@ -395,7 +412,50 @@ async function coldOpens(ours: HostInfo, docName: string, cookie: string, repeat
 	return opens;
 }
 
-async function openHistory(ours: HostInfo) {
+/**
+ * Two editors typing into the large plan (the 400 KB state from the history) on both servers: the same
+ * rounds as in part 1. On ours this includes the compactions that the tail threshold triggers in normal
+ * operation, each of which re-reads and rewrites the whole snapshot.
+ */
+async function editLargePlan(ours: HostInfo, relay: HostInfo, docName: string, cookie: string) {
+	const rounds = quick ? 300 : 1000;
+	progress(`open: editing the large plan (${rounds} edits per server)`);
+	await ours.handle.call('reset', { flush: false, idleUnloadMs: 3_600_000 });
+	const oc = track(await connectMany([{ url: ours.wsBase + docName, cookie, onApplied }, { url: ours.wsBase + docName, cookie, onApplied }], { timeoutMs: 60_000 }));
+	const initialUpdate = Y.encodeStateAsUpdate(oc[0].doc);
+	const [relayDoc] = await relay.handle.call<SeededDoc[]>('seed', { plans: 1, perPlan: 2, content: 'empty' });
+	const rc = track(await connectMany([0, 1].map(() => ({ url: relay.wsBase + relayDoc.docName, initialUpdate, onApplied })), { timeoutMs: 60_000 }));
+	await runRounds([oc], WARMUP_ROUNDS, 31, false);
+	await runRounds([rc], WARMUP_ROUNDS, 32, false);
+	await waitQuiet();
+	await ours.handle.call('eldStart');
+	const o = await runRounds([oc], rounds, 33, true);
+	const eld = await ours.handle.call<{ maxMs: number }>('eldStop');
+	await waitQuiet();
+	const r = await runRounds([rc], rounds, 34, true);
+	const events = await ours.handle.call<StoreEvent[]>('events', { doc: docName });
+	const compactions = events.filter((e) => e.op === 'saveSnapshot').length;
+	const compactionReads = events.filter((e) => e.op === 'load').slice(1); // the first load is the open
+	const saves = events.filter((e) => e.op === 'saveSnapshot');
+	closeAll([...oc, ...rc]);
+	await waitConnections(ours.handle, 0);
+	await waitConnections(relay.handle, 0);
+	const os_ = summarize(o.samples, o.lost);
+	const rs = summarize(r.samples, r.lost);
+	return {
+		rounds,
+		stateBytes: initialUpdate.byteLength,
+		ours: os_,
+		relay: rs,
+		ratioP99: os_.p99 / rs.p99,
+		compactions,
+		compactionReadMedianMs: median(compactionReads.map((e) => e.ms)),
+		saveSnapshotMedianMs: median(saves.map((e) => e.ms)),
+		serverEventLoopMaxDelayMs: eld.maxMs
+	};
+}
+
+async function openHistory(ours: HostInfo, relay: HostInfo) {
 	progress(`open: writing ${HISTORY_UPDATES} updates`);
 	const h = await ours.handle.call<{
 		docName: string;
@@ -462,10 +522,14 @@ async function openHistory(ours: HostInfo) {
 	const tail = await ours.handle.call<{ rows: number }>('appendTail', { docName: h.docName, userId: h.userId, count: TAIL_UPDATES, seed: 11 });
 	await waitQuiet();
 	const later = await coldOpens(ours, h.docName, h.cookie, COLD_REPEATS);
+
+	const big = await editLargePlan(ours, relay, h.docName, h.cookie);
 	await ours.handle.call('reset', { flush: true });
+	await relay.handle.call('reset', {});
 
 	return {
 		history: h,
+		big,
 		first: {
 			ms: first.ms,
 			appliedMs: first.appliedMs,
@@ -549,13 +613,18 @@ interface Target {
 
 async function main(): Promise<void> {
 	let dbUrl: string | undefined;
+	let pgliteDir: string | undefined;
 	if (pgAdminUrl) {
 		const created = await createBenchDatabase(pgAdminUrl);
 		dbUrl = created.url;
 		dropDatabase = created.drop;
+	} else if (pgliteDisk) {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'fellesplan-bench-'));
+		pgliteDir = dir;
+		dropDatabase = async () => rmSync(dir, { recursive: true, force: true });
 	}
-	progress(`starting hosts (${quick ? 'quick' : 'full'} run, database ${dbUrl ? 'PostgreSQL' : 'PGlite in memory'})`);
-	const [ours, relay] = await Promise.all([launch('ours', dbUrl), launch('relay', undefined)]);
+	progress(`starting hosts (${quick ? 'quick' : 'full'} run, database ${dbUrl ? 'PostgreSQL' : pgliteDir ? `PGlite in ${pgliteDir}` : 'PGlite in memory'})`);
+	const [ours, relay] = await Promise.all([launch('ours', dbUrl, pgliteDir), launch('relay', undefined)]);
 	const runMark = await cpuMark();
 
 	const heap: Partial<Record<HostKind, Awaited<ReturnType<typeof heapPerPlan>>>> = {};
@@ -569,13 +638,13 @@ async function main(): Promise<void> {
 
 	const prop: PropResult[] = [];
 	if (only.has('prop')) {
-		for (const sc of PROP) {
+		for (const sc of PROP.filter((p) => !scenarioArg || scenarioArg.includes(p.key))) {
 			progress(`propagation: ${sc.label}`);
 			prop.push(await propagation(ours, relay, sc));
 		}
 	}
 
-	const open = only.has('open') ? await openHistory(ours) : null;
+	const open = only.has('open') ? await openHistory(ours, relay) : null;
 	const serverWarnings = await ours.handle.call<string[]>('errors');
 	const runOtherCpu = otherCpuPercent(runMark, await cpuMark());
 
@@ -663,6 +732,17 @@ async function main(): Promise<void> {
 		);
 		out.push('', '   first open, timeline (ms after the client created its socket):');
 		for (const [what, t] of open.first.timeline) out.push(`   ${fmtMs(t).padStart(9)}  ${what}`);
+		const b = open.big;
+		out.push('', `   editing that plan (${fmtKiB(b.stateBytes)} state): 2 editors, ${b.rounds} sequential edits per server, same method as part 1`);
+		out.push(
+			table(
+				['   server', 'p50', 'p99', 'max', 'compactions', 'compaction read (median)', 'saveSnapshot (median)', 'event loop blocked (max)'],
+				[
+					['   ours', fmtMs(b.ours.p50), fmtMs(b.ours.p99), fmtMs(b.ours.max), String(b.compactions), fmtMs(b.compactionReadMedianMs), fmtMs(b.saveSnapshotMedianMs), fmtMs(b.serverEventLoopMaxDelayMs)],
+					['   relay', fmtMs(b.relay.p50), fmtMs(b.relay.p99), fmtMs(b.relay.max), '–', '–', '–', '–']
+				]
+			)
+		);
 	}
 	if (heap.ours) {
 		out.push('', '3. Heap per loaded small plan (demo plan, clients disconnected, docs kept loaded, after gc)');
@@ -715,6 +795,17 @@ async function main(): Promise<void> {
 			snapshotBytes: open.first.compaction.snapshotBytes,
 			laterColdOpen: { tailUpdates: open.later.tailRows, medianMs: r3(open.later.medianMs), medianAppliedMs: r3(open.later.medianAppliedMs), minMs: r3(open.later.minMs), maxMs: r3(open.later.maxMs), serverLoadMedianMs: r3(open.later.medianServerLoadMs), n: open.later.opens.length },
 			emptyPlanColdOpenMedianMs: r3(open.emptyPlan.medianMs),
+			editingLargePlan: {
+				rounds: open.big.rounds,
+				stateBytes: open.big.stateBytes,
+				ours: roundSummary(open.big.ours),
+				relay: roundSummary(open.big.relay),
+				ratioP99: r3(open.big.ratioP99),
+				compactions: open.big.compactions,
+				compactionReadMedianMs: r3(open.big.compactionReadMedianMs),
+				saveSnapshotMedianMs: r3(open.big.saveSnapshotMedianMs),
+				serverEventLoopMaxDelayMs: r3(open.big.serverEventLoopMaxDelayMs)
+			},
 			applyAllToYDocMs: r3(open.history.applyTxMs),
 			applyAllToYDocNoTransactionMs: r3(open.history.applyNoTxMs),
 			applySnapshotMs: r3(open.history.applySnapshotMs),

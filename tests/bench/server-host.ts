@@ -6,6 +6,7 @@
  *
  *   argv[2]             'ours' | 'relay'
  *   BENCH_HOST_DB_URL   postgres:// URL for ours (default: PGlite memory://)
+ *   BENCH_HOST_PGLITE_DIR  PGlite data folder instead of memory:// (as `npm start` runs without DATABASE_URL)
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -226,7 +227,8 @@ async function runOurs(): Promise<void> {
 	type DocStore = InstanceType<typeof PgDocStore>;
 
 	const url = process.env.BENCH_HOST_DB_URL || undefined;
-	const database = await openDatabase(url ? { url, dataDir: '' } : { dataDir: 'memory://' });
+	const pgliteDir = process.env.BENCH_HOST_PGLITE_DIR || 'memory://';
+	const database = await openDatabase(url ? { url, dataDir: '' } : { dataDir: pgliteDir });
 	const db = database.db;
 	const silent = { debug() {}, info() {}, warn() {}, error() {} };
 	const errors: string[] = [];
@@ -238,7 +240,8 @@ async function runOurs(): Promise<void> {
 
 	/** PgDocStore with every call timed (the server is unchanged; only its storage is wrapped). */
 	const events: StoreEvent[] = [];
-	const inner = new PgDocStore(db);
+	// As the app builds it: the embedded PGlite is the only writer, so appends skip the cross-node lock.
+	const inner = new PgDocStore(db, { singleProcess: database.engine === 'pglite' });
 	const timed = <T>(op: StoreEvent['op'], doc: string, f: () => Promise<T>, info: (r: T) => Partial<StoreEvent>) => {
 		const t0 = performance.now();
 		return f().then((r) => {
@@ -327,7 +330,11 @@ async function runOurs(): Promise<void> {
 
 	serveRpc({
 		...profilerCommands,
-		init: () => ({ port: http.port, wsBase: `ws://127.0.0.1:${http.port}/collab/`, engine: database.engine }),
+		init: () => ({
+			port: http.port,
+			wsBase: `ws://127.0.0.1:${http.port}/collab/`,
+			engine: url ? database.engine : `${database.engine} (${pgliteDir === 'memory://' ? 'memory://' : 'data folder on disk'})`
+		}),
 
 		seed,
 

@@ -38,6 +38,7 @@ test.describe('plans per role', () => {
 		await page.waitForURL(/\/plans\//);
 		const planUrl = page.url();
 		await page.getByRole('button', { name: 'Logg ut' }).click();
+		await expect(page).toHaveURL(/\/login$/);
 
 		await login(page, 'utenfor');
 		await expect(page.getByText('Du er ikke med i noen plan ennå.')).toBeVisible();

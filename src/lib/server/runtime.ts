@@ -33,7 +33,7 @@ async function start(): Promise<Runtime> {
 		const seeded = await seedDemoIfEmpty(database.db);
 		if (seeded) printDemoLogins(seeded.logins);
 	}
-	const collab = createCollabServer({ db: database.db, config, log });
+	const collab = createCollabServer({ db: database.db, engine: database.engine, config, log });
 	return {
 		config,
 		database,

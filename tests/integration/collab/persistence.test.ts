@@ -116,6 +116,34 @@ describe.each(engines)('collab persistence (%s)', (engine) => {
 		expect(stored.getText('notes').toString()).toBe(expected.notes);
 	});
 
+	it('on a cold open with a long stored tail, saves the loaded state as the snapshot without re-reading it', async () => {
+		const { db } = testDb();
+		const plan = await createPlan(db);
+		const source = new Y.Doc();
+		const updates: Uint8Array[] = [];
+		source.on('update', (u: Uint8Array) => updates.push(u));
+		for (let i = 0; i < 50; i++) source.getText('notes').insert(source.getText('notes').length, `${i};`);
+		const store = new PgDocStore(db);
+		const lastId = await store.append(plan.planDoc, updates.map((update) => ({ update, userId: plan.coordinator.id })));
+		let reads = 0;
+		const counting: DocStore = {
+			load: (n) => (reads++, store.load(n)),
+			loadSince: (n, id) => store.loadSince(n, id),
+			append: (n, entries) => store.append(n, entries),
+			saveSnapshot: (n, st, id) => store.saveSnapshot(n, st, id)
+		};
+
+		const node = await startNode(db, { compactThreshold: 20, store: counting });
+		const client = await connectSynced(node, plan.planDoc, plan.patient);
+		expect(client.doc.getText('notes').toString()).toBe(source.getText('notes').toString());
+		const snap = await waitFor(() => snapshotRow(db, plan.planDoc), { what: 'snapshot from the load' });
+		expect(snap.throughId).toBe(lastId);
+		const fromSnapshot = new Y.Doc();
+		Y.applyUpdate(fromSnapshot, snap.state);
+		expect(fromSnapshot.getText('notes').toString()).toBe(source.getText('notes').toString());
+		expect(reads).toBe(1); // the compaction did not read the document a second time
+	});
+
 	it('unloads an idle document after its last client leaves, not before', async () => {
 		const { db } = testDb();
 		const plan = await createPlan(db);

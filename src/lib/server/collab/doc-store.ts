@@ -52,7 +52,14 @@ const APPEND_LOCK_NAMESPACE = 0x6670; // "fp"
 
 /** `doc_updates` + `doc_snapshots` through drizzle: the same SQL on PGlite and PostgreSQL. */
 export class PgDocStore implements DocStore {
-	constructor(private readonly db: Db) {}
+	/**
+	 * `singleProcess`: the embedded PGlite has exactly one writer (this process), so appends need no
+	 * cross-node lock; that saves a round trip on every stored update.
+	 */
+	constructor(
+		private readonly db: Db,
+		private readonly opts: { singleProcess?: boolean } = {}
+	) {}
 
 	async load(docName: string): Promise<StoredDoc> {
 		const [snap] = await this.db
@@ -81,7 +88,7 @@ export class PgDocStore implements DocStore {
 	async append(docName: string, entries: AppendEntry[]): Promise<number> {
 		if (entries.length === 0) throw new Error('append needs at least one entry');
 		return this.db.transaction(async (tx) => {
-			await tx.execute(sql`select pg_advisory_xact_lock(${APPEND_LOCK_NAMESPACE}::int4, hashtext(${docName}))`);
+			if (!this.opts.singleProcess) await tx.execute(sql`select pg_advisory_xact_lock(${APPEND_LOCK_NAMESPACE}::int4, hashtext(${docName}))`);
 			const rows = await tx
 				.insert(docUpdates)
 				.values(
@@ -105,7 +112,8 @@ export class PgDocStore implements DocStore {
 			.values({ docName, state, throughId, updatedAt: new Date() })
 			.onConflictDoUpdate({
 				target: docSnapshots.docName,
-				set: { state, throughId, updatedAt: new Date() },
+				// `excluded.*`: the state travels to the database once, not twice (it can be hundreds of KB).
+				set: { state: sql`excluded.state`, throughId: sql`excluded.through_id`, updatedAt: sql`excluded.updated_at` },
 				setWhere: sql`${docSnapshots.throughId} < ${throughId}`
 			});
 	}

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import * as Y from 'yjs';
-import type { Db } from '../db';
+import type { Db, Engine } from '../db';
 import { docAccess } from '../access/plans';
 import { recordAudit } from '../audit';
 import { readConfig, type Config } from '../config';
@@ -34,6 +34,8 @@ export interface CollabServerOptions {
 	nodeId?: string;
 	/** Storage; defaults to `PgDocStore` on `db`. */
 	store?: DocStore;
+	/** The database engine: on the embedded PGlite this is the only process writing, so appends skip the lock. */
+	engine?: Engine;
 	/** Overrides `config.collabIdleUnloadSeconds` (tests use a few milliseconds). */
 	idleUnloadMs?: number;
 	/** Compact when more updates than this are stored after the snapshot (default 200). */
@@ -86,7 +88,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	const log = options.log ?? defaultLog.child({ module: 'collab' });
 	const db = options.db;
 	const nodeId = options.nodeId ?? randomUUID();
-	const store = options.store ?? new PgDocStore(db);
+	const store = options.store ?? new PgDocStore(db, { singleProcess: options.engine === 'pglite' });
 	const redisUrl = options.redisUrl ?? config.redisUrl;
 	const fanout: Fanout | null = redisUrl ? new RedisFanout({ url: redisUrl, nodeId, log }) : null;
 	const registry = new DocRegistry({

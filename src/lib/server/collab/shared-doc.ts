@@ -33,8 +33,10 @@ export interface SharedDocOptions {
 	store: DocStore;
 	fanout: Fanout | null;
 	log: CollabLogger;
-	/** Compact once this many stored updates pile up after the snapshot. */
+	/** Compact once this many stored updates pile up after the snapshot (and the document is quiet). */
 	compactThreshold: number;
+	/** How long the document must go without stored changes before a compaction runs (default 1 s). */
+	compactQuietMs?: number;
 	compact(): Promise<CompactionResult | null>;
 }
 
@@ -62,6 +64,9 @@ export class SharedDoc {
 	private readonly owners = new Map<number, DocClient>();
 	private remoteBacklog: FanoutMessage[] = [];
 	private compaction: Promise<void> | null = null;
+	private compactTimer: ReturnType<typeof setTimeout> | null = null;
+	/** The state exactly as stored, captured at load when the tail was long: saved as a snapshot without re-reading. */
+	private loadedSnapshot: { state: Uint8Array; throughId: number; folded: number } | null = null;
 
 	constructor(private readonly opts: SharedDocOptions) {
 		this.name = opts.name;
@@ -85,6 +90,11 @@ export class SharedDoc {
 		applyStoredDoc(this.doc, stored, LOAD_ORIGIN);
 		this.tailCount = stored.updates.length;
 		this.lastKnownId = stored.updates.length ? stored.updates[stored.updates.length - 1].id : stored.throughId;
+		// Right now the document is exactly what is stored through lastKnownId: encoding it is the compaction,
+		// for the cost of one encode instead of reading and applying everything a second time.
+		if (this.tailCount > this.opts.compactThreshold) {
+			this.loadedSnapshot = { state: Y.encodeStateAsUpdate(this.doc), throughId: this.lastKnownId, folded: this.tailCount };
+		}
 	}
 
 	/** Loaded: start serving, apply what other nodes sent meanwhile, and ask them for anything we lack. */
@@ -99,7 +109,18 @@ export class SharedDoc {
 			this.opts.fanout.querySync(this.name, Y.encodeStateVector(this.doc));
 			this.opts.fanout.queryAwareness(this.name);
 		}
-		if (this.tailCount > this.opts.compactThreshold) this.requestCompaction();
+		const snapshot = this.loadedSnapshot;
+		if (snapshot) {
+			this.loadedSnapshot = null;
+			// After the first sync replies have gone out: the client is not kept waiting for a write.
+			setImmediate(() => {
+				if (this.state !== 'ready' || this.compaction) return;
+				void this.runCompaction(async () => {
+					await this.opts.store.saveSnapshot(this.name, snapshot.state, snapshot.throughId);
+					return { throughId: snapshot.throughId, folded: snapshot.folded };
+				});
+			});
+		}
 	}
 
 	/** Applies updates stored after what we loaded (another node's writes that raced our load). */
@@ -248,19 +269,35 @@ export class SharedDoc {
 
 	/** Compacts now (after any compaction already running). */
 	async compactNow(): Promise<void> {
+		if (this.compactTimer) clearTimeout(this.compactTimer);
+		this.compactTimer = null;
 		while (this.compaction) await this.compaction;
 		await this.runCompaction();
 	}
 
+	/**
+	 * Compaction re-reads and re-applies the stored document, which blocks the event loop for a time that grows
+	 * with the plan. So it waits for a quiet moment, not the middle of a burst of edits; a tail ten times the
+	 * threshold compacts regardless, so a document that is never quiet still gets compacted.
+	 */
 	private requestCompaction(): void {
 		if (this.compaction || this.state !== 'ready') return;
-		void this.runCompaction();
+		if (this.compactTimer) clearTimeout(this.compactTimer);
+		const overdue = this.tailCount > 10 * this.opts.compactThreshold;
+		this.compactTimer = setTimeout(
+			() => {
+				this.compactTimer = null;
+				if (!this.compaction && this.state === 'ready') void this.runCompaction();
+			},
+			overdue ? 0 : (this.opts.compactQuietMs ?? 1000)
+		);
+		this.compactTimer.unref?.();
 	}
 
-	private runCompaction(): Promise<void> {
+	private runCompaction(work: () => Promise<CompactionResult | null> = this.opts.compact): Promise<void> {
 		const run = (async () => {
 			try {
-				const result = await this.opts.compact();
+				const result = await work();
 				if (result) {
 					this.tailCount = Math.max(0, this.tailCount - result.folded);
 					this.opts.log.debug({ doc: this.name, throughId: result.throughId, folded: result.folded }, 'collab: compacted');
@@ -280,6 +317,7 @@ export class SharedDoc {
 	/** Frees the document. `abort` drops unstored changes (a crash or a non-graceful shutdown). */
 	destroy(abort = false): void {
 		if (this.state === 'destroyed') return;
+		if (this.compactTimer) clearTimeout(this.compactTimer);
 		this.state = 'destroyed';
 		if (abort) this.queue.abort();
 		this.doc.off('update', this.onUpdate);
