@@ -109,18 +109,8 @@ export class SharedDoc {
 			this.opts.fanout.querySync(this.name, Y.encodeStateVector(this.doc));
 			this.opts.fanout.queryAwareness(this.name);
 		}
-		const snapshot = this.loadedSnapshot;
-		if (snapshot) {
-			this.loadedSnapshot = null;
-			// After the first sync replies have gone out: the client is not kept waiting for a write.
-			setImmediate(() => {
-				if (this.state !== 'ready' || this.compaction) return;
-				void this.runCompaction(async () => {
-					await this.opts.store.saveSnapshot(this.name, snapshot.state, snapshot.throughId);
-					return { throughId: snapshot.throughId, folded: snapshot.folded };
-				});
-			});
-		}
+		// Not now: the first clients are waiting for their sync reply, and PGlite writes on this thread.
+		if (this.loadedSnapshot) this.requestCompaction();
 	}
 
 	/** Applies updates stored after what we loaded (another node's writes that raced our load). */
@@ -272,7 +262,20 @@ export class SharedDoc {
 		if (this.compactTimer) clearTimeout(this.compactTimer);
 		this.compactTimer = null;
 		while (this.compaction) await this.compaction;
-		await this.runCompaction();
+		await this.runCompaction(this.nextCompaction());
+		// What was stored after the load is not in the state captured then.
+		if (this.tailCount > 0) await this.runCompaction(this.opts.compact);
+	}
+
+	/** The state captured at load, if it is still to be saved (one write); otherwise a compaction from the store. */
+	private nextCompaction(): () => Promise<CompactionResult | null> {
+		const loaded = this.loadedSnapshot;
+		if (!loaded) return this.opts.compact;
+		this.loadedSnapshot = null;
+		return async () => {
+			await this.opts.store.saveSnapshot(this.name, loaded.state, loaded.throughId);
+			return { throughId: loaded.throughId, folded: loaded.folded };
+		};
 	}
 
 	/**
@@ -287,14 +290,14 @@ export class SharedDoc {
 		this.compactTimer = setTimeout(
 			() => {
 				this.compactTimer = null;
-				if (!this.compaction && this.state === 'ready') void this.runCompaction();
+				if (!this.compaction && this.state === 'ready') void this.runCompaction(this.nextCompaction());
 			},
 			overdue ? 0 : (this.opts.compactQuietMs ?? 1000)
 		);
 		this.compactTimer.unref?.();
 	}
 
-	private runCompaction(work: () => Promise<CompactionResult | null> = this.opts.compact): Promise<void> {
+	private runCompaction(work: () => Promise<CompactionResult | null>): Promise<void> {
 		const run = (async () => {
 			try {
 				const result = await work();
