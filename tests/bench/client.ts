@@ -4,6 +4,7 @@
  * client-side cost is identical on both sides.
  */
 import WebSocket from 'ws';
+import { sleep, withTimeout } from '../helpers/timing';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -122,14 +123,5 @@ export async function connectMany(
 	return out;
 }
 
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-	let timer: ReturnType<typeof setTimeout>;
-	return Promise.race([
-		p,
-		new Promise<never>((_, reject) => {
-			timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-		})
-	]).finally(() => clearTimeout(timer));
-}
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export { sleep, withTimeout };

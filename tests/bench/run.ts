@@ -9,6 +9,7 @@
  * the same client code for both. The last line printed is `BENCH {json}`. See tests/bench/README.md.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mulberry32 } from '../helpers/random';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -234,17 +235,6 @@ let nextSeq = 1;
 const slowRounds: { kind: HostKind; epoch: number; ms: number; seq: number }[] = [];
 let runningKind: HostKind = 'ours';
 
-/** Mulberry32: the 500-client scenario picks plans and editors the same way on both servers. */
-function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /**
  * `rounds` sequential edits: a random plan, a random editor in it inserts three characters into a Y.Text
@@ -252,7 +242,7 @@ function rng(seed: number): () => number {
  * plan has applied it. A new round starts at most every EDIT_INTERVAL_MS.
  */
 async function runRounds(groups: BenchClient[][], rounds: number, seed: number, record: boolean): Promise<{ samples: number[]; lost: number; ms: number }> {
-	const random = rng(seed);
+	const random = mulberry32(seed);
 	const samples: number[] = [];
 	let lost = 0;
 	const t = performance.now();

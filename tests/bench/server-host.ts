@@ -9,6 +9,7 @@
  *   BENCH_HOST_PGLITE_DIR  PGlite data folder instead of memory:// (as `npm start` runs without DATABASE_URL)
  */
 import http from 'node:http';
+import { mulberry32 } from '../helpers/random';
 import type { AddressInfo, Socket } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -147,17 +148,6 @@ async function demoPlanUpdate(): Promise<Uint8Array> {
 	return update;
 }
 
-/** Deterministic PRNG (mulberry32) so every run types the same history. */
-function rng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /**
  * Types `count` keystrokes into the last paragraph of the first goal's description, as one editor in the
@@ -211,7 +201,7 @@ async function typingHistory(count: number, seed: number): Promise<{ demo: Uint8
 	const doc = new Y.Doc();
 	doc.clientID = 123456789;
 	Y.applyUpdate(doc, demo);
-	const updates = await typeInto(doc, count, rng(seed));
+	const updates = await typeInto(doc, count, mulberry32(seed));
 	return { demo, updates, doc };
 }
 
@@ -426,7 +416,7 @@ async function runOurs(): Promise<void> {
 				.where(and(eq(docUpdates.docName, args.docName), gt(docUpdates.id, after)))
 				.orderBy(asc(docUpdates.id));
 			for (const r of tail) Y.applyUpdate(d, r.update);
-			const updates = await typeInto(d, args.count, rng(args.seed));
+			const updates = await typeInto(d, args.count, mulberry32(args.seed));
 			d.destroy();
 			await db.insert(docUpdates).values(updates.map((update) => ({ docName: args.docName, update, userId: args.userId })));
 			return { rows: updates.length, tailBefore: tail.length, snapshotThroughId: after };

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { sleep, withTimeout } from '../../helpers/timing';
 import type { AddressInfo, Socket } from 'node:net';
 import pino from 'pino';
 import { count, eq } from 'drizzle-orm';
@@ -200,17 +201,8 @@ export async function waitFor<T>(
 	}
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-	let timer: ReturnType<typeof setTimeout>;
-	return Promise.race([
-		p,
-		new Promise<never>((_, reject) => {
-			timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-		})
-	]).finally(() => clearTimeout(timer));
-}
+export { sleep, withTimeout };
 
 export async function countUpdates(db: Db, docName: string): Promise<number> {
 	const [row] = await db.select({ n: count() }).from(docUpdates).where(eq(docUpdates.docName, docName));

@@ -42,14 +42,4 @@ export function syncDocs(a: Y.Doc, b: Y.Doc, origin: unknown = 'remote'): void {
 	Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)), origin);
 }
 
-/** Small seeded PRNG (mulberry32): reproducible fuzzing from one integer. */
-export function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+export { mulberry32 } from '../../helpers/random';

@@ -40,6 +40,8 @@ export interface CollabServerOptions {
 	idleUnloadMs?: number;
 	/** Compact when more updates than this are stored after the snapshot (default 200). */
 	compactThreshold?: number;
+	/** How long accepted updates gather before one insert stores them (default 10 ms; `flush()` never waits). */
+	writeBatchMs?: number;
 	/** Keep-alive ping interval; a client that misses one pong is dropped (default 30 s). */
 	pingIntervalMs?: number;
 	/** With fan-out: re-read the stored tail this long after a load (default 2 s; 0 = off). */
@@ -97,6 +99,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		log,
 		idleUnloadMs: options.idleUnloadMs ?? config.collabIdleUnloadSeconds * 1000,
 		compactThreshold: options.compactThreshold ?? 200,
+		writeBatchMs: options.writeBatchMs ?? 10,
 		catchUpDelayMs: options.catchUpDelayMs ?? 2000
 	});
 	const sessionIdleMs = config.sessionIdleMinutes * 60_000;

@@ -12,6 +12,8 @@ export interface RegistryOptions {
 	idleUnloadMs: number;
 	/** Compact when this many updates are stored after the snapshot. */
 	compactThreshold: number;
+	/** See `WriteQueue.batchDelayMs`. */
+	writeBatchMs?: number;
 	/**
 	 * With fan-out: re-read the stored tail this long after a load, for writes another node stored after our
 	 * read but published before our subscription (e.g. while it was unloading). 0 turns it off.
@@ -108,6 +110,7 @@ export class DocRegistry {
 			fanout,
 			log,
 			compactThreshold: this.opts.compactThreshold,
+			writeBatchMs: this.opts.writeBatchMs,
 			compact: () => compactDocument(store, name)
 		});
 		try {

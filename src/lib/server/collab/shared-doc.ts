@@ -37,6 +37,8 @@ export interface SharedDocOptions {
 	compactThreshold: number;
 	/** How long the document must go without stored changes before a compaction runs (default 1 s). */
 	compactQuietMs?: number;
+	/** How long accepted updates gather before one insert stores them (see `WriteQueue`). */
+	writeBatchMs?: number;
 	compact(): Promise<CompactionResult | null>;
 }
 
@@ -76,6 +78,7 @@ export class SharedDoc {
 		this.awareness.setLocalState(null);
 		this.queue = new WriteQueue({
 			append: (entries) => opts.store.append(opts.name, entries),
+			batchDelayMs: opts.writeBatchMs,
 			onStored: (count, lastId) => {
 				this.tailCount += count;
 				if (lastId > this.lastKnownId) this.lastKnownId = lastId;
@@ -286,7 +289,8 @@ export class SharedDoc {
 	private requestCompaction(): void {
 		if (this.compaction || this.state !== 'ready') return;
 		if (this.compactTimer) clearTimeout(this.compactTimer);
-		const overdue = this.tailCount > 10 * this.opts.compactThreshold;
+		// The state captured at load always waits: the first clients' sync replies go first.
+		const overdue = !this.loadedSnapshot && this.tailCount > 10 * this.opts.compactThreshold;
 		this.compactTimer = setTimeout(
 			() => {
 				this.compactTimer = null;

@@ -8,6 +8,11 @@ export interface WriteQueueOptions {
 	onStored?(count: number, lastId: number): void;
 	log: CollabLogger;
 	maxBatch?: number;
+	/**
+	 * How long updates gather before they are written (0 = the next turn of the event loop). On PGlite every
+	 * write runs on this thread, so a few milliseconds of gathering turn a burst of keystrokes into one insert.
+	 */
+	batchDelayMs?: number;
 	retryMinMs?: number;
 	retryMaxMs?: number;
 }
@@ -88,10 +93,12 @@ export class WriteQueue {
 	private schedule(): void {
 		if (this.running || this.scheduled || this.retryTimer) return;
 		this.scheduled = true;
-		setImmediate(() => {
+		const go = () => {
 			this.scheduled = false;
 			void this.run();
-		});
+		};
+		if (this.opts.batchDelayMs) setTimeout(go, this.opts.batchDelayMs).unref?.();
+		else setImmediate(go);
 	}
 
 	private async run(): Promise<void> {
