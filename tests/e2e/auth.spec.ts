@@ -59,3 +59,32 @@ test.describe('login and logout', () => {
 		await expect(page.getByRole('heading', { name: 'Logg inn' })).toBeVisible();
 	});
 });
+
+test('changing the password logs out every other device, and keeps this one', async ({ page, browser }) => {
+	const other = await browser.newContext({ locale: 'nb-NO' });
+	const otherPage = await other.newPage();
+	await login(otherPage, 'dps');
+	await expect(otherPage.getByRole('heading', { name: 'Mine planer' })).toBeVisible();
+
+	await login(page, 'dps');
+	await page.getByRole('link', { name: 'Min konto' }).click();
+	await expectAccessible(page);
+	await page.getByLabel('Nåværende passord').fill('fellesplan-demo');
+	await page.getByLabel('Nytt passord').fill('kort');
+	await page.getByLabel('Gjenta nytt passord').fill('kort');
+	await page.getByRole('button', { name: 'Lagre' }).evaluate((b) => (b.closest('form')!.noValidate = true));
+	await page.getByRole('button', { name: 'Lagre' }).click();
+	await expect(page.getByRole('alert')).toContainText('minst 10 tegn');
+
+	await page.getByLabel('Nåværende passord').fill('fellesplan-demo');
+	await page.getByLabel('Nytt passord').fill('et-nytt-langt-passord');
+	await page.getByLabel('Gjenta nytt passord').fill('et-nytt-langt-passord');
+	await page.getByRole('button', { name: 'Lagre' }).click();
+	await expect(page.getByRole('status')).toContainText('Passordet er endret');
+
+	await otherPage.goto('/');
+	await expect(otherPage).toHaveURL(/\/login$/);
+	await page.goto('/');
+	await expect(page.getByRole('heading', { name: 'Mine planer' })).toBeVisible();
+	await other.close();
+});

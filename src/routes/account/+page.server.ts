@@ -6,6 +6,7 @@ import { MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from '$lib/server/a
 import { invalidateOtherSessions } from '$lib/server/auth/session';
 import { recordAudit } from '$lib/server/audit';
 import { users } from '$lib/server/db/schema';
+import { getRuntime } from '$lib/server/runtime';
 import { m } from '$lib/paraglide/messages';
 
 export const load: PageServerLoad = (event) => {
@@ -29,7 +30,9 @@ export const actions: Actions = {
 
 		await db.update(users).set({ passwordHash: await hashPassword(next) }).where(eq(users.id, user.id));
 		// A changed password means someone may have known the old one: every other device is logged out.
-		await invalidateOtherSessions(db, user.id, event.locals.session?.id ?? null);
+		const ended = await invalidateOtherSessions(db, user.id, event.locals.session?.id ?? null);
+		const { collab } = await getRuntime();
+		for (const id of ended) collab.endSession(id);
 		await recordAudit(db, { actorId: user.id, action: 'auth.password_changed' });
 		return { saved: true };
 	}

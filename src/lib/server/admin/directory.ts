@@ -60,7 +60,8 @@ export async function getPerson(db: Db, id: string) {
 
 export class EmailTakenError extends Error {}
 
-export async function savePerson(db: Db, id: string | null, input: PersonInput): Promise<string> {
+/** Saves a person; returns their id and the sessions a reset password or a disabled account ended. */
+export async function savePerson(db: Db, id: string | null, input: PersonInput): Promise<{ userId: string; endedSessions: string[] }> {
 	const [clash] = await db.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, input.email));
 	if (clash && clash.id !== id) throw new EmailTakenError();
 	const userId = id ?? newId();
@@ -88,6 +89,6 @@ export async function savePerson(db: Db, id: string | null, input: PersonInput):
 		}
 	});
 	// A reset password or a disabled account ends every open session of that person.
-	if (id && (input.password || input.disabled)) await invalidateOtherSessions(db, id, null);
-	return userId;
+	const endedSessions = id && (input.password || input.disabled) ? await invalidateOtherSessions(db, id, null) : [];
+	return { userId, endedSessions };
 }

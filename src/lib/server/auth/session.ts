@@ -91,11 +91,16 @@ export async function invalidateSession(db: Db, sessionId: string): Promise<void
 	await db.delete(sessions).where(eq(sessions.id, sessionId));
 }
 
-/** Ends every session of the user except `keepSessionId` (a password change keeps the one that made it). */
-export async function invalidateOtherSessions(db: Db, userId: string, keepSessionId: string | null): Promise<void> {
-	await db
+/**
+ * Ends every session of the user except `keepSessionId` (a password change keeps the one that made it).
+ * Returns the ended ids, so their open live connections can be closed too.
+ */
+export async function invalidateOtherSessions(db: Db, userId: string, keepSessionId: string | null): Promise<string[]> {
+	const ended = await db
 		.delete(sessions)
-		.where(keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId));
+		.where(keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId))
+		.returning({ id: sessions.id });
+	return ended.map((s) => s.id);
 }
 
 /** Reads the `session` cookie from a raw Cookie header (the WebSocket upgrade has no SvelteKit `cookies`). */

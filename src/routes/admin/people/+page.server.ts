@@ -23,7 +23,7 @@ export const actions: Actions = {
 		const parsed = parsePersonForm(await event.request.formData(), formErrorText, personLabels(), { passwordRequired: true, serviceIds: services.map((s) => s.id) });
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values: parsed.values });
 		try {
-			const id = await savePerson(db, null, parsed.value);
+			const { userId: id } = await savePerson(db, null, parsed.value);
 			await recordAudit(db, { actorId: admin.id, action: 'admin.user_saved', target: id });
 			redirect(303, `/admin/people/${id}?saved=1`);
 		} catch (e) {

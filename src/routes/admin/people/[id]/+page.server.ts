@@ -33,14 +33,17 @@ export const actions: Actions = {
 		const services = await listServices(db);
 		const parsed = parsePersonForm(await event.request.formData(), formErrorText, personLabels(), { passwordRequired: false, serviceIds: services.map((s) => s.id) });
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values: parsed.values });
+		let endedSessions: string[];
 		try {
-			await savePerson(db, event.params.id, parsed.value);
+			({ endedSessions } = await savePerson(db, event.params.id, parsed.value));
 		} catch (e) {
 			if (e instanceof EmailTakenError) return fail(400, { errors: { email: m.person_email_taken() }, values: parsed.value as unknown as Record<string, string> });
 			throw e;
 		}
-		// A disabled account loses its open plan connections at once, not at the next page load.
-		if (parsed.value.disabled) await (await getRuntime()).collab.revalidate({ userId: event.params.id });
+		// Ended sessions and a disabled account lose their open plan connections at once, not at the next page load.
+		const { collab } = await getRuntime();
+		for (const id of endedSessions) collab.endSession(id);
+		if (parsed.value.disabled) await collab.revalidate({ userId: event.params.id });
 		await recordAudit(db, { actorId: admin.id, action: 'admin.user_saved', target: event.params.id });
 		return { saved: true };
 	}
