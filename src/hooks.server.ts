@@ -61,9 +61,8 @@ export const handle = sequence(securityHeaders, i18n, session);
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const id = crypto.randomUUID();
 	if (status >= 500) {
-		// Name, code and stack frames only: messages of driver errors can quote query parameters.
-		const e = error as { name?: string; code?: string; stack?: string };
-		log.error({ errorId: id, route: event.route.id, status, errName: e?.name, errCode: e?.code, frames: e?.stack?.split('\n').slice(1, 8).join('\n') }, 'unhandled error');
+		// The `err` serializer keeps no parameters: messages of driver errors can quote query parameters.
+		log.error({ errorId: id, route: event.route.id, status, err: error }, 'unhandled error');
 	}
 	return { message: 'internal', id };
 };
