@@ -70,14 +70,14 @@ test('changing the password logs out every other device, and keeps this one', as
 	await page.getByRole('link', { name: 'Min konto' }).click();
 	await expectAccessible(page);
 	await page.getByLabel('Nåværende passord').fill('fellesplan-demo');
-	await page.getByLabel('Nytt passord').fill('kort');
+	await page.getByLabel('Nytt passord', { exact: true }).fill('kort');
 	await page.getByLabel('Gjenta nytt passord').fill('kort');
 	await page.getByRole('button', { name: 'Lagre' }).evaluate((b) => (b.closest('form')!.noValidate = true));
 	await page.getByRole('button', { name: 'Lagre' }).click();
 	await expect(page.getByRole('alert')).toContainText('minst 10 tegn');
 
 	await page.getByLabel('Nåværende passord').fill('fellesplan-demo');
-	await page.getByLabel('Nytt passord').fill('et-nytt-langt-passord');
+	await page.getByLabel('Nytt passord', { exact: true }).fill('et-nytt-langt-passord');
 	await page.getByLabel('Gjenta nytt passord').fill('et-nytt-langt-passord');
 	await page.getByRole('button', { name: 'Lagre' }).click();
 	await expect(page.getByRole('status')).toContainText('Passordet er endret');
