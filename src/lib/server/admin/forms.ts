@@ -1,5 +1,5 @@
 import { SERVICE_KINDS, USER_KINDS, type ServiceKind, type UserKind } from '../db/schema';
-import { MIN_PASSWORD_LENGTH } from '../auth/password';
+import { MIN_PASSWORD_LENGTH } from '../auth/password-policy';
 
 /** Form parsing for the admin pages: every problem is reported per field, and what was typed is echoed back. */
 export type FieldErrors = Record<string, string>;

@@ -3,8 +3,6 @@ import { hash, verify } from '@node-rs/argon2';
 // argon2id with OWASP's recommended floor (19 MiB, 2 passes, 1 lane).
 const PARAMS = { memoryCost: 19456, timeCost: 2, outputLen: 32, parallelism: 1 } as const;
 
-export const MIN_PASSWORD_LENGTH = 10;
-
 export function hashPassword(password: string): Promise<string> {
 	return hash(password, PARAMS);
 }

@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { requireAdmin } from '$lib/server/auth/guards';
 import { EmailTakenError, getPerson, listServices, savePerson } from '$lib/server/admin/directory';
 import { parsePersonForm } from '$lib/server/admin/forms';
-import { MIN_PASSWORD_LENGTH } from '$lib/server/auth/password';
+import { MIN_PASSWORD_LENGTH } from '$lib/server/auth/password-policy';
 import { personLabels } from '$lib/i18n/field-labels';
 import { formErrorText } from '$lib/i18n/form-errors';
 import { recordAudit } from '$lib/server/audit';
