@@ -5,6 +5,9 @@ import { collabDevServer } from './src/lib/server/collab/dev-plugin.ts';
 
 export default defineConfig({
 	plugins: [
+		// Under vitest the messages are already compiled (`npm test` runs `check` first), and the plugin's own
+		// file handles kept the test runner from exiting.
+		!process.env.VITEST &&
 		paraglideVitePlugin({
 			project: './project.inlang',
 			outdir: './src/lib/paraglide',
