@@ -129,3 +129,38 @@ test('@live a refused edit says why and changes nothing', async ({ page }) => {
 	await expect(measure.getByLabel('Status for tiltaket')).not.toHaveValue('rejected');
 	await expect(measure.locator('.status')).not.toHaveText('Avslått');
 });
+
+test('@live a goal gets a measure owned by a named service and person, and goals reorder by keyboard', async ({ page }) => {
+	await login(page, 'koordinator');
+	await page.getByRole('link', { name: 'Individuell plan for Jonas' }).click();
+	await expect(page.locator('.plan-page')).toHaveAttribute('data-live', 'true', { timeout: 10_000 });
+
+	const title = `Begynne på svømming ${Date.now()}`;
+	const newGoal = page.getByRole('form', { name: 'Nytt mål' });
+	await newGoal.getByLabel('Mål', { exact: true }).fill(title);
+	await newGoal.getByLabel('Livsområde').selectOption('leisure');
+	await newGoal.getByRole('button', { name: 'Legg til mål' }).click();
+	const goal = page.getByRole('article', { name: title });
+	await expect(goal).toBeVisible();
+
+	const newMeasure = goal.getByRole('form', { name: `Nytt tiltak for «${title}»` });
+	await newMeasure.getByLabel('Tiltak', { exact: true }).fill('Søke om fritidskort');
+	await newMeasure.getByLabel('Ansvarlig tjeneste').selectOption({ label: 'NAV Fjordvik' });
+	await newMeasure.getByLabel('Ansvarlig person').selectOption({ label: 'Ahmed Karimi' });
+	await newMeasure.getByRole('button', { name: 'Legg til tiltak' }).click();
+	const measure = goal.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Søke om fritidskort' }) });
+	await expect(measure).toContainText('NAV Fjordvik · Ahmed Karimi');
+	await expect(measure).toContainText('Venter på svar fra tjenesten');
+
+	// Reorder within the life area with the keyboard: the new goal moves above the demo's leisure goal.
+	const area = page.getByRole('region', { name: 'Fritid' });
+	const before = await area.getByRole('article').evaluateAll((els) => els.map((e) => e.querySelector('h4')?.textContent));
+	expect(before.at(-1)).toBe(title);
+	await goal.getByRole('button', { name: `Flytt målet «${title}» opp` }).focus();
+	await page.keyboard.press('Enter');
+	await expect.poll(() => area.getByRole('article').evaluateAll((els) => els.map((e) => e.querySelector('h4')?.textContent))).toEqual([title, ...before.slice(0, -1)]);
+
+	// And it is undoable: my last change is the move.
+	await page.getByRole('button', { name: 'Angre' }).click();
+	await expect.poll(() => area.getByRole('article').evaluateAll((els) => els.map((e) => e.querySelector('h4')?.textContent))).toEqual(before);
+});

@@ -11,7 +11,8 @@ export class LocalUndo {
 	private readonly manager: Y.UndoManager;
 
 	constructor(scope: Y.AbstractType<unknown>[], origin: object) {
-		this.manager = new Y.UndoManager(scope, { trackedOrigins: new Set([origin]), captureTimeout: 600 });
+		// captureTimeout 0: every structural edit (add, move, a changed field) is a step of its own, however quick.
+		this.manager = new Y.UndoManager(scope, { trackedOrigins: new Set([origin]), captureTimeout: 0 });
 		const refresh = () => {
 			this.canUndo = this.manager.undoStack.length > 0;
 			this.canRedo = this.manager.redoStack.length > 0;

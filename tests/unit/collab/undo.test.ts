@@ -12,10 +12,10 @@ function setup() {
 }
 
 describe('undo of my own edits across the plan and the voice', () => {
-	it('undoes the latest step first, whichever document it was in, and redoes it', async () => {
+	it('undoes the latest step first, whichever document it was in, and redoes it', () => {
 		const { plan, voice, origin, undo } = setup();
 		addGoal(plan, { lifeArea: 'housing', title: 'Egen leilighet', expressedBy: 'patient' }, origin);
-		await new Promise((r) => setTimeout(r, 700)); // beyond the capture timeout: two steps, not one
+		// No pause needed: each structural edit is its own step, however quickly the next one follows.
 		addOwnGoal(voice, { text: 'Lage middag selv' }, origin);
 		expect(undo.canUndo).toBe(true);
 
