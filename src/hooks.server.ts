@@ -3,7 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { getRuntime } from '$lib/server/runtime';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
-import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
+import { clearSessionCookie } from '$lib/server/auth/cookie';
 import { log } from '$lib/server/log';
 
 export const init: ServerInit = async () => {
@@ -24,12 +24,10 @@ const session: Handle = async ({ event, resolve }) => {
 	event.locals.session = null;
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (token) {
-		const idleMinutes = runtime.config.sessionIdleMinutes;
-		const valid = await validateSessionToken(event.locals.db, token, idleMinutes * 60_000);
+		const valid = await validateSessionToken(event.locals.db, token, runtime.config.sessionIdleMinutes * 60_000);
 		if (valid) {
 			event.locals.user = valid.user;
 			event.locals.session = valid.session;
-			setSessionCookie(event.cookies, token, event.url, idleMinutes);
 		} else {
 			clearSessionCookie(event.cookies, event.url);
 		}

@@ -4,7 +4,6 @@ import { attemptLogin } from '$lib/server/auth/login';
 import { createSession } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/cookie';
 import { recordAudit } from '$lib/server/audit';
-import { getRuntime } from '$lib/server/runtime';
 import { m } from '$lib/paraglide/messages';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -29,8 +28,7 @@ export const actions: Actions = {
 			return fail(400, { email, message: m.login_invalid() });
 		}
 		const { token } = await createSession(db, result.userId);
-		const { config } = await getRuntime();
-		setSessionCookie(event.cookies, token, event.url, config.sessionIdleMinutes);
+		setSessionCookie(event.cookies, token, event.url);
 		await recordAudit(db, { actorId: result.userId, action: 'auth.login' });
 		redirect(303, '/');
 	}

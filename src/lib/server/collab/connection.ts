@@ -51,6 +51,8 @@ export class Connection implements DocClient {
 	closed = false;
 	/** For the keep-alive ping. */
 	alive = true;
+	/** An accepted change since the last session sweep: the person is working, so their session stays alive. */
+	activeSinceSweep = false;
 	/** Updates dropped because the connection may only read (for logs and tests). */
 	dropped = 0;
 	private doc: SharedDoc | null = null;
@@ -120,6 +122,7 @@ export class Connection implements DocClient {
 	}
 
 	noteChange(): void {
+		this.activeSinceSweep = true;
 		if (this.changed) return;
 		this.changed = true;
 		this.opts.onFirstChange?.(this);

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { inArray } from 'drizzle-orm';
 import { WebSocketServer, type WebSocket } from 'ws';
 import * as Y from 'yjs';
 import type { Db, Engine } from '../db';
+import { sessions } from '../db/schema';
 import { docAccess } from '../access/plans';
 import { recordAudit } from '../audit';
 import { readConfig, type Config } from '../config';
 import { log as defaultLog } from '../log';
+import { colorForUser } from '../../collab/colors';
 import { Connection } from './connection';
 import { PgDocStore, applyStoredDoc, type DocStore } from './doc-store';
 import { RedisFanout, type Fanout } from './fanout';
@@ -15,7 +18,6 @@ import { CLOSE_FORBIDDEN, CLOSE_GOING_AWAY, CLOSE_INTERNAL_ERROR, CLOSE_UNAUTHEN
 import { DocRegistry } from './registry';
 import type { SharedDoc } from './shared-doc';
 import type { CollabLogger } from './types';
-import { colorForUser } from '../../collab/colors';
 import { createUpgradeHandler, type AcceptedUpgrade } from './upgrade';
 
 export type CollabConfig = Pick<
@@ -44,6 +46,8 @@ export interface CollabServerOptions {
 	writeBatchMs?: number;
 	/** Keep-alive ping interval; a client that misses one pong is dropped (default 30 s). */
 	pingIntervalMs?: number;
+	/** How often open connections are checked against their sessions' inactivity timeout (default 60 s). */
+	sessionSweepMs?: number;
 	/** With fan-out: re-read the stored tail this long after a load (default 2 s; 0 = off). */
 	catchUpDelayMs?: number;
 }
@@ -123,6 +127,38 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		}
 	}, pingIntervalMs);
 	pinger.unref?.();
+
+	/**
+	 * Sessions end on inactivity, also for a socket opened while they were valid. Editing counts as activity
+	 * (it refreshes the session, as page loads do); a session that is gone or idle too long closes its sockets
+	 * with 4401. An open tab's presence heartbeat is not activity.
+	 */
+	async function sweepSessions(): Promise<void> {
+		const bySession = new Map<string, Connection[]>();
+		for (const c of connections) if (!c.closed) bySession.set(c.sessionId, [...(bySession.get(c.sessionId) ?? []), c]);
+		if (bySession.size === 0) return;
+		const rows = await db
+			.select({ id: sessions.id, lastVerifiedAt: sessions.lastVerifiedAt })
+			.from(sessions)
+			.where(inArray(sessions.id, [...bySession.keys()]));
+		const seen = new Map(rows.map((r) => [r.id, r.lastVerifiedAt.getTime()]));
+		const now = Date.now();
+		const refresh: string[] = [];
+		for (const [sessionId, conns] of bySession) {
+			const last = seen.get(sessionId);
+			const active = conns.some((c) => c.activeSinceSweep);
+			for (const c of conns) c.activeSinceSweep = false;
+			if (last !== undefined && active) refresh.push(sessionId);
+			else if (last === undefined || now - last >= sessionIdleMs) {
+				for (const c of conns) c.close(CLOSE_UNAUTHENTICATED, 'session ended');
+			}
+		}
+		if (refresh.length > 0) await db.update(sessions).set({ lastVerifiedAt: new Date(now) }).where(inArray(sessions.id, refresh));
+	}
+	const sweeper = setInterval(() => {
+		sweepSessions().catch((err) => log.error({ err }, 'collab: session sweep failed'));
+	}, options.sessionSweepMs ?? 60_000);
+	sweeper.unref?.();
 
 	/** The document each attached connection holds in the registry. */
 	const held = new Map<Connection, SharedDoc>();
@@ -264,6 +300,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			if (!open) return;
 			open = false;
 			clearInterval(pinger);
+			clearInterval(sweeper);
 			for (const c of connections) {
 				if (flush) c.close(CLOSE_GOING_AWAY, 'server shutting down');
 				else c.terminate();

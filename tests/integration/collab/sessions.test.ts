@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { sessions } from '../../../src/lib/server/db/schema';
+import { engines, useTestDatabase } from '../../helpers/services';
+import { createPlan } from './fixtures';
+import { cleanup, connectSynced, sleep, startNode, waitFor } from './harness';
+
+const sessionIdOf = (token: string) => token.split('.')[0];
+
+describe.each(engines)('live connections and the session inactivity timeout (%s)', (engine) => {
+	const testDb = useTestDatabase(engine);
+	afterEach(cleanup);
+
+	it('closes a socket with 4401 once its session has been idle too long, and editing keeps a session alive', async () => {
+		const { db } = testDb();
+		const plan = await createPlan(db);
+		const node = await startNode(db, { sessionSweepMs: 50 });
+		const idle = await connectSynced(node, plan.planDoc, plan.reader);
+		const busy = await connectSynced(node, plan.planDoc, plan.coordinator);
+		const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+		for (const user of [plan.reader, plan.coordinator]) {
+			await db.update(sessions).set({ lastVerifiedAt: twoHoursAgo }).where(eq(sessions.id, sessionIdOf(user.token)));
+		}
+		// The coordinator keeps typing; the reader only watches.
+		const typing = setInterval(() => busy.doc.getText('notes').insert(0, 'x'), 10);
+		try {
+			expect(await idle.closed).toBe(4401);
+			const [row] = await db.select().from(sessions).where(eq(sessions.id, sessionIdOf(plan.coordinator.token)));
+			expect(row.lastVerifiedAt.getTime()).toBeGreaterThan(twoHoursAgo.getTime());
+			await sleep(200);
+			expect(busy.provider.wsconnected).toBe(true);
+		} finally {
+			clearInterval(typing);
+		}
+	});
+
+	it('closes the socket of a session that no longer exists', async () => {
+		const { db } = testDb();
+		const plan = await createPlan(db);
+		const node = await startNode(db, { sessionSweepMs: 50 });
+		const client = await connectSynced(node, plan.planDoc, plan.patient);
+		await db.delete(sessions).where(eq(sessions.id, sessionIdOf(plan.patient.token)));
+		expect(await client.closed).toBe(4401);
+		await waitFor(() => node.collab.stats().connections === 0, { what: 'no connections left' });
+	});
+});
