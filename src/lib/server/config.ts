@@ -13,8 +13,6 @@ export interface Config {
 	seedDemo: 'auto' | 'never';
 	collabMaxMessageBytes: number;
 	collabIdleUnloadSeconds: number;
-	logLevel: string;
-	production: boolean;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -34,8 +32,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 60, env),
 		seedDemo: env.SEED_DEMO === 'never' ? 'never' : 'auto',
 		collabMaxMessageBytes: int('COLLAB_MAX_MESSAGE_BYTES', 1024 * 1024, env),
-		collabIdleUnloadSeconds: int('COLLAB_IDLE_UNLOAD_SECONDS', 30, env),
-		logLevel: env.LOG_LEVEL || 'info',
-		production: env.NODE_ENV === 'production'
+		collabIdleUnloadSeconds: int('COLLAB_IDLE_UNLOAD_SECONDS', 30, env)
 	};
 }
