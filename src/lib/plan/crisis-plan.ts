@@ -9,15 +9,7 @@ import { isRecord, readDate, readString } from './normalise';
 import { orderKeyAt, placementIndex, placementReference, sortedEntries, type Placement } from './ordered-map';
 import { contactsRoot, crisisRoot, warningSignsRoot, whatHelpsRoot, wishesRoot } from './roots';
 import { FIELD, LIMITS } from './schema';
-import {
-	insertTextEntry,
-	moveTextEntry,
-	readTextEntries,
-	removeTextEntry,
-	updateTextEntry,
-	type NewTextEntry,
-	type TextEntry
-} from './text-list';
+import { textListOf, type TextEntry } from './text-list';
 import { optionalDate, optionalLine, optionalPhone, optionalText, requireLine, requireNewId } from './validate';
 
 export interface Contact {
@@ -60,25 +52,12 @@ export interface CrisisPlan {
 
 // Warning signs
 
-export function listWarningSigns(doc: Y.Doc): TextEntry[] {
-	return readTextEntries(warningSignsRoot(doc));
-}
-
-export function addWarningSign(doc: Y.Doc, input: NewTextEntry, origin?: unknown): string {
-	return insertTextEntry(doc, warningSignsRoot(doc), input, origin);
-}
-
-export function updateWarningSign(doc: Y.Doc, id: string, text: string, origin?: unknown): void {
-	updateTextEntry(doc, warningSignsRoot(doc), id, text, origin);
-}
-
-export function moveWarningSign(doc: Y.Doc, id: string, to: Placement, origin?: unknown): void {
-	moveTextEntry(doc, warningSignsRoot(doc), id, to, origin);
-}
-
-export function removeWarningSign(doc: Y.Doc, id: string, origin?: unknown): boolean {
-	return removeTextEntry(doc, warningSignsRoot(doc), id, origin);
-}
+const warningSigns = textListOf(warningSignsRoot);
+export const listWarningSigns = warningSigns.list;
+export const addWarningSign = warningSigns.add;
+export const updateWarningSign = warningSigns.update;
+export const moveWarningSign = warningSigns.move;
+export const removeWarningSign = warningSigns.remove;
 
 // Rich text parts
 

@@ -3,17 +3,8 @@
  * so that only the patient (or a guardian acting for them) can write it; members only read.
  */
 import type * as Y from 'yjs';
-import type { Placement } from './ordered-map';
 import { ownGoalsRoot, ownResourcesRoot, whatMattersRoot } from './roots';
-import {
-	insertTextEntry,
-	moveTextEntry,
-	readTextEntries,
-	removeTextEntry,
-	updateTextEntry,
-	type NewTextEntry,
-	type TextEntry
-} from './text-list';
+import { textListOf, type TextEntry } from './text-list';
 
 export interface Voice {
 	whatMatters: Y.XmlFragment;
@@ -25,45 +16,19 @@ export function getWhatMatters(doc: Y.Doc): Y.XmlFragment {
 	return whatMattersRoot(doc);
 }
 
-export function listOwnGoals(doc: Y.Doc): TextEntry[] {
-	return readTextEntries(ownGoalsRoot(doc));
-}
+const ownGoals = textListOf(ownGoalsRoot);
+export const listOwnGoals = ownGoals.list;
+export const addOwnGoal = ownGoals.add;
+export const updateOwnGoal = ownGoals.update;
+export const moveOwnGoal = ownGoals.move;
+export const removeOwnGoal = ownGoals.remove;
 
-export function addOwnGoal(doc: Y.Doc, input: NewTextEntry, origin?: unknown): string {
-	return insertTextEntry(doc, ownGoalsRoot(doc), input, origin);
-}
-
-export function updateOwnGoal(doc: Y.Doc, id: string, text: string, origin?: unknown): void {
-	updateTextEntry(doc, ownGoalsRoot(doc), id, text, origin);
-}
-
-export function moveOwnGoal(doc: Y.Doc, id: string, to: Placement, origin?: unknown): void {
-	moveTextEntry(doc, ownGoalsRoot(doc), id, to, origin);
-}
-
-export function removeOwnGoal(doc: Y.Doc, id: string, origin?: unknown): boolean {
-	return removeTextEntry(doc, ownGoalsRoot(doc), id, origin);
-}
-
-export function listOwnResources(doc: Y.Doc): TextEntry[] {
-	return readTextEntries(ownResourcesRoot(doc));
-}
-
-export function addOwnResource(doc: Y.Doc, input: NewTextEntry, origin?: unknown): string {
-	return insertTextEntry(doc, ownResourcesRoot(doc), input, origin);
-}
-
-export function updateOwnResource(doc: Y.Doc, id: string, text: string, origin?: unknown): void {
-	updateTextEntry(doc, ownResourcesRoot(doc), id, text, origin);
-}
-
-export function moveOwnResource(doc: Y.Doc, id: string, to: Placement, origin?: unknown): void {
-	moveTextEntry(doc, ownResourcesRoot(doc), id, to, origin);
-}
-
-export function removeOwnResource(doc: Y.Doc, id: string, origin?: unknown): boolean {
-	return removeTextEntry(doc, ownResourcesRoot(doc), id, origin);
-}
+const ownResources = textListOf(ownResourcesRoot);
+export const listOwnResources = ownResources.list;
+export const addOwnResource = ownResources.add;
+export const updateOwnResource = ownResources.update;
+export const moveOwnResource = ownResources.move;
+export const removeOwnResource = ownResources.remove;
 
 export function readVoice(doc: Y.Doc): Voice {
 	return {
