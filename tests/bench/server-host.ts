@@ -8,9 +8,8 @@
  *   BENCH_HOST_DB_URL   postgres:// URL for ours (default: PGlite memory://)
  *   BENCH_HOST_PGLITE_DIR  PGlite data folder instead of memory:// (as `npm start` runs without DATABASE_URL)
  */
-import http from 'node:http';
+import { listenForUpgrades } from '../helpers/upgrade-server';
 import { mulberry32 } from '../helpers/random';
-import type { AddressInfo, Socket } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -69,28 +68,6 @@ async function fullGc(): Promise<HeapFigures> {
 	return { heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss };
 }
 
-/** Plain http server on 127.0.0.1:0 whose upgrades go to `onUpgrade`. */
-async function listen(onUpgrade: (req: http.IncomingMessage, socket: Socket, head: Buffer) => void) {
-	const server = http.createServer((_req, res) => {
-		res.statusCode = 404;
-		res.end();
-	});
-	const sockets = new Set<Socket>();
-	server.on('connection', (s) => {
-		sockets.add(s);
-		s.on('close', () => sockets.delete(s));
-	});
-	server.on('upgrade', (req, socket, head) => onUpgrade(req, socket as Socket, head));
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const port = (server.address() as AddressInfo).port;
-	return {
-		port,
-		async close() {
-			for (const s of sockets) s.destroy();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
-		}
-	};
-}
 
 /**
  * CPU profile of this process over a window (`profStart` … `profStop`), written to
@@ -294,7 +271,7 @@ async function runOurs(): Promise<void> {
 			}
 		});
 	}
-	const http = await listen((req, socket, head) => {
+	const http = await listenForUpgrades((req, socket, head) => {
 		if (!collab.handleUpgrade(req, socket, head)) socket.destroy();
 	});
 
@@ -483,7 +460,7 @@ async function runRelay(): Promise<void> {
 	if (utils.getPersistence() !== null) throw new Error('relay persistence must be off');
 	const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 	wss.on('connection', (ws, req) => utils.setupWSConnection(ws, req));
-	const http = await listen((req, socket, head) => {
+	const http = await listenForUpgrades((req, socket, head) => {
 		wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
 	});
 	let demo: Uint8Array | null = null;

@@ -1,6 +1,5 @@
-import http from 'node:http';
+import { listenForUpgrades } from '../../helpers/upgrade-server';
 import { sleep, withTimeout } from '../../helpers/timing';
-import type { AddressInfo, Socket } from 'node:net';
 import pino from 'pino';
 import { count, eq } from 'drizzle-orm';
 import WebSocket from 'ws';
@@ -43,20 +42,10 @@ export async function startNode(db: Db, opts: Partial<CollabServerOptions> = {})
 			...opts.config
 		}
 	});
-	const server = http.createServer((_req, res) => {
-		res.statusCode = 404;
-		res.end();
-	});
-	const sockets = new Set<Socket>();
-	server.on('connection', (s) => {
-		sockets.add(s);
-		s.on('close', () => sockets.delete(s));
-	});
-	server.on('upgrade', (req, socket, head) => {
+	const server = await listenForUpgrades((req, socket, head) => {
 		if (!collab.handleUpgrade(req, socket, head)) socket.destroy();
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const port = (server.address() as AddressInfo).port;
+	const port = server.port;
 	let stopped = false;
 	const node: TestNode = {
 		collab,
@@ -67,8 +56,7 @@ export async function startNode(db: Db, opts: Partial<CollabServerOptions> = {})
 			stopped = true;
 			running.delete(node);
 			await collab.close({ flush });
-			for (const s of sockets) s.destroy();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
+			await server.close();
 		}
 	};
 	running.add(node);
