@@ -135,7 +135,12 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	 */
 	async function sweepSessions(): Promise<void> {
 		const bySession = new Map<string, Connection[]>();
-		for (const c of connections) if (!c.closed) bySession.set(c.sessionId, [...(bySession.get(c.sessionId) ?? []), c]);
+		for (const c of connections) {
+			if (c.closed) continue;
+			const group = bySession.get(c.sessionId);
+			if (group) group.push(c);
+			else bySession.set(c.sessionId, [c]);
+		}
 		if (bySession.size === 0) return;
 		const rows = await db
 			.select({ id: sessions.id, lastVerifiedAt: sessions.lastVerifiedAt })

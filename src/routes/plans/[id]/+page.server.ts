@@ -1,12 +1,11 @@
 import { error } from '@sveltejs/kit';
-import * as Y from 'yjs';
 import type { PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
 import { accessFromSeat, seatInPlan } from '$lib/server/access/plans';
 import { loadPlanHeader } from '$lib/server/plans/header';
+import { loadPlanContent } from '$lib/server/plans/content';
 import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
-import { planDocName, renderPlan, voiceDocName } from '$lib/plan';
 import { colorForUser } from '$lib/collab/colors';
 
 export const load: PageServerLoad = async (event) => {
@@ -23,15 +22,7 @@ export const load: PageServerLoad = async (event) => {
 	if (!header) error(404, 'not found');
 
 	// The current content, rendered on the server: the plan reads (and prints) before any script runs.
-	const { collab } = await getRuntime();
-	const [planState, voiceState] = await Promise.all([collab.readDocState(planDocName(planId)), collab.readDocState(voiceDocName(planId))]);
-	const planDoc = new Y.Doc();
-	const voiceDoc = new Y.Doc();
-	Y.applyUpdate(planDoc, planState);
-	Y.applyUpdate(voiceDoc, voiceState);
-	const content = renderPlan(planDoc, voiceDoc);
-	planDoc.destroy();
-	voiceDoc.destroy();
+	const content = await loadPlanContent((await getRuntime()).collab, planId);
 	await recordAudit(db, { actorId: user.id, action: 'plan.read', planId });
 
 	const services = new Map<string, string>();
