@@ -2,6 +2,16 @@
 // adapter-node's handler answers HTTP; `upgrade` on /collab/<doc> goes to our sync server.
 import http from 'node:http';
 
+// Node 24 LTS (package.json `engines`). Older majors get no security fixes: refuse them with the way out.
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 24) {
+	console.error(
+		`Fellesplan needs Node 24 LTS, this is ${process.version}. Start it through npm (npm start / npm run serve), ` +
+			'which uses the Node 24 that npm install put in node_modules/.bin, or install Node 24.'
+	);
+	process.exit(1);
+}
+
 // adapter-node assumes https unless told otherwise. Served directly (no ORIGIN, no proxy header configured),
 // this server knows the truth itself, so cookies are Secure and CSRF checks match exactly when they should.
 const OWN_PROTOCOL_HEADER = 'x-fellesplan-protocol';
@@ -23,7 +33,7 @@ server.on('upgrade', (req, socket, head) => {
 	if (!runtime.collab.handleUpgrade(req, socket, head)) socket.destroy();
 });
 server.listen(port, host, () => {
-	console.log(`Fellesplan listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port} (database: ${runtime.database.engine})`);
+	console.log(`Fellesplan listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port} (database: ${runtime.database.engine}, Node ${process.version})`);
 });
 
 let stopping = false;

@@ -96,6 +96,6 @@ test.describe('JSON API', () => {
 		expect(mine.status()).toBe(200);
 		expect(await mine.json()).toEqual([expect.objectContaining({ title: 'Individuell plan for Jonas', patientName: 'Jonas Berg', role: 'coordinator', access: 'write' })]);
 		const health = await page.request.get('/healthz');
-		expect(await health.json()).toEqual({ ok: true, db: 'pglite' });
+		expect(await health.json()).toEqual({ ok: true, db: 'pglite', node: process.version });
 	});
 });

@@ -28,7 +28,7 @@ export function getRuntime(): Promise<Runtime> {
 async function start(): Promise<Runtime> {
 	const config = readConfig();
 	const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-	log.info({ engine: database.engine }, 'database ready');
+	log.info({ engine: database.engine, node: process.version }, 'database ready');
 	if (database.engine === 'pglite' && config.seedDemo === 'auto') {
 		const seeded = await seedDemoIfEmpty(database.db);
 		if (seeded) printDemoLogins(seeded.logins);
