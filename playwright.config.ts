@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
-const DATA_DIR = 'tests/e2e/.data';
+// Per port, so two checkouts (or a bench and a test run) never wipe each other's store.
+const DATA_DIR = `tests/e2e/.data-${PORT}`;
 
 /**
  * End-to-end tests drive Debian's Chromium (a Playwright browser download cannot work here) against the

@@ -89,5 +89,11 @@ export const LIMITS = {
 	name: 200,
 	role: 200,
 	phone: 40,
-	ref: 100
+	ref: 100,
+	/**
+	 * Shared types nested inside each other, counted from the root (a root is 1; a goal's description paragraph is 5).
+	 * Rich text needs two levels per nested list; 32 leaves room for a dozen. Deeper structure overflows the call
+	 * stack when it is deleted or rendered, so the sync server refuses it and editors will not mount it.
+	 */
+	depth: 32
 } as const;

@@ -10,7 +10,7 @@ import { docAccess } from '../access/plans';
 import { recordAudit } from '../audit';
 import { readConfig, type Config } from '../config';
 import { log as defaultLog } from '../log';
-import { colorForUser } from '../../collab/colors';
+import { colorForUser } from '../../sync/colors';
 import { Connection } from './connection';
 import { PgDocStore, applyStoredDoc, type DocStore } from './doc-store';
 import { RedisFanout, type Fanout } from './fanout';

@@ -6,7 +6,7 @@ import { loadPlanHeader } from '$lib/server/plans/header';
 import { loadPlanContent } from '$lib/server/plans/content';
 import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
-import { colorForUser } from '$lib/collab/colors';
+import { colorForUser } from '$lib/sync/colors';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
