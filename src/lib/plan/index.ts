@@ -4,15 +4,18 @@ export {
 	VOICE_ROOT,
 	FIELD,
 	DOC_PREFIX,
+	DOC_KINDS,
+	ROOT_SHAPES,
 	LIFE_AREAS,
 	GOAL_STATUSES,
 	EXPRESSED_BY,
 	MEASURE_STATUSES,
 	LIMITS,
 	planDocName,
-	voiceDocName
+	voiceDocName,
+	parseDocName
 } from './schema';
-export type { LifeArea, GoalStatus, ExpressedBy, MeasureStatus } from './schema';
+export type { DocKind, ParsedDocName, RootShape, LifeArea, GoalStatus, ExpressedBy, MeasureStatus } from './schema';
 
 export { PlanValidationError, isPlanValidationError } from './errors';
 export type { PlanValidationCode } from './errors';

@@ -3,6 +3,40 @@
  * no other module (or component) ever calls `doc.getMap('...')` with a string of its own.
  */
 
+/** The kinds of live document a plan is made of; each is its own Yjs document, split along access boundaries. */
+export const DOC_KINDS = ['plan', 'voice'] as const;
+export type DocKind = (typeof DOC_KINDS)[number];
+
+export const DOC_PREFIX = { plan: 'plan:', voice: 'voice:' } as const satisfies Record<DocKind, string>;
+
+export function planDocName(planId: string): string {
+	return DOC_PREFIX.plan + planId;
+}
+
+export function voiceDocName(planId: string): string {
+	return DOC_PREFIX.voice + planId;
+}
+
+export interface ParsedDocName {
+	kind: DocKind;
+	planId: string;
+}
+
+/** Plan ids are lower-case alphanumeric (see `newId`); anything else is not a document of ours. */
+const PLAN_ID = /^[a-z0-9]{1,64}$/;
+
+/** `plan:<id>` → { kind: 'plan', planId }; null for anything that is not one of our document names. */
+export function parseDocName(name: string): ParsedDocName | null {
+	for (const kind of DOC_KINDS) {
+		const prefix = DOC_PREFIX[kind];
+		if (name.startsWith(prefix)) {
+			const planId = name.slice(prefix.length);
+			return PLAN_ID.test(planId) ? { kind, planId } : null;
+		}
+	}
+	return null;
+}
+
 /** Roots of `plan:<planId>`. */
 export const ROOT = {
 	/** Y.Map<goalId, Y.Map> — goal entities. */
@@ -31,22 +65,31 @@ export const VOICE_ROOT = {
 	ownResources: 'ownResources'
 } as const;
 
+/** The shape of each root: a map of keys, or a rich-text fragment. A document holds these roots and no others. */
+export type RootShape = 'map' | 'fragment';
+export const ROOT_SHAPES: Readonly<Record<DocKind, Readonly<Record<string, RootShape>>>> = {
+	plan: {
+		[ROOT.goals]: 'map',
+		[ROOT.measures]: 'map',
+		[ROOT.crisis]: 'map',
+		[ROOT.warningSigns]: 'map',
+		[ROOT.contacts]: 'map',
+		[ROOT.whatHelps]: 'fragment',
+		[ROOT.wishes]: 'fragment'
+	},
+	voice: {
+		[VOICE_ROOT.whatMatters]: 'fragment',
+		[VOICE_ROOT.ownGoals]: 'map',
+		[VOICE_ROOT.ownResources]: 'map'
+	}
+};
+
 /** Keys inside entity maps. */
 export const FIELD = {
 	order: 'order',
 	description: 'description',
 	openReturn: 'openReturn'
 } as const;
-
-export const DOC_PREFIX = { plan: 'plan:', voice: 'voice:' } as const;
-
-export function planDocName(planId: string): string {
-	return DOC_PREFIX.plan + planId;
-}
-
-export function voiceDocName(planId: string): string {
-	return DOC_PREFIX.voice + planId;
-}
 
 /** Life areas in display order (BrukerPlan's areas). The codes are stable; labels belong to the UI. */
 export const LIFE_AREAS = [

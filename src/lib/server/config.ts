@@ -13,6 +13,11 @@ export interface Config {
 	seedDemo: 'auto' | 'never';
 	collabMaxMessageBytes: number;
 	collabIdleUnloadSeconds: number;
+	/** Largest encoded size a live document may grow to. */
+	collabMaxDocumentBytes: number;
+	/** adapter-node's proxy settings, also read by the sync server to know a client's address. */
+	addressHeader: string | undefined;
+	xffDepth: number;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -32,6 +37,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 60, env),
 		seedDemo: env.SEED_DEMO === 'never' ? 'never' : 'auto',
 		collabMaxMessageBytes: int('COLLAB_MAX_MESSAGE_BYTES', 1024 * 1024, env),
-		collabIdleUnloadSeconds: int('COLLAB_IDLE_UNLOAD_SECONDS', 30, env)
+		collabIdleUnloadSeconds: int('COLLAB_IDLE_UNLOAD_SECONDS', 30, env),
+		collabMaxDocumentBytes: int('COLLAB_MAX_DOCUMENT_BYTES', 8 * 1024 * 1024, env),
+		addressHeader: env.ADDRESS_HEADER?.toLowerCase() || undefined,
+		xffDepth: int('XFF_DEPTH', 1, env)
 	};
 }

@@ -41,6 +41,8 @@ export const REFUSAL = {
 	unknownRoot: 'unknown-root',
 	/** One value (a string, a JSON value, an embedded blob) over its size limit. */
 	valueTooLarge: 'value-too-large',
+	/** Content the model never uses (an embedded sub-document). */
+	unsupported: 'unsupported-content',
 	/** The document would grow past its size limit. */
 	documentFull: 'document-full'
 } as const;

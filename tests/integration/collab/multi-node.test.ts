@@ -4,25 +4,29 @@ import { PgDocStore, type DocStore } from '../../../src/lib/server/collab';
 import { openDatabase, type Database } from '../../../src/lib/server/db';
 import { createTestDatabase, postgresAvailable, REDIS_URL, redisAvailable, type TestDatabase } from '../../helpers/services';
 import { createPlan, testId } from './fixtures';
-import { cleanup, connectClient, connectSynced, countUpdates, sleep, startNode, storedUpdates, waitFor } from './harness';
+import { cleanup, connectSynced, countUpdates, sleep, startNode, storedUpdates, waitFor } from './harness';
+import { getMark, readText, setMark, typeText } from './plan-edits';
 
 const gates: Array<() => void> = [];
 
-/** A store whose appends wait until `open()`: an update that was broadcast but is not stored yet. */
+/** A store whose appends wait until `open()`, and that notes when each append was done. */
 function gatedStore(inner: DocStore) {
 	let release!: () => void;
 	const gate = new Promise<void>((r) => (release = r));
 	gates.push(release);
+	const storedAt: number[] = [];
 	const store: DocStore = {
 		load: (n) => inner.load(n),
 		loadSince: (n, id) => inner.loadSince(n, id),
 		append: async (n, entries) => {
 			await gate;
-			return inner.append(n, entries);
+			const id = await inner.append(n, entries);
+			storedAt.push(performance.now());
+			return id;
 		},
 		saveSnapshot: (n, s, id) => inner.saveSnapshot(n, s, id)
 	};
-	return { store, open: () => release() };
+	return { store, storedAt, open: () => release() };
 }
 
 describe.skipIf(!(redisAvailable && postgresAvailable))('collab across nodes (PostgreSQL + Redis)', () => {
@@ -62,10 +66,10 @@ describe.skipIf(!(redisAvailable && postgresAvailable))('collab across nodes (Po
 		onB.provider.awareness.setLocalStateField('cursor', 8);
 		await waitFor(() => onA.provider.awareness.getStates().get(onB.doc.clientID)?.cursor === 8, { what: 'B presence at A' });
 
-		onA.doc.getMap('plan').set('fromA', 'skrevet på node A');
-		await waitFor(() => onB.doc.getMap('plan').get('fromA') === 'skrevet på node A', { what: 'A edit at B' });
-		onB.doc.getText('notes').insert(0, 'skrevet på node B');
-		await waitFor(() => onA.doc.getText('notes').toString() === 'skrevet på node B', { what: 'B edit at A' });
+		setMark(onA.doc, 'fromA', 'skrevet på node A');
+		await waitFor(() => getMark(onB.doc, 'fromA') === 'skrevet på node A', { what: 'A edit at B' });
+		typeText(onB.doc, 'skrevet på node B');
+		await waitFor(() => readText(onA.doc) === 'skrevet på node B', { what: 'B edit at A' });
 
 		await Promise.all([a.collab.flush(), b.collab.flush()]);
 		await sleep(100);
@@ -77,19 +81,24 @@ describe.skipIf(!(redisAvailable && postgresAvailable))('collab across nodes (Po
 		await waitFor(() => !onB.provider.awareness.getStates().has(onA.doc.clientID), { what: 'A presence removed at B' });
 	});
 
-	it('a node that loads a document gets updates another node has broadcast but not yet stored', async () => {
+	it('an update reaches another node only once it is stored (store before forward)', async () => {
 		const plan = await createPlan(database.db);
 		const gated = gatedStore(new PgDocStore(database.db));
 		const { a, b } = await nodePair({ store: gated.store });
 		const onA = await connectSynced(a, plan.planDoc, plan.coordinator);
-		onA.doc.getMap('plan').set('unstored', 'bare i minnet på node A');
-		await sleep(100);
+		const onB = await connectSynced(b, plan.planDoc, plan.patient);
+		let seenAtB = NaN;
+		onB.doc.on('update', () => {
+			if (Number.isNaN(seenAtB) && getMark(onB.doc, 'unstored')) seenAtB = performance.now();
+		});
+		setMark(onA.doc, 'unstored', 'bare i minnet på node A');
+		await sleep(200);
 		expect(await countUpdates(database.db, plan.planDoc)).toBe(0);
-
-		const onB = connectClient(b, plan.planDoc, plan.patient);
-		await waitFor(() => onB.doc.getMap('plan').get('unstored') === 'bare i minnet på node A', { what: 'unstored update at B' });
+		expect(getMark(onB.doc, 'unstored')).toBeUndefined();
 
 		gated.open();
+		await waitFor(() => getMark(onB.doc, 'unstored') === 'bare i minnet på node A', { what: 'the stored update at B' });
+		expect(seenAtB).toBeGreaterThanOrEqual(gated.storedAt[0]);
 		await Promise.all([a.collab.flush(), b.collab.flush()]);
 		await sleep(100);
 		const rows = await storedUpdates(database.db, plan.planDoc);
@@ -104,9 +113,9 @@ describe.skipIf(!(redisAvailable && postgresAvailable))('collab across nodes (Po
 		const client = await connectSynced(node, plan.planDoc, plan.patient);
 		// Another node stored this after our load read, and its broadcast never reached us.
 		const other = new Y.Doc();
-		other.getMap('plan').set('missed', 'lagret av en annen node');
+		setMark(other, 'missed', 'lagret av en annen node');
 		await new PgDocStore(second.db).append(plan.planDoc, [{ update: Y.encodeStateAsUpdate(other), userId: plan.coordinator.id }]);
-		await waitFor(() => client.doc.getMap('plan').get('missed') === 'lagret av en annen node', { what: 'catch-up', timeout: 3000 });
+		await waitFor(() => getMark(client.doc, 'missed') === 'lagret av en annen node', { what: 'catch-up', timeout: 3000 });
 		await node.collab.flush();
 		expect(await countUpdates(database.db, plan.planDoc)).toBe(1);
 	});

@@ -14,6 +14,7 @@ import {
 	storedUpdates,
 	waitFor
 } from './harness';
+import { deleteText, getMark, readText, setMark, typeText } from './plan-edits';
 
 const contains = (haystack: Uint8Array, needle: string) => Buffer.from(haystack).includes(Buffer.from(needle, 'utf8'));
 
@@ -37,8 +38,8 @@ describe.each(engines)('collab persistence (%s)', (engine) => {
 		};
 		const first = await startNode(db, { store: slowStore, idleUnloadMs: 60_000 });
 		const writer = await connectSynced(first, plan.planDoc, plan.coordinator);
-		writer.doc.getMap('plan').set('title', 'Før omstart');
-		writer.doc.getText('notes').insert(0, 'Skrevet før omstart');
+		setMark(writer.doc, 'title', 'Før omstart');
+		typeText(writer.doc, 'Skrevet før omstart');
 		await sleep(50); // the edits reach the server
 		expect(await countUpdates(db, plan.planDoc)).toBe(0);
 		writer.destroy();
@@ -47,8 +48,8 @@ describe.each(engines)('collab persistence (%s)', (engine) => {
 
 		const second = await startNode(db);
 		const reader = await connectSynced(second, plan.planDoc, plan.patient);
-		expect(reader.doc.getMap('plan').get('title')).toBe('Før omstart');
-		expect(reader.doc.getText('notes').toString()).toBe('Skrevet før omstart');
+		expect(getMark(reader.doc, 'title')).toBe('Før omstart');
+		expect(readText(reader.doc)).toBe('Skrevet før omstart');
 	});
 
 	it('keeps every stored update across a crash (no graceful flush)', async () => {
@@ -56,14 +57,14 @@ describe.each(engines)('collab persistence (%s)', (engine) => {
 		const plan = await createPlan(db);
 		const first = await startNode(db, { idleUnloadMs: 60_000 });
 		const writer = await connectSynced(first, plan.planDoc, plan.coordinator);
-		writer.doc.getMap('plan').set('title', 'Før krasj');
+		setMark(writer.doc, 'title', 'Før krasj');
 		await waitFor(async () => (await countUpdates(db, plan.planDoc)) === 1, { what: 'update stored' });
 		await first.stop({ flush: false });
 		expect(await snapshotRow(db, plan.planDoc)).toBeNull();
 
 		const second = await startNode(db);
 		const reader = await connectSynced(second, plan.planDoc, plan.patient);
-		expect(reader.doc.getMap('plan').get('title')).toBe('Før krasj');
+		expect(getMark(reader.doc, 'title')).toBe('Før krasj');
 		writer.destroy();
 		await second.collab.flush();
 		expect(await countUpdates(db, plan.planDoc)).toBe(1);
@@ -75,15 +76,14 @@ describe.each(engines)('collab persistence (%s)', (engine) => {
 		const threshold = 20;
 		const node = await startNode(db, { compactThreshold: threshold, idleUnloadMs: 100 });
 		const writer = await connectSynced(node, plan.planDoc, plan.coordinator);
-		const text = writer.doc.getText('notes');
-		text.insert(0, 'SECRET-DELETED');
+		typeText(writer.doc, 'SECRET-DELETED');
 		for (let i = 0; i < 30; i++) {
-			text.insert(text.length, `linje ${i}\n`);
+			typeText(writer.doc, `linje ${i}\n`);
 			await sleep(1);
 		}
-		text.delete(0, 'SECRET-DELETED'.length);
-		writer.doc.getMap('plan').set('title', 'Komprimert');
-		const expected = { notes: text.toString(), title: 'Komprimert' };
+		deleteText(writer.doc, 0, 'SECRET-DELETED'.length);
+		setMark(writer.doc, 'title', 'Komprimert');
+		const expected = { notes: readText(writer.doc), title: 'Komprimert' };
 
 		// Past the threshold a snapshot appears while the document is still open.
 		const early = await waitFor(() => snapshotRow(db, plan.planDoc), { what: 'threshold snapshot' });
@@ -104,16 +104,16 @@ describe.each(engines)('collab persistence (%s)', (engine) => {
 		for (const r of rows) Y.applyUpdate(fromUpdates, r.update);
 		const fromSnapshot = new Y.Doc();
 		Y.applyUpdate(fromSnapshot, snap!.state);
-		expect(fromSnapshot.getText('notes').toString()).toBe(expected.notes);
-		expect(fromSnapshot.getMap('plan').toJSON()).toEqual(fromUpdates.getMap('plan').toJSON());
+		expect(readText(fromSnapshot)).toBe(expected.notes);
+		expect(getMark(fromSnapshot, 'title')).toBe(getMark(fromUpdates, 'title'));
 		expect(Y.encodeStateVector(fromSnapshot)).toEqual(Y.encodeStateVector(fromUpdates));
 
 		// A cold open (snapshot, empty tail) gives the same content.
 		const reader = await connectSynced(node, plan.planDoc, plan.patient);
-		expect(reader.doc.getText('notes').toString()).toBe(expected.notes);
-		expect(reader.doc.getMap('plan').get('title')).toBe(expected.title);
+		expect(readText(reader.doc)).toBe(expected.notes);
+		expect(getMark(reader.doc, 'title')).toBe(expected.title);
 		const stored = await storedDoc(db, plan.planDoc);
-		expect(stored.getText('notes').toString()).toBe(expected.notes);
+		expect(readText(stored)).toBe(expected.notes);
 	});
 
 	it('on a cold open with a long stored tail, saves the loaded state as the snapshot without re-reading it', async () => {
@@ -122,7 +122,7 @@ describe.each(engines)('collab persistence (%s)', (engine) => {
 		const source = new Y.Doc();
 		const updates: Uint8Array[] = [];
 		source.on('update', (u: Uint8Array) => updates.push(u));
-		for (let i = 0; i < 50; i++) source.getText('notes').insert(source.getText('notes').length, `${i};`);
+		for (let i = 0; i < 50; i++) typeText(source, `${i};`);
 		const store = new PgDocStore(db);
 		const lastId = await store.append(plan.planDoc, updates.map((update) => ({ update, userId: plan.coordinator.id })));
 		let reads = 0;
@@ -135,12 +135,12 @@ describe.each(engines)('collab persistence (%s)', (engine) => {
 
 		const node = await startNode(db, { compactThreshold: 20, store: counting });
 		const client = await connectSynced(node, plan.planDoc, plan.patient);
-		expect(client.doc.getText('notes').toString()).toBe(source.getText('notes').toString());
+		expect(readText(client.doc)).toBe(readText(source));
 		const snap = await waitFor(() => snapshotRow(db, plan.planDoc), { what: 'snapshot from the load' });
 		expect(snap.throughId).toBe(lastId);
 		const fromSnapshot = new Y.Doc();
 		Y.applyUpdate(fromSnapshot, snap.state);
-		expect(fromSnapshot.getText('notes').toString()).toBe(source.getText('notes').toString());
+		expect(readText(fromSnapshot)).toBe(readText(source));
 		expect(reads).toBe(1); // the compaction did not read the document a second time
 	});
 
@@ -155,7 +155,7 @@ describe.each(engines)('collab persistence (%s)', (engine) => {
 		await waitFor(() => node.collab.stats().connections === 1, { what: 'first client gone' });
 		await sleep(300);
 		expect(node.collab.stats().docs).toBe(1);
-		b.doc.getMap('plan').set('last', 'word');
+		setMark(b.doc, 'last', 'word');
 		b.destroy();
 		await waitFor(() => node.collab.stats().docs === 0, { what: 'unload', timeout: 3000 });
 		expect(node.collab.stats().connections).toBe(0);
@@ -163,7 +163,7 @@ describe.each(engines)('collab persistence (%s)', (engine) => {
 		expect(await countUpdates(db, plan.planDoc)).toBe(1);
 		// And it comes back on the next open.
 		const c = await connectSynced(node, plan.planDoc, plan.reader);
-		expect(c.doc.getMap('plan').get('last')).toBe('word');
+		expect(getMark(c.doc, 'last')).toBe('word');
 		expect(node.collab.stats().docs).toBe(1);
 	});
 });

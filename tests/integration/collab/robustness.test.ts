@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { engines, useTestDatabase } from '../../helpers/services';
 import { createPlan } from './fixtures';
 import { cleanup, connectSynced, countUpdates, rawSocket, startNode, waitFor, withTimeout } from './harness';
+import { getMark, readText, setMark, typeText } from './plan-edits';
 
 function syncStep2(update: Uint8Array): Uint8Array {
 	const e = encoding.createEncoder();
@@ -28,13 +29,13 @@ describe.each(engines)('collab robustness (%s)', (engine) => {
 		const big = rawSocket(node, plan.planDoc, plan.coordinator);
 		await big.opened;
 		const bigDoc = new Y.Doc();
-		bigDoc.getText('t').insert(0, 'x'.repeat(cap + 1000));
+		typeText(bigDoc, 'x'.repeat(cap + 1000));
 		big.ws.send(syncStep2(Y.encodeStateAsUpdate(bigDoc)));
 		expect(await withTimeout(big.closed, 5000, 'oversized close')).toBe(1009);
 
-		writer.doc.getMap('plan').set('after', 'still here');
-		await waitFor(() => observer.doc.getMap('plan').get('after') === 'still here', { what: 'sync after oversized' });
-		expect(observer.doc.getText('t').length).toBe(0);
+		setMark(writer.doc, 'after', 'still here');
+		await waitFor(() => getMark(observer.doc, 'after') === 'still here', { what: 'sync after oversized' });
+		expect(readText(observer.doc)).toBe('');
 		await node.collab.flush();
 		expect(await countUpdates(db, plan.planDoc)).toBe(1);
 	});
@@ -45,8 +46,8 @@ describe.each(engines)('collab robustness (%s)', (engine) => {
 		const node = await startNode(db);
 		const writer = await connectSynced(node, plan.planDoc, plan.coordinator);
 		const observer = await connectSynced(node, plan.planDoc, plan.patient);
-		writer.doc.getMap('plan').set('before', 1);
-		await waitFor(() => observer.doc.getMap('plan').get('before') === 1, { what: 'first write' });
+		setMark(writer.doc, 'before', '1');
+		await waitFor(() => getMark(observer.doc, 'before') === '1', { what: 'first write' });
 
 		// Random garbage: an unknown message type.
 		const garbage = rawSocket(node, plan.planDoc, plan.coordinator);
@@ -61,8 +62,8 @@ describe.each(engines)('collab robustness (%s)', (engine) => {
 		const corrupt = rawSocket(node, plan.planDoc, plan.coordinator);
 		await corrupt.opened;
 		const source = new Y.Doc();
-		source.getText('t').insert(0, 'this update is about to be truncated');
-		source.getText('t').delete(0, 5);
+		typeText(source, 'this update is about to be truncated');
+		source.transact(() => ((source.getXmlFragment('crisisWhatHelps').get(0) as Y.XmlElement).get(0) as Y.XmlText).delete(0, 5));
 		const update = Y.encodeStateAsUpdate(source);
 		corrupt.ws.send(syncStep2(update.slice(0, update.length - 1)));
 		// A sync message with a length prefix beyond its end.
@@ -73,9 +74,9 @@ describe.each(engines)('collab robustness (%s)', (engine) => {
 		const codes = await withTimeout(Promise.all([garbage.closed, text.closed, corrupt.closed, truncated.closed]), 5000, 'bad sockets closed');
 		expect(codes).toEqual([4400, 4400, 4400, 4400]);
 
-		writer.doc.getMap('plan').set('after', 2);
-		await waitFor(() => observer.doc.getMap('plan').get('after') === 2, { what: 'sync after malformed' });
-		expect(observer.doc.getText('t').toString()).toBe('');
+		setMark(writer.doc, 'after', '2');
+		await waitFor(() => getMark(observer.doc, 'after') === '2', { what: 'sync after malformed' });
+		expect(readText(observer.doc)).toBe('');
 		expect(writer.provider.wsconnected && observer.provider.wsconnected).toBe(true);
 		await node.collab.flush();
 		expect(await countUpdates(db, plan.planDoc)).toBe(2);

@@ -4,6 +4,7 @@ import { sessions } from '../../../src/lib/server/db/schema';
 import { engines, useTestDatabase } from '../../helpers/services';
 import { createPlan } from './fixtures';
 import { cleanup, connectSynced, sleep, startNode, waitFor } from './harness';
+import { typeText } from './plan-edits';
 
 const sessionIdOf = (token: string) => token.split('.')[0];
 
@@ -18,7 +19,7 @@ describe.each(engines)('live connections and the session inactivity timeout (%s)
 		const idle = await connectSynced(node, plan.planDoc, plan.reader);
 		const busy = await connectSynced(node, plan.planDoc, plan.coordinator);
 		// The coordinator keeps typing (from before the sessions age, so no sweep sees her idle); the reader only watches.
-		const typing = setInterval(() => busy.doc.getText('notes').insert(0, 'x'), 10);
+		const typing = setInterval(() => typeText(busy.doc, 'x', 0), 10);
 		try {
 			await sleep(100);
 			const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);

@@ -17,6 +17,7 @@ import {
 	waitFor,
 	withTimeout
 } from './harness';
+import { addOwnGoalMark, getMark, ownGoalText, readText, readVoice, setMark, typeText, typeVoice } from './plan-edits';
 
 describe.each(engines)('collab sync (%s)', (engine) => {
 	const testDb = useTestDatabase(engine);
@@ -29,10 +30,10 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 		const coordinator = await connectSynced(node, plan.planDoc, plan.coordinator);
 		const patient = await connectSynced(node, plan.planDoc, plan.patient);
 
-		coordinator.doc.getMap('plan').set('title', 'Bolig først');
-		coordinator.doc.getText('notes').insert(0, 'Møte tirsdag');
+		setMark(coordinator.doc, 'title', 'Bolig først');
+		typeText(coordinator.doc, 'Møte tirsdag');
 
-		await waitFor(() => patient.doc.getMap('plan').get('title') === 'Bolig først' && patient.doc.getText('notes').toString() === 'Møte tirsdag', {
+		await waitFor(() => getMark(patient.doc, 'title') === 'Bolig først' && readText(patient.doc) === 'Møte tirsdag', {
 			what: 'the patient to see the edit'
 		});
 		await node.collab.flush();
@@ -41,7 +42,7 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 		expect(rows.every((r) => r.userId === plan.coordinator.id)).toBe(true);
 		const rebuilt = new Y.Doc();
 		for (const r of rows) Y.applyUpdate(rebuilt, r.update);
-		expect(rebuilt.getMap('plan').get('title')).toBe('Bolig først');
+		expect(getMark(rebuilt, 'title')).toBe('Bolig først');
 
 		const opens = await db
 			.select()
@@ -76,10 +77,18 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 		expect(anonymous.provider.shouldConnect).toBe(false);
 		expect(outsider.provider.shouldConnect).toBe(false);
 
-		// The configured origin and the server's own host are fine.
+		// The configured origin is fine. With ORIGIN set it is the only one: an Origin that merely matches the
+		// Host header proves nothing, since the client writes both (defect 7 of the security review).
 		const sameSite = await connectSynced(node, plan.planDoc, plan.coordinator, { origin: APP_ORIGIN });
-		const sameHost = await connectSynced(node, plan.planDoc, plan.patient, { origin: `http://127.0.0.1:${node.port}` });
-		expect(sameSite.provider.synced && sameHost.provider.synced).toBe(true);
+		expect(sameSite.provider.synced).toBe(true);
+		const hostOnly = connectClient(node, plan.planDoc, plan.patient, { origin: `http://127.0.0.1:${node.port}` });
+		expect(await withTimeout(hostOnly.closed, 5000, 'host-only origin refused')).toBe(4403);
+		// Served directly (no ORIGIN), the page and the socket share a host, and that is what is checked.
+		const direct = await startNode(db, { config: { origin: undefined } });
+		const sameHost = await connectSynced(direct, plan.planDoc, plan.patient, { origin: `http://127.0.0.1:${direct.port}` });
+		expect(sameHost.provider.synced).toBe(true);
+		const otherHost = connectClient(direct, plan.planDoc, plan.patient, { origin: 'http://evil.example' });
+		expect(await withTimeout(otherHost.closed, 5000, 'foreign origin refused')).toBe(4403);
 
 		const denied = await db.select().from(auditEvents).where(eq(auditEvents.action, 'doc.denied'));
 		expect(denied.some((e) => e.actorId === plan.outsider.id && e.planId === plan.planId && e.target === plan.planDoc)).toBe(true);
@@ -95,18 +104,18 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 		const reader = await connectSynced(node, plan.planDoc, plan.reader);
 		const before = await countUpdates(db, plan.planDoc);
 
-		reader.doc.getMap('plan').set('forged', 'by reader');
+		setMark(reader.doc, 'forged', 'by reader');
 		// Barrier: the reader's next message (awareness, allowed) reaches the observer only after the server
 		// has handled the forged update sent before it on the same socket.
 		reader.provider.awareness.setLocalStateField('cursor', 7);
 		await waitFor(() => observer.provider.awareness.getStates().get(reader.doc.clientID)?.cursor === 7, { what: 'reader presence' });
 
-		writer.doc.getMap('plan').set('legit', 'by coordinator');
-		await waitFor(() => observer.doc.getMap('plan').get('legit') === 'by coordinator', { what: 'legit write at observer' });
-		await waitFor(() => reader.doc.getMap('plan').get('legit') === 'by coordinator', { what: 'legit write at reader' });
+		setMark(writer.doc, 'legit', 'by coordinator');
+		await waitFor(() => getMark(observer.doc, 'legit') === 'by coordinator', { what: 'legit write at observer' });
+		await waitFor(() => getMark(reader.doc, 'legit') === 'by coordinator', { what: 'legit write at reader' });
 		await sleep(300);
-		expect(observer.doc.getMap('plan').has('forged')).toBe(false);
-		expect(writer.doc.getMap('plan').has('forged')).toBe(false);
+		expect(getMark(observer.doc, 'forged')).toBeUndefined();
+		expect(getMark(writer.doc, 'forged')).toBeUndefined();
 
 		await node.collab.flush();
 		const rows = await storedUpdates(db, plan.planDoc);
@@ -114,8 +123,8 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 		expect(rows.some((r) => r.userId === plan.reader.id)).toBe(false);
 
 		const late = await connectSynced(node, plan.planDoc, plan.patient);
-		expect(late.doc.getMap('plan').get('legit')).toBe('by coordinator');
-		expect(late.doc.getMap('plan').has('forged')).toBe(false);
+		expect(getMark(late.doc, 'legit')).toBe('by coordinator');
+		expect(getMark(late.doc, 'forged')).toBeUndefined();
 	});
 
 	it('voice document: the patient writes, every other member only reads', async () => {
@@ -125,16 +134,16 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 		const patient = await connectSynced(node, plan.voiceDoc, plan.patient);
 		const coordinator = await connectSynced(node, plan.voiceDoc, plan.coordinator);
 
-		patient.doc.getText('whatMatters').insert(0, 'Å bo for meg selv');
-		await waitFor(() => coordinator.doc.getText('whatMatters').toString() === 'Å bo for meg selv', { what: 'voice at coordinator' });
+		typeVoice(patient.doc, 'Å bo for meg selv');
+		await waitFor(() => readVoice(coordinator.doc) === 'Å bo for meg selv', { what: 'voice at coordinator' });
 
-		coordinator.doc.getText('whatMatters').insert(0, 'Staff rewrite: ');
+		typeVoice(coordinator.doc, 'Staff rewrite: ');
 		coordinator.provider.awareness.setLocalStateField('cursor', 1);
 		await waitFor(() => patient.provider.awareness.getStates().get(coordinator.doc.clientID)?.cursor === 1, { what: 'barrier' });
-		patient.doc.getMap('own').set('goal', 'Ringe søster');
-		await waitFor(() => coordinator.doc.getMap('own').get('goal') === 'Ringe søster', { what: 'second patient write' });
+		addOwnGoalMark(patient.doc, 'goal', 'Ringe søster');
+		await waitFor(() => ownGoalText(coordinator.doc, 'goal') === 'Ringe søster', { what: 'second patient write' });
 		await sleep(200);
-		expect(patient.doc.getText('whatMatters').toString()).toBe('Å bo for meg selv');
+		expect(readVoice(patient.doc)).toBe('Å bo for meg selv');
 
 		await node.collab.flush();
 		const rows = await storedUpdates(db, plan.voiceDoc);
@@ -201,12 +210,12 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 		expect(node.collab.stats().connections).toBe(2);
 
 		const before = await countUpdates(db, plan.planDoc);
-		coordinator.doc.getMap('plan').set('afterDowngrade', true);
+		setMark(coordinator.doc, 'afterDowngrade', 'ja');
 		coordinator.provider.awareness.setLocalStateField('cursor', 9);
 		await waitFor(() => patient.provider.awareness.getStates().get(coordinator.doc.clientID)?.cursor === 9, { what: 'barrier' });
-		patient.doc.getMap('plan').set('patientWrite', true);
-		await waitFor(() => coordinator.doc.getMap('plan').get('patientWrite') === true, { what: 'patient write' });
-		expect(patient.doc.getMap('plan').has('afterDowngrade')).toBe(false);
+		setMark(patient.doc, 'patientWrite', 'ja');
+		await waitFor(() => getMark(coordinator.doc, 'patientWrite') === 'ja', { what: 'patient write' });
+		expect(getMark(patient.doc, 'afterDowngrade')).toBeUndefined();
 		await node.collab.flush();
 		expect(await countUpdates(db, plan.planDoc)).toBe(before + 1);
 	});
@@ -215,8 +224,8 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 		const { db } = testDb();
 		const plan = await createPlan(db);
 		const source = new Y.Doc();
-		source.getMap('plan').set('title', 'Lagret plan');
-		source.getText('notes').insert(0, 'Lang historikk');
+		setMark(source, 'title', 'Lagret plan');
+		typeText(source, 'Lang historikk');
 		const store = new PgDocStore(db);
 		await store.append(plan.planDoc, [{ update: Y.encodeStateAsUpdate(source), userId: plan.coordinator.id }]);
 
@@ -238,7 +247,7 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 			(c) =>
 				new Promise<string | undefined>((resolve) =>
 					c.provider.on('sync', (s: boolean) => {
-						if (s) resolve(`${c.doc.getMap('plan').get('title')}|${c.doc.getText('notes').toString()}`);
+						if (s) resolve(`${getMark(c.doc, 'title')}|${readText(c.doc)}`);
 					})
 				)
 		);
@@ -255,18 +264,18 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 		await node.collab.applyServerChange(
 			plan.planDoc,
 			(doc) => {
-				doc.getMap('measures').set('m1', 'accepted');
-				doc.getMap('plan').set('status', 'active');
+				setMark(doc, 'm1', 'akseptert');
+				typeText(doc, 'skrevet av serveren');
 			},
 			plan.coordinator.id
 		);
 		// Resolved means stored.
 		const rows = await storedUpdates(db, plan.planDoc);
 		expect(rows.map((r) => r.userId)).toEqual([plan.coordinator.id]);
-		await waitFor(() => patient.doc.getMap('measures').get('m1') === 'accepted', { what: 'server change at client' });
+		await waitFor(() => getMark(patient.doc, 'm1') === 'akseptert', { what: 'server change at client' });
 
 		// Also on a document nobody has open.
-		await node.collab.applyServerChange(plan.voiceDoc, (doc) => doc.getMap('own').set('seeded', true), null);
+		await node.collab.applyServerChange(plan.voiceDoc, (doc) => addOwnGoalMark(doc, 'seeded', 'Sådd av serveren'), null);
 		expect(await countUpdates(db, plan.voiceDoc)).toBe(1);
 	});
 });

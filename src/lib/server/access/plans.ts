@@ -1,6 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { planMembers, plans, users, type Access, type MemberRole } from '../db/schema';
 import type { Db } from '../db';
+import { parseDocName, type ParsedDocName } from '../../plan/schema';
 
 export type DocAccess = 'none' | 'read' | 'write';
 
@@ -46,24 +47,11 @@ export async function seatInPlan(db: Db, userId: string, planId: string): Promis
 	return row ?? null;
 }
 
-export type DocKind = 'plan' | 'voice';
-export interface DocName {
-	kind: DocKind;
-	planId: string;
-}
-
-const DOC_NAME = /^(plan|voice):([a-z0-9]{1,64})$/;
-
-export function parseDocName(name: string): DocName | null {
-	const m = DOC_NAME.exec(name);
-	return m ? { kind: m[1] as DocKind, planId: m[2] } : null;
-}
-
 /**
  * Who may do what with a document. `plan:` follows the seat's access; `voice:` is the patient's own
  * words, so only the patient writes it and every other member reads.
  */
-export function accessFromSeat(doc: DocName, seat: Seat | null): DocAccess {
+export function accessFromSeat(doc: ParsedDocName, seat: Seat | null): DocAccess {
 	if (!seat) return 'none';
 	if (doc.kind === 'voice') return seat.role === 'patient' ? 'write' : 'read';
 	return seat.access;

@@ -1,12 +1,8 @@
 import * as Y from 'yjs';
 import type WebSocket from 'ws';
-import {
-	CLOSE_BAD_MESSAGE,
-	CLOSE_TRY_AGAIN_LATER,
-	decodeMessage,
-	encodeSyncStep1,
-	ProtocolError
-} from './protocol';
+import { CLOSE } from '../../sync/close-codes';
+import { TokenBucket, type CollabLimits } from './limits';
+import { decodeMessage, encodeSyncStep1, ProtocolError } from './protocol';
 import type { DocClient, SharedDoc } from './shared-doc';
 import type { AccessLevel, CollabLogger, Identity } from './types';
 
@@ -16,10 +12,13 @@ export interface ConnectionInfo {
 	docName: string;
 	planId: string;
 	access: AccessLevel;
+	/** The client's address, for the per-address connection count. */
+	address: string;
 }
 
 export interface ConnectionOptions {
 	log: CollabLogger;
+	limits: Pick<CollabLimits, 'syncStep1' | 'messages' | 'awarenessMessageBytes'>;
 	/** Messages kept while the document loads; more closes the socket (1013). */
 	maxBacklog?: number;
 	/** Bytes queued to a client that does not read; more closes it (1013). */
@@ -36,8 +35,9 @@ let nextConnectionId = 1;
 
 /**
  * One client socket on one document. Reads are answered for everyone with access; updates from a
- * read-only connection are dropped (never applied, stored or sent on). Anything unreadable closes this
- * socket with 4400, and only this one.
+ * read-only connection are dropped (never applied, stored or sent on). Each message is read (`protocol`),
+ * then handed to the document, which passes updates through the gate before applying them. Anything
+ * unreadable closes this socket with 4400, a refused update with 4422, a flood with 4429: only this one.
  */
 export class Connection implements DocClient {
 	readonly id = nextConnectionId++;
@@ -45,6 +45,7 @@ export class Connection implements DocClient {
 	readonly sessionId: string;
 	readonly docName: string;
 	readonly planId: string;
+	readonly address: string;
 	readonly clientIDs = new Set<number>();
 	access: AccessLevel;
 	/** Set from the first moment the socket is closing: nothing is read from or sent to it after that. */
@@ -60,6 +61,8 @@ export class Connection implements DocClient {
 	private changed = false;
 	private readonly maxBacklog: number;
 	private readonly maxBufferedBytes: number;
+	private readonly messageRate: TokenBucket;
+	private readonly step1Rate: TokenBucket;
 
 	constructor(
 		readonly ws: WebSocket,
@@ -71,8 +74,11 @@ export class Connection implements DocClient {
 		this.docName = info.docName;
 		this.planId = info.planId;
 		this.access = info.access;
+		this.address = info.address;
 		this.maxBacklog = opts.maxBacklog ?? 256;
 		this.maxBufferedBytes = opts.maxBufferedBytes ?? 32 * 1024 * 1024;
+		this.messageRate = new TokenBucket(opts.limits.messages);
+		this.step1Rate = new TokenBucket(opts.limits.syncStep1);
 		ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
 		ws.on('pong', () => {
 			this.alive = true;
@@ -98,7 +104,7 @@ export class Connection implements DocClient {
 		this.doc = doc;
 		doc.addConnection(this);
 		// Ask a writer for what it has that we lack; from a reader we want nothing.
-		if (this.access === 'write') this.send(encodeSyncStep1(Y.encodeStateVector(doc.doc)));
+		if (this.access === 'write') this.askForWhatWeLack();
 		const awareness = doc.awarenessMessage();
 		if (awareness) this.send(awareness);
 		const backlog = this.backlog ?? [];
@@ -113,7 +119,7 @@ export class Connection implements DocClient {
 	send(message: Uint8Array): void {
 		if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
 		if (this.ws.bufferedAmount > this.maxBufferedBytes) {
-			this.close(CLOSE_TRY_AGAIN_LATER, 'client too slow');
+			this.close(CLOSE.tryAgainLater, 'client too slow');
 			return;
 		}
 		this.ws.send(message, (err) => {
@@ -146,6 +152,10 @@ export class Connection implements DocClient {
 		this.ws.terminate();
 	}
 
+	private askForWhatWeLack(): void {
+		if (this.doc) this.send(encodeSyncStep1(Y.encodeStateVector(this.doc.doc)));
+	}
+
 	private detach(): void {
 		const doc = this.doc;
 		this.backlog = null;
@@ -157,6 +167,10 @@ export class Connection implements DocClient {
 
 	private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
 		if (this.closed) return;
+		if (!this.messageRate.take()) {
+			this.refuse(CLOSE.rateLimited, 'too many messages');
+			return;
+		}
 		if (!isBinary) {
 			this.reject('text frame');
 			return;
@@ -164,7 +178,7 @@ export class Connection implements DocClient {
 		const bytes = toBytes(data);
 		if (this.backlog) {
 			if (this.backlog.length >= this.maxBacklog) {
-				this.close(CLOSE_TRY_AGAIN_LATER, 'too many messages before the document was ready');
+				this.close(CLOSE.tryAgainLater, 'too many messages before the document was ready');
 				return;
 			}
 			this.backlog.push(bytes);
@@ -180,18 +194,24 @@ export class Connection implements DocClient {
 			const msg = decodeMessage(bytes);
 			switch (msg.type) {
 				case 'sync-step1':
-					this.send(doc.syncStep2For(msg.stateVector));
+					if (!this.step1Rate.take()) return this.refuse(CLOSE.rateLimited, 'too many sync requests');
+					doc.replySyncStep1(this, msg.stateVector);
 					break;
 				case 'sync-step2':
-				case 'update':
+				case 'update': {
 					if (this.access !== 'write') {
 						this.dropped++;
 						break;
 					}
-					doc.applyClientUpdate(this, msg.update);
+					const outcome = doc.receiveUpdate(this, msg.update);
+					if (outcome.kind === 'missing') this.askForWhatWeLack();
+					else if (outcome.kind === 'refused') this.refuse(CLOSE.refused, outcome.reason);
+					else if (outcome.kind === 'malformed') this.reject(outcome.why);
 					break;
+				}
 				case 'awareness':
-					doc.applyClientAwareness(this, msg.update);
+					if (msg.update.byteLength > this.opts.limits.awarenessMessageBytes) return this.refuse(CLOSE.tooLarge, 'presence message too large');
+					if (!doc.receiveAwareness(this, msg.update)) this.refuse(CLOSE.tooLarge, 'too many presence states');
 					break;
 				case 'query-awareness': {
 					const all = doc.awarenessMessage();
@@ -200,13 +220,20 @@ export class Connection implements DocClient {
 				}
 			}
 		} catch (err) {
-			this.reject(err instanceof ProtocolError ? err.message : `unexpected: ${(err as Error).message}`);
+			this.reject(err instanceof ProtocolError ? err.message : 'unexpected failure');
+			if (!(err instanceof ProtocolError)) this.opts.log.error({ err, conn: this.id, doc: this.docName }, 'collab: message handling failed');
 		}
+	}
+
+	/** A deliberate refusal: logged with its reason (ours, never the client's bytes), then closed. */
+	private refuse(code: number, reason: string): void {
+		this.opts.log.warn({ conn: this.id, doc: this.docName, user: this.identity.id, code, reason }, 'collab: refused, closing');
+		this.close(code, reason);
 	}
 
 	private reject(why: string): void {
 		this.opts.log.warn({ conn: this.id, doc: this.docName, user: this.identity.id, why }, 'collab: bad message, closing');
-		this.close(CLOSE_BAD_MESSAGE, 'bad message');
+		this.close(CLOSE.badMessage, 'bad message');
 	}
 }
 

@@ -1,28 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { inArray } from 'drizzle-orm';
 import { WebSocketServer, type WebSocket } from 'ws';
 import * as Y from 'yjs';
 import type { Db, Engine } from '../db';
-import { sessions } from '../db/schema';
 import { docAccess } from '../access/plans';
 import { recordAudit } from '../audit';
 import { readConfig, type Config } from '../config';
 import { log as defaultLog } from '../log';
+import { CLOSE } from '../../sync/close-codes';
 import { colorForUser } from '../../sync/colors';
 import { Connection } from './connection';
 import { PgDocStore, applyStoredDoc, type DocStore } from './doc-store';
 import { RedisFanout, type Fanout } from './fanout';
-import { CLOSE_FORBIDDEN, CLOSE_GOING_AWAY, CLOSE_INTERNAL_ERROR, CLOSE_UNAUTHENTICATED } from './protocol';
+import { DEFAULT_STRUCTURE_LIMITS, type StructureLimits } from './gate';
+import { Admission, DEFAULT_LIMITS, type CollabLimits } from './limits';
 import { DocRegistry } from './registry';
+import { sweepSessions } from './session-sweep';
 import type { SharedDoc } from './shared-doc';
 import type { CollabLogger } from './types';
 import { createUpgradeHandler, type AcceptedUpgrade } from './upgrade';
 
 export type CollabConfig = Pick<
 	Config,
-	'collabMaxMessageBytes' | 'collabIdleUnloadSeconds' | 'origin' | 'redisUrl' | 'sessionIdleMinutes'
+	| 'collabMaxMessageBytes'
+	| 'collabIdleUnloadSeconds'
+	| 'collabMaxDocumentBytes'
+	| 'origin'
+	| 'redisUrl'
+	| 'sessionIdleMinutes'
+	| 'addressHeader'
+	| 'xffDepth'
 >;
 
 export interface CollabServerOptions {
@@ -50,6 +58,10 @@ export interface CollabServerOptions {
 	sessionSweepMs?: number;
 	/** With fan-out: re-read the stored tail this long after a load (default 2 s; 0 = off). */
 	catchUpDelayMs?: number;
+	/** Rate and size limits (defaults: `DEFAULT_LIMITS`, the document size from config). */
+	limits?: Partial<CollabLimits>;
+	/** What structure documents may hold (defaults: `DEFAULT_STRUCTURE_LIMITS`). */
+	structure?: Partial<StructureLimits>;
 }
 
 export interface RevalidateFilter {
@@ -97,13 +109,18 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	const store = options.store ?? new PgDocStore(db, { singleProcess: options.engine === 'pglite' });
 	const redisUrl = options.redisUrl ?? config.redisUrl;
 	const fanout: Fanout | null = redisUrl ? new RedisFanout({ url: redisUrl, nodeId, log }) : null;
+	const limits: CollabLimits = { ...DEFAULT_LIMITS, maxDocumentBytes: config.collabMaxDocumentBytes ?? DEFAULT_LIMITS.maxDocumentBytes, ...options.limits };
+	const structure: StructureLimits = { ...DEFAULT_STRUCTURE_LIMITS, ...options.structure };
+	const admission = new Admission(limits);
 	const registry = new DocRegistry({
 		store,
 		fanout,
 		log,
+		limits,
+		structure,
 		idleUnloadMs: options.idleUnloadMs ?? config.collabIdleUnloadSeconds * 1000,
 		compactThreshold: options.compactThreshold ?? 200,
-		writeBatchMs: options.writeBatchMs ?? 10,
+		writeBatchMs: options.writeBatchMs ?? 0,
 		catchUpDelayMs: options.catchUpDelayMs ?? 2000
 	});
 	const sessionIdleMs = config.sessionIdleMinutes * 60_000;
@@ -128,40 +145,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	}, pingIntervalMs);
 	pinger.unref?.();
 
-	/**
-	 * Sessions end on inactivity, also for a socket opened while they were valid. Editing counts as activity
-	 * (it refreshes the session, as page loads do); a session that is gone or idle too long closes its sockets
-	 * with 4401. An open tab's presence heartbeat is not activity.
-	 */
-	async function sweepSessions(): Promise<void> {
-		const bySession = new Map<string, Connection[]>();
-		for (const c of connections) {
-			if (c.closed) continue;
-			const group = bySession.get(c.sessionId);
-			if (group) group.push(c);
-			else bySession.set(c.sessionId, [c]);
-		}
-		if (bySession.size === 0) return;
-		const rows = await db
-			.select({ id: sessions.id, lastVerifiedAt: sessions.lastVerifiedAt })
-			.from(sessions)
-			.where(inArray(sessions.id, [...bySession.keys()]));
-		const seen = new Map(rows.map((r) => [r.id, r.lastVerifiedAt.getTime()]));
-		const now = Date.now();
-		const refresh: string[] = [];
-		for (const [sessionId, conns] of bySession) {
-			const last = seen.get(sessionId);
-			const active = conns.some((c) => c.activeSinceSweep);
-			for (const c of conns) c.activeSinceSweep = false;
-			if (last !== undefined && active) refresh.push(sessionId);
-			else if (last === undefined || now - last >= sessionIdleMs) {
-				for (const c of conns) c.close(CLOSE_UNAUTHENTICATED, 'session ended');
-			}
-		}
-		if (refresh.length > 0) await db.update(sessions).set({ lastVerifiedAt: new Date(now) }).where(inArray(sessions.id, refresh));
-	}
 	const sweeper = setInterval(() => {
-		sweepSessions().catch((err) => log.error({ err }, 'collab: session sweep failed'));
+		sweepSessions(db, connections, sessionIdleMs).catch((err) => log.error({ err }, 'collab: session sweep failed'));
 	}, options.sessionSweepMs ?? 60_000);
 	sweeper.unref?.();
 
@@ -170,7 +155,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 	function accept(ws: WebSocket, up: AcceptedUpgrade): void {
 		if (!open) {
-			ws.close(CLOSE_GOING_AWAY, 'server shutting down');
+			ws.close(CLOSE.goingAway, 'server shutting down');
 			return;
 		}
 		const conn = new Connection(
@@ -180,10 +165,12 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 				sessionId: up.sessionId,
 				docName: up.docName,
 				planId: up.planId,
-				access: up.access
+				access: up.access,
+				address: up.address
 			},
 			{
 				log,
+				limits,
 				onFirstChange: (c) => {
 					recordAudit(db, { actorId: c.userId, action: 'doc.change', planId: c.planId, target: c.docName }).catch((err) =>
 						log.error({ err }, 'collab: audit write failed')
@@ -196,11 +183,12 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 					registry.release(doc);
 				},
 				onClosed: (c) => {
-					connections.delete(c);
+					if (connections.delete(c)) admission.closed(c.userId, c.address);
 				}
 			}
 		);
 		connections.add(conn);
+		admission.opened(conn.userId, conn.address);
 		log.debug({ conn: conn.id, user: up.user.id, doc: up.docName, access: up.access }, 'collab: connected');
 		const opening = registry.open(up.docName);
 		Promise.all([opening, up.audited]).then(
@@ -216,7 +204,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 				log.error({ err, doc: up.docName }, 'collab: could not serve document');
 				// The document may have loaded while the audit write failed: let go of it.
 				opening.then((doc) => registry.release(doc)).catch(() => {});
-				conn.close(CLOSE_INTERNAL_ERROR, 'document unavailable');
+				conn.close(CLOSE.internalError, 'document unavailable');
 			}
 		);
 	}
@@ -226,6 +214,9 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		wss,
 		log,
 		origin: config.origin,
+		addressHeader: config.addressHeader,
+		xffDepth: config.xffDepth ?? 1,
+		admission,
 		sessionIdleMs,
 		isOpen: () => open,
 		accept
@@ -252,7 +243,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 					if (c.closed) return;
 					if (now === 'none') {
 						log.info({ conn: c.id, user: c.userId, doc: c.docName }, 'collab: access ended, closing');
-						c.close(CLOSE_FORBIDDEN, 'access ended');
+						c.close(CLOSE.forbidden, 'access ended');
 					} else if (now === 'read' && c.access === 'write') {
 						log.info({ conn: c.id, user: c.userId, doc: c.docName }, 'collab: downgraded to read');
 						c.access = 'read';
@@ -265,7 +256,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			let n = 0;
 			for (const c of connections) {
 				if (c.sessionId === sessionId && !c.closed) {
-					c.close(CLOSE_UNAUTHENTICATED, 'session ended');
+					c.close(CLOSE.unauthenticated, 'session ended');
 					n++;
 				}
 			}
@@ -307,10 +298,9 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			clearInterval(pinger);
 			clearInterval(sweeper);
 			for (const c of connections) {
-				if (flush) c.close(CLOSE_GOING_AWAY, 'server shutting down');
+				if (flush) c.close(CLOSE.goingAway, 'server shutting down');
 				else c.terminate();
 			}
-			connections.clear();
 			await registry.close({ flush });
 			await fanout?.close();
 			await new Promise<void>((resolve) => wss.close(() => resolve()));
@@ -320,5 +310,6 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 export { PgDocStore, type DocStore } from './doc-store';
 export { compactDocument } from './compaction';
+export { DEFAULT_LIMITS, type CollabLimits } from './limits';
 export * from './protocol';
 export type { Identity, AccessLevel, CollabLogger } from './types';

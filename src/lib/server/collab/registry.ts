@@ -1,6 +1,8 @@
-import { compactDocument } from './compaction';
+import { CLOSE } from '../../sync/close-codes';
 import type { DocStore } from './doc-store';
 import type { Fanout } from './fanout';
+import type { StructureLimits } from './gate';
+import type { CollabLimits } from './limits';
 import { SharedDoc } from './shared-doc';
 import type { CollabLogger } from './types';
 
@@ -14,6 +16,8 @@ export interface RegistryOptions {
 	compactThreshold: number;
 	/** See `WriteQueue.batchDelayMs`. */
 	writeBatchMs?: number;
+	limits: CollabLimits;
+	structure: StructureLimits;
 	/**
 	 * With fan-out: re-read the stored tail this long after a load, for writes another node stored after our
 	 * read but published before our subscription (e.g. while it was unloading). 0 turns it off.
@@ -24,7 +28,8 @@ export interface RegistryOptions {
 /**
  * The loaded documents of this node. Concurrent opens of one name share one load; a document is unloaded
  * (stored, compacted, freed) a while after its last holder left; a reopen during an unload waits for it,
- * so it reads what the unload stored.
+ * so it reads what the unload stored. A document whose change failed half-way is reloaded the same way:
+ * its clients are closed (1012, they reconnect) and the next open reads it fresh from storage.
  */
 export class DocRegistry {
 	private readonly loading = new Map<string, Promise<SharedDoc>>();
@@ -109,9 +114,11 @@ export class DocRegistry {
 			store,
 			fanout,
 			log,
+			limits: this.opts.limits,
+			structure: this.opts.structure,
 			compactThreshold: this.opts.compactThreshold,
 			writeBatchMs: this.opts.writeBatchMs,
-			compact: () => compactDocument(store, name)
+			onFailed: (failed) => void this.reload(failed)
 		});
 		try {
 			// Subscribe before reading: whatever another node publishes from now on reaches us (queued until loaded).
@@ -168,6 +175,35 @@ export class DocRegistry {
 			if (this.opts.fanout) await this.opts.fanout.unsubscribe(name);
 			doc.destroy();
 			this.opts.log.debug({ doc: name }, 'collab: unloaded');
+		} finally {
+			this.unloading.delete(name);
+			done();
+		}
+	}
+
+	/**
+	 * The document in memory can no longer be trusted: store what it accepted before the failure, close its
+	 * clients so they reconnect and resync, and let the next open read it from storage.
+	 */
+	private async reload(doc: SharedDoc): Promise<void> {
+		const name = doc.name;
+		if (this.loaded.get(name) !== doc) return;
+		this.loaded.delete(name);
+		const timer = this.idleTimers.get(doc);
+		if (timer) clearTimeout(timer);
+		this.idleTimers.delete(doc);
+		let done!: () => void;
+		this.unloading.set(name, new Promise<void>((r) => (done = r)));
+		try {
+			try {
+				await doc.flush();
+			} catch (err) {
+				this.opts.log.error({ err, doc: name, unstored: doc.unstored }, 'collab: changes lost while reloading a failed document');
+			}
+			for (const c of [...doc.connections]) c.close(CLOSE.reloaded, 'document reloaded');
+			if (this.opts.fanout) await this.opts.fanout.unsubscribe(name);
+			doc.destroy(true);
+			this.opts.log.info({ doc: name }, 'collab: document reloaded from storage');
 		} finally {
 			this.unloading.delete(name);
 			done();

@@ -1,18 +1,21 @@
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate as encodeAwarenessStates, removeAwarenessStates } from 'y-protocols/awareness';
-import type { CompactionResult } from './compaction';
-import { applyStoredDoc, type DocStore, type StoredDoc } from './doc-store';
+import { parseDocName, type DocKind } from '../../plan/schema';
+import type { RefusalReason } from '../../sync/close-codes';
+import { REFUSAL } from '../../sync/close-codes';
+import { Compactor, type CompactionResult } from './compaction';
+import { applyStoredDoc, type AppendEntry, type DocStore, type StoredDoc } from './doc-store';
 import type { Fanout, FanoutMessage } from './fanout';
+import { checkUpdate, type StructureLimits } from './gate';
+import type { CollabLimits } from './limits';
 import {
 	assertValidStateVector,
-	assertValidUpdate,
 	decodeAwarenessUpdate,
 	encodeAwarenessMessage,
 	encodeAwarenessUpdate,
 	encodeSyncStep2,
 	encodeUpdateMessage,
 	isEmptyUpdate,
-	ProtocolError,
 	type AwarenessEntry
 } from './protocol';
 import { LOAD_ORIGIN, REMOTE_ORIGIN, ServerOrigin, type CollabLogger, type Identity } from './types';
@@ -26,6 +29,7 @@ export interface DocClient {
 	send(message: Uint8Array): void;
 	/** Called once per accepted change (the connection records `doc.change` the first time). */
 	noteChange(): void;
+	close(code: number, reason: string): void;
 }
 
 export interface SharedDocOptions {
@@ -33,71 +37,100 @@ export interface SharedDocOptions {
 	store: DocStore;
 	fanout: Fanout | null;
 	log: CollabLogger;
+	limits: Pick<CollabLimits, 'awarenessStatesPerConnection' | 'maxDocumentBytes'>;
+	structure: StructureLimits;
 	/** Compact once this many stored updates pile up after the snapshot (and the document is quiet). */
 	compactThreshold: number;
 	/** How long the document must go without stored changes before a compaction runs (default 1 s). */
 	compactQuietMs?: number;
-	/** How long accepted updates gather before one insert stores them (see `WriteQueue`). */
+	/** How long accepted updates gather before a write starts (see `WriteQueue`). */
 	writeBatchMs?: number;
-	compact(): Promise<CompactionResult | null>;
+	compact?(): Promise<CompactionResult | null>;
+	/** A change failed half-way through applying: the registry reloads the document from storage. */
+	onFailed(doc: SharedDoc): void;
 }
 
-export type SharedDocState = 'loading' | 'ready' | 'unloading' | 'destroyed';
+export type SharedDocState = 'loading' | 'ready' | 'unloading' | 'failed' | 'destroyed';
+
+/** What became of a client's update. */
+export type UpdateOutcome =
+	| { kind: 'applied' }
+	/** The document is being reloaded: the update is not taken; the client resyncs after reconnecting. */
+	| { kind: 'ignored' }
+	/** It builds on something this document lacks: nothing applied; ask the client for everything (sync step 1). */
+	| { kind: 'missing' }
+	| { kind: 'refused'; reason: RefusalReason }
+	| { kind: 'malformed'; why: string };
+
+/** An accepted update waiting to be stored, and who should not get it back. */
+interface QueuedUpdate extends AppendEntry {
+	from: DocClient | null;
+}
 
 /**
  * One loaded document: the Y.Doc, its awareness, the connections on it and its write queue.
- * Every accepted change is broadcast (encoded once), published to other nodes and queued for storage
- * with the id of the person who sent it; changes from other nodes are only broadcast.
+ * A client's update passes the gate (`gate/`), is applied, stored with the id of the person who sent it, and
+ * only then sent to the others and to other nodes: an edit anybody has seen is never lost in a crash. Changes
+ * from other nodes were stored there and are only sent on.
  */
 export class SharedDoc {
 	readonly name: string;
+	readonly kind: DocKind;
 	readonly doc: Y.Doc;
 	readonly awareness: Awareness;
 	readonly connections = new Set<DocClient>();
 	state: SharedDocState = 'loading';
 	/** Registry holds: connections plus server-side changes in progress. */
 	holders = 0;
-	/** Stored updates after the snapshot, as far as this node knows (it counts its own appends). */
-	tailCount = 0;
 	/** Highest `doc_updates.id` this node has read or written. */
 	lastKnownId = 0;
-	private readonly queue: WriteQueue;
+	private readonly queue: WriteQueue<QueuedUpdate>;
+	private readonly compactor: Compactor;
 	/** Awareness client id → the local connection that owns it. */
 	private readonly owners = new Map<number, DocClient>();
+	/** Awareness client id → the person who first claimed it here: nobody else may take it over later. */
+	private readonly claimedBy = new Map<number, string>();
 	private remoteBacklog: FanoutMessage[] = [];
-	private compaction: Promise<void> | null = null;
-	private compactTimer: ReturnType<typeof setTimeout> | null = null;
-	/** The state exactly as stored, captured at load when the tail was long: saved as a snapshot without re-reading. */
-	private loadedSnapshot: { state: Uint8Array; throughId: number; folded: number } | null = null;
+	/** Replies that may only leave once everything before them is stored: sequence number → send. */
+	private afterStored: Array<{ seq: number; send(): void }> = [];
+	/** The whole state encoded, while nothing changed: a burst of empty sync step 1s costs one encode. */
+	private fullState: Uint8Array | null = null;
+	/** Encoded size when last measured (or an upper bound from storage), and bytes accepted since. */
+	private size = { measured: 0, growth: 0 };
 
 	constructor(private readonly opts: SharedDocOptions) {
+		const parsed = parseDocName(opts.name);
+		if (!parsed) throw new Error('not a document name of ours');
 		this.name = opts.name;
+		this.kind = parsed.kind;
 		this.doc = new Y.Doc({ gc: true });
 		this.awareness = new Awareness(this.doc);
 		// The server itself is not present.
 		this.awareness.setLocalState(null);
-		this.queue = new WriteQueue({
+		this.queue = new WriteQueue<QueuedUpdate>({
 			append: (entries) => opts.store.append(opts.name, entries),
 			batchDelayMs: opts.writeBatchMs,
-			onStored: (count, lastId) => {
-				this.tailCount += count;
-				if (lastId > this.lastKnownId) this.lastKnownId = lastId;
-				if (this.tailCount > opts.compactThreshold) this.requestCompaction();
-			},
+			onStored: (entries, lastId) => this.onStored(entries, lastId),
 			log: opts.log
+		});
+		this.compactor = new Compactor({
+			name: opts.name,
+			store: opts.store,
+			log: opts.log,
+			threshold: opts.compactThreshold,
+			quietMs: opts.compactQuietMs,
+			compact: opts.compact,
+			isServing: () => this.state === 'ready'
 		});
 	}
 
 	/** Applies what was stored; nothing of it is broadcast or stored again. */
 	applyStored(stored: StoredDoc): void {
 		applyStoredDoc(this.doc, stored, LOAD_ORIGIN);
-		this.tailCount = stored.updates.length;
 		this.lastKnownId = stored.updates.length ? stored.updates[stored.updates.length - 1].id : stored.throughId;
-		// Right now the document is exactly what is stored through lastKnownId: encoding it is the compaction,
-		// for the cost of one encode instead of reading and applying everything a second time.
-		if (this.tailCount > this.opts.compactThreshold) {
-			this.loadedSnapshot = { state: Y.encodeStateAsUpdate(this.doc), throughId: this.lastKnownId, folded: this.tailCount };
-		}
+		this.compactor.loaded(this.doc, stored.updates.length, this.lastKnownId);
+		// An upper bound without encoding: re-measured only if it comes near the limit.
+		this.size.measured = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((n, u) => n + u.update.byteLength, 0);
 	}
 
 	/** Loaded: start serving, apply what other nodes sent meanwhile, and ask them for anything we lack. */
@@ -113,7 +146,7 @@ export class SharedDoc {
 			this.opts.fanout.queryAwareness(this.name);
 		}
 		// Not now: the first clients are waiting for their sync reply, and PGlite writes on this thread.
-		if (this.loadedSnapshot) this.requestCompaction();
+		this.compactor.started();
 	}
 
 	/** Applies updates stored after what we loaded (another node's writes that raced our load). */
@@ -121,9 +154,11 @@ export class SharedDoc {
 		if (this.state !== 'ready') return;
 		const rows = await this.opts.store.loadSince(this.name, this.lastKnownId);
 		if (this.state !== 'ready' || rows.length === 0) return;
-		this.doc.transact(() => {
-			for (const r of rows) Y.applyUpdate(this.doc, r.update);
-		}, REMOTE_ORIGIN);
+		this.guarded('catch-up', () =>
+			this.doc.transact(() => {
+				for (const r of rows) Y.applyUpdate(this.doc, r.update);
+			}, REMOTE_ORIGIN)
+		);
 		const last = rows[rows.length - 1].id;
 		if (last > this.lastKnownId) this.lastKnownId = last;
 	}
@@ -148,46 +183,76 @@ export class SharedDoc {
 		if (ids.length > 0 && this.state !== 'destroyed') removeAwarenessStates(this.awareness, ids, client);
 	}
 
-	/** Sync step 2 for a client's state vector: what it lacks. */
-	syncStep2For(stateVector: Uint8Array): Uint8Array {
+	/**
+	 * Sync step 2 for a client's state vector: what it lacks. Sent once everything in it is stored, so a client
+	 * never sees an edit that a crash could still lose.
+	 */
+	replySyncStep1(client: DocClient, stateVector: Uint8Array): void {
 		assertValidStateVector(stateVector);
-		return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
+		const reply = encodeSyncStep2(this.lacking(stateVector));
+		this.whenStored(() => client.send(reply));
 	}
 
-	/** A writer's update: checked completely before it touches the document. */
-	applyClientUpdate(client: DocClient, update: Uint8Array): void {
-		assertValidUpdate(update);
-		try {
-			Y.applyUpdate(this.doc, update, client);
-		} catch (err) {
-			throw new ProtocolError(`update failed to apply: ${(err as Error).message}`);
+	/** Everything the state vector lacks; the whole document comes from a cache while it is unchanged. */
+	private lacking(stateVector: Uint8Array): Uint8Array {
+		const sv = Y.decodeStateVector(stateVector);
+		for (const client of this.doc.store.clients.keys()) {
+			if ((sv.get(client) ?? 0) > 0) return Y.encodeStateAsUpdate(this.doc, stateVector);
 		}
+		this.fullState ??= Y.encodeStateAsUpdate(this.doc);
+		return this.fullState;
+	}
+
+	/** A writer's update: checked whole before it touches the document, then applied whole or not at all. */
+	receiveUpdate(client: DocClient, update: Uint8Array): UpdateOutcome {
+		if (this.state !== 'ready') return { kind: 'ignored' };
+		const verdict = checkUpdate(this.doc, this.kind, update, this.opts.structure);
+		if (verdict.kind === 'missing' || verdict.kind === 'malformed') return verdict;
+		if (verdict.kind === 'refuse') return { kind: 'refused', reason: verdict.reason };
+		if (!this.hasRoomFor(update.byteLength)) return { kind: 'refused', reason: REFUSAL.documentFull };
+		this.guarded('client update', () => Y.applyUpdate(this.doc, update, client));
+		return { kind: 'applied' };
 	}
 
 	/**
-	 * A client's awareness: entries for client ids another person's connection owns (here or on another node)
-	 * are dropped, and the `user` field is always the server-known identity.
+	 * Room for `bytes` more: the last measured size plus everything accepted since. Near the limit the size is
+	 * measured again (deletions may have freed room), but at most once per 1/64 of the limit accepted, so a
+	 * full document cannot be made to encode itself on every message.
 	 */
-	applyClientAwareness(client: DocClient, update: Uint8Array): void {
+	private hasRoomFor(bytes: number): boolean {
+		const max = this.opts.limits.maxDocumentBytes;
+		if (this.size.measured + this.size.growth + bytes <= max) return true;
+		if (this.size.measured === 0 || this.size.growth >= max / 64 || this.size.measured > max) {
+			this.size = { measured: Y.encodeStateAsUpdate(this.doc).byteLength, growth: 0 };
+		}
+		return this.size.measured + this.size.growth + bytes <= max;
+	}
+
+	/**
+	 * A client's awareness: entries for client ids another person owns or once claimed here (or on another node)
+	 * are dropped, and the `user` field is always the server-known identity. Returns false when the connection
+	 * would own more states than it may.
+	 */
+	receiveAwareness(client: DocClient, update: Uint8Array): boolean {
 		const entries = decodeAwarenessUpdate(update);
 		const accepted: AwarenessEntry[] = [];
 		for (const e of entries) {
+			const claimant = this.claimedBy.get(e.clientID);
+			if (claimant !== undefined && claimant !== client.identity.id) continue;
 			const owner = this.owners.get(e.clientID);
 			if (owner && owner !== client) {
-				if (owner.identity.id !== client.identity.id) continue;
 				// The same person on a new connection (a reconnect before the old socket was noticed gone).
 				owner.clientIDs.delete(e.clientID);
-			} else if (!owner && this.awareness.states.has(e.clientID)) {
-				// Held by a client on another node: only the same person may take it over (a reconnect here).
-				const remoteUser = this.awareness.states.get(e.clientID)?.user as { id?: unknown } | undefined;
-				if (remoteUser?.id !== client.identity.id) continue;
 			}
 			if (!owner && e.state === null) continue;
+			if (!client.clientIDs.has(e.clientID) && client.clientIDs.size >= this.opts.limits.awarenessStatesPerConnection) return false;
 			this.owners.set(e.clientID, client);
+			this.claimedBy.set(e.clientID, client.identity.id);
 			client.clientIDs.add(e.clientID);
 			accepted.push(e.state === null ? e : { ...e, state: { ...e.state, user: { ...client.identity } } });
 		}
 		if (accepted.length > 0) applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(accepted), client);
+		return true;
 	}
 
 	/** Every awareness state, as one message (for a client that just came, or asked). */
@@ -199,10 +264,11 @@ export class SharedDoc {
 
 	// --- server-side changes -------------------------------------------------------------------------
 
-	/** Runs a trusted change with the server as origin, attributed to `actorId`; resolves once stored. */
+	/** Runs a trusted change with the server as origin, attributed to `actorId`; resolves once stored and sent. */
 	async applyServerChange(change: (doc: Y.Doc) => void, actorId: string | null): Promise<void> {
 		if (this.state !== 'ready') throw new Error(`document ${this.name} is not ready`);
-		this.doc.transact(() => change(this.doc), new ServerOrigin(actorId));
+		this.guarded('server change', () => this.doc.transact(() => change(this.doc), new ServerOrigin(actorId)));
+		if (this.state !== 'ready') throw new Error(`document ${this.name} failed to apply a server change`);
 		await this.queue.flush();
 	}
 
@@ -213,25 +279,25 @@ export class SharedDoc {
 			this.remoteBacklog.push(msg);
 			return;
 		}
-		if (this.state === 'destroyed') return;
+		if (this.state !== 'ready') return;
 		const fanout = this.opts.fanout;
 		switch (msg.kind) {
 			case 'update':
-				try {
-					Y.applyUpdate(this.doc, msg.update, REMOTE_ORIGIN);
-				} catch (err) {
-					this.opts.log.error({ err, doc: this.name, from: msg.from }, 'collab: update from another node failed');
-				}
+				this.guarded('update from another node', () => Y.applyUpdate(this.doc, msg.update, REMOTE_ORIGIN));
 				break;
 			case 'awareness': {
 				// Another node may not speak for clients connected here.
 				const entries = decodeAwarenessUpdate(msg.update).filter((e) => !this.owners.has(e.clientID));
+				for (const e of entries) {
+					const id = (e.state?.user as { id?: unknown } | undefined)?.id;
+					if (typeof id === 'string' && !this.claimedBy.has(e.clientID)) this.claimedBy.set(e.clientID, id);
+				}
 				if (entries.length > 0) applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(entries), REMOTE_ORIGIN);
 				break;
 			}
 			case 'sync-query': {
 				const diff = Y.encodeStateAsUpdate(this.doc, msg.stateVector);
-				if (!isEmptyUpdate(diff)) fanout?.publishUpdate(this.name, diff, msg.from);
+				if (!isEmptyUpdate(diff)) this.whenStored(() => fanout?.publishUpdate(this.name, diff, msg.from));
 				break;
 			}
 			case 'awareness-query': {
@@ -251,7 +317,7 @@ export class SharedDoc {
 
 	// --- persistence ---------------------------------------------------------------------------------
 
-	/** Resolves once every accepted change so far is stored. */
+	/** Resolves once every accepted change so far is stored (and sent on). */
 	flush(): Promise<void> {
 		return this.queue.flush();
 	}
@@ -260,63 +326,13 @@ export class SharedDoc {
 		return this.queue.size;
 	}
 
+	get tailCount(): number {
+		return this.compactor.tailCount;
+	}
+
 	/** Compacts now (after any compaction already running). */
-	async compactNow(): Promise<void> {
-		if (this.compactTimer) clearTimeout(this.compactTimer);
-		this.compactTimer = null;
-		while (this.compaction) await this.compaction;
-		await this.runCompaction(this.nextCompaction());
-		// What was stored after the load is not in the state captured then.
-		if (this.tailCount > 0) await this.runCompaction(this.opts.compact);
-	}
-
-	/** The state captured at load, if it is still to be saved (one write); otherwise a compaction from the store. */
-	private nextCompaction(): () => Promise<CompactionResult | null> {
-		const loaded = this.loadedSnapshot;
-		if (!loaded) return this.opts.compact;
-		this.loadedSnapshot = null;
-		return async () => {
-			await this.opts.store.saveSnapshot(this.name, loaded.state, loaded.throughId);
-			return { throughId: loaded.throughId, folded: loaded.folded };
-		};
-	}
-
-	/**
-	 * Compaction re-reads and re-applies the stored document, which blocks the event loop for a time that grows
-	 * with the plan. So it waits for a quiet moment, not the middle of a burst of edits; a tail ten times the
-	 * threshold compacts regardless, so a document that is never quiet still gets compacted.
-	 */
-	private requestCompaction(): void {
-		if (this.compaction || this.state !== 'ready') return;
-		if (this.compactTimer) clearTimeout(this.compactTimer);
-		// The state captured at load always waits: the first clients' sync replies go first.
-		const overdue = !this.loadedSnapshot && this.tailCount > 10 * this.opts.compactThreshold;
-		this.compactTimer = setTimeout(
-			() => {
-				this.compactTimer = null;
-				if (!this.compaction && this.state === 'ready') void this.runCompaction(this.nextCompaction());
-			},
-			overdue ? 0 : (this.opts.compactQuietMs ?? 1000)
-		);
-		this.compactTimer.unref?.();
-	}
-
-	private runCompaction(work: () => Promise<CompactionResult | null>): Promise<void> {
-		const run = (async () => {
-			try {
-				const result = await work();
-				if (result) {
-					this.tailCount = Math.max(0, this.tailCount - result.folded);
-					this.opts.log.debug({ doc: this.name, throughId: result.throughId, folded: result.folded }, 'collab: compacted');
-				}
-			} catch (err) {
-				this.opts.log.error({ err, doc: this.name }, 'collab: compaction failed');
-			} finally {
-				this.compaction = null;
-			}
-		})();
-		this.compaction = run;
-		return run;
+	compactNow(): Promise<void> {
+		return this.compactor.now();
 	}
 
 	// --- teardown ------------------------------------------------------------------------------------
@@ -324,9 +340,10 @@ export class SharedDoc {
 	/** Frees the document. `abort` drops unstored changes (a crash or a non-graceful shutdown). */
 	destroy(abort = false): void {
 		if (this.state === 'destroyed') return;
-		if (this.compactTimer) clearTimeout(this.compactTimer);
+		this.compactor.cancel();
 		this.state = 'destroyed';
 		if (abort) this.queue.abort();
+		this.afterStored = [];
 		this.doc.off('update', this.onUpdate);
 		this.awareness.off('update', this.onAwarenessUpdate);
 		this.connections.clear();
@@ -335,7 +352,31 @@ export class SharedDoc {
 		this.doc.destroy();
 	}
 
-	// --- event handlers ------------------------------------------------------------------------------
+	// --- internals -----------------------------------------------------------------------------------
+
+	/** Runs `send` once everything accepted so far is stored (at once if it is). */
+	private whenStored(send: () => void): void {
+		const seq = this.queue.pushed;
+		if (this.queue.stored >= seq) send();
+		else this.afterStored.push({ seq, send });
+	}
+
+	/**
+	 * Applies a change; if Yjs throws half-way (a structure the gate should have refused, a bug), the document
+	 * in memory can no longer be trusted: what the failed change queued is dropped, and the registry reloads the
+	 * document from storage and reconnects its clients, who then resync.
+	 */
+	private guarded(what: string, apply: () => void): void {
+		const mark = this.queue.pushed;
+		try {
+			apply();
+		} catch (err) {
+			const dropped = this.queue.dropAfter(mark);
+			this.state = 'failed';
+			this.opts.log.error({ err, doc: this.name, what, dropped }, 'collab: a change failed to apply; reloading the document');
+			this.opts.onFailed(this);
+		}
+	}
 
 	private attribution(origin: unknown): string | null {
 		if (origin instanceof ServerOrigin) return origin.actorId;
@@ -345,13 +386,33 @@ export class SharedDoc {
 
 	private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
 		if (origin === LOAD_ORIGIN) return;
-		const message = encodeUpdateMessage(update);
-		for (const c of this.connections) if (c !== origin) c.send(message);
-		if (origin === REMOTE_ORIGIN) return;
-		this.opts.fanout?.publishUpdate(this.name, update);
-		this.queue.push({ update, userId: this.attribution(origin), at: new Date() });
-		if (this.connections.has(origin as DocClient)) (origin as DocClient).noteChange();
+		this.fullState = null;
+		this.size.growth += update.byteLength;
+		if (origin === REMOTE_ORIGIN) {
+			// Stored by the node that accepted it.
+			const message = encodeUpdateMessage(update);
+			for (const c of this.connections) c.send(message);
+			return;
+		}
+		const from = this.connections.has(origin as DocClient) ? (origin as DocClient) : null;
+		this.queue.push({ update, userId: this.attribution(origin), at: new Date(), from });
+		from?.noteChange();
 	};
+
+	/** Stored: now the others may see it. */
+	private onStored(entries: QueuedUpdate[], lastId: number): void {
+		if (lastId > this.lastKnownId) this.lastKnownId = lastId;
+		this.compactor.stored(entries.length);
+		for (const e of entries) {
+			const message = encodeUpdateMessage(e.update);
+			for (const c of this.connections) if (c !== e.from) c.send(message);
+			this.opts.fanout?.publishUpdate(this.name, e.update);
+		}
+		const stored = this.queue.stored;
+		let i = 0;
+		while (i < this.afterStored.length && this.afterStored[i].seq <= stored) this.afterStored[i++].send();
+		if (i > 0) this.afterStored.splice(0, i);
+	}
 
 	private readonly onAwarenessUpdate = (
 		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },

@@ -3,10 +3,12 @@ import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import type { WebSocketServer } from 'ws';
 import type { Db } from '../db';
-import { docAccess, parseDocName } from '../access/plans';
+import { docAccess } from '../access/plans';
+import { parseDocName } from '../../plan/schema';
 import { recordAudit } from '../audit';
 import { sessionTokenFromCookieHeader, validateSessionToken, type SessionUser } from '../auth/session';
-import { CLOSE_FORBIDDEN, CLOSE_INTERNAL_ERROR, CLOSE_UNAUTHENTICATED } from './protocol';
+import { CLOSE } from '../../sync/close-codes';
+import type { Admission } from './limits';
 import type { AccessLevel, CollabLogger } from './types';
 
 export const COLLAB_PATH_PREFIX = '/collab/';
@@ -18,6 +20,7 @@ export interface AcceptedUpgrade {
 	docName: string;
 	planId: string;
 	access: AccessLevel;
+	address: string;
 	/** The `doc.open` audit record being written; the document is not served until it is. */
 	audited: Promise<void>;
 }
@@ -28,6 +31,10 @@ export interface UpgradeDeps {
 	log: CollabLogger;
 	/** The configured public origin (ORIGIN), if any. */
 	origin: string | undefined;
+	/** adapter-node's ADDRESS_HEADER and XFF_DEPTH: where the client's address is, behind a proxy. */
+	addressHeader: string | undefined;
+	xffDepth: number;
+	admission: Admission;
 	sessionIdleMs: number;
 	/** False once the server is closing: new sockets are refused with 1001. */
 	isOpen(): boolean;
@@ -57,6 +64,8 @@ export function docNameFromUrl(url: string | undefined): string | null | undefin
 /**
  * A browser always sends `Origin`; a foreign one means another site is driving the user's cookie
  * (cross-site WebSocket hijacking). No `Origin` is a non-browser client, which still needs the cookie.
+ * With ORIGIN set, that origin is the only one: the `Host` header is the client's to choose, so it proves nothing.
+ * Without it (served directly), the page and the socket share a host.
  */
 export function originAllowed(originHeader: string | undefined, hostHeader: string | undefined, configured: string | undefined): boolean {
 	if (originHeader === undefined) return true;
@@ -68,17 +77,31 @@ export function originAllowed(originHeader: string | undefined, hostHeader: stri
 	}
 	if (configured) {
 		try {
-			if (new URL(configured).origin === origin.origin) return true;
+			return new URL(configured).origin === origin.origin;
 		} catch {
-			/* a broken ORIGIN setting allows nothing extra */
+			return false;
 		}
 	}
 	return !!hostHeader && origin.host.toLowerCase() === hostHeader.toLowerCase();
 }
 
+/** The client's address as adapter-node reads it: from ADDRESS_HEADER (the XFF_DEPTH-th from the right) or the socket. */
+export function clientAddress(req: IncomingMessage, header: string | undefined, xffDepth: number): string {
+	if (header) {
+		const raw = req.headers[header];
+		const value = Array.isArray(raw) ? raw[0] : raw;
+		if (value) {
+			if (header !== 'x-forwarded-for') return value.trim();
+			const addresses = value.split(',').map((a) => a.trim());
+			return addresses[Math.max(0, addresses.length - xffDepth)] ?? addresses[0];
+		}
+	}
+	return req.socket.remoteAddress ?? 'unknown';
+}
+
 /**
  * The HTTP `upgrade` handler. Returns false (and leaves the socket alone) for paths outside `/collab/`.
- * A refusal is an accepted WebSocket closed at once with 4401 or 4403, so the client knows not to retry.
+ * A refusal is an accepted WebSocket closed at once with 4401, 4403 or 4429, so the client knows why.
  */
 export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean {
 	const { db, wss, log } = deps;
@@ -99,28 +122,40 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
 		}).catch((err) => log.error({ err }, 'collab: audit write failed'));
 
 	async function authorize(req: IncomingMessage, socket: Duplex, head: Buffer, docName: string | null): Promise<void> {
-		if (!deps.isOpen()) return refuse(req, socket, head, 1001, 'server shutting down');
+		if (!deps.isOpen()) return refuse(req, socket, head, CLOSE.goingAway, 'server shutting down');
+		const address = clientAddress(req, deps.addressHeader, deps.xffDepth);
+		// Before any database work: an address that keeps failing, or holds too many sockets, waits.
+		if (deps.admission.addressRefused(address)) {
+			log.info({ reason: 'address-limit' }, 'collab: upgrade refused');
+			return refuse(req, socket, head, CLOSE.rateLimited, 'too many connections');
+		}
 		if (!originAllowed(req.headers.origin, req.headers.host, deps.origin)) {
+			deps.admission.failed(address);
 			log.info({ reason: 'origin' }, 'collab: upgrade refused');
-			return refuse(req, socket, head, CLOSE_FORBIDDEN, 'origin not allowed');
+			return refuse(req, socket, head, CLOSE.forbidden, 'origin not allowed');
 		}
 		const auth = await validateSessionToken(db, sessionTokenFromCookieHeader(req.headers.cookie), deps.sessionIdleMs);
 		if (!auth) {
+			deps.admission.failed(address);
 			log.info({ reason: 'unauthenticated' }, 'collab: upgrade refused');
-			return refuse(req, socket, head, CLOSE_UNAUTHENTICATED, 'unauthenticated');
+			return refuse(req, socket, head, CLOSE.unauthenticated, 'unauthenticated');
 		}
 		const userId = auth.user.id;
+		if (deps.admission.userFull(userId)) {
+			log.info({ user: userId, reason: 'user-limit' }, 'collab: upgrade refused');
+			return refuse(req, socket, head, CLOSE.rateLimited, 'too many connections');
+		}
 		const parsed = docName ? parseDocName(docName) : null;
 		if (!docName || !parsed) {
 			await denied(userId, null, null, 'unknown-document');
 			log.info({ user: userId, reason: 'unknown-document' }, 'collab: upgrade refused');
-			return refuse(req, socket, head, CLOSE_FORBIDDEN, 'unknown document');
+			return refuse(req, socket, head, CLOSE.forbidden, 'unknown document');
 		}
 		const access = await docAccess(db, userId, docName);
 		if (access === 'none') {
 			await denied(userId, docName, parsed.planId, 'no-access');
 			log.info({ user: userId, doc: docName, reason: 'no-access' }, 'collab: upgrade refused');
-			return refuse(req, socket, head, CLOSE_FORBIDDEN, 'forbidden');
+			return refuse(req, socket, head, CLOSE.forbidden, 'forbidden');
 		}
 		if (socket.destroyed) return;
 		const audited = recordAudit(db, {
@@ -132,7 +167,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
 		});
 		audited.catch(() => {}); // handled by whoever awaits it
 		wss.handleUpgrade(req, socket, head, (ws) =>
-			deps.accept(ws, { user: auth.user, sessionId: auth.session.id, docName, planId: parsed.planId, access, audited })
+			deps.accept(ws, { user: auth.user, sessionId: auth.session.id, docName, planId: parsed.planId, access, address, audited })
 		);
 	}
 
@@ -146,7 +181,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
 			.catch((err) => {
 				log.error({ err }, 'collab: upgrade failed');
 				try {
-					refuse(req, socket, head, CLOSE_INTERNAL_ERROR, 'internal error');
+					refuse(req, socket, head, CLOSE.internalError, 'internal error');
 				} catch {
 					socket.destroy();
 				}

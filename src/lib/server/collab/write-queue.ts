@@ -1,16 +1,17 @@
 import type { AppendEntry } from './doc-store';
 import type { CollabLogger } from './types';
 
-export interface WriteQueueOptions {
+export interface WriteQueueOptions<T extends AppendEntry> {
 	/** Stores a batch in order; resolves with the id of the last stored entry. */
-	append(entries: AppendEntry[]): Promise<number>;
-	/** Called after each stored batch. */
-	onStored?(count: number, lastId: number): void;
+	append(entries: T[]): Promise<number>;
+	/** Called after each stored batch, with its entries in order (this is where they are forwarded). */
+	onStored?(entries: T[], lastId: number): void;
 	log: CollabLogger;
 	maxBatch?: number;
 	/**
-	 * How long updates gather before they are written (0 = the next turn of the event loop). On PGlite every
-	 * write runs on this thread, so a few milliseconds of gathering turn a burst of keystrokes into one insert.
+	 * How long updates gather before a write starts (0 = the next turn of the event loop). Whatever arrives while
+	 * a write is in flight gathers for the next one anyway, so under load batches grow by themselves and a
+	 * lone edit waits for one insert only: that is the latency store-before-forward adds.
 	 */
 	batchDelayMs?: number;
 	retryMinMs?: number;
@@ -24,15 +25,17 @@ interface Waiter {
 }
 
 /**
- * Ordered, batched persistence for one document, off the broadcast path: `push` returns at once,
- * everything pushed in the same tick goes to the store as one insert, batches never overtake each other.
- * A failed batch stays at the head of the queue and is retried with backoff.
+ * Ordered, batched persistence for one document: `push` returns at once, everything pushed while the previous
+ * write is in flight goes to the store as one insert, batches never overtake each other. A failed batch stays
+ * at the head of the queue and is retried with backoff.
  */
-export class WriteQueue {
-	private pending: AppendEntry[] = [];
+export class WriteQueue<T extends AppendEntry = AppendEntry> {
+	private pending: T[] = [];
 	private enqueuedSeq = 0;
 	private storedSeq = 0;
 	private running = false;
+	/** Entries at the head of `pending` in the insert under way. */
+	private writing: number | null = null;
 	private scheduled = false;
 	private retryTimer: ReturnType<typeof setTimeout> | null = null;
 	private retryDelay: number;
@@ -42,7 +45,7 @@ export class WriteQueue {
 	private readonly retryMinMs: number;
 	private readonly retryMaxMs: number;
 
-	constructor(private readonly opts: WriteQueueOptions) {
+	constructor(private readonly opts: WriteQueueOptions<T>) {
 		this.maxBatch = opts.maxBatch ?? 500;
 		this.retryMinMs = opts.retryMinMs ?? 500;
 		this.retryMaxMs = opts.retryMaxMs ?? 30_000;
@@ -54,8 +57,32 @@ export class WriteQueue {
 		return this.pending.length;
 	}
 
+	/** Sequence number of the last entry pushed (what `flush()` waits for by default). */
+	get pushed(): number {
+		return this.enqueuedSeq;
+	}
+
+	/** Sequence number of the last entry stored. */
+	get stored(): number {
+		return this.storedSeq;
+	}
+
+	/**
+	 * Forgets the entries pushed after sequence number `seq` that are not being written yet (a change that
+	 * failed half-way through applying must not be stored). Returns how many were dropped.
+	 */
+	dropAfter(seq: number): number {
+		const keep = seq - this.storedSeq;
+		if (keep < (this.writing ?? 0)) throw new Error('entries after this point are already being written');
+		const dropped = this.pending.length - keep;
+		if (dropped <= 0) return 0;
+		this.pending.length = keep;
+		this.enqueuedSeq -= dropped;
+		return dropped;
+	}
+
 	/** Queues one entry; returns its sequence number (for `flush`). */
-	push(entry: AppendEntry): number {
+	push(entry: T): number {
 		if (this.aborted) throw new Error('write queue aborted');
 		this.pending.push(entry);
 		this.enqueuedSeq++;
@@ -108,9 +135,11 @@ export class WriteQueue {
 			while (this.pending.length > 0 && !this.aborted) {
 				const batch = this.pending.slice(0, this.maxBatch);
 				let lastId: number;
+				this.writing = batch.length;
 				try {
 					lastId = await this.opts.append(batch);
 				} catch (err) {
+					this.writing = null;
 					if (this.aborted) return;
 					const delay = this.retryDelay;
 					this.retryDelay = Math.min(this.retryDelay * 2, this.retryMaxMs);
@@ -122,6 +151,7 @@ export class WriteQueue {
 					}, delay);
 					return;
 				}
+				this.writing = null;
 				if (this.aborted) return;
 				this.pending.splice(0, batch.length);
 				this.storedSeq += batch.length;
@@ -131,7 +161,7 @@ export class WriteQueue {
 					w.resolve();
 					return false;
 				});
-				this.opts.onStored?.(batch.length, lastId);
+				this.opts.onStored?.(batch, lastId);
 			}
 		} finally {
 			this.running = false;
