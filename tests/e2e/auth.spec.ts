@@ -1,4 +1,5 @@
-import { test, expect, expectAccessible, login, demo } from './fixtures';
+import type { Response } from '@playwright/test';
+import { test, expect, expectAccessible, login, demo, DEMO_PASSWORD } from './fixtures';
 
 test.describe('login and logout', () => {
 	test('the login page is accessible and names its fields', async ({ page }) => {
@@ -16,6 +17,9 @@ test.describe('login and logout', () => {
 		const cookie = (await context.cookies()).find((c) => c.name === 'session');
 		expect(cookie?.httpOnly).toBe(true);
 		expect(cookie?.sameSite).toBe('Lax');
+		// The browser is remembered for this account's throttle lane, only where the login page can read it.
+		const device = (await context.cookies()).find((c) => c.name === 'device');
+		expect(device).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/login' });
 		await expectAccessible(page);
 
 		await page.getByRole('button', { name: 'Logg ut' }).click();
@@ -37,14 +41,43 @@ test.describe('login and logout', () => {
 		expect(await page.getByRole('alert').textContent()).toBe(known);
 	});
 
-	test('repeated failures lock the account with a clear message, even with the right password', async ({ page }) => {
-		for (let i = 0; i < 5; i++) {
+	test('repeated failures slow the account down: the page says how long to wait, and then the right password works', async ({ page }) => {
+		// Someone who keeps getting it wrong: the first tries go straight through, then each has to wait a little.
+		let response: Response | undefined;
+		for (let i = 0; i < 10 && response?.status() !== 429; i++) {
+			const posted = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login');
 			await login(page, 'bolig', 'feil-passord-' + i);
+			response = await posted;
 			await expect(page.getByRole('alert')).toBeVisible();
 		}
-		await login(page, 'bolig');
-		await expect(page.getByRole('alert')).toContainText('For mange mislykkede forsøk');
-		await expect(page).toHaveURL(/\/login/);
+		expect(response?.status()).toBe(429);
+		const alert = page.getByRole('alert');
+		await expect(alert).toContainText(/^For mange mislykkede forsøk\. Vent \d+ sekunde?r? og prøv igjen\.$/);
+		const seconds = Number(/Vent (\d+)/.exec((await alert.textContent()) ?? '')?.[1]);
+		expect(response?.headers()['retry-after']).toBe(String(seconds));
+		// What was typed stays, except the password.
+		await expect(page.getByLabel('E-post')).toHaveValue(demo('bolig'));
+		await expect(page.getByLabel('Passord')).toHaveValue('');
+		await expectAccessible(page);
+
+		// The button waits as long as the message said; a person waits for it, and then gets in.
+		const submit = page.getByRole('button', { name: 'Logg inn' });
+		await expect(submit).toBeDisabled();
+		await expect(submit).toBeEnabled({ timeout: seconds * 1000 + 5_000 });
+		await page.getByLabel('Passord').fill(DEMO_PASSWORD);
+		await submit.click();
+		await expect(page.getByRole('heading', { name: 'Mine planer' })).toBeVisible();
+	});
+
+	test('switching language never redirects off the site', async ({ request, baseURL }) => {
+		const post = (redirectTo: string) =>
+			request.post('/language', { form: { locale: 'nb', redirectTo }, headers: { origin: baseURL! }, maxRedirects: 0 });
+		for (const target of ['/\\evil.example', '//evil.example', '/%5Cevil.example', '/\t/evil.example', 'https://evil.example/']) {
+			const r = await post(target);
+			expect(r.status(), target).toBe(303);
+			expect(r.headers()['location'], target).toBe('/');
+		}
+		expect((await post('/login')).headers()['location']).toBe('/login');
 	});
 
 	test('the language can be switched to English and back', async ({ page }) => {

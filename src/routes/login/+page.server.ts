@@ -1,9 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { attemptLogin } from '$lib/server/auth/login';
+import { attemptLogin, auditLogin } from '$lib/server/auth/login';
+import { DEVICE_COOKIE, readDeviceToken, setDeviceCookie } from '$lib/server/auth/device';
 import { createSession } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/cookie';
-import { recordAudit } from '$lib/server/audit';
+import { waitMessage } from '$lib/i18n/wait';
 import { m } from '$lib/paraglide/messages';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -19,17 +20,19 @@ export const actions: Actions = {
 		if (!email || !password || email.length > 320 || password.length > 1024) return fail(400, { email, message: m.login_missing() });
 
 		const db = event.locals.db;
-		const result = await attemptLogin(db, { email, password, ip: event.getClientAddress() });
-		if (!result.ok) {
-			await recordAudit(db, { actorId: null, action: 'auth.login_failed', detail: { reason: result.reason } });
-			if (result.reason === 'throttled') {
-				return fail(429, { email, message: m.login_throttled({ minutes: Math.max(1, Math.ceil(result.retryAfterSeconds / 60)) }) });
-			}
-			return fail(400, { email, message: m.login_invalid() });
+		const deviceToken = readDeviceToken(event.cookies.get(DEVICE_COOKIE));
+		const result = await attemptLogin(db, { email, password, ip: event.getClientAddress(), deviceToken });
+		await auditLogin(db, result);
+		if (!result.ok && result.reason === 'throttled') {
+			const { retryAfterSeconds } = result;
+			event.setHeaders({ 'retry-after': String(retryAfterSeconds) });
+			return fail(429, { email, message: waitMessage(retryAfterSeconds), retryAfterSeconds });
 		}
+		if (!result.ok) return fail(400, { email, message: m.login_invalid() });
+
 		const { token } = await createSession(db, result.userId);
 		setSessionCookie(event.cookies, token, event.url);
-		await recordAudit(db, { actorId: result.userId, action: 'auth.login' });
+		setDeviceCookie(event.cookies, result.deviceToken, event.url);
 		redirect(303, '/');
 	}
 };

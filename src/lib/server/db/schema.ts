@@ -58,13 +58,23 @@ export const sessions = pgTable(
 	(t) => [index('sessions_user_idx').on(t.userId)]
 );
 
-/** Failed logins per account (keyed by a hash of the typed email, so unknown emails are throttled alike) and per IP. */
-export const loginThrottle = pgTable('login_throttle', {
-	key: text('key').primaryKey(),
-	failures: integer('failures').notNull().default(0),
-	windowStart: timestamp('window_start', { withTimezone: true }).notNull().defaultNow(),
-	lockedUntil: timestamp('locked_until', { withTimezone: true })
-});
+/**
+ * Login throttling, one row per key (account, IP, account+IP, trusted browser; see auth/throttle.ts). A key's
+ * `failures` restart after an idle window; `next_attempt_at` is when the key may try again. A browser key with
+ * `trusted_until` in the future logged into that account before: it skips the account-wide and IP keys.
+ */
+export const loginThrottle = pgTable(
+	'login_throttle',
+	{
+		key: text('key').primaryKey(),
+		failures: integer('failures').notNull().default(0),
+		lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull().defaultNow(),
+		nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+		trustedUntil: timestamp('trusted_until', { withTimezone: true })
+	},
+	// Old rows are pruned by age; without the index that would scan a table anyone can grow.
+	(t) => [index('login_throttle_last_failure_idx').on(t.lastFailureAt)]
+);
 
 export const SERVICE_KINDS = [
 	'nav',
