@@ -140,6 +140,8 @@ export interface RawSocket {
 	ws: WebSocket;
 	opened: Promise<void>;
 	closed: Promise<number>;
+	/** The close reason the server gave (empty until closed). */
+	closeReason(): string;
 	messages: Uint8Array[];
 }
 
@@ -156,9 +158,15 @@ export function rawSocket(node: TestNode, docName: string, user: TestUser | null
 		ws.once('close', () => reject(new Error('closed before open')));
 	});
 	opened.catch(() => {});
-	const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+	let reason = '';
+	const closed = new Promise<number>((resolve) =>
+		ws.once('close', (code, why) => {
+			reason = why.toString();
+			resolve(code);
+		})
+	);
 	rawSockets.add(ws);
-	return { ws, opened, closed, messages };
+	return { ws, opened, closed, closeReason: () => reason, messages };
 }
 
 const rawSockets = new Set<WebSocket>();
