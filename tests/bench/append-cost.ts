@@ -66,6 +66,8 @@ await measure(
 	() => store.append(docName, [{ update, userId: 'u1', at: new Date() }]),
 	5000
 );
+const single = new PgDocStore(db, { singleProcess: true });
+await measure('PgDocStore.append, single process (as on PGlite)', () => single.append(docName, [{ update, userId: 'u1', at: new Date() }]));
 await measure('  transaction + advisory lock only', () =>
 	db.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(${0x6670}::int4, hashtext(${docName}))`);

@@ -9,13 +9,15 @@
  * the same client code for both. The last line printed is `BENCH {json}`. See tests/bench/README.md.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { mulberry32 } from '../helpers/random';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import * as Y from 'yjs';
 import { BenchClient, connectMany, liveClients, sleep, withTimeout, type BenchClientOptions } from './client';
 import { profiling, startHost, type HostHandle, type HostKind } from './rpc';
+import { EDIT_INTERVAL_MS, onApplied, prepareGroups, runRounds, slowRounds } from './rounds';
+import { measureFuzzLoad } from './fuzz-load';
+import { measureGateCost } from './gate-cost';
 import type { HeapFigures, SeededDoc, StoreEvent } from './server-host';
 import { fmtKiB, fmtMs, median, r3, summarize, table, type LatencySummary } from './stats';
 
@@ -26,7 +28,7 @@ const quick = argv.includes('--quick');
 const onlyArg = argv.find((a) => a.startsWith('--only='));
 /** `--scenario=editors2,clients500`: run only these propagation scenarios. */
 const scenarioArg = argv.find((a) => a.startsWith('--scenario='))?.slice('--scenario='.length).split(',');
-const only = new Set((onlyArg ? onlyArg.slice('--only='.length) : 'heap,prop,open').split(','));
+const only = new Set((onlyArg ? onlyArg.slice('--only='.length) : 'heap,prop,open,gate,fuzz').split(','));
 const waitQuietArg = argv.find((a) => a.startsWith('--wait-quiet'));
 /** `--wait-quiet[=s]`: before each measurement wait (at most s seconds, default 60) until other processes use < 10 % CPU. */
 const WAIT_QUIET_MS = waitQuietArg ? 1000 * Number(waitQuietArg.split('=')[1] ?? 60) : 0;
@@ -51,10 +53,7 @@ const PROP: PropScenario[] = [
 	{ key: 'editors50', label: '50 editors, 1 plan', plans: 1, perPlan: 50, rounds: quick ? 40 : 600 },
 	{ key: 'clients500', label: '500 clients, 100 plans', plans: 100, perPlan: 5, rounds: quick ? 300 : 2000, sharedUsers: true }
 ];
-/** Edits are sequential (one in flight) and start at most this often. */
-const EDIT_INTERVAL_MS = 5;
 const WARMUP_ROUNDS = quick ? 30 : 100;
-const ROUND_TIMEOUT_MS = 5000;
 /** Measured blocks per scenario: ABBA in the full run cancels drift between the two servers. */
 const BLOCKS: HostKind[] = quick ? ['ours', 'relay'] : ['ours', 'relay', 'relay', 'ours'];
 const HISTORY_UPDATES = 100_000;
@@ -62,7 +61,9 @@ const TAIL_UPDATES = 50;
 const COLD_REPEATS = quick ? 5 : 15;
 const HEAP_PLANS = quick ? 200 : 500;
 
-const TARGETS = { p99Editors20Ms: 10, ratio: 1.3, open100kMs: 150, heapPerPlanBytes: 200 * 1024 };
+const TARGETS = { p99Editors20Ms: 10, ratio: 1.3, open100kMs: 150, heapPerPlanBytes: 200 * 1024, fuzzRatio: 2 };
+const FUZZ_ROUNDS = quick ? 300 : 1000;
+const FUZZ_FRAMES_PER_SECOND = 1000;
 
 // --- lifecycle ---------------------------------------------------------------------------------------
 
@@ -210,71 +211,6 @@ async function waitQuiet(): Promise<number> {
 
 // --- 1. propagation ------------------------------------------------------------------------------------
 
-interface Round {
-	seq: number;
-	t0: number;
-	pending: Set<BenchClient>;
-	samples: number[] | null;
-	done(): void;
-}
-let current: Round | null = null;
-
-/** Every client calls this after applying a remote update: one latency sample per receiver and edit. */
-function onApplied(client: BenchClient): void {
-	const r = current;
-	if (!r || !r.pending.has(client)) return;
-	if (client.doc.getMap('benchMeta').get('seq') !== r.seq) return;
-	const dt = performance.now() - r.t0;
-	r.pending.delete(client);
-	r.samples?.push(dt);
-	if (r.pending.size === 0) r.done();
-}
-
-let nextSeq = 1;
-/** BENCH_DEBUG_SLOW=<ms>: rounds slower than this, to match against the server's storage calls. */
-const slowRounds: { kind: HostKind; epoch: number; ms: number; seq: number }[] = [];
-let runningKind: HostKind = 'ours';
-
-
-/**
- * `rounds` sequential edits: a random plan, a random editor in it inserts three characters into a Y.Text
- * and sets `seq` in a Y.Map (one transaction, one update); the round ends when every other client of that
- * plan has applied it. A new round starts at most every EDIT_INTERVAL_MS.
- */
-async function runRounds(groups: BenchClient[][], rounds: number, seed: number, record: boolean): Promise<{ samples: number[]; lost: number; ms: number }> {
-	const random = mulberry32(seed);
-	const samples: number[] = [];
-	let lost = 0;
-	const t = performance.now();
-	for (let i = 0; i < rounds; i++) {
-		const group = groups[Math.floor(random() * groups.length)];
-		const editor = group[Math.floor(random() * group.length)];
-		const seq = nextSeq++;
-		let done!: () => void;
-		const finished = new Promise<void>((resolve) => (done = resolve));
-		const round: Round = { seq, t0: 0, pending: new Set(group.filter((c) => c !== editor)), samples: record ? samples : null, done };
-		current = round;
-		round.t0 = performance.now();
-		editor.doc.transact(() => {
-			const text = editor.doc.getText('benchText');
-			text.insert(text.length, 'abc');
-			editor.doc.getMap('benchMeta').set('seq', seq);
-		});
-		let timer!: NodeJS.Timeout;
-		await Promise.race([finished, new Promise<void>((resolve) => (timer = setTimeout(resolve, ROUND_TIMEOUT_MS)))]);
-		clearTimeout(timer);
-		if (round.pending.size > 0 && record) lost += round.pending.size;
-		if (process.env.BENCH_DEBUG_SLOW && record) {
-			const worst = performance.now() - round.t0;
-			if (worst > Number(process.env.BENCH_DEBUG_SLOW)) slowRounds.push({ kind: runningKind, epoch: performance.timeOrigin + round.t0, ms: worst, seq });
-		}
-		current = null;
-		const wait = round.t0 + EDIT_INTERVAL_MS - performance.now();
-		if (wait > 0.5) await sleep(wait);
-	}
-	return { samples, lost, ms: performance.now() - t };
-}
-
 interface PropResult {
 	key: string;
 	label: string;
@@ -306,6 +242,7 @@ async function propagation(ours: HostInfo, relay: HostInfo, sc: PropScenario): P
 		const clients = track(await connectMany(specs, { parallel: 20, timeoutMs: 30_000 }));
 		connectMs[kind] = performance.now() - t;
 		for (let i = 0; i < sc.plans; i++) groups[kind].push(clients.slice(i * sc.perPlan, (i + 1) * sc.perPlan));
+		await prepareGroups(groups[kind]);
 	}
 	const samples: Record<HostKind, number[]> = { ours: [], relay: [] };
 	const lost: Record<HostKind, number> = { ours: 0, relay: 0 };
@@ -325,9 +262,8 @@ async function propagation(ours: HostInfo, relay: HostInfo, sc: PropScenario): P
 		await waitQuiet();
 		if (prof) await byKind[kind].handle.call('profStart');
 		const m0 = await cpuMark();
-		runningKind = kind;
 		// The same seeds on both servers: the n-th block of each picks the same plans and editors.
-		const r = await runRounds(groups[kind], perBlock, 2000 + blocksDone[kind]++, true);
+		const r = await runRounds(groups[kind], perBlock, 2000 + blocksDone[kind]++, true, kind);
 		const m1 = await cpuMark();
 		other += otherCpuPercent(m0, m1) / BLOCKS.length;
 		serverCpu[kind] += (m1.hostMs[kind] ?? NaN) - (m0.hostMs[kind] ?? NaN);
@@ -412,6 +348,7 @@ async function editLargePlan(ours: HostInfo, relay: HostInfo, docName: string, c
 	progress(`open: editing the large plan (${rounds} edits per server)`);
 	await ours.handle.call('reset', { flush: false, idleUnloadMs: 3_600_000 });
 	const oc = track(await connectMany([{ url: ours.wsBase + docName, cookie, onApplied }, { url: ours.wsBase + docName, cookie, onApplied }], { timeoutMs: 60_000 }));
+	await prepareGroups([oc]);
 	const initialUpdate = Y.encodeStateAsUpdate(oc[0].doc);
 	const [relayDoc] = await relay.handle.call<SeededDoc[]>('seed', { plans: 1, perPlan: 2, content: 'empty' });
 	const rc = track(await connectMany([0, 1].map(() => ({ url: relay.wsBase + relayDoc.docName, initialUpdate, onApplied })), { timeoutMs: 60_000 }));
@@ -636,6 +573,12 @@ async function main(): Promise<void> {
 
 	const open = only.has('open') ? await openHistory(ours, relay) : null;
 	const serverWarnings = await ours.handle.call<string[]>('errors');
+
+	if (only.has('gate')) progress('gate: checking time per update');
+	const gate = only.has('gate') ? await measureGateCost(quick) : [];
+	if (only.has('fuzz')) progress(`fuzz: 2 honest editors, ${FUZZ_ROUNDS} rounds alone and ${FUZZ_ROUNDS} under ${FUZZ_FRAMES_PER_SECOND} hostile frames/s`);
+	const fuzz = only.has('fuzz') ? await measureFuzzLoad(ours, { rounds: FUZZ_ROUNDS, seed: 20261122, perSecond: FUZZ_FRAMES_PER_SECOND, track }) : null;
+	if (fuzz) await ours.handle.call('errors'); // the fuzz's refusals are expected warnings
 	const runOtherCpu = otherCpuPercent(runMark, await cpuMark());
 
 	// --- targets ---
@@ -649,6 +592,10 @@ async function main(): Promise<void> {
 	if (open) {
 		targets.push({ name: 'open 100k updates: FIRST open (no snapshot yet)', target: `≤ ${TARGETS.open100kMs} ms`, value: r3(open.first.ms), unit: 'ms', pass: open.first.ms <= TARGETS.open100kMs });
 		targets.push({ name: `open 100k updates: later cold open (snapshot + ${TAIL_UPDATES} tail), median`, target: `≤ ${TARGETS.open100kMs} ms`, value: r3(open.later.medianMs), unit: 'ms', pass: open.later.medianMs <= TARGETS.open100kMs });
+	}
+	if (fuzz) {
+		targets.push({ name: 'propagation p50 during a fuzz / without', target: `≤ ${TARGETS.fuzzRatio}`, value: r3(fuzz.ratioP50), unit: 'ratio', pass: fuzz.ratioP50 <= TARGETS.fuzzRatio });
+		targets.push({ name: 'propagation p99 during a fuzz / without', target: `≤ ${TARGETS.fuzzRatio}`, value: r3(fuzz.ratioP99), unit: 'ratio', pass: fuzz.ratioP99 <= TARGETS.fuzzRatio });
 	}
 	if (heap.ours) targets.push({ name: 'heap per loaded small plan', target: `≤ ${TARGETS.heapPerPlanBytes / 1024} KB`, value: Math.round(heap.ours.perPlanBytes), unit: 'bytes', pass: heap.ours.perPlanBytes <= TARGETS.heapPerPlanBytes });
 
@@ -744,6 +691,15 @@ async function main(): Promise<void> {
 			});
 		out.push(table(['server', 'plans', 'docs loaded', 'heap/plan', 'heap/open connection', 'bare Y.Doc/plan'], rows));
 	}
+	if (gate.length) {
+		out.push('', '4. The update gate: CPU per update (median µs), in process; applying it is what the server does anyway');
+		out.push(table(['plan', 'update', 'bytes', 'check', 'apply', 'check/apply'], gate.map((g) => [`${g.plan} (${fmtKiB(g.stateBytes)})`, g.update, String(g.updateBytes), `${g.checkUs.toFixed(1)} µs`, `${g.applyUs.toFixed(1)} µs`, (g.checkUs / g.applyUs).toFixed(2)])));
+	}
+	if (fuzz) {
+		out.push('', `5. A hostile member: 2 honest editors on a plan, ${fuzz.rounds} edits alone, then ${fuzz.rounds} while a fuzzer (own process) sends ${fuzz.fuzz.framesPerSecond.toFixed(0)} frames/s to the same plan`);
+		out.push(table(['', 'p50', 'p90', 'p99', 'max', 'lost'], [['alone', fuzz.normal], ['during the fuzz', fuzz.duringFuzz]].map(([name, l]) => { const x = l as LatencySummary; return [name as string, fmtMs(x.p50), fmtMs(x.p90), fmtMs(x.p99), fmtMs(x.max), String(x.lost)]; })));
+		out.push(`   fuzz: ${fuzz.fuzz.sent} frames over ${fuzz.fuzz.connections} connections; server closed them with ${Object.entries(fuzz.fuzz.closes).map(([c, n]) => `${c}×${n}`).join(', ')}`);
+	}
 	out.push('', 'Targets');
 	out.push(table(['target', 'goal', 'measured', 'result'], targets.map((t) => [t.name, t.target, t.unit === 'ms' ? fmtMs(t.value) : t.unit === 'bytes' ? fmtKiB(t.value) : t.value.toFixed(2), t.pass ? 'PASS' : 'MISS'])));
 	if (serverWarnings.length) {
@@ -803,6 +759,8 @@ async function main(): Promise<void> {
 			updateBytesTotal: open.history.updateBytesTotal,
 			insertMs: r3(open.history.insertMs)
 		},
+		gate: gate.map((g) => ({ ...g, checkUs: r3(g.checkUs), applyUs: r3(g.applyUs) })),
+		fuzz: fuzz && { rounds: fuzz.rounds, normal: roundSummary(fuzz.normal), duringFuzz: roundSummary(fuzz.duringFuzz), ratioP50: r3(fuzz.ratioP50), ratioP99: r3(fuzz.ratioP99), framesPerSecond: r3(fuzz.fuzz.framesPerSecond), frames: fuzz.fuzz.sent, connections: fuzz.fuzz.connections, closes: fuzz.fuzz.closes, seed: fuzz.fuzz.seed },
 		heap: Object.fromEntries(Object.entries(heap).map(([k, v]) => [k, { ...v, perPlanBytes: Math.round(v.perPlanBytes), perConnectionBytes: Math.round(v.perConnectionBytes), externalPerPlanBytes: Math.round(v.externalPerPlanBytes), bareYDocPerPlanBytes: v.bareYDocPerPlanBytes === null ? null : Math.round(v.bareYDocPerPlanBytes) }])),
 		targets: targets.map((t) => ({ ...t, result: t.pass ? 'PASS' : 'MISS' })),
 		serverWarnings: serverWarnings.length,

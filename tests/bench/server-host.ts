@@ -18,6 +18,7 @@ import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { serveRpc } from './rpc';
 import type { HostKind } from './rpc';
+import { demoPlanUpdate, typeInto, typingHistory } from './content';
 
 const kind = process.argv[2] as HostKind;
 if (kind !== 'ours' && kind !== 'relay') throw new Error(`server-host: unknown kind ${kind}`);
@@ -31,6 +32,8 @@ export interface SeedArgs {
 	content: 'empty' | 'demo';
 	/** One writer account shared by every plan (fewer rows), or a distinct account per seat. */
 	sharedUsers?: boolean;
+	/** Extra seats with read access only, per plan. */
+	readers?: number;
 }
 
 export interface SeededDoc {
@@ -38,6 +41,8 @@ export interface SeededDoc {
 	/** One cookie per seat (empty strings for the relay). */
 	cookies: string[];
 	userIds: string[];
+	/** Cookies of the read-only seats. */
+	readerCookies?: string[];
 }
 
 export interface HeapFigures {
@@ -98,89 +103,6 @@ const profilerCommands = {
 		return file;
 	}
 };
-
-// --- demo content and a typing history ---------------------------------------------------------------
-
-async function demoPlanUpdate(): Promise<Uint8Array> {
-	const { fillDemoPlan } = await import('../../src/lib/plan/demo-content');
-	const planDoc = new Y.Doc();
-	const voiceDoc = new Y.Doc();
-	const id = (s: string) => `bench${s}`.padEnd(20, '0');
-	fillDemoPlan(planDoc, voiceDoc, {
-		services: { nav: id('sa'), housing: id('sb'), gp: id('sc'), dps: id('sd'), mental_health: id('se'), act: id('sf') },
-		people: {
-			coordinator: id('pa'),
-			nav: id('pb'),
-			gp: id('pc'),
-			dps: id('pd'),
-			housing: id('pe'),
-			patient: id('pf'),
-			sister: id('pg'),
-			act: id('ph')
-		}
-	});
-	const update = Y.encodeStateAsUpdate(planDoc);
-	planDoc.destroy();
-	voiceDoc.destroy();
-	return update;
-}
-
-
-/**
- * Types `count` keystrokes into the last paragraph of the first goal's description, as one editor in the
- * browser does it: one update per keystroke into a paragraph's Y.XmlText (as y-prosemirror writes it),
- * ~10 % backspaces, a click elsewhere in the paragraph now and then (no update), a new paragraph every ~800
- * characters. Returns the updates in order.
- */
-async function typeInto(doc: Y.Doc, count: number, random: () => number): Promise<Uint8Array[]> {
-	const { listGoals } = await import('../../src/lib/plan/goals');
-	const fragment = listGoals(doc)[0].description!;
-	const updates: Uint8Array[] = [];
-	const onUpdate = (u: Uint8Array) => updates.push(u);
-	doc.on('update', onUpdate);
-	const alphabet = 'abcdefghijklmnopqrstuvwxyzæøå      ,.';
-	const newParagraph = () => {
-		const p = new Y.XmlElement('paragraph');
-		const t = new Y.XmlText();
-		doc.transact(() => {
-			fragment.push([p]);
-			p.insert(0, [t]);
-		});
-		return t;
-	};
-	const last = fragment.length > 0 ? fragment.get(fragment.length - 1) : null;
-	const lastText = last instanceof Y.XmlElement && last.get(0) instanceof Y.XmlText ? (last.get(0) as Y.XmlText) : null;
-	let text = lastText ?? newParagraph();
-	let cursor = text.length;
-	while (updates.length < count) {
-		const r = random();
-		if (text.length >= 800 && r < 0.002) {
-			text = newParagraph();
-			cursor = 0;
-		} else if (r < 0.1 && cursor > 0) {
-			text.delete(cursor - 1, 1);
-			cursor--;
-		} else if (r < 0.11 && text.length > 0) {
-			cursor = Math.floor(random() * (text.length + 1));
-		} else {
-			text.insert(cursor, alphabet[Math.floor(random() * alphabet.length)]);
-			cursor++;
-		}
-	}
-	doc.off('update', onUpdate);
-	updates.length = count;
-	return updates;
-}
-
-/** The demo plan followed by `count` keystrokes of one editor (see `typeInto`). */
-async function typingHistory(count: number, seed: number): Promise<{ demo: Uint8Array; updates: Uint8Array[]; doc: Y.Doc }> {
-	const demo = await demoPlanUpdate();
-	const doc = new Y.Doc();
-	doc.clientID = 123456789;
-	Y.applyUpdate(doc, demo);
-	const updates = await typeInto(doc, count, mulberry32(seed));
-	return { demo, updates, doc };
-}
 
 // --- OUR server ----------------------------------------------------------------------------------------
 
@@ -262,6 +184,9 @@ async function runOurs(): Promise<void> {
 			idleUnloadMs,
 			catchUpDelayMs: 0,
 			redisUrl: undefined,
+			// Hundreds of bench clients share a few accounts and one address (127.0.0.1); every limit per
+			// connection and per document stays at its default.
+			limits: { connectionsPerUser: 100_000, connectionsPerAddress: 100_000, upgradesPerUser: { burst: 100_000, perSecond: 100_000 } },
 			config: {
 				origin: undefined,
 				redisUrl: undefined,
@@ -288,9 +213,12 @@ async function runOurs(): Promise<void> {
 			if (!shared) for (let i = 0; i < args.perPlan; i++) seats.push(await createUser(db));
 			await db.insert(plans).values({ id: planId, patientId: seats[0].id, title: `Bench ${p}`, createdBy: seats[0].id });
 			for (const s of seats) await addMember(db, planId, s.id, 'service_provider', 'write');
+			const readers = [];
+			for (let i = 0; i < (args.readers ?? 0); i++) readers.push(await createUser(db));
+			for (const r of readers) await addMember(db, planId, r.id, 'relative', 'read');
 			const docName = `plan:${planId}`;
 			if (args.content === 'demo') await db.insert(docUpdates).values({ docName, update: demo!, userId: seats[0].id });
-			out.push({ docName, cookies: seats.map((s) => s.cookie), userIds: seats.map((s) => s.id) });
+			out.push({ docName, cookies: seats.map((s) => s.cookie), userIds: seats.map((s) => s.id), readerCookies: readers.map((r) => r.cookie) });
 		}
 		return out;
 	}

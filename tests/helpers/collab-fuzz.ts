@@ -28,6 +28,10 @@ export interface FuzzOptions {
 	sockets?: number;
 	/** Client ids of honest clients on the document, to try to take over their presence. */
 	victimClientIds?: () => number[];
+	/** Frames per second at most (default: as fast as the sockets take them). */
+	perSecond?: number;
+	/** Checked between frames: true ends the run early. */
+	stop?: () => boolean;
 }
 
 export interface FuzzReport {
@@ -290,8 +294,13 @@ export async function fuzzEndpoint(opts: FuzzOptions): Promise<FuzzReport> {
 		return s;
 	};
 	const sockets: FuzzSocket[] = Array.from({ length: count }, open);
+	const t0 = performance.now();
 	try {
-		while (report.sent < opts.frames) {
+		while (report.sent < opts.frames && !opts.stop?.()) {
+			if (opts.perSecond) {
+				const ahead = report.sent / opts.perSecond - (performance.now() - t0) / 1000;
+				if (ahead > 0.002) await new Promise((r) => setTimeout(r, ahead * 1000));
+			}
 			const i = rng.int(count);
 			let sock = sockets[i];
 			if (!sock.isOpen) {

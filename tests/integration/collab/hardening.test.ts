@@ -241,6 +241,22 @@ describe.each(engines)('hardening against hostile members (%s)', (engine) => {
 		await connectSynced(node, plan.planDoc, plan.patient);
 	});
 
+	it('defect 4: a member who keeps reconnecting is slowed down (4429) before access checks and audit rows', async () => {
+		const { db } = testDb();
+		const plan = await createPlan(db);
+		const node = await startNode(db, { limits: { upgradesPerUser: { burst: 4, perSecond: 0.01 } } });
+		for (let i = 0; i < 4; i++) {
+			const s = rawSocket(node, plan.planDoc, plan.coordinator);
+			await s.opened;
+			s.ws.close();
+			await s.closed;
+		}
+		const fifth = rawSocket(node, plan.planDoc, plan.coordinator);
+		expect(await withTimeout(fifth.closed, 5000, 'reconnect flood')).toBe(4429);
+		// Another person is not affected.
+		await connectSynced(node, plan.planDoc, plan.patient);
+	});
+
 	it('defect 4: an address whose upgrades keep failing authentication is refused before any lookup (4429)', async () => {
 		const { db } = testDb();
 		const plan = await createPlan(db);

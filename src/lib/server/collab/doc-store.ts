@@ -87,23 +87,17 @@ export class PgDocStore implements DocStore {
 	 */
 	async append(docName: string, entries: AppendEntry[]): Promise<number> {
 		if (entries.length === 0) throw new Error('append needs at least one entry');
-		return this.db.transaction(async (tx) => {
-			if (!this.opts.singleProcess) await tx.execute(sql`select pg_advisory_xact_lock(${APPEND_LOCK_NAMESPACE}::int4, hashtext(${docName}))`);
-			const rows = await tx
-				.insert(docUpdates)
-				.values(
-					entries.map((e) => ({
-						docName,
-						update: e.update,
-						userId: e.userId,
-						...(e.at ? { createdAt: e.at } : {})
-					}))
-				)
-				.returning({ id: docUpdates.id });
-			let last = 0;
-			for (const r of rows) if (r.id > last) last = r.id;
-			return last;
-		});
+		const rows = entries.map((e) => ({ docName, update: e.update, userId: e.userId, ...(e.at ? { createdAt: e.at } : {}) }));
+		// One statement is atomic by itself; only the cross-node lock needs a transaction around it.
+		const inserted = this.opts.singleProcess
+			? await this.db.insert(docUpdates).values(rows).returning({ id: docUpdates.id })
+			: await this.db.transaction(async (tx) => {
+					await tx.execute(sql`select pg_advisory_xact_lock(${APPEND_LOCK_NAMESPACE}::int4, hashtext(${docName}))`);
+					return tx.insert(docUpdates).values(rows).returning({ id: docUpdates.id });
+				});
+		let last = 0;
+		for (const r of inserted) if (r.id > last) last = r.id;
+		return last;
 	}
 
 	async saveSnapshot(docName: string, state: Uint8Array, throughId: number): Promise<void> {

@@ -19,6 +19,8 @@ export interface CollabLimits {
 	connectionsPerAddress: number;
 	/** Upgrades per address that fail authentication (no or ended session); beyond it, refused before any lookup. */
 	failedUpgradesPerAddress: RateLimit;
+	/** Upgrades per person: each costs an access check and an audit row, and a refused client must not reconnect in a loop. */
+	upgradesPerUser: RateLimit;
 	/**
 	 * How far the document may grow, in encoded bytes. Checked against the last exact size plus what was
 	 * accepted since; re-measured at most once per `maxDocumentBytes / 64` of growth.
@@ -41,6 +43,7 @@ export const DEFAULT_LIMITS: CollabLimits = {
 	connectionsPerUser: 32,
 	connectionsPerAddress: 256,
 	failedUpgradesPerAddress: { burst: 30, perSecond: 0.5 },
+	upgradesPerUser: { burst: 60, perSecond: 1 },
 	maxDocumentBytes: 8 * 1024 * 1024
 };
 
@@ -132,9 +135,11 @@ export class Admission {
 	private readonly perUser = new Counter();
 	private readonly perAddress = new Counter();
 	private readonly failures: KeyedBuckets;
+	private readonly upgrades: KeyedBuckets;
 
-	constructor(private readonly limits: Pick<CollabLimits, 'connectionsPerUser' | 'connectionsPerAddress' | 'failedUpgradesPerAddress'>) {
+	constructor(private readonly limits: Pick<CollabLimits, 'connectionsPerUser' | 'connectionsPerAddress' | 'failedUpgradesPerAddress' | 'upgradesPerUser'>) {
 		this.failures = new KeyedBuckets(limits.failedUpgradesPerAddress);
+		this.upgrades = new KeyedBuckets(limits.upgradesPerUser);
 	}
 
 	/** Before any lookup: is this address flooding us, or holding too many sockets already? */
@@ -142,8 +147,9 @@ export class Admission {
 		return this.failures.exhausted(address) || this.perAddress.get(address) >= this.limits.connectionsPerAddress;
 	}
 
-	userFull(userId: string): boolean {
-		return this.perUser.get(userId) >= this.limits.connectionsPerUser;
+	/** After authentication: too many sockets open, or too many opened lately? (Counts this attempt.) */
+	userRefused(userId: string): boolean {
+		return this.perUser.get(userId) >= this.limits.connectionsPerUser || !this.upgrades.take(userId);
 	}
 
 	/** An upgrade from this address failed authentication. */

@@ -141,7 +141,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
 			return refuse(req, socket, head, CLOSE.unauthenticated, 'unauthenticated');
 		}
 		const userId = auth.user.id;
-		if (deps.admission.userFull(userId)) {
+		if (deps.admission.userRefused(userId)) {
 			log.info({ user: userId, reason: 'user-limit' }, 'collab: upgrade refused');
 			return refuse(req, socket, head, CLOSE.rateLimited, 'too many connections');
 		}

@@ -1,0 +1,84 @@
+/** Plan content the bench works on: the demo plan, and a long typing history on top of it. */
+import * as Y from 'yjs';
+import { fillDemoPlan, listGoals } from '../../src/lib/plan';
+import { mulberry32 } from '../helpers/random';
+
+export async function demoPlanUpdate(): Promise<Uint8Array> {
+	const planDoc = new Y.Doc();
+	const voiceDoc = new Y.Doc();
+	const id = (s: string) => `bench${s}`.padEnd(20, '0');
+	fillDemoPlan(planDoc, voiceDoc, {
+		services: { nav: id('sa'), housing: id('sb'), gp: id('sc'), dps: id('sd'), mental_health: id('se'), act: id('sf') },
+		people: {
+			coordinator: id('pa'),
+			nav: id('pb'),
+			gp: id('pc'),
+			dps: id('pd'),
+			housing: id('pe'),
+			patient: id('pf'),
+			sister: id('pg'),
+			act: id('ph')
+		}
+	});
+	const update = Y.encodeStateAsUpdate(planDoc);
+	planDoc.destroy();
+	voiceDoc.destroy();
+	return update;
+}
+
+
+/**
+ * Types `count` keystrokes into the last paragraph of the first goal's description, as one editor in the
+ * browser does it: one update per keystroke into a paragraph's Y.XmlText (as y-prosemirror writes it),
+ * ~10 % backspaces, a click elsewhere in the paragraph now and then (no update), a new paragraph every ~800
+ * characters. Returns the updates in order.
+ */
+export async function typeInto(doc: Y.Doc, count: number, random: () => number): Promise<Uint8Array[]> {
+	const fragment = listGoals(doc)[0].description!;
+	const updates: Uint8Array[] = [];
+	const onUpdate = (u: Uint8Array) => updates.push(u);
+	doc.on('update', onUpdate);
+	const alphabet = 'abcdefghijklmnopqrstuvwxyzæøå      ,.';
+	const newParagraph = () => {
+		const p = new Y.XmlElement('paragraph');
+		const t = new Y.XmlText();
+		doc.transact(() => {
+			fragment.push([p]);
+			p.insert(0, [t]);
+		});
+		return t;
+	};
+	const last = fragment.length > 0 ? fragment.get(fragment.length - 1) : null;
+	const lastText = last instanceof Y.XmlElement && last.get(0) instanceof Y.XmlText ? (last.get(0) as Y.XmlText) : null;
+	let text = lastText ?? newParagraph();
+	let cursor = text.length;
+	while (updates.length < count) {
+		const r = random();
+		if (text.length >= 800 && r < 0.002) {
+			text = newParagraph();
+			cursor = 0;
+		} else if (r < 0.1 && cursor > 0) {
+			text.delete(cursor - 1, 1);
+			cursor--;
+		} else if (r < 0.11 && text.length > 0) {
+			cursor = Math.floor(random() * (text.length + 1));
+		} else {
+			text.insert(cursor, alphabet[Math.floor(random() * alphabet.length)]);
+			cursor++;
+		}
+	}
+	doc.off('update', onUpdate);
+	updates.length = count;
+	return updates;
+}
+
+/** The demo plan followed by `count` keystrokes of one editor (see `typeInto`). */
+export async function typingHistory(count: number, seed: number): Promise<{ demo: Uint8Array; updates: Uint8Array[]; doc: Y.Doc }> {
+	const demo = await demoPlanUpdate();
+	const doc = new Y.Doc();
+	doc.clientID = 123456789;
+	Y.applyUpdate(doc, demo);
+	const updates = await typeInto(doc, count, mulberry32(seed));
+	return { demo, updates, doc };
+}
+

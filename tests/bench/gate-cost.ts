@@ -1,0 +1,96 @@
+/**
+ * What the update gate costs per update: `checkUpdate` (inspect without applying, then check the structure)
+ * for the updates people actually send, on the demo plan and on a large plan, against `Y.applyUpdate` of the
+ * same update (which the server does anyway). In process, no sockets: the gate's own CPU time.
+ */
+import * as Y from 'yjs';
+import { checkUpdate } from '../../src/lib/server/collab/gate';
+import { addGoal, addMeasure, getGoal, listAllMeasures, listGoals, removeMeasure, updateMeasure } from '../../src/lib/plan';
+import { demoPlanUpdate, typingHistory } from './content';
+import { median } from './stats';
+
+export interface GateCost {
+	plan: string;
+	stateBytes: number;
+	update: string;
+	updateBytes: number;
+	/** Median µs per `checkUpdate`. */
+	checkUs: number;
+	/** Median µs per `Y.applyUpdate` of the same update on a copy of the plan. */
+	applyUs: number;
+}
+
+/** The update a change makes to a copy of `doc`, as the editing client sends it (its transaction's update). */
+function updateOf(doc: Y.Doc, change: (d: Y.Doc) => void): Uint8Array {
+	const copy = new Y.Doc();
+	Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+	let update: Uint8Array | null = null;
+	copy.on('update', (u: Uint8Array) => (update = u));
+	copy.transact(() => change(copy));
+	if (!update) throw new Error('the change made no update');
+	return update;
+}
+
+function timeUs(reps: number, f: () => void): number {
+	for (let i = 0; i < Math.min(50, reps); i++) f();
+	const t: number[] = [];
+	for (let i = 0; i < reps; i++) {
+		const t0 = performance.now();
+		f();
+		t.push((performance.now() - t0) * 1000);
+	}
+	return median(t);
+}
+
+export async function measureGateCost(quick: boolean): Promise<GateCost[]> {
+	const reps = quick ? 300 : 2000;
+	const demo = new Y.Doc();
+	Y.applyUpdate(demo, await demoPlanUpdate());
+	const large = (await typingHistory(quick ? 20_000 : 100_000, 7)).doc;
+	const out: GateCost[] = [];
+	for (const [plan, doc] of [
+		['demo plan', demo],
+		['large plan (typing history)', large]
+	] as const) {
+		const goal = listGoals(doc)[0];
+		const measure = listAllMeasures(doc)[0];
+		const cases: Array<[string, Uint8Array]> = [
+			[
+				'keystroke (3 characters into a description)',
+				updateOf(doc, (d) => {
+					const fragment = getGoal(d, goal.id)!.description!;
+					const p = fragment.get(0) as Y.XmlElement;
+					(p.get(0) as Y.XmlText).insert(0, 'abc');
+				})
+			],
+			['change a measure (status and reason)', updateOf(doc, (d) => updateMeasure(d, measure.id, { status: 'on_hold', statusReason: 'Venter på vedtak' }))],
+			['add a goal with a measure', updateOf(doc, (d) => addMeasure(d, { goalId: addGoal(d, { lifeArea: 'leisure', title: 'Gå tur', expressedBy: 'patient', description: ['Hver dag'] }), title: 'Turgruppe' }))],
+			['delete a measure', updateOf(doc, (d) => removeMeasure(d, measure.id))],
+			[
+				'paste 5,000 characters',
+				updateOf(doc, (d) => {
+					const p = getGoal(d, goal.id)!.description!.get(0) as Y.XmlElement;
+					(p.get(0) as Y.XmlText).insert(0, 'Lorem ipsum '.repeat(417));
+				})
+			]
+		];
+		for (const [name, update] of cases) {
+			const verdict = checkUpdate(doc, 'plan', update);
+			if (verdict.kind !== 'accept') throw new Error(`the gate refused an honest update (${name}): ${JSON.stringify(verdict)}`);
+			const checkUs = timeUs(reps, () => checkUpdate(doc, 'plan', update));
+			// Applying changes the document, so each repetition applies to a fresh copy (the copy is not timed).
+			const base = Y.encodeStateAsUpdate(doc);
+			const applyTimes: number[] = [];
+			for (let i = 0; i < Math.min(reps, 100); i++) {
+				const copy = new Y.Doc();
+				Y.applyUpdate(copy, base);
+				const t0 = performance.now();
+				Y.applyUpdate(copy, update);
+				applyTimes.push((performance.now() - t0) * 1000);
+				copy.destroy();
+			}
+			out.push({ plan, stateBytes: Y.encodeStateAsUpdate(doc).byteLength, update: name, updateBytes: update.byteLength, checkUs, applyUs: median(applyTimes) });
+		}
+	}
+	return out;
+}
