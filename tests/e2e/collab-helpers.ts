@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import type { Browser, Page, WebSocketRoute } from '@playwright/test';
 import { expect, login } from './fixtures';
 
@@ -109,6 +110,15 @@ export function nestBlockquotes(fragment: Y.XmlFragment, levels: number, text: s
 
 // The collab socket, routed through the test.
 
+/** A y-websocket sync message carrying `update`, as the server sends a change to its clients. */
+export function updateMessage(update: Uint8Array): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, 0); // sync
+	encoding.writeVarUint(encoder, 2); // update
+	encoding.writeVarUint8Array(encoder, update);
+	return encoding.toUint8Array(encoder);
+}
+
 /** Whether a y-websocket message from the page carries document content (sync step 2 or an update with structs). */
 export function carriesContent(message: string | Buffer): boolean {
 	if (typeof message === 'string') return false;
@@ -136,11 +146,14 @@ export interface SocketGate {
 	inspect: ((message: string | Buffer, close: (code: number, reason: string) => void, url: string) => boolean) | null;
 	/** Closes every socket that is connected to the server now, as the server would, with `code`. */
 	closeConnected(code: number, reason?: string): number;
+	/** Sends a message to the page on the connected socket whose URL contains `match`, as the server would. */
+	sendToPage(match: string, message: Uint8Array): void;
 }
 
 /** Routes the page's `/collab/` sockets through the test, so it can block them or play the server's part. */
 export async function routeCollab(page: Page, blocked: boolean): Promise<SocketGate> {
 	const connected = new Set<(code: number, reason: string) => void>();
+	const sockets = new Map<string, WebSocketRoute>();
 	const gate: SocketGate = {
 		opened: [],
 		held: [],
@@ -151,6 +164,11 @@ export async function routeCollab(page: Page, blocked: boolean): Promise<SocketG
 			const all = [...connected];
 			for (const close of all) close(code, reason);
 			return all.length;
+		},
+		sendToPage(match, message) {
+			const socket = [...sockets].find(([url]) => url.includes(match))?.[1];
+			expect(socket, `a connected socket to ${match}`).toBeTruthy();
+			socket!.send(Buffer.from(message));
 		}
 	};
 	await page.routeWebSocket(/\/collab\//, async (ws) => {
@@ -161,8 +179,10 @@ export async function routeCollab(page: Page, blocked: boolean): Promise<SocketG
 			return;
 		}
 		const server = ws.connectToServer();
+		sockets.set(ws.url(), ws);
 		const close = (code: number, reason: string) => {
 			connected.delete(close);
+			sockets.delete(ws.url());
 			void ws.close({ code, reason }); // closes the real connection too
 		};
 		connected.add(close);
@@ -173,6 +193,7 @@ export async function routeCollab(page: Page, blocked: boolean): Promise<SocketG
 		});
 		server.onClose((code, reason) => {
 			connected.delete(close);
+			sockets.delete(ws.url());
 			void ws.close({ code, reason });
 		});
 	});

@@ -10,6 +10,7 @@ import {
 	openPlanFromList,
 	readOfflineCopy,
 	routeCollab,
+	updateMessage,
 	waitUntilSynced,
 	type SocketGate
 } from './collab-helpers';
@@ -101,6 +102,28 @@ test('@live a field too deep to render says so, and the rest of the plan renders
 	await expectAccessible(page);
 
 	// Nothing of this reached the server: the page is closed before its sockets are let through.
+	await page.context().close();
+});
+
+test('@live structure too deep arriving while the editor is open: that field says so, the rest keeps working', async ({ browser }) => {
+	const page = await freshLogin(browser, 'koordinator');
+	const gate = await routeCollab(page, false);
+	await openPlanFromList(page);
+	await expect(description(page)).toHaveAttribute('contenteditable', 'true');
+	const copy = await offlineCopyName(page, 'plan');
+	await expect.poll(async () => goalDescription(await readOfflineCopy(page, copy))?.length ?? 0).toBeGreaterThan(0);
+
+	// Another device's update, delivered to this page only (as a server without the gate would forward it).
+	// The open editor's binding overflows on it (it logs "Caught error while handling a Yjs update"); the
+	// field's own check of what the change inserted replaces that editor with the message.
+	const state = await readOfflineCopy(page, copy);
+	const before = Y.encodeStateVector(state);
+	state.transact(() => nestBlockquotes(goalDescription(state)!, LEVELS, 'Skjult i dypet'));
+	gate.sendToPage('/collab/plan:', updateMessage(Y.encodeStateAsUpdate(state, before)));
+
+	await expectRestOfPlanWorks(page);
+	await expectAccessible(page);
+	// This page never sends it on: the context goes before the socket could resync.
 	await page.context().close();
 });
 
