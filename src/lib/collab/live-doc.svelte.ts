@@ -1,74 +1,253 @@
 import * as Y from 'yjs';
+import { tick } from 'svelte';
 import { WebsocketProvider } from 'y-websocket';
-import { IndexeddbPersistence } from 'y-indexeddb';
+import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
+import type { Awareness } from 'y-protocols/awareness';
+import { CLOSE, isRefusal, isRefusalReason, type RefusalReason } from '$lib/sync/close-codes';
 import { offlineStoreName } from './offline';
 
-export type ConnectionState = 'connecting' | 'syncing' | 'online' | 'offline' | 'refused';
+export type ConnectionState = 'connecting' | 'syncing' | 'online' | 'offline' | 'reconnecting' | 'busy' | 'refused';
 
-/** Close codes our server uses for deliberate refusals; the provider does not retry them. */
-export const REFUSAL = { unauthenticated: 4401, forbidden: 4403, badMessage: 4400 } as const;
+/** An update of ours the server refused (`CLOSE.refused`): why, as the server said it, and when. */
+export interface Refusal {
+	/** One of `REFUSAL`; null when the server gave a reason this client does not know. */
+	reason: RefusalReason | null;
+	at: number;
+}
+
+/** Server closes the provider recovers from by itself, at once: a restart, a reload from storage. Not trouble. */
+const RECONNECTS = new Set<number>([CLOSE.goingAway, CLOSE.internalError, CLOSE.reloaded, CLOSE.tryAgainLater]);
+
+/**
+ * After `CLOSE.rateLimited`, wait at least `minMs` plus up to `jitterMs` at random, so the clients the server
+ * turned away together do not all come back together.
+ */
+export const BUSY_RETRY = { minMs: 10_000, jitterMs: 20_000 } as const;
+
+/**
+ * Refusals this close together mean the server refuses even a fresh copy (a fresh document sends nothing of its
+ * own): resetting again would only loop. Then stop, and ask for a reload.
+ */
+const RESET_LOOP = { resets: 3, withinMs: 60_000 } as const;
+
+/** How long to wait for the offline copy to be deleted (another tab holding it open blocks the delete). */
+const CLEAR_TIMEOUT_MS = 3000;
+
+/** Something that works on the document (an undo manager, presence, a render subscription). */
+type Attach = (doc: Y.Doc, awareness: Awareness) => () => void;
+
+interface Session {
+	doc: Y.Doc;
+	provider: WebsocketProvider;
+	offline: IndexeddbPersistence;
+}
 
 /**
  * One live Yjs document in the browser: the y-websocket connection to `/collab/<name>`, the offline copy in
- * IndexedDB, and the connection state as runes for the UI.
+ * IndexedDB, and the connection state for the UI.
+ *
+ * When the server refuses an update (`CLOSE.refused`) this client is ahead of the server, and its later updates
+ * may depend on the refused one, so it cannot simply carry on: it throws its local state away (the `Y.Doc` and
+ * the offline copy), opens a fresh document and resyncs from the server. `doc`, `provider` and `awareness`
+ * then return the new ones (`generation` counts the replacements); what was attached with `bind` is detached
+ * from the old document and attached to the new one, and `refusal` says what happened.
  */
 export class LiveDoc {
-	readonly doc = new Y.Doc();
-	readonly provider: WebsocketProvider;
-	readonly offline: IndexeddbPersistence;
-	state = $state<ConnectionState>('connecting');
-	/** The close code when the server refused us (4401/4403): the UI says why instead of spinning. */
-	refusedWith = $state<number | null>(null);
-	/** True once local content (offline copy or server state) is in the doc. */
-	ready = $state(false);
+	#session: Session;
+	#state = $state<ConnectionState>('connecting');
+	#refusedWith = $state<number | null>(null);
+	#ready = $state(false);
+	#generation = $state(0);
+	#refusal = $state.raw<Refusal | null>(null);
+	#bindings = new Set<{ attach: Attach; detach: () => void }>();
+	#busyTimer: ReturnType<typeof setTimeout> | undefined;
+	#resetting = false;
+	#recentResets: number[] = [];
+	#destroyed = false;
 
 	constructor(
 		readonly name: string,
-		userId: string
+		private readonly userId: string
 	) {
-		this.offline = new IndexeddbPersistence(offlineStoreName(userId, name), this.doc);
-		// An offline copy with content is good enough to start from; an empty one is not (wait for the server).
-		this.offline.whenSynced.then(() => {
-			if (this.doc.store.clients.size > 0) this.ready = true;
-		});
-		const base = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`;
-		this.provider = new WebsocketProvider(base, name, this.doc, { disableBc: true, maxBackoffTime: 5000 });
-		this.provider.on('status', ({ status }) => {
-			if (this.state === 'refused') return;
-			this.state = status === 'connected' ? (this.provider.synced ? 'online' : 'syncing') : status === 'connecting' ? 'connecting' : 'offline';
-		});
-		this.provider.on('sync', (synced: boolean) => {
-			if (synced) this.ready = true;
-			if (this.state !== 'refused' && this.provider.wsconnected) this.state = synced ? 'online' : 'syncing';
-		});
-		this.provider.on('connection-close', (event) => {
-			if (event && event.code >= 4400 && event.code < 4500) {
-				this.state = 'refused';
-				this.refusedWith = event.code;
-			}
-		});
+		this.#session = $state.raw(this.#open());
 		// The browser knows before the socket does: go offline at once (edits keep landing in IndexedDB),
 		// and reconnect the moment the network is back, without waiting for the backoff timer.
-		window.addEventListener('offline', this.onOffline);
-		window.addEventListener('online', this.onOnline);
+		window.addEventListener('offline', this.#onOffline);
+		window.addEventListener('online', this.#onOnline);
 	}
 
-	private onOffline = () => {
-		if (this.state === 'refused') return;
+	get doc(): Y.Doc {
+		return this.#session.doc;
+	}
+	get provider(): WebsocketProvider {
+		return this.#session.provider;
+	}
+	get awareness(): Awareness {
+		return this.#session.provider.awareness;
+	}
+	get state(): ConnectionState {
+		return this.#state;
+	}
+	/** The close code when the server refused us for good (4401, 4403, 4400, 4413): the UI says why instead of spinning. */
+	get refusedWith(): number | null {
+		return this.#refusedWith;
+	}
+	/** True once local content (offline copy or server state) is in the doc; false again while a refused doc is replaced. */
+	get ready(): boolean {
+		return this.#ready;
+	}
+	/** How many times the document was replaced after a refusal. */
+	get generation(): number {
+		return this.#generation;
+	}
+	/** The last refused update, until the person dismisses the message. */
+	get refusal(): Refusal | null {
+		return this.#refusal;
+	}
+
+	dismissRefusal(): void {
+		this.#refusal = null;
+	}
+
+	/**
+	 * Attach something to the document now, and again to every document that replaces it; the function it
+	 * returns detaches from the old one first. Returns a function that detaches for good.
+	 */
+	bind(attach: Attach): () => void {
+		const binding = { attach, detach: once(attach(this.doc, this.awareness)) };
+		this.#bindings.add(binding);
+		return () => {
+			if (!this.#bindings.delete(binding)) return;
+			binding.detach();
+		};
+	}
+
+	#open(): Session {
+		const doc = new Y.Doc();
+		const offline = new IndexeddbPersistence(offlineStoreName(this.userId, this.name), doc);
+		const base = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/collab`;
+		const provider = new WebsocketProvider(base, this.name, doc, { disableBc: true, maxBackoffTime: 5000 });
+		const current = () => this.#session?.doc === doc && !this.#destroyed;
+
+		// An offline copy with content is good enough to start from; an empty one is not (wait for the server).
+		offline.whenSynced.then(() => {
+			if (current() && doc.store.clients.size > 0) this.#ready = true;
+		});
+		provider.on('status', ({ status }) => {
+			if (!current() || this.#state === 'refused') return;
+			if (status === 'connected') this.#state = provider.synced ? 'online' : 'syncing';
+			else if (status === 'connecting') this.#state = this.#state === 'reconnecting' ? 'reconnecting' : 'connecting';
+			// Disconnected: the close handler below already chose a better word for the closes the server meant.
+			else if (this.#state !== 'reconnecting' && this.#state !== 'busy') this.#state = 'offline';
+		});
+		provider.on('sync', (synced: boolean) => {
+			if (!current()) return;
+			if (synced) this.#ready = true;
+			if (this.#state !== 'refused' && provider.wsconnected) this.#state = synced ? 'online' : 'syncing';
+		});
+		provider.on('connection-close', (event) => {
+			// `null` when we closed the socket ourselves (offline, destroy).
+			if (!event || !current()) return;
+			if (event.code === CLOSE.refused) void this.#reset(event.reason);
+			else if (event.code === CLOSE.rateLimited) this.#retryLater();
+			else if (isRefusal(event.code)) {
+				this.#state = 'refused';
+				this.#refusedWith = event.code;
+			} else if (RECONNECTS.has(event.code)) this.#state = 'reconnecting';
+		});
+		return { doc, provider, offline };
+	}
+
+	/** `CLOSE.rateLimited`: the provider does not retry a 44xx by itself; come back after a while, jittered. */
+	#retryLater(): void {
+		this.#state = 'busy';
+		clearTimeout(this.#busyTimer);
+		this.#busyTimer = setTimeout(
+			() => {
+				this.#busyTimer = undefined;
+				if (this.#destroyed || this.#state !== 'busy') return;
+				this.#state = 'connecting';
+				this.provider.connect();
+			},
+			BUSY_RETRY.minMs + Math.random() * BUSY_RETRY.jitterMs
+		);
+	}
+
+	/**
+	 * `CLOSE.refused`: nothing of the refused update was stored, so everything local that is not on the server
+	 * is suspect. Drop the document and its offline copy, start again from what the server has.
+	 */
+	async #reset(reason: string): Promise<void> {
+		if (this.#resetting) return;
+		const old = this.#session;
+		const now = Date.now();
+		this.#refusal = { reason: isRefusalReason(reason) ? reason : null, at: now };
+		this.#recentResets = [...this.#recentResets.filter((at) => now - at < RESET_LOOP.withinMs), now];
+		if (this.#recentResets.length > RESET_LOOP.resets) {
+			this.#state = 'refused';
+			this.#refusedWith = CLOSE.refused;
+			return;
+		}
+		this.#resetting = true;
+		this.#ready = false;
+		this.#state = 'connecting';
+		old.provider.disconnect();
+		for (const binding of this.#bindings) binding.detach();
+		// With `ready` false the page unmounts its editors: let that happen while the old document still works.
+		await tick();
+		old.provider.destroy();
+		await forgetOfflineCopy(old.offline);
+		old.doc.destroy();
+		this.#resetting = false;
+		if (this.#destroyed) return;
+
+		this.#session = this.#open();
+		this.#generation++;
+		for (const binding of this.#bindings) binding.detach = once(binding.attach(this.doc, this.awareness));
+	}
+
+	#onOffline = () => {
+		if (this.#state === 'refused' || this.#resetting) return;
+		clearTimeout(this.#busyTimer);
 		this.provider.disconnect();
-		this.state = 'offline';
+		this.#state = 'offline';
 	};
 
-	private onOnline = () => {
-		if (this.state === 'refused') return;
+	#onOnline = () => {
+		if (this.#state === 'refused' || this.#state === 'busy' || this.#resetting) return;
 		this.provider.connect();
 	};
 
 	destroy(): void {
-		window.removeEventListener('offline', this.onOffline);
-		window.removeEventListener('online', this.onOnline);
-		this.provider.destroy();
-		this.offline.destroy();
-		this.doc.destroy();
+		this.#destroyed = true;
+		clearTimeout(this.#busyTimer);
+		window.removeEventListener('offline', this.#onOffline);
+		window.removeEventListener('online', this.#onOnline);
+		for (const binding of this.#bindings) binding.detach();
+		this.#bindings.clear();
+		if (this.#resetting) return; // the reset under way tears the old session down, and opens no new one
+		this.#session.provider.destroy();
+		this.#session.offline.destroy();
+		this.#session.doc.destroy();
 	}
+}
+
+/** Close the offline copy and delete it. Never throws: a copy that cannot be deleted must not stop the resync. */
+async function forgetOfflineCopy(offline: IndexeddbPersistence): Promise<void> {
+	try {
+		await offline.destroy();
+		// Another tab with the same copy open blocks the delete until it closes; the new copy's open queues behind it.
+		await Promise.race([clearDocument(offline.name), new Promise((resolve) => setTimeout(resolve, CLEAR_TIMEOUT_MS))]);
+	} catch (error) {
+		console.error(`The offline copy of ${offline.name} could not be deleted`, error);
+	}
+}
+
+function once(fn: () => void): () => void {
+	let done = false;
+	return () => {
+		if (done) return;
+		done = true;
+		fn();
+	};
 }

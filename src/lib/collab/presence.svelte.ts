@@ -14,8 +14,13 @@ export interface Present {
  * A person with several tabs or devices is shown once.
  */
 export class Presence {
-	people = $state<Present[]>([]);
+	#people = $state<Present[]>([]);
 	private readonly off: (() => void)[] = [];
+
+	/** Me first, then the others by name. */
+	get people(): Present[] {
+		return this.#people;
+	}
 
 	constructor(private readonly awarenesses: Awareness[]) {
 		for (const a of awarenesses) {
@@ -38,7 +43,7 @@ export class Presence {
 				if (!known || self) byUser.set(userId, { clientId, userId, name: user.name, color: typeof user.color === 'string' ? user.color : '#555', self: self || !!known?.self });
 			}
 		}
-		this.people = [...byUser.values()].sort((x, y) => Number(y.self) - Number(x.self) || x.name.localeCompare(y.name));
+		this.#people = [...byUser.values()].sort((x, y) => Number(y.self) - Number(x.self) || x.name.localeCompare(y.name));
 	}
 
 	destroy(): void {

@@ -6,16 +6,23 @@ import * as Y from 'yjs';
  * undone here. Rich text has its own per-editor undo in Tiptap, equally limited to local edits.
  */
 export class LocalUndo {
-	canUndo = $state(false);
-	canRedo = $state(false);
+	#canUndo = $state(false);
+	#canRedo = $state(false);
 	private readonly manager: Y.UndoManager;
+
+	get canUndo(): boolean {
+		return this.#canUndo;
+	}
+	get canRedo(): boolean {
+		return this.#canRedo;
+	}
 
 	constructor(scope: Y.AbstractType<unknown>[], origin: object) {
 		// captureTimeout 0: every structural edit (add, move, a changed field) is a step of its own, however quick.
 		this.manager = new Y.UndoManager(scope, { trackedOrigins: new Set([origin]), captureTimeout: 0 });
 		const refresh = () => {
-			this.canUndo = this.manager.undoStack.length > 0;
-			this.canRedo = this.manager.redoStack.length > 0;
+			this.#canUndo = this.manager.undoStack.length > 0;
+			this.#canRedo = this.manager.redoStack.length > 0;
 		};
 		// Stamp each step so undo across two documents can take the most recent one first.
 		this.manager.on('stack-item-added', ({ stackItem }) => {

@@ -26,6 +26,7 @@ export type { Ordered } from './order';
 export type { Placement } from './ordered-map';
 export { isValidDate } from './validate';
 export { planScope, voiceScope } from './roots';
+export { depthOf, deepestDepth, isTooDeep } from './depth';
 
 export {
 	addGoal,
