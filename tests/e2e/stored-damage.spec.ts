@@ -61,8 +61,8 @@ async function openFromPoisonedCopy(page: Page): Promise<{ gate: SocketGate; cop
 	return { gate, copy, url };
 }
 
-/** The damaged field says so, and every other part of the plan renders and works. */
-async function expectRestOfPlanWorks(page: Page): Promise<void> {
+/** The damaged field says so, and every other part of the plan renders and works. Returns what it typed. */
+async function expectRestOfPlanWorks(page: Page): Promise<{ typed: string; sign: string }> {
 	await expect(goal(page).getByRole('status').filter({ hasText: DAMAGED })).toBeVisible();
 	await expect(description(page)).toHaveCount(0);
 	// Every other goal's description got its editor (the damaged one is the only goal without one)...
@@ -88,6 +88,7 @@ async function expectRestOfPlanWorks(page: Page): Promise<void> {
 	await expect
 		.poll(() => page.getByRole('region', { name: 'Tegn på at det går dårlig' }).locator('li input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value)))
 		.toContain(sign);
+	return { typed, sign };
 }
 
 test('@live a field too deep to render says so, and the rest of the plan renders and works (from the offline copy)', async ({ browser }) => {
@@ -130,7 +131,7 @@ test('@live structure too deep arriving while the editor is open: that field say
 test('@live a poisoned offline copy is refused by the server when the browser reconnects; the browser drops it, resyncs and says why', async ({ browser }) => {
 	const page = await freshLogin(browser, 'koordinator');
 	const { gate, copy } = await openFromPoisonedCopy(page);
-	await expectRestOfPlanWorks(page);
+	const madeOnTop = await expectRestOfPlanWorks(page);
 
 	// The network comes back: the browser connects, and its sync carries the poison to the server.
 	await page.context().setOffline(true);
@@ -145,7 +146,8 @@ test('@live a poisoned offline copy is refused by the server when the browser re
 	await expect(description(page)).toContainText('Ønsker egen leilighet med egen inngang');
 	await expect(goal(page).getByRole('status').filter({ hasText: DAMAGED })).toHaveCount(0);
 	// What was made on top of the refused copy went with it (the server never had it).
-	await expect(page.getByRole('textbox', { name: 'Dette hjelper meg' })).not.toContainText('Prate med søster');
+	await expect(page.getByRole('textbox', { name: 'Dette hjelper meg' })).not.toContainText(madeOnTop.typed);
+	await expect(page.getByRole('region', { name: 'Tegn på at det går dårlig' }).locator(`input[value="${madeOnTop.sign}"]`)).toHaveCount(0);
 	// The offline copy was dropped and rebuilt from the server: the poison is gone from this device.
 	await expect
 		.poll(async () => {

@@ -134,7 +134,7 @@ export const LIMITS = {
 	phone: 40,
 	ref: 100,
 	/**
-	 * Shared types nested inside each other, counted from the root (a root is 1; a goal's description paragraph is 5).
+	 * Shared types nested inside each other, counted from the root (a root is 1, a goal 2, its description 3, a paragraph in it 4, the paragraph's text 5).
 	 * Rich text needs two levels per nested list; 32 leaves room for a dozen. Deeper structure overflows the call
 	 * stack when it is deleted or rendered, so the sync server refuses it and editors will not mount it.
 	 */

@@ -49,6 +49,8 @@ export function refusalText(reason: RefusalReason | null): string {
 			return m.refusal_value_too_large();
 		case REFUSAL.documentFull:
 			return m.refusal_document_full();
+		case REFUSAL.unsupported:
+			return m.refusal_unsupported();
 		default:
 			return m.refusal_other();
 	}
