@@ -1,13 +1,14 @@
 /** Plan content the bench works on: the demo plan, and a long typing history on top of it. */
 import * as Y from 'yjs';
-import { fillDemoPlan, listGoals } from '../../src/lib/plan';
+import { listGoals } from '../../src/lib/plan';
+import { fillDemoPlan } from '../../src/lib/server/seed/demo-plan';
 import { mulberry32 } from '../helpers/random';
 
 export async function demoPlanUpdate(): Promise<Uint8Array> {
 	const planDoc = new Y.Doc();
 	const voiceDoc = new Y.Doc();
 	const id = (s: string) => `bench${s}`.padEnd(20, '0');
-	fillDemoPlan(planDoc, voiceDoc, {
+	fillDemoPlan({ plan: planDoc, crisis: new Y.Doc(), voice: voiceDoc }, {
 		services: { nav: id('sa'), housing: id('sb'), gp: id('sc'), dps: id('sd'), mental_health: id('se'), act: id('sf') },
 		people: {
 			coordinator: id('pa'),

@@ -24,12 +24,12 @@ test('@live a refused update: the browser drops its copy of the document, resync
 	const page = await freshLogin(browser, 'koordinator');
 	const gate = await routeCollab(page, false);
 	await openPlanFromList(page);
-	const copy = await offlineCopyName(page, 'plan');
+	const copy = await offlineCopyName(page, 'crisis');
 
-	// The next change this browser sends to the plan document is refused, the way the server refuses one.
+	// The next change this browser sends to the crisis plan is refused, the way the server refuses one.
 	let refused = 0;
 	gate.inspect = (message, close, url) => {
-		if (!url.includes('/collab/plan:') || !carriesContent(message) || refused > 0) return true;
+		if (!url.includes('/collab/crisis:') || !carriesContent(message) || refused > 0) return true;
 		refused++;
 		close(CLOSE.refused, REFUSAL.tooDeep);
 		return false;

@@ -28,8 +28,8 @@ export async function waitUntilSynced(page: Page): Promise<void> {
 
 // The offline copy: y-indexeddb keeps one database per user and document, with the updates in its 'updates' store.
 
-/** The name of the IndexedDB database holding this browser's offline copy of a `plan:` (or `voice:`) document. */
-export async function offlineCopyName(page: Page, kind: 'plan' | 'voice' = 'plan'): Promise<string> {
+/** The name of the IndexedDB database holding this browser's offline copy of a `plan:` (or `crisis:`, `voice:`) document. */
+export async function offlineCopyName(page: Page, kind: 'plan' | 'crisis' | 'voice' = 'plan'): Promise<string> {
 	const name = await page.evaluate(
 		async (kind) => (await indexedDB.databases()).map((d) => d.name ?? '').find((n) => n.startsWith('fellesplan:') && n.includes(`:${kind}:`)) ?? '',
 		kind

@@ -55,12 +55,16 @@ test.describe('@live the plan is edited together', () => {
 		await patient.context().close();
 	});
 
-	test('@live the reader sees everything and can change nothing', async ({ browser }) => {
+	test('@live the sister sees only what her consent covers (the crisis plan), and can change nothing', async ({ browser }) => {
 		const sister = await openPlan(browser, 'parorende');
 		await expect(sister.getByText('Du kan lese planen, men ikke endre den.')).toBeVisible();
-		await expect(sister.getByRole('heading', { name: 'Flytte til egen leilighet', exact: true })).toBeVisible();
+		await expect(sister.getByText('Pasientens samtykke gir deg tilgang til kriseplanen, møtene.')).toBeVisible();
+		await expect(sister.getByRole('heading', { name: 'Kriseplan' })).toBeVisible();
 		await expect(whatHelps(sister)).toHaveAttribute('contenteditable', 'false');
-		await expect(sister.getByRole('textbox', { name: 'Det som er viktig for meg' })).toHaveAttribute('contenteditable', 'false');
+		// Neither goals and measures nor the patient's own words reach her page.
+		await expect(sister.getByRole('heading', { name: 'Flytte til egen leilighet', exact: true })).toHaveCount(0);
+		await expect(sister.getByRole('heading', { name: 'Hva er viktig for meg' })).toHaveCount(0);
+		await expect(sister.getByText('Gjeldsrådgivning', { exact: false })).toHaveCount(0);
 		await expect(sister.getByRole('button', { name: 'Legg til mål' })).toHaveCount(0);
 		await expect(sister.getByRole('button', { name: 'Legg til tiltak' })).toHaveCount(0);
 		await expect(sister.locator('main input:not([readonly]), main select')).toHaveCount(0);
@@ -104,7 +108,7 @@ test.describe('@live the plan is edited together', () => {
 	test('@live the plan is rendered on the server and reads without JavaScript', async ({ browser }) => {
 		const context = await browser.newContext({ javaScriptEnabled: false, locale: 'nb-NO' });
 		const page = await context.newPage();
-		await login(page, 'parorende');
+		await login(page, 'nav');
 		await page.getByRole('link', { name: 'Individuell plan for Jonas' }).click();
 		await expect(page.getByRole('heading', { name: 'Hva er viktig for meg' })).toBeVisible();
 		await expect(page.getByRole('heading', { name: 'Flytte til egen leilighet', exact: true })).toBeVisible();

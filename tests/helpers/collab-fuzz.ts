@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { encodeAwarenessMessage, encodeAwarenessUpdate, encodeQueryAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdateMessage } from '../../src/lib/server/collab/protocol';
-import { addGoal, getWhatHelps, LIMITS, ROOT } from '../../src/lib/plan';
+import { addGoal, getGoal, LIMITS, ROOT } from '../../src/lib/plan';
 import { mulberry32 } from './random';
 
 export interface FuzzMember {
@@ -173,7 +173,9 @@ function frame(rng: Rng, kind: string, sock: FuzzSocket, victims: number[]): Fra
 			const d = new Y.Doc();
 			const levels = LIMITS.depth + rng.int(3000);
 			d.transact(() => {
-				let parent: Y.XmlFragment | Y.XmlElement = getWhatHelps(d);
+				const id = 'deepxml' + rng.int(1e6);
+				addGoal(d, { id, lifeArea: 'housing', title: 'dyp', expressedBy: 'staff' });
+				let parent: Y.XmlFragment | Y.XmlElement = getGoal(d, id)!.description!;
 				for (let i = 0; i < levels; i++) {
 					const q = new Y.XmlElement('blockquote');
 					parent.insert(0, [q]);
@@ -186,7 +188,7 @@ function frame(rng: Rng, kind: string, sock: FuzzSocket, victims: number[]): Fra
 			const d = new Y.Doc();
 			let v: unknown = 'leaf';
 			for (let i = 0, n = LIMITS.depth + rng.int(500); i < n; i++) v = rng.int(2) ? [v] : { v };
-			d.getMap(ROOT.crisis).set('openReturn', v);
+			d.getMap(ROOT.goals).set('value' + rng.int(1e6), v);
 			return [{ kind, data: update(Y.encodeStateAsUpdate(d)) }];
 		}
 		case 'delete-range': {
@@ -207,7 +209,7 @@ function frame(rng: Rng, kind: string, sock: FuzzSocket, victims: number[]): Fra
 		}
 		case 'oversized-value': {
 			const d = new Y.Doc();
-			d.getMap(ROOT.crisis).set('openReturn', 'x'.repeat(70_000 + rng.int(100_000)));
+			d.getMap(ROOT.goals).set('big' + rng.int(1e6), 'x'.repeat(70_000 + rng.int(100_000)));
 			return [{ kind, data: update(Y.encodeStateAsUpdate(d)) }];
 		}
 		case 'missing-deps': {
@@ -229,7 +231,7 @@ function frame(rng: Rng, kind: string, sock: FuzzSocket, victims: number[]): Fra
 		}
 		case 'subdocument': {
 			const d = new Y.Doc();
-			d.getMap(ROOT.crisis).set('sub', new Y.Doc());
+			d.getMap(ROOT.goals).set('sub', new Y.Doc());
 			return [{ kind, data: update(Y.encodeStateAsUpdate(d)) }];
 		}
 		case 'huge-awareness': {
@@ -261,7 +263,8 @@ function frame(rng: Rng, kind: string, sock: FuzzSocket, victims: number[]): Fra
 			if (rng.int(2)) addGoal(shadow, { lifeArea: 'social_family', title: 'fuzz ' + rng.int(1e6), expressedBy: 'staff' });
 			else {
 				shadow.transact(() => {
-					const f = getWhatHelps(shadow);
+					if (!getGoal(shadow, 'fuzznotes')) addGoal(shadow, { id: 'fuzznotes', lifeArea: 'leisure', title: 'notater', expressedBy: 'staff' });
+					const f = getGoal(shadow, 'fuzznotes')!.description!;
 					let p = f.get(0);
 					if (!(p instanceof Y.XmlElement)) {
 						p = new Y.XmlElement('paragraph');

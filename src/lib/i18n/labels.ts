@@ -7,7 +7,16 @@ const roles: Record<string, () => string> = {
 	coordinator: m.role_coordinator,
 	specialist_coordinator: m.role_specialist_coordinator,
 	service_provider: m.role_service_provider,
-	relative: m.role_relative
+	relative: m.role_relative,
+	guardian: m.role_guardian,
+	gp: m.role_gp,
+	observer: m.role_observer
+};
+const scopes: Record<string, () => string> = {
+	plan: m.scope_plan,
+	crisis: m.scope_crisis,
+	voice: m.scope_voice,
+	meetings: m.scope_meetings
 };
 const planStatuses: Record<string, () => string> = {
 	draft: m.status_draft,
@@ -69,6 +78,7 @@ const measureStatuses: Record<string, () => string> = {
 const pick = (table: Record<string, () => string>, code: string) => (table[code] ?? (() => code))();
 
 export const roleLabel = (code: string) => pick(roles, code);
+export const scopeLabel = (code: string) => pick(scopes, code);
 export const planStatusLabel = (code: string) => pick(planStatuses, code);
 export const serviceKindLabel = (code: string) => pick(serviceKinds, code);
 export const userKindLabel = (code: string) => pick(userKinds, code);

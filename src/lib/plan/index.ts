@@ -12,6 +12,7 @@ export {
 	MEASURE_STATUSES,
 	LIMITS,
 	planDocName,
+	crisisDocName,
 	voiceDocName,
 	parseDocName
 } from './schema';
@@ -25,7 +26,7 @@ export { keyBetween, isOrderKey, compareOrdered } from './order';
 export type { Ordered } from './order';
 export type { Placement } from './ordered-map';
 export { isValidDate } from './validate';
-export { planScope, voiceScope } from './roots';
+export { planScope, crisisScope, voiceScope, scopeOf } from './roots';
 export { depthOf, deepestDepth, isTooDeep } from './depth';
 
 export {
@@ -97,8 +98,6 @@ export { setRichTextFromParagraphs, fragmentToRichText, isRichTextEmpty } from '
 export type { RichTextNode, RichTextMark, RichTextAttrValue } from './rich-text';
 export { richTextToHtml, richTextToPlainText, escapeHtml, safeHref } from './rich-text-html';
 
-export { renderPlan, renderCrisisPlan, renderVoice } from './render';
-export type { PlanContent, LifeAreaContent, GoalContent, MeasureContent, CrisisPlanContent, VoiceContent } from './render';
+export { renderPlan, renderGoals, renderCrisisPlan, renderVoice } from './render';
+export type { PlanDocs, PlanContent, LifeAreaContent, GoalContent, MeasureContent, CrisisPlanContent, VoiceContent } from './render';
 
-export { fillDemoPlan } from './demo-content';
-export type { DemoRefs } from './demo-content';

@@ -35,12 +35,23 @@ export interface VoiceContent {
 	ownResources: TextEntry[];
 }
 
+/**
+ * The parts of a plan a person may see: each is null when its document is not there (consent does not cover it,
+ * so it was never loaded).
+ */
 export interface PlanContent {
 	/** The patient's voice comes first, as it does on the page. */
-	voice: VoiceContent;
+	voice: VoiceContent | null;
 	/** Every life area in `LIFE_AREAS` order, with its goals (possibly none) and their measures. */
-	lifeAreas: LifeAreaContent[];
-	crisisPlan: CrisisPlanContent;
+	lifeAreas: LifeAreaContent[] | null;
+	crisisPlan: CrisisPlanContent | null;
+}
+
+/** The live documents of a plan that are at hand; a missing one renders as null. */
+export interface PlanDocs {
+	plan?: Y.Doc | null;
+	crisis?: Y.Doc | null;
+	voice?: Y.Doc | null;
 }
 
 function renderMeasure(measure: Measure): MeasureContent {
@@ -53,13 +64,13 @@ function renderGoal(goal: Goal, measures: Measure[]): GoalContent {
 	return { ...rest, description: fragmentToRichText(description), measures: measures.map(renderMeasure) };
 }
 
-export function renderCrisisPlan(planDoc: Y.Doc): CrisisPlanContent {
+export function renderCrisisPlan(crisisDoc: Y.Doc): CrisisPlanContent {
 	return {
-		warningSigns: listWarningSigns(planDoc),
-		whatHelps: fragmentToRichText(whatHelpsRoot(planDoc)),
-		wishes: fragmentToRichText(wishesRoot(planDoc)),
-		contacts: listContacts(planDoc),
-		openReturn: getOpenReturn(planDoc)
+		warningSigns: listWarningSigns(crisisDoc),
+		whatHelps: fragmentToRichText(whatHelpsRoot(crisisDoc)),
+		wishes: fragmentToRichText(wishesRoot(crisisDoc)),
+		contacts: listContacts(crisisDoc),
+		openReturn: getOpenReturn(crisisDoc)
 	};
 }
 
@@ -72,15 +83,19 @@ export function renderVoice(voiceDoc: Y.Doc): VoiceContent {
 	};
 }
 
-/** A JSON-serialisable snapshot of the plan and the patient's voice. Never throws on damaged documents. */
-export function renderPlan(planDoc: Y.Doc, voiceDoc: Y.Doc): PlanContent {
+export function renderGoals(planDoc: Y.Doc): LifeAreaContent[] {
 	const measures = measuresByGoal(planDoc);
+	return goalsByLifeArea(planDoc).map(({ lifeArea, goals }) => ({
+		lifeArea,
+		goals: goals.map((g) => renderGoal(g, measures.get(g.id) ?? []))
+	}));
+}
+
+/** A JSON-serialisable snapshot of the parts of a plan at hand. Never throws on damaged documents. */
+export function renderPlan(docs: PlanDocs): PlanContent {
 	return {
-		voice: renderVoice(voiceDoc),
-		lifeAreas: goalsByLifeArea(planDoc).map(({ lifeArea, goals }) => ({
-			lifeArea,
-			goals: goals.map((g) => renderGoal(g, measures.get(g.id) ?? []))
-		})),
-		crisisPlan: renderCrisisPlan(planDoc)
+		voice: docs.voice ? renderVoice(docs.voice) : null,
+		lifeAreas: docs.plan ? renderGoals(docs.plan) : null,
+		crisisPlan: docs.crisis ? renderCrisisPlan(docs.crisis) : null
 	};
 }

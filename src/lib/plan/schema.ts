@@ -1,16 +1,20 @@
 /**
- * Names and vocabularies of the two plan documents. Every root name lives here so that
+ * Names and vocabularies of the plan's documents. Every root name lives here so that
  * no other module (or component) ever calls `doc.getMap('...')` with a string of its own.
  */
 
 /** The kinds of live document a plan is made of; each is its own Yjs document, split along access boundaries. */
-export const DOC_KINDS = ['plan', 'voice'] as const;
+export const DOC_KINDS = ['plan', 'crisis', 'voice'] as const;
 export type DocKind = (typeof DOC_KINDS)[number];
 
-export const DOC_PREFIX = { plan: 'plan:', voice: 'voice:' } as const satisfies Record<DocKind, string>;
+export const DOC_PREFIX = { plan: 'plan:', crisis: 'crisis:', voice: 'voice:' } as const satisfies Record<DocKind, string>;
 
 export function planDocName(planId: string): string {
 	return DOC_PREFIX.plan + planId;
+}
+
+export function crisisDocName(planId: string): string {
+	return DOC_PREFIX.crisis + planId;
 }
 
 export function voiceDocName(planId: string): string {
@@ -37,13 +41,13 @@ export function parseDocName(name: string): ParsedDocName | null {
 	return null;
 }
 
-/** Roots of `plan:<planId>`. */
+/** Roots of `plan:<planId>` (goals, measures) and of `crisis:<planId>` (the rest). */
 export const ROOT = {
 	/** Y.Map<goalId, Y.Map> — goal entities. */
 	goals: 'goals',
 	/** Y.Map<measureId, Y.Map> — measure entities, flat, each pointing at its goal by `goalId`. */
 	measures: 'measures',
-	/** Y.Map of scalar crisis-plan fields (`openReturn`). */
+	/** crisis: Y.Map of scalar crisis-plan fields (`openReturn`). */
 	crisis: 'crisis',
 	/** Y.Map<id, Y.Map{text, order}>. */
 	warningSigns: 'crisisWarningSigns',
@@ -70,7 +74,9 @@ export type RootShape = 'map' | 'fragment';
 export const ROOT_SHAPES: Readonly<Record<DocKind, Readonly<Record<string, RootShape>>>> = {
 	plan: {
 		[ROOT.goals]: 'map',
-		[ROOT.measures]: 'map',
+		[ROOT.measures]: 'map'
+	},
+	crisis: {
 		[ROOT.crisis]: 'map',
 		[ROOT.warningSigns]: 'map',
 		[ROOT.contacts]: 'map',

@@ -4,7 +4,7 @@ import type { Db } from '../../../src/lib/server/db';
 import { seedDemo, DEMO_PASSWORD, type DemoSeed } from '../../../src/lib/server/seed/demo';
 import { attemptLogin } from '../../../src/lib/server/auth/login';
 import { createSession } from '../../../src/lib/server/auth/session';
-import { addGoal, addMeasure, listGoals, planDocName } from '../../../src/lib/plan';
+import { addGoal, addMeasure, addWarningSign, crisisDocName, listGoals, listWarningSigns, planDocName } from '../../../src/lib/plan';
 import { loadPlanContent } from '../../../src/lib/server/plans/content';
 import { cleanup, connectClient, connectSynced, countUpdates, sleep, startNode, waitFor } from './harness';
 import type { TestUser } from './fixtures';
@@ -25,7 +25,7 @@ describe.each(engines)('the demo plan, live, on %s', (engine) => {
 	});
 	afterEach(cleanup);
 
-	it('coordinator and patient sync plan:<id>; the sister cannot write; utenfor is refused; a restart keeps it', async () => {
+	it('coordinator and patient sync plan:<id>; the sister may only read the crisis plan; utenfor is refused; a restart keeps it', async () => {
 		const docName = planDocName(demo.planId);
 		let node = await startNode(testDb().db);
 		const [coordinator, patient, sister, outsider] = await Promise.all(['koordinator', 'pasient', 'parorende', 'utenfor'].map((w) => loginAs(testDb().db, w)));
@@ -46,10 +46,17 @@ describe.each(engines)('the demo plan, live, on %s', (engine) => {
 			const n = await countUpdates(testDb().db, docName);
 			return n >= 2 ? n : 0;
 		});
-		const s = await connectSynced(node, docName, sister);
-		addGoal(s.doc, { lifeArea: 'economy', title: 'Skrevet av en leser', expressedBy: 'relative' });
+		// Her consent covers the crisis plan and meetings: goals and measures are refused, the crisis plan is read-only.
+		expect((await connectClient(node, docName, sister).closed)).toBe(4403);
+		const crisisName = crisisDocName(demo.planId);
+		const s = await connectSynced(node, crisisName, sister);
+		expect(listWarningSigns(s.doc).length).toBeGreaterThan(0);
+		const crisisStored = await countUpdates(testDb().db, crisisName);
+		addWarningSign(s.doc, { text: 'Skrevet av en leser' });
 		await sleep(300);
-		expect(listGoals(a.doc).map((g) => g.title)).not.toContain('Skrevet av en leser');
+		const crisisAtCoordinator = await connectSynced(node, crisisName, coordinator);
+		expect(listWarningSigns(crisisAtCoordinator.doc).map((w) => w.text)).not.toContain('Skrevet av en leser');
+		expect(await countUpdates(testDb().db, crisisName)).toBe(crisisStored);
 		expect(await countUpdates(testDb().db, docName)).toBe(stored);
 
 		// kill -9 after the update is stored: no flush, no goodbye.
@@ -59,9 +66,15 @@ describe.each(engines)('the demo plan, live, on %s', (engine) => {
 		expect(listGoals(fresh.doc).map((g) => g.title)).toContain('Begynne på svømming igjen');
 		// What the page renders on the server sees the same.
 		const content = await loadPlanContent(node.collab, demo.planId);
-		const leisure = content.lifeAreas.find((x) => x.lifeArea === 'leisure');
+		const leisure = content.lifeAreas!.find((x) => x.lifeArea === 'leisure');
 		const ours = leisure?.goals.find((g) => g.title === 'Begynne på svømming igjen');
 		expect(ours?.measures[0]).toMatchObject({ title: 'Søke om fritidskort', serviceId: demo.serviceIds.nav, personId: demo.userIds.nav });
-		expect(content.voice.ownGoals.length).toBeGreaterThan(0);
+		expect(content.voice!.ownGoals.length).toBeGreaterThan(0);
+		expect(content.crisisPlan!.contacts.some((c) => c.phone === '116 117')).toBe(true);
+		// Only what is asked for is read: the sister's page loads the crisis plan alone.
+		const hers = await loadPlanContent(node.collab, demo.planId, ['crisis']);
+		expect(hers.lifeAreas).toBeNull();
+		expect(hers.voice).toBeNull();
+		expect(hers.crisisPlan?.warningSigns.length).toBeGreaterThan(0);
 	});
 });

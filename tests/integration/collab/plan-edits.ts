@@ -1,10 +1,13 @@
 /**
  * Edits shaped as the app makes them, for tests about syncing, storing and refusing rather than about the plan
- * model: a goal's title as a marker, and typing into a crisis-plan paragraph (or the patient's own words).
+ * model: a goal's title as a marker, typing into a goal's description (or the patient's own words).
  * The sync server refuses roots and shapes the model does not have, so tests write real plan structure.
  */
 import * as Y from 'yjs';
-import { addGoal, addOwnGoal, getGoal, getWhatHelps, getWhatMatters, listOwnGoals, updateGoal } from '../../../src/lib/plan';
+import { addGoal, addOwnGoal, getGoal, getWhatMatters, listOwnGoals, updateGoal } from '../../../src/lib/plan';
+
+/** The goal whose description the typing helpers write into. */
+const NOTES = 'notes';
 
 /** Sets goal `key`'s title to `value`, creating the goal the first time. */
 export function setMark(doc: Y.Doc, key: string, value: string): void {
@@ -27,20 +30,26 @@ function paragraphText(fragment: Y.XmlFragment): Y.XmlText {
 	return text;
 }
 
-/** Types into "what helps" in the crisis plan, at `at` (default: the end); one update. */
+/** The notes goal's description, the goal created on first use (call inside a transaction). */
+function notes(doc: Y.Doc): Y.XmlFragment {
+	if (!getGoal(doc, NOTES)) addGoal(doc, { id: NOTES, lifeArea: 'mental_health', title: 'Notater', expressedBy: 'staff' });
+	return getGoal(doc, NOTES)!.description!;
+}
+
+/** Types into the notes goal's description, at `at` (default: the end); one update. */
 export function typeText(doc: Y.Doc, text: string, at?: number): void {
 	doc.transact(() => {
-		const t = paragraphText(getWhatHelps(doc));
+		const t = paragraphText(notes(doc));
 		t.insert(at ?? t.length, text);
 	});
 }
 
 export function deleteText(doc: Y.Doc, at: number, length: number): void {
-	doc.transact(() => paragraphText(getWhatHelps(doc)).delete(at, length));
+	doc.transact(() => paragraphText(notes(doc)).delete(at, length));
 }
 
 export function readText(doc: Y.Doc): string {
-	const first = getWhatHelps(doc).get(0);
+	const first = getGoal(doc, NOTES)?.description?.get(0);
 	return first instanceof Y.XmlElement && first.get(0) instanceof Y.XmlText ? (first.get(0) as Y.XmlText).toString() : '';
 }
 

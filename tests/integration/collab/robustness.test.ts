@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { engines, useTestDatabase } from '../../helpers/services';
 import { createPlan } from './fixtures';
 import { cleanup, connectSynced, countUpdates, rawSocket, startNode, waitFor, withTimeout } from './harness';
-import { getMark, readText, setMark, typeText } from './plan-edits';
+import { deleteText, getMark, readText, setMark, typeText } from './plan-edits';
 
 function syncStep2(update: Uint8Array): Uint8Array {
 	const e = encoding.createEncoder();
@@ -63,7 +63,7 @@ describe.each(engines)('collab robustness (%s)', (engine) => {
 		await corrupt.opened;
 		const source = new Y.Doc();
 		typeText(source, 'this update is about to be truncated');
-		source.transact(() => ((source.getXmlFragment('crisisWhatHelps').get(0) as Y.XmlElement).get(0) as Y.XmlText).delete(0, 5));
+		deleteText(source, 0, 5);
 		const update = Y.encodeStateAsUpdate(source);
 		corrupt.ws.send(syncStep2(update.slice(0, update.length - 1)));
 		// A sync message with a length prefix beyond its end.

@@ -16,28 +16,33 @@ describe.each(engines)('plan access on %s', (engine) => {
 
 	it('lists the plan per role: coordinator writes, sister reads, outsider sees none', async () => {
 		const coordinator = await listPlansForUser(testDb().db, demo.userIds.coordinator);
-		expect(coordinator).toEqual([{ id: demo.planId, title: 'Individuell plan for Jonas', patientName: 'Jonas Berg', role: 'coordinator', access: 'write' }]);
+		expect(coordinator).toEqual([{ id: demo.planId, title: 'Individuell plan for Jonas', status: 'active', patientName: 'Jonas Berg', role: 'coordinator', access: 'write' }]);
 		const sister = await listPlansForUser(testDb().db, demo.userIds.sister);
 		expect(sister.map((p) => [p.role, p.access])).toEqual([['relative', 'read']]);
 		expect(await listPlansForUser(testDb().db, demo.userIds.outsider)).toEqual([]);
 		expect(await listPlansForUser(testDb().db, demo.userIds.admin)).toEqual([]);
 	});
 
-	it('gives the patient alone write access to their own voice', async () => {
+	it('gives the patient alone write access to their own voice, and the sister only what her consent covers', async () => {
+		const level = async (who: string, doc: string) => (await docAccess(testDb().db, demo.userIds[who], doc)).level;
 		const voice = `voice:${demo.planId}`;
 		const plan = `plan:${demo.planId}`;
-		expect(await docAccess(testDb().db, demo.userIds.patient, voice)).toBe('write');
-		expect(await docAccess(testDb().db, demo.userIds.coordinator, voice)).toBe('read');
-		expect(await docAccess(testDb().db, demo.userIds.coordinator, plan)).toBe('write');
-		expect(await docAccess(testDb().db, demo.userIds.sister, plan)).toBe('read');
-		expect(await docAccess(testDb().db, demo.userIds.outsider, plan)).toBe('none');
-		expect(await docAccess(testDb().db, demo.userIds.coordinator, 'plan:nonexistent')).toBe('none');
-		expect(await docAccess(testDb().db, demo.userIds.coordinator, `other:${demo.planId}`)).toBe('none');
+		const crisis = `crisis:${demo.planId}`;
+		expect(await level('patient', voice)).toBe('write');
+		expect(await level('coordinator', voice)).toBe('read');
+		expect(await level('coordinator', plan)).toBe('write');
+		expect(await level('nav', plan)).toBe('write');
+		expect(await level('sister', plan)).toBe('none');
+		expect(await level('sister', voice)).toBe('none');
+		expect(await level('sister', crisis)).toBe('read');
+		expect(await level('outsider', plan)).toBe('none');
+		expect(await level('coordinator', 'plan:nonexistent')).toBe('none');
+		expect(await level('coordinator', `other:${demo.planId}`)).toBe('none');
 	});
 
 	it('ends access at once when the seat ends', async () => {
 		await testDb().db.update(planMembers).set({ endedAt: new Date() }).where(and(eq(planMembers.planId, demo.planId), eq(planMembers.userId, demo.userIds.act)));
-		expect(await docAccess(testDb().db, demo.userIds.act, `plan:${demo.planId}`)).toBe('none');
+		expect((await docAccess(testDb().db, demo.userIds.act, `plan:${demo.planId}`)).level).toBe('none');
 		expect(await listPlansForUser(testDb().db, demo.userIds.act)).toEqual([]);
 		const header = await loadPlanHeader(testDb().db, demo.planId);
 		expect(header?.members.map((x) => x.userId)).not.toContain(demo.userIds.act);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { checkUpdate } from '../../../src/lib/server/collab/gate';
-import { inspectUpdate, type Touch } from '../../../src/lib/server/collab/gate/inspect';
-import { addGoal, addMeasure, fillDemoPlan, getWhatHelps, LIFE_AREAS, listAllMeasures, listGoals, removeGoal, removeMeasure, ROOT, updateGoal, updateMeasure } from '../../../src/lib/plan';
+import { inspectUpdate, PATH_KEYS, type Touch } from '../../../src/lib/server/collab/gate/inspect';
+import { fillDemoPlan } from '../../../src/lib/server/seed/demo-plan';
+import { addGoal, addMeasure, getWhatHelps, LIFE_AREAS, listAllMeasures, listGoals, removeGoal, removeMeasure, ROOT, updateGoal, updateMeasure } from '../../../src/lib/plan';
 import { mulberry32 } from '../../helpers/random';
 
 /** Where an applied item really is, walked up through its parents (the ground truth for the inspector). */
@@ -17,7 +18,7 @@ function realTouch(item: Y.Item): { root: string; path: string[]; depth: number;
 	}
 	let root = '';
 	for (const [name, t] of type.doc!.share) if (t === type) root = name;
-	return { root, path, depth, key: item.parentSub };
+	return { root, path: path.slice(0, PATH_KEYS), depth, key: item.parentSub };
 }
 
 const flat = (t: Touch) => ({ root: t.parent.root, path: [...t.parent.path], depth: t.parent.depth, key: t.key });
@@ -41,7 +42,7 @@ describe('update gate: inspection', () => {
 		const rng = mulberry32(20261122);
 		const server = new Y.Doc();
 		const client = new Y.Doc();
-		fillDemoPlan(client, new Y.Doc(), {
+		fillDemoPlan({ plan: client, crisis: new Y.Doc(), voice: new Y.Doc() }, {
 			services: { nav: 's1', housing: 's2', gp: 's3', dps: 's4', mental_health: 's5', act: 's6' },
 			people: { coordinator: 'u1', nav: 'u2', gp: 'u3', dps: 'u4', housing: 'u5', patient: 'u6', sister: 'u7' }
 		});
@@ -161,15 +162,15 @@ describe('update gate: structure', () => {
 		const server = new Y.Doc();
 		const big = new Y.Doc();
 		big.getMap(ROOT.crisis).set('openReturn', 'x'.repeat(70_000));
-		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(big))).toEqual({ kind: 'refuse', reason: 'value-too-large' });
+		expect(checkUpdate(server, 'crisis', Y.encodeStateAsUpdate(big))).toEqual({ kind: 'refuse', reason: 'value-too-large' });
 		const nested = new Y.Doc();
 		let v: unknown = 'leaf';
 		for (let i = 0; i < 100; i++) v = [v];
 		nested.getMap(ROOT.crisis).set('openReturn', v);
-		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(nested))).toEqual({ kind: 'refuse', reason: 'too-deep' });
+		expect(checkUpdate(server, 'crisis', Y.encodeStateAsUpdate(nested))).toEqual({ kind: 'refuse', reason: 'too-deep' });
 		const sub = new Y.Doc();
 		sub.getMap(ROOT.crisis).set('sub', new Y.Doc());
-		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(sub))).toEqual({ kind: 'refuse', reason: 'unsupported-content' });
+		expect(checkUpdate(server, 'crisis', Y.encodeStateAsUpdate(sub))).toEqual({ kind: 'refuse', reason: 'unsupported-content' });
 	});
 
 	it('answers "missing" for an update that builds on structs the document lacks, and applies nothing', () => {

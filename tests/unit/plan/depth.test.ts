@@ -155,9 +155,9 @@ describe('the read path survives a 5,000-level fragment', () => {
 		addGoal(plan, { title: 'Bolig', lifeArea: 'housing', expressedBy: 'patient', status: 'active', createdBy: 'u1', description: ['Egen leilighet'] });
 		setRichTextFromParagraphs(getWhatHelps(plan), ['Gå en tur']);
 		nestBlockquotes(getWhatHelps(plan), 5000, 'skjult i dypet');
-		const content = renderPlan(plan, voice);
-		expect(richTextToPlainText(content.lifeAreas[0].goals[0].description)).toBe('Egen leilighet');
-		const html = richTextToHtml(content.crisisPlan.whatHelps);
+		const content = renderPlan({ plan, crisis: plan, voice });
+		expect(richTextToPlainText(content.lifeAreas![0].goals[0].description)).toBe('Egen leilighet');
+		const html = richTextToHtml(content.crisisPlan!.whatHelps);
 		expect(html.startsWith('<p>Gå en tur</p><blockquote>')).toBe(true);
 		expect(html).not.toContain('skjult i dypet');
 		expect(JSON.stringify(content).length).toBeLessThan(10_000);

@@ -140,15 +140,15 @@ describe('readers tolerate garbage in the document', () => {
 		voice.getMap(VOICE_ROOT.ownGoals).set('x', 'not a map');
 		voice.getXmlFragment(VOICE_ROOT.whatMatters).insert(0, [new Y.XmlText('loose text')]);
 		expect(readVoice(voice).ownGoals).toEqual([]);
-		expect(renderPlan(new Y.Doc(), voice).voice.whatMatters).toEqual({ type: 'doc', content: [{ type: 'text', text: 'loose text' }] });
+		expect(renderPlan({ voice }).voice!.whatMatters).toEqual({ type: 'doc', content: [{ type: 'text', text: 'loose text' }] });
 	});
 
 	test('renderPlan never throws, is JSON-safe, and hostile rich text renders harmlessly', () => {
 		const doc = new Y.Doc();
 		writeGarbage(doc);
-		const content = renderPlan(doc, new Y.Doc());
+		const content = renderPlan({ plan: doc, crisis: doc, voice: new Y.Doc() });
 		expect(JSON.parse(JSON.stringify(content))).toEqual(content);
-		const helps = content.crisisPlan.whatHelps;
+		const helps = content.crisisPlan!.whatHelps;
 		expect(helps.content![0]).toEqual({ type: 'script', attrs: { onload: 'alert(1)' }, content: [{ type: 'text', text: 'alert(1)' }] });
 		const html = richTextToHtml(helps);
 		expect(html).not.toContain('<script');
@@ -173,7 +173,7 @@ describe('readers tolerate garbage in the document', () => {
 		Y.applyUpdate(doc, Y.encodeStateAsUpdate(evil));
 		expect(listGoals(doc)).toEqual([]);
 		expect(listWarningSigns(doc)).toEqual([]);
-		expect(() => renderPlan(doc, doc)).not.toThrow();
+		expect(() => renderPlan({ plan: doc, crisis: doc, voice: doc })).not.toThrow();
 	});
 });
 

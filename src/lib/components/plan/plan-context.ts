@@ -15,6 +15,7 @@ export interface PlanContext {
 	people: GroupPerson[];
 	services: { id: string; name: string }[];
 	canWritePlan: boolean;
+	canWriteCrisis: boolean;
 	canWriteVoice: boolean;
 	patientName: string;
 }

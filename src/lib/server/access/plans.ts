@@ -1,64 +1,101 @@
-import { and, eq, isNull } from 'drizzle-orm';
-import { planMembers, plans, users, type Access, type MemberRole } from '../db/schema';
+import { and, eq } from 'drizzle-orm';
+import { planMembers, plans, users, type Access, type ConsentScope, type MemberRole, type PlanStatus } from '../db/schema';
 import type { Db } from '../db';
-import { parseDocName, type ParsedDocName } from '../../plan/schema';
+import { parseDocName, type DocKind } from '../../plan/schema';
+import { consentCover } from './consent';
+import { liveSeats, seatIsLive, type Seat } from './seats';
 
 export type DocAccess = 'none' | 'read' | 'write';
+
+/** Which consent scope a live document falls under. */
+export const SCOPE_OF: Record<DocKind, ConsentScope> = { plan: 'plan', crisis: 'crisis', voice: 'voice' };
+
+/** Everything one person may do in one plan, now. */
+export interface PlanAccess {
+	planId: string;
+	status: PlanStatus;
+	/** The seat that decides (the most recent live one). */
+	seat: Seat;
+	role: MemberRole;
+	/** What the patient's consent covers for this person. */
+	scopes: Set<ConsentScope>;
+	docs: Record<DocKind, DocAccess>;
+	/** The next moment this answer changes by itself (a consent or seat ends or begins), or null. */
+	changesAt: Date | null;
+}
+
+/**
+ * Who may do what with each document of a plan. No live seat: nothing. Otherwise a document is readable only
+ * when consent covers its scope; it is writable with a writing seat (`voice:` only by the patient or a guardian
+ * acting for them); a closed plan is read-only for everyone.
+ */
+export async function planAccess(db: Db, userId: string, planId: string, now = new Date()): Promise<PlanAccess | null> {
+	const [plan] = await db.select({ status: plans.status }).from(plans).where(eq(plans.id, planId)).limit(1);
+	if (!plan) return null;
+	const seats = await liveSeats(db, userId, planId, now);
+	if (seats.length === 0) return null;
+	const cover = await consentCover(db, planId, userId, seats, now);
+	const seat = seats[0];
+	const writes = plan.status !== 'closed' && seats.some((s) => s.access === 'write');
+	const speaksForPatient = seats.some((s) => s.role === 'patient' || s.role === 'guardian');
+	const level = (kind: DocKind): DocAccess => {
+		if (!cover.scopes.has(SCOPE_OF[kind])) return 'none';
+		if (plan.status === 'closed') return 'read';
+		if (kind === 'voice') return speaksForPatient ? 'write' : 'read';
+		return writes ? 'write' : 'read';
+	};
+	const seatEnds = seats.map((s) => s.endsAt).filter((d): d is Date => !!d && d > now);
+	const changesAt = [cover.changesAt, ...seatEnds].filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+	return {
+		planId,
+		status: plan.status,
+		seat,
+		role: seat.role,
+		scopes: cover.scopes,
+		docs: { plan: level('plan'), crisis: level('crisis'), voice: level('voice') },
+		changesAt
+	};
+}
+
+export async function docAccess(db: Db, userId: string, docName: string, now = new Date()): Promise<{ level: DocAccess; changesAt: Date | null }> {
+	const doc = parseDocName(docName);
+	if (!doc) return { level: 'none', changesAt: null };
+	const access = await planAccess(db, userId, doc.planId, now);
+	return access ? { level: access.docs[doc.kind], changesAt: access.changesAt } : { level: 'none', changesAt: null };
+}
 
 export interface PlanListing {
 	id: string;
 	title: string;
+	status: PlanStatus;
 	patientName: string;
 	role: MemberRole;
 	access: Access;
 }
 
-/** A live seat: a member whose access has not ended. Consent withdrawal ends the seat, so it ends here. */
-const activeSeat = isNull(planMembers.endedAt);
-
-export async function listPlansForUser(db: Db, userId: string): Promise<PlanListing[]> {
-	return db
-		.select({
-			id: plans.id,
-			title: plans.title,
-			patientName: users.name,
-			role: planMembers.role,
-			access: planMembers.access
-		})
+/** The plans a person has a live seat in and consent to see something of: a withdrawn consent takes a plan off the list. */
+export async function listPlansForUser(db: Db, userId: string, now = new Date()): Promise<PlanListing[]> {
+	const rows = await db
+		.select({ id: plans.id, title: plans.title, status: plans.status, patientName: users.name, role: planMembers.role, access: planMembers.access })
 		.from(planMembers)
 		.innerJoin(plans, eq(plans.id, planMembers.planId))
 		.innerJoin(users, eq(users.id, plans.patientId))
-		.where(and(eq(planMembers.userId, userId), activeSeat))
+		.where(and(eq(planMembers.userId, userId), seatIsLive(now)))
 		.orderBy(plans.title);
+	const seen = new Set<string>();
+	const out: PlanListing[] = [];
+	for (const r of rows) {
+		if (seen.has(r.id)) continue;
+		seen.add(r.id);
+		const access = await planAccess(db, userId, r.id, now);
+		if (access && access.scopes.size > 0) out.push({ ...r, role: access.role, access: access.docs.plan === 'write' || access.docs.crisis === 'write' ? 'write' : 'read' });
+	}
+	return out;
 }
 
-export interface Seat {
-	role: MemberRole;
-	access: Access;
+/** Users with a live seat in the plan (for revalidating their sockets when something plan-wide changes). */
+export async function memberIds(db: Db, planId: string, now = new Date()): Promise<string[]> {
+	const rows = await db.select({ userId: planMembers.userId }).from(planMembers).where(and(eq(planMembers.planId, planId), seatIsLive(now)));
+	return [...new Set(rows.map((r) => r.userId))];
 }
 
-export async function seatInPlan(db: Db, userId: string, planId: string): Promise<Seat | null> {
-	const [row] = await db
-		.select({ role: planMembers.role, access: planMembers.access })
-		.from(planMembers)
-		.innerJoin(users, eq(users.id, planMembers.userId))
-		.where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId), activeSeat, isNull(users.disabledAt)))
-		.limit(1);
-	return row ?? null;
-}
-
-/**
- * Who may do what with a document. `plan:` follows the seat's access; `voice:` is the patient's own
- * words, so only the patient writes it and every other member reads.
- */
-export function accessFromSeat(doc: ParsedDocName, seat: Seat | null): DocAccess {
-	if (!seat) return 'none';
-	if (doc.kind === 'voice') return seat.role === 'patient' ? 'write' : 'read';
-	return seat.access;
-}
-
-export async function docAccess(db: Db, userId: string, docName: string): Promise<DocAccess> {
-	const doc = parseDocName(docName);
-	if (!doc) return 'none';
-	return accessFromSeat(doc, await seatInPlan(db, userId, doc.planId));
-}

@@ -13,7 +13,7 @@ const ACTIVITY_CHECK_MS = 5 * 60 * 1000;
 export interface SessionUser {
 	id: string;
 	name: string;
-	email: string;
+	email: string | null;
 	kind: 'patient' | 'relative' | 'staff';
 	isAdmin: boolean;
 }

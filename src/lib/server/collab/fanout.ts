@@ -29,7 +29,16 @@ export interface Fanout {
 	queryAwareness(docName: string): void;
 	/** Called after the subscriber reconnected: messages may have been lost, so documents resync. */
 	onReconnect(cb: () => void): void;
+	/** Tells every other node that access changed (a consent, a seat, a plan's status): they recheck their sockets. */
+	publishAccessChange(filter: AccessChange): void;
+	onAccessChange(cb: (filter: AccessChange) => void): void;
 	close(): Promise<void>;
+}
+
+/** Whose access changed: one plan's members, one person, or both narrowed. Ids only. */
+export interface AccessChange {
+	planId?: string;
+	userId?: string;
 }
 
 const KIND_UPDATE = 0;
@@ -85,6 +94,9 @@ export class RedisFanout implements Fanout {
 	private readonly prefix: string;
 	private readonly handlers = new Map<string, FanoutHandler>();
 	private readonly reconnectCallbacks: Array<() => void> = [];
+	private readonly accessCallbacks: Array<(filter: AccessChange) => void> = [];
+	/** One channel for every node: access changes are not about a loaded document. */
+	private readonly accessChannel: string;
 	private readonly subscribeTimeoutMs: number;
 	private readyOnce = false;
 	private closed = false;
@@ -97,10 +109,14 @@ export class RedisFanout implements Fanout {
 	constructor(private readonly opts: RedisFanoutOptions) {
 		this.nodeId = opts.nodeId;
 		this.prefix = opts.channelPrefix ?? 'fp:doc:';
+		this.accessChannel = `${this.prefix}access`;
 		this.subscribeTimeoutMs = opts.subscribeTimeoutMs ?? 5000;
 		this.pub = new Redis(opts.url, { maxRetriesPerRequest: 3 });
 		this.sub = new Redis(opts.url, { maxRetriesPerRequest: 3 });
 		this.subReady = new Promise((resolve) => this.sub.once('ready', () => resolve()));
+		void this.subReady.then(() => this.sub.subscribe(this.accessChannel)).catch((err: Error) => {
+			if (!this.closed) opts.log.warn({ err: { message: err.message } }, 'collab: could not subscribe to access changes');
+		});
 		const onError = (err: Error) => {
 			if (!this.closed) opts.log.warn({ err: { message: err.message } }, 'collab: redis error');
 		};
@@ -119,6 +135,7 @@ export class RedisFanout implements Fanout {
 
 	private receive(channel: Buffer, message: Buffer): void {
 		const name = channel.toString('utf8');
+		if (name === this.accessChannel) return this.receiveAccessChange(message);
 		if (!name.startsWith(this.prefix)) return;
 		const handler = this.handlers.get(name.slice(this.prefix.length));
 		if (!handler) return;
@@ -191,6 +208,30 @@ export class RedisFanout implements Fanout {
 
 	onReconnect(cb: () => void): void {
 		this.reconnectCallbacks.push(cb);
+	}
+
+	publishAccessChange(filter: AccessChange): void {
+		if (this.closed) return;
+		const body = JSON.stringify({ from: this.nodeId, planId: filter.planId, userId: filter.userId });
+		this.pub.publish(this.accessChannel, body).catch((err: Error) => this.opts.log.warn({ err: { message: err.message } }, 'collab: redis publish failed'));
+	}
+
+	onAccessChange(cb: (filter: AccessChange) => void): void {
+		this.accessCallbacks.push(cb);
+	}
+
+	private receiveAccessChange(message: Buffer): void {
+		let parsed: { from?: unknown; planId?: unknown; userId?: unknown };
+		try {
+			parsed = JSON.parse(message.toString('utf8'));
+		} catch {
+			return;
+		}
+		if (parsed.from === this.nodeId) return;
+		const filter: AccessChange = {};
+		if (typeof parsed.planId === 'string') filter.planId = parsed.planId;
+		if (typeof parsed.userId === 'string') filter.userId = parsed.userId;
+		for (const cb of this.accessCallbacks) cb(filter);
 	}
 
 	async close(): Promise<void> {

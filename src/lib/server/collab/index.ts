@@ -4,7 +4,6 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import * as Y from 'yjs';
 import type { Db, Engine } from '../db';
-import { docAccess } from '../access/plans';
 import { recordAudit } from '../audit';
 import { readConfig, type Config } from '../config';
 import { log as defaultLog } from '../log';
@@ -15,6 +14,7 @@ import { PgDocStore, applyStoredDoc, type DocStore } from './doc-store';
 import { RedisFanout, type Fanout } from './fanout';
 import { DEFAULT_STRUCTURE_LIMITS, type StructureLimits } from './gate';
 import { Admission, DEFAULT_LIMITS, type CollabLimits } from './limits';
+import { AccessWatch, type RevalidateFilter } from './access-watch';
 import { DocRegistry } from './registry';
 import { sweepSessions } from './session-sweep';
 import type { SharedDoc } from './shared-doc';
@@ -64,11 +64,6 @@ export interface CollabServerOptions {
 	structure?: Partial<StructureLimits>;
 }
 
-export interface RevalidateFilter {
-	planId?: string;
-	userId?: string;
-}
-
 export interface CollabStats {
 	docs: number;
 	connections: number;
@@ -79,8 +74,8 @@ export interface CollabServer {
 	/** For `server.on('upgrade', …)`: true when the request was for `/collab/…` and is handled here. */
 	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
 	/**
-	 * Re-checks the access of open connections (all, one plan's, or one user's): those with none left are
-	 * closed with 4403 at once, writers who may now only read are downgraded.
+	 * Re-checks the access of open connections (all, one plan's, or one user's), on this node and every other:
+	 * those with none left are closed with 4403 at once, writers who may now only read are downgraded.
 	 */
 	revalidate(filter?: RevalidateFilter): Promise<void>;
 	/** Closes every socket opened with this session (logout) with 4401. */
@@ -125,6 +120,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	});
 	const sessionIdleMs = config.sessionIdleMinutes * 60_000;
 	const connections = new Set<Connection>();
+	const watch = new AccessWatch(db, log, () => connections);
+	fanout?.onAccessChange((filter) => void watch.revalidate(filter).catch((err) => log.error({ err }, 'collab: revalidation failed')));
 	const wss = new WebSocketServer({ noServer: true, maxPayload: config.collabMaxMessageBytes, clientTracking: false });
 	let open = true;
 
@@ -183,12 +180,14 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 					registry.release(doc);
 				},
 				onClosed: (c) => {
+					watch.unwatch(c);
 					if (connections.delete(c)) admission.closed(c.userId, c.address);
 				}
 			}
 		);
 		connections.add(conn);
 		admission.opened(conn.userId, conn.address);
+		watch.watch(conn, up.accessChangesAt);
 		log.debug({ conn: conn.id, user: up.user.id, doc: up.docName, access: up.access }, 'collab: connected');
 		const opening = registry.open(up.docName);
 		Promise.all([opening, up.audited]).then(
@@ -227,29 +226,9 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		handleUpgrade,
 
 		async revalidate(filter: RevalidateFilter = {}): Promise<void> {
-			const targets = [...connections].filter(
-				(c) => !c.closed && (!filter.planId || c.planId === filter.planId) && (!filter.userId || c.userId === filter.userId)
-			);
-			const cache = new Map<string, Promise<'none' | 'read' | 'write'>>();
-			await Promise.all(
-				targets.map(async (c) => {
-					const key = `${c.userId}\u0000${c.docName}`;
-					let level = cache.get(key);
-					if (!level) {
-						level = docAccess(db, c.userId, c.docName);
-						cache.set(key, level);
-					}
-					const now = await level;
-					if (c.closed) return;
-					if (now === 'none') {
-						log.info({ conn: c.id, user: c.userId, doc: c.docName }, 'collab: access ended, closing');
-						c.close(CLOSE.forbidden, 'access ended');
-					} else if (now === 'read' && c.access === 'write') {
-						log.info({ conn: c.id, user: c.userId, doc: c.docName }, 'collab: downgraded to read');
-						c.access = 'read';
-					}
-				})
-			);
+			// Every node closes its own sockets: the others hear of it through the fan-out.
+			fanout?.publishAccessChange(filter);
+			await watch.revalidate(filter);
 		},
 
 		endSession(sessionId: string): number {
@@ -297,6 +276,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			open = false;
 			clearInterval(pinger);
 			clearInterval(sweeper);
+			watch.close();
 			for (const c of connections) {
 				if (flush) c.close(CLOSE.goingAway, 'server shutting down');
 				else c.terminate();

@@ -20,6 +20,8 @@ export interface AcceptedUpgrade {
 	docName: string;
 	planId: string;
 	access: AccessLevel;
+	/** When this access next changes by itself (a consent or seat runs out): the socket is rechecked then. */
+	accessChangesAt: Date | null;
 	address: string;
 	/** The `doc.open` audit record being written; the document is not served until it is. */
 	audited: Promise<void>;
@@ -151,7 +153,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
 			log.info({ user: userId, reason: 'unknown-document' }, 'collab: upgrade refused');
 			return refuse(req, socket, head, CLOSE.forbidden, 'unknown document');
 		}
-		const access = await docAccess(db, userId, docName);
+		const { level: access, changesAt } = await docAccess(db, userId, docName);
 		if (access === 'none') {
 			await denied(userId, docName, parsed.planId, 'no-access');
 			log.info({ user: userId, doc: docName, reason: 'no-access' }, 'collab: upgrade refused');
@@ -167,7 +169,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
 		});
 		audited.catch(() => {}); // handled by whoever awaits it
 		wss.handleUpgrade(req, socket, head, (ws) =>
-			deps.accept(ws, { user: auth.user, sessionId: auth.session.id, docName, planId: parsed.planId, access, address, audited })
+			deps.accept(ws, { user: auth.user, sessionId: auth.session.id, docName, planId: parsed.planId, access, accessChangesAt: changesAt, address, audited })
 		);
 	}
 

@@ -7,6 +7,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
+import { runDataMigrations } from './data-migrations';
 
 export type Engine = 'pglite' | 'postgres';
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -30,19 +31,33 @@ export function defaultMigrationsDir(): string {
 	return path.resolve(process.env.MIGRATIONS_DIR ?? path.join(process.cwd(), 'drizzle'));
 }
 
-/** Opens the database and applies pending migrations, on either engine. */
+const engines = new WeakMap<Db, Engine>();
+
+/**
+ * The engine behind a handle. On the embedded PGlite this process is the only writer, so work that must be
+ * serialised across nodes (append order, the audit chain) needs no database lock there.
+ */
+export function engineOf(db: Db): Engine {
+	return engines.get(db) ?? 'postgres';
+}
+
+/** Opens the database and applies pending migrations (schema, then data), on either engine. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 	const migrationsFolder = opts.migrationsDir ?? defaultMigrationsDir();
 	if (opts.url) {
 		const client = postgres(opts.url, { max: 10, onnotice: () => {} });
-		const db = drizzlePostgres(client, { schema });
-		await migratePostgres(db, { migrationsFolder });
-		return { db: db as unknown as Db, engine: 'postgres', close: () => client.end({ timeout: 5 }) };
+		const db = drizzlePostgres(client, { schema }) as unknown as Db;
+		await migratePostgres(db as never, { migrationsFolder });
+		engines.set(db, 'postgres');
+		await runDataMigrations(db);
+		return { db, engine: 'postgres', close: () => client.end({ timeout: 5 }) };
 	}
 	const client = await PGlite.create(opts.dataDir);
-	const db = drizzlePglite(client, { schema });
-	await migratePglite(db, { migrationsFolder });
-	return { db: db as unknown as Db, engine: 'pglite', close: () => client.close() };
+	const db = drizzlePglite(client, { schema }) as unknown as Db;
+	await migratePglite(db as never, { migrationsFolder });
+	engines.set(db, 'pglite');
+	await runDataMigrations(db);
+	return { db, engine: 'pglite', close: () => client.close() };
 }
 
 export { schema };

@@ -14,6 +14,7 @@ import {
 	timestamp,
 	uniqueIndex
 } from 'drizzle-orm/pg-core';
+import { newId } from '../id';
 
 /** Yjs updates and hashes are raw bytes; both engines speak bytea. */
 export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
@@ -31,12 +32,18 @@ export const users = pgTable(
 	'users',
 	{
 		id: text('id').primaryKey(),
-		email: text('email').notNull(),
+		/** Optional: many patients have no e-mail, and a plan works without the patient logging in. */
+		email: text('email'),
 		name: text('name').notNull(),
 		phone: text('phone'),
 		kind: text('kind').$type<UserKind>().notNull(),
 		isAdmin: boolean('is_admin').notNull().default(false),
-		passwordHash: text('password_hash').notNull(),
+		/** Null until the person sets a password (through an invitation): no login is possible before. */
+		passwordHash: text('password_hash'),
+		/** Patients: to tell two people with the same name apart when a plan is started. */
+		birthDate: date('birth_date'),
+		/** Patients: a guardian (hjelpeverge) acts for them, and may consent on their behalf. */
+		guardianActs: boolean('guardian_acts').notNull().default(false),
 		disabledAt: timestamp('disabled_at', { withTimezone: true }),
 		createdAt: createdAt()
 	},
@@ -91,11 +98,17 @@ export const SERVICE_KINDS = [
 ] as const;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
 
+/** Municipal services (kommunen, NAV) or the specialist health service (helseforetaket: DPS, TSB, ACT). */
+export const SERVICE_LEVELS = ['municipal', 'specialist'] as const;
+export type ServiceLevel = (typeof SERVICE_LEVELS)[number];
+
 /** A service (tjeneste): an organisation unit in a municipality or a health trust. */
 export const services = pgTable('services', {
 	id: text('id').primaryKey(),
 	name: text('name').notNull(),
 	kind: text('kind').$type<ServiceKind>().notNull(),
+	/** The law asks for a municipal coordinator: only staff of a municipal service can hold that role. */
+	level: text('level').$type<ServiceLevel>().notNull().default('municipal'),
 	/** The municipality or health trust (helseforetak) the unit belongs to. */
 	organisation: text('organisation').notNull(),
 	offers: text('offers').notNull().default(''),
@@ -144,18 +157,26 @@ export const plans = pgTable(
 
 export const MEMBER_ROLES = [
 	'patient',
+	'guardian',
 	'coordinator',
 	'specialist_coordinator',
 	'service_provider',
-	'relative'
+	'gp',
+	'relative',
+	'observer'
 ] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 export type Access = 'read' | 'write';
 
-/** A seat in the responsibility group (ansvarsgruppe). `endedAt` set = access is gone, at once. */
+/**
+ * A seat in the responsibility group (ansvarsgruppe). A person may hold a seat, leave and come back: each is
+ * its own row, and a seat handed over points at the seat it continues. The seat is live from `joinedAt` until
+ * `endedAt` (which may lie ahead: the overlap of a handover); what the member sees also needs consent.
+ */
 export const planMembers = pgTable(
 	'plan_members',
 	{
+		id: text('id').primaryKey().$defaultFn(newId),
 		planId: text('plan_id')
 			.notNull()
 			.references(() => plans.id, { onDelete: 'cascade' }),
@@ -168,12 +189,107 @@ export const planMembers = pgTable(
 		joinedAt: createdAt(),
 		/** How long the member committed to stay (hospital staff: at least 3 months after discharge). */
 		committedUntil: date('committed_until'),
-		endedAt: timestamp('ended_at', { withTimezone: true })
+		endedAt: timestamp('ended_at', { withTimezone: true }),
+		/** The seat this one took over (a handover keeps the history of who held it). */
+		handedOverFrom: text('handed_over_from'),
+		addedBy: text('added_by').references(() => users.id)
 	},
-	(t) => [primaryKey({ columns: [t.planId, t.userId] }), index('plan_members_user_idx').on(t.userId)]
+	(t) => [index('plan_members_plan_idx').on(t.planId, t.userId), index('plan_members_user_idx').on(t.userId)]
 );
 
-/** Append-only: who read or changed what, when. Holds ids, never plan content. */
+/** The role of coordinator is offered to a successor, and only changes hands when the successor accepts. */
+export const roleOffers = pgTable(
+	'role_offers',
+	{
+		id: text('id').primaryKey().$defaultFn(newId),
+		planId: text('plan_id')
+			.notNull()
+			.references(() => plans.id, { onDelete: 'cascade' }),
+		role: text('role').$type<'coordinator'>().notNull(),
+		fromUserId: text('from_user_id').references(() => users.id),
+		toUserId: text('to_user_id')
+			.notNull()
+			.references(() => users.id),
+		serviceId: text('service_id').references(() => services.id),
+		createdAt: createdAt(),
+		/** Set when the successor answered; `accepted` says how. */
+		answeredAt: timestamp('answered_at', { withTimezone: true }),
+		accepted: boolean('accepted')
+	},
+	(t) => [index('role_offers_plan_idx').on(t.planId)]
+);
+
+export const CONSENT_SCOPES = ['plan', 'crisis', 'voice', 'meetings'] as const;
+export type ConsentScope = (typeof CONSENT_SCOPES)[number];
+
+/** Who gave a consent: the patient, a guardian acting for them, or staff recording that the patient lacks capacity now. */
+export const CONSENT_GIVERS = ['patient', 'guardian', 'staff_capacity'] as const;
+export type ConsentGiver = (typeof CONSENT_GIVERS)[number];
+
+/**
+ * Consent (samtykke), as live data. `kind = 'plan'`: the patient wants a plan at all (no grantee). `kind = 'access'`:
+ * one member (`granteeUserId`) or every member from one service (`granteeServiceId`) may see `scopes`, from
+ * `validFrom` until `validUntil` (open if null). Never deleted or edited: a withdrawal sets `withdrawnAt`, and the
+ * history is the rows.
+ */
+export const consents = pgTable(
+	'consents',
+	{
+		id: text('id').primaryKey().$defaultFn(newId),
+		planId: text('plan_id')
+			.notNull()
+			.references(() => plans.id, { onDelete: 'cascade' }),
+		kind: text('kind').$type<'plan' | 'access'>().notNull(),
+		granteeUserId: text('grantee_user_id').references(() => users.id),
+		granteeServiceId: text('grantee_service_id').references(() => services.id),
+		scopes: jsonb('scopes').$type<ConsentScope[]>().notNull(),
+		validFrom: timestamp('valid_from', { withTimezone: true }).notNull(),
+		validUntil: timestamp('valid_until', { withTimezone: true }),
+		givenBy: text('given_by').$type<ConsentGiver>().notNull(),
+		/** When the patient lacks capacity: the date that judgement is looked at again. */
+		capacityReviewDate: date('capacity_review_date'),
+		note: text('note').notNull().default(''),
+		recordedBy: text('recorded_by')
+			.notNull()
+			.references(() => users.id),
+		recordedAt: createdAt(),
+		withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+		withdrawnBy: text('withdrawn_by').references(() => users.id)
+	},
+	(t) => [index('consents_plan_idx').on(t.planId)]
+);
+
+/** A single-use link to set a password and join; only SHA-256 of its secret is stored. */
+export const invitations = pgTable(
+	'invitations',
+	{
+		id: text('id').primaryKey().$defaultFn(newId),
+		tokenHash: bytea('token_hash').notNull(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		planId: text('plan_id').references(() => plans.id, { onDelete: 'cascade' }),
+		invitedBy: text('invited_by')
+			.notNull()
+			.references(() => users.id),
+		createdAt: createdAt(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		usedAt: timestamp('used_at', { withTimezone: true })
+	},
+	(t) => [index('invitations_user_idx').on(t.userId)]
+);
+
+/** One-off data migrations that run at start (after the SQL migrations), each once. */
+export const dataMigrations = pgTable('data_migrations', {
+	name: text('name').primaryKey(),
+	ranAt: createdAt()
+});
+
+/**
+ * Append-only: who read or changed what, when. Holds ids, never plan content. Each row carries the SHA-256 of the
+ * previous row's hash and its own fields (`hash`), so a changed or removed row breaks the chain from there on; a
+ * trigger refuses UPDATE and DELETE.
+ */
 export const auditEvents = pgTable(
 	'audit_events',
 	{
@@ -183,7 +299,9 @@ export const auditEvents = pgTable(
 		action: text('action').notNull(),
 		planId: text('plan_id'),
 		target: text('target'),
-		detail: jsonb('detail').$type<Record<string, unknown>>()
+		detail: jsonb('detail').$type<Record<string, unknown>>(),
+		prevHash: bytea('prev_hash'),
+		hash: bytea('hash')
 	},
 	(t) => [index('audit_plan_idx').on(t.planId, t.at), index('audit_actor_idx').on(t.actorId, t.at)]
 );

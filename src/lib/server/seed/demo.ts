@@ -1,10 +1,11 @@
 import * as Y from 'yjs';
 import { sql } from 'drizzle-orm';
-import { docUpdates, planMembers, plans, serviceStaff, services, users, type MemberRole, type ServiceKind, type UserKind } from '../db/schema';
+import { consents, CONSENT_SCOPES, docUpdates, planMembers, plans, serviceStaff, services, users, type ConsentScope, type MemberRole, type ServiceKind, type ServiceLevel, type UserKind } from '../db/schema';
 import type { Db } from '../db';
 import { hashPassword } from '../auth/password';
 import { newId } from '../id';
-import { fillDemoPlan } from '../../plan/demo-content';
+import { fillDemoPlan } from './demo-plan';
+import { crisisDocName, planDocName, voiceDocName } from '../../plan';
 
 /**
  * The demo municipality (Fjordvik, 45 000 inhabitants): every name, number and story here is fictional,
@@ -14,14 +15,14 @@ export const DEMO_PASSWORD = 'fellesplan-demo';
 const ORG = 'Fjordvik kommune';
 const TRUST = 'Helse Fjord HF';
 
-const SERVICES: Record<string, { name: string; kind: ServiceKind; organisation: string; offers: string; phone: string; email: string }> = {
+const SERVICES: Record<string, { name: string; kind: ServiceKind; level?: ServiceLevel; organisation: string; offers: string; phone: string; email: string }> = {
 	mental_health: { name: 'Psykisk helseteam', kind: 'mental_health', organisation: ORG, offers: 'Oppfølging i hjemmet, samtaler, koordinator for individuell plan. 15 ansatte, om lag 415 brukere.', phone: '700 10 100', email: 'psykiskhelse@fjordvik.kommune.example' },
 	nav: { name: 'NAV Fjordvik', kind: 'nav', organisation: ORG, offers: 'Økonomisk rådgivning, uføretrygd, arbeidsrettede tiltak, kvalifisering.', phone: '700 10 200', email: 'nav.fjordvik@nav.example' },
 	housing: { name: 'Boligkontoret', kind: 'housing', organisation: ORG, offers: 'Kommunale boliger, bostøtte, startlån, oppfølging i bolig.', phone: '700 10 300', email: 'bolig@fjordvik.kommune.example' },
 	substance_use: { name: 'Rustiltak', kind: 'substance_use', organisation: ORG, offers: 'Samtaler om rus, LAR-oppfølging, aktivitetstilbud.', phone: '700 10 400', email: 'rus@fjordvik.kommune.example' },
 	gp: { name: 'Fjordvik legesenter', kind: 'gp', organisation: ORG, offers: 'Fastlege, somatisk helse, medisinering, henvisninger.', phone: '700 10 500', email: 'post@fjordviklegesenter.example' },
-	dps: { name: 'DPS Fjordvik', kind: 'dps', organisation: TRUST, offers: 'Poliklinikk, døgnenhet med 16 senger, åpen retur etter avtale.', phone: '700 20 100', email: 'dps.fjordvik@helsefjord.example' },
-	act: { name: 'ACT-team Fjordregionen', kind: 'act', organisation: TRUST, offers: 'Oppsøkende behandling i hjemmet, delt mellom fire kommuner.', phone: '700 20 200', email: 'act@helsefjord.example' },
+	dps: { name: 'DPS Fjordvik', kind: 'dps', level: 'specialist', organisation: TRUST, offers: 'Poliklinikk, døgnenhet med 16 senger, åpen retur etter avtale.', phone: '700 20 100', email: 'dps.fjordvik@helsefjord.example' },
+	act: { name: 'ACT-team Fjordregionen', kind: 'act', level: 'specialist', organisation: TRUST, offers: 'Oppsøkende behandling i hjemmet, delt mellom fire kommuner.', phone: '700 20 200', email: 'act@helsefjord.example' },
 	home_care: { name: 'Hjemmetjenesten', kind: 'home_care', organisation: ORG, offers: 'Praktisk bistand og helsehjelp i hjemmet.', phone: '700 10 600', email: 'hjemmetjenesten@fjordvik.kommune.example' }
 };
 
@@ -34,17 +35,20 @@ interface DemoPerson {
 	isAdmin?: boolean;
 	service?: { key: keyof typeof SERVICES; title: string };
 	seat?: { role: MemberRole; access: 'read' | 'write' };
+	/** What the patient's recorded consent lets this member see (members in whole-plan roles need none). */
+	consent?: readonly ConsentScope[];
 }
 
 const PEOPLE: DemoPerson[] = [
 	{ key: 'coordinator', email: 'koordinator@demo.fellesplan.no', name: 'Ingrid Solberg', phone: '900 00 001', kind: 'staff', service: { key: 'mental_health', title: 'Psykiatrisk sykepleier, koordinator' }, seat: { role: 'coordinator', access: 'write' } },
 	{ key: 'patient', email: 'pasient@demo.fellesplan.no', name: 'Jonas Berg', phone: '900 00 002', kind: 'patient', seat: { role: 'patient', access: 'write' } },
-	{ key: 'sister', email: 'parorende@demo.fellesplan.no', name: 'Silje Berg', phone: '900 00 003', kind: 'relative', seat: { role: 'relative', access: 'read' } },
-	{ key: 'nav', email: 'nav@demo.fellesplan.no', name: 'Ahmed Karimi', phone: '900 00 004', kind: 'staff', service: { key: 'nav', title: 'NAV-veileder' }, seat: { role: 'service_provider', access: 'write' } },
-	{ key: 'gp', email: 'fastlege@demo.fellesplan.no', name: 'Lene Haugland', phone: '900 00 005', kind: 'staff', service: { key: 'gp', title: 'Fastlege' }, seat: { role: 'service_provider', access: 'write' } },
-	{ key: 'dps', email: 'dps@demo.fellesplan.no', name: 'Erik Dahl', phone: '900 00 006', kind: 'staff', service: { key: 'dps', title: 'Psykologspesialist, koordinator i spesialisthelsetjenesten' }, seat: { role: 'specialist_coordinator', access: 'write' } },
-	{ key: 'housing', email: 'bolig@demo.fellesplan.no', name: 'Mona Lie', phone: '900 00 007', kind: 'staff', service: { key: 'housing', title: 'Boligkonsulent' }, seat: { role: 'service_provider', access: 'write' } },
-	{ key: 'act', email: 'act@demo.fellesplan.no', name: 'Tone Vik', phone: '900 00 008', kind: 'staff', service: { key: 'act', title: 'Sosionom, ACT-teamet' }, seat: { role: 'service_provider', access: 'write' } },
+	// He agreed in October that his sister sees the crisis plan and joins the group's meetings (see the plan's measure).
+	{ key: 'sister', email: 'parorende@demo.fellesplan.no', name: 'Silje Berg', phone: '900 00 003', kind: 'relative', seat: { role: 'relative', access: 'read' }, consent: ['crisis', 'meetings'] },
+	{ key: 'nav', email: 'nav@demo.fellesplan.no', name: 'Ahmed Karimi', phone: '900 00 004', kind: 'staff', service: { key: 'nav', title: 'NAV-veileder' }, seat: { role: 'service_provider', access: 'write' }, consent: CONSENT_SCOPES },
+	{ key: 'gp', email: 'fastlege@demo.fellesplan.no', name: 'Lene Haugland', phone: '900 00 005', kind: 'staff', service: { key: 'gp', title: 'Fastlege' }, seat: { role: 'gp', access: 'write' }, consent: CONSENT_SCOPES },
+	{ key: 'dps', email: 'dps@demo.fellesplan.no', name: 'Erik Dahl', phone: '900 00 006', kind: 'staff', service: { key: 'dps', title: 'Psykologspesialist, koordinator i spesialisthelsetjenesten' }, seat: { role: 'specialist_coordinator', access: 'write' }, consent: CONSENT_SCOPES },
+	{ key: 'housing', email: 'bolig@demo.fellesplan.no', name: 'Mona Lie', phone: '900 00 007', kind: 'staff', service: { key: 'housing', title: 'Boligkonsulent' }, seat: { role: 'service_provider', access: 'write' }, consent: CONSENT_SCOPES },
+	{ key: 'act', email: 'act@demo.fellesplan.no', name: 'Tone Vik', phone: '900 00 008', kind: 'staff', service: { key: 'act', title: 'Sosionom, ACT-teamet' }, seat: { role: 'service_provider', access: 'write' }, consent: CONSENT_SCOPES },
 	{ key: 'outsider', email: 'utenfor@demo.fellesplan.no', name: 'Per Olsen', phone: '900 00 009', kind: 'staff', service: { key: 'home_care', title: 'Helsefagarbeider' } },
 	{ key: 'admin', email: 'admin@demo.fellesplan.no', name: 'Systemansvarlig Fjordvik', phone: '900 00 010', kind: 'staff', isAdmin: true }
 ];
@@ -98,20 +102,31 @@ export async function seedDemo(db: Db): Promise<DemoSeed> {
 				access: p.seat.access,
 				serviceId: p.service ? serviceIds[p.service.key] : null,
 				// DPS commits to stay at least three months after discharge.
-				committedUntil: p.key === 'dps' ? '2027-03-31' : null
+				committedUntil: p.key === 'dps' ? '2027-03-31' : null,
+				joinedAt: new Date('2026-09-01T08:00:00Z'),
+				addedBy: userIds.coordinator
 			});
+		}
+
+		// Consent, as recorded at the first meeting (1 September): to the plan itself, and per member.
+		const given = { planId, validFrom: new Date('2026-09-01T08:00:00Z'), givenBy: 'patient' as const, recordedBy: userIds.coordinator };
+		await tx.insert(consents).values({ ...given, kind: 'plan', scopes: [...CONSENT_SCOPES], note: 'Jonas ønsker individuell plan.' });
+		for (const p of PEOPLE) {
+			if (p.consent) await tx.insert(consents).values({ ...given, kind: 'access', granteeUserId: userIds[p.key], scopes: [...p.consent], ...(p.key === 'sister' ? { validFrom: new Date('2026-10-20T10:00:00Z') } : {}) });
 		}
 
 		// The live plan content starts as one stored update per document, attributed to the coordinator who wrote it.
 		const planDoc = new Y.Doc();
+		const crisisDoc = new Y.Doc();
 		const voiceDoc = new Y.Doc();
-		fillDemoPlan(planDoc, voiceDoc, {
+		fillDemoPlan({ plan: planDoc, crisis: crisisDoc, voice: voiceDoc }, {
 			services: { nav: serviceIds.nav, housing: serviceIds.housing, gp: serviceIds.gp, dps: serviceIds.dps, mental_health: serviceIds.mental_health, act: serviceIds.act },
 			people: { coordinator: userIds.coordinator, nav: userIds.nav, gp: userIds.gp, dps: userIds.dps, housing: userIds.housing, patient: userIds.patient, sister: userIds.sister, act: userIds.act }
 		});
 		await tx.insert(docUpdates).values([
-			{ docName: `plan:${planId}`, update: Y.encodeStateAsUpdate(planDoc), userId: userIds.coordinator },
-			{ docName: `voice:${planId}`, update: Y.encodeStateAsUpdate(voiceDoc), userId: userIds.patient }
+			{ docName: planDocName(planId), update: Y.encodeStateAsUpdate(planDoc), userId: userIds.coordinator },
+			{ docName: crisisDocName(planId), update: Y.encodeStateAsUpdate(crisisDoc), userId: userIds.coordinator },
+			{ docName: voiceDocName(planId), update: Y.encodeStateAsUpdate(voiceDoc), userId: userIds.patient }
 		]);
 	});
 

@@ -13,7 +13,13 @@ import * as Y from 'yjs';
  * thousand typed characters, each the origin of the next) and refuses cycles.
  */
 
-/** Where a shared type or an item sits. `path` holds the map keys from the root down; `*` marks a sequence position. */
+/** How many keys from the root down a location keeps: the entity and its field are what rights are about. */
+export const PATH_KEYS = 3;
+
+/**
+ * Where a shared type or an item sits. `path` holds the first `PATH_KEYS` map keys from the root down (`*` marks
+ * a sequence position); deeper ones are not kept, so a location costs the same at any depth.
+ */
 export interface Location {
 	root: string;
 	path: readonly string[];
@@ -217,7 +223,8 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
 
 /** The location of the shared type an item creates. */
 function childLocation(at: Touch): Location {
-	return { root: at.parent.root, path: [...at.parent.path, at.key ?? '*'], depth: at.parent.depth + 1 };
+	const path = at.parent.path.length < PATH_KEYS ? [...at.parent.path, at.key ?? '*'] : at.parent.path;
+	return { root: at.parent.root, path, depth: at.parent.depth + 1 };
 }
 
 /** Locations of the live document's types, memoised: each type is walked up to its root once per inspection. */

@@ -4,12 +4,24 @@
  * numbers match the fictional demo municipality seeded in SQL (Fjordvik), except legevakt's national 116 117.
  */
 import type * as Y from 'yjs';
-import { addContact, addWarningSign, getWhatHelps, getWishes, setOpenReturn } from './crisis-plan';
-import { addGoal } from './goals';
-import { addMeasure, type NewMeasure } from './measures';
-import { setRichTextFromParagraphs } from './rich-text';
-import { goalsRoot, ownGoalsRoot, whatMattersRoot } from './roots';
-import { addOwnGoal, addOwnResource, getWhatMatters } from './voice';
+import {
+	addContact,
+	addGoal,
+	addMeasure,
+	addOwnGoal,
+	addOwnResource,
+	addWarningSign,
+	getWhatHelps,
+	getWhatMatters,
+	getWishes,
+	isRichTextEmpty,
+	fragmentToRichText,
+	listGoals,
+	listOwnGoals,
+	setOpenReturn,
+	setRichTextFromParagraphs,
+	type NewMeasure
+} from '../../plan';
 
 export interface DemoRefs {
 	/** Organisation unit ids from SQL. */
@@ -18,12 +30,19 @@ export interface DemoRefs {
 	people: Record<'coordinator' | 'nav' | 'gp' | 'dps' | 'housing' | 'patient' | 'sister', string> & { act?: string };
 }
 
+/** The three live documents of a plan. (A test passes the plan document as `crisis` too, for the layout before they were split.) */
+export interface DemoDocs {
+	plan: Y.Doc;
+	crisis: Y.Doc;
+	voice: Y.Doc;
+}
+
 /**
  * Writes the demo plan into empty documents, each document in one transaction with `origin`.
- * Returns false and writes nothing if either document already has content (so a re-seed is harmless).
+ * Returns false and writes nothing if a document already has content (so a re-seed is harmless).
  */
-export function fillDemoPlan(planDoc: Y.Doc, voiceDoc: Y.Doc, refs: DemoRefs, origin?: unknown): boolean {
-	if (goalsRoot(planDoc).size > 0 || ownGoalsRoot(voiceDoc).size > 0 || whatMattersRoot(voiceDoc).length > 0) {
+export function fillDemoPlan({ plan: planDoc, crisis: crisisDoc, voice: voiceDoc }: DemoDocs, refs: DemoRefs, origin?: unknown): boolean {
+	if (listGoals(planDoc).length > 0 || listOwnGoals(voiceDoc).length > 0 || !isRichTextEmpty(fragmentToRichText(getWhatMatters(voiceDoc)))) {
 		return false;
 	}
 	const { services: s, people: p } = refs;
@@ -264,7 +283,9 @@ export function fillDemoPlan(planDoc: Y.Doc, voiceDoc: Y.Doc, refs: DemoRefs, or
 			},
 			origin
 		);
+	}, origin);
 
+	crisisDoc.transact(() => {
 		for (const text of [
 			'Sover dårlig flere netter på rad',
 			'Trekker meg unna og svarer ikke på telefonen',
@@ -273,27 +294,27 @@ export function fillDemoPlan(planDoc: Y.Doc, voiceDoc: Y.Doc, refs: DemoRefs, or
 			'Røyker mer cannabis enn vanlig',
 			'Lar være å åpne post og regninger'
 		]) {
-			addWarningSign(planDoc, { text }, origin);
+			addWarningSign(crisisDoc, { text }, origin);
 		}
-		setRichTextFromParagraphs(getWhatHelps(planDoc), [
+		setRichTextFromParagraphs(getWhatHelps(crisisDoc), [
 			'Rolig prat med noen jeg kjenner, helst koordinatoren eller noen fra ACT-teamet.',
 			'Å få sove. Fastlegen har skrevet ut sovemedisin for noen netter ved behov.',
 			'Å gå en tur ute, gjerne sammen med noen.',
 			'Å slippe å forklare alt på nytt til folk jeg ikke kjenner.'
 		]);
-		setRichTextFromParagraphs(getWishes(planDoc), [
+		setRichTextFromParagraphs(getWishes(crisisDoc), [
 			'Ring meg først. Hvis jeg ikke svarer, kom hjem til meg. Ikke send politiet hvis det går an å unngå.',
 			'Si fra til søsteren min. Hun vet hva som hjelper.',
 			'Hvis jeg må legges inn, vil jeg til DPS der jeg kjenner folk, ikke til akuttavdelingen.'
 		]);
 		// Names match the demo accounts in the README (Fjordvik kommune).
-		addContact(planDoc, { name: 'Ingrid Solberg', role: 'Koordinator, psykisk helseteam, hverdager 08–15.30', phone: '900 00 001' }, origin);
-		addContact(planDoc, { name: 'ACT-teamet (Tone Vik)', role: 'Oppsøkende team, alle dager 08–20', phone: '700 20 200' }, origin);
-		addContact(planDoc, { name: 'Silje Berg', role: 'Søster', phone: '900 00 003' }, origin);
-		addContact(planDoc, { name: 'DPS Fjordvik, døgnenheten', role: 'Åpen retur, hele døgnet', phone: '700 20 100' }, origin);
-		addContact(planDoc, { name: 'Legevakt', role: 'Kvelder, netter og helger', phone: '116 117' }, origin);
+		addContact(crisisDoc, { name: 'Ingrid Solberg', role: 'Koordinator, psykisk helseteam, hverdager 08–15.30', phone: '900 00 001' }, origin);
+		addContact(crisisDoc, { name: 'ACT-teamet (Tone Vik)', role: 'Oppsøkende team, alle dager 08–20', phone: '700 20 200' }, origin);
+		addContact(crisisDoc, { name: 'Silje Berg', role: 'Søster', phone: '900 00 003' }, origin);
+		addContact(crisisDoc, { name: 'DPS Fjordvik, døgnenheten', role: 'Åpen retur, hele døgnet', phone: '700 20 100' }, origin);
+		addContact(crisisDoc, { name: 'Legevakt', role: 'Kvelder, netter og helger', phone: '116 117' }, origin);
 		setOpenReturn(
-			planDoc,
+			crisisDoc,
 			{
 				unit: 'DPS Fjordvik, døgnenheten',
 				until: '2027-03-31',

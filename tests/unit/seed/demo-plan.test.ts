@@ -1,15 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import {
-	fillDemoPlan,
-	listAllMeasures,
-	listGoals,
-	readCrisisPlan,
-	renderPlan,
-	richTextToHtml,
-	richTextToPlainText,
-	type DemoRefs
-} from '../../../src/lib/plan';
+import { listAllMeasures, listGoals, readCrisisPlan, renderCrisisPlan, renderVoice, richTextToHtml, richTextToPlainText } from '../../../src/lib/plan';
+import { fillDemoPlan, type DemoRefs } from '../../../src/lib/server/seed/demo-plan';
 
 const refs: DemoRefs = {
 	services: { nav: 'svc-nav', housing: 'svc-housing', gp: 'svc-gp', dps: 'svc-dps', mental_health: 'svc-mh', act: 'svc-act' },
@@ -18,17 +10,17 @@ const refs: DemoRefs = {
 
 function filled() {
 	const plan = new Y.Doc();
+	const crisis = new Y.Doc();
 	const voice = new Y.Doc();
 	const origins: unknown[] = [];
-	plan.on('update', (_u: Uint8Array, o: unknown) => origins.push(o));
-	voice.on('update', (_u: Uint8Array, o: unknown) => origins.push(o));
-	expect(fillDemoPlan(plan, voice, refs, 'seed')).toBe(true);
-	return { plan, voice, origins };
+	for (const d of [plan, crisis, voice]) d.on('update', (_u: Uint8Array, o: unknown) => origins.push(o));
+	expect(fillDemoPlan({ plan, crisis, voice }, refs, 'seed')).toBe(true);
+	return { plan, crisis, voice, origins };
 }
 
 describe('fillDemoPlan', () => {
 	test('writes each document in one transaction with the server origin', () => {
-		expect(filled().origins).toEqual(['seed', 'seed']);
+		expect(filled().origins).toEqual(['seed', 'seed', 'seed']);
 	});
 
 	test('goals span the life areas the brief names, several in the patient’s own words', () => {
@@ -59,8 +51,8 @@ describe('fillDemoPlan', () => {
 	});
 
 	test('crisis plan: warning signs, what helps, wishes, contacts with legevakt, open return to DPS', () => {
-		const { plan } = filled();
-		const crisis = readCrisisPlan(plan);
+		const docs = filled();
+		const crisis = readCrisisPlan(docs.crisis);
 		const signs = crisis.warningSigns.map((w) => w.text.toLowerCase());
 		expect(signs.some((s) => s.includes('sover dårlig'))).toBe(true);
 		expect(signs.some((s) => s.includes('trekker meg unna'))).toBe(true);
@@ -68,17 +60,19 @@ describe('fillDemoPlan', () => {
 		expect(crisis.contacts.some((c) => c.phone === '116 117')).toBe(true);
 		expect(crisis.openReturn).toMatchObject({ unit: expect.stringContaining('DPS') });
 		expect(crisis.openReturn!.until).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-		const content = renderPlan(plan, new Y.Doc());
-		expect(richTextToPlainText(content.crisisPlan.whatHelps).length).toBeGreaterThan(20);
-		expect(richTextToHtml(content.crisisPlan.wishes)).toMatch(/^<p>/);
+		const content = renderCrisisPlan(docs.crisis);
+		expect(richTextToPlainText(content.whatHelps).length).toBeGreaterThan(20);
+		expect(richTextToHtml(content.wishes)).toMatch(/^<p>/);
+		// The goals and measures document holds none of it: a consent can cover the crisis plan alone.
+		expect(readCrisisPlan(docs.plan).warningSigns).toEqual([]);
 	});
 
 	test('voice: first-person "Hva er viktig for meg", own goals and resources', () => {
-		const { plan, voice } = filled();
-		const content = renderPlan(plan, voice);
-		expect(richTextToPlainText(content.voice.whatMatters)).toMatch(/\bJeg\b/);
-		expect(content.voice.ownGoals.length).toBeGreaterThanOrEqual(3);
-		expect(content.voice.ownResources.length).toBeGreaterThanOrEqual(3);
+		const { voice } = filled();
+		const content = renderVoice(voice);
+		expect(richTextToPlainText(content.whatMatters)).toMatch(/\bJeg\b/);
+		expect(content.ownGoals.length).toBeGreaterThanOrEqual(3);
+		expect(content.ownResources.length).toBeGreaterThanOrEqual(3);
 	});
 
 	test('ACT measures get the ACT person when one is given, and stay unassigned otherwise', () => {
@@ -87,14 +81,14 @@ describe('fillDemoPlan', () => {
 		expect(act.length).toBeGreaterThan(0);
 		expect(act.every((m) => m.personId === null)).toBe(true);
 		const withAct = new Y.Doc();
-		fillDemoPlan(withAct, new Y.Doc(), { ...refs, people: { ...refs.people, act: 'u-act' } });
+		fillDemoPlan({ plan: withAct, crisis: new Y.Doc(), voice: new Y.Doc() }, { ...refs, people: { ...refs.people, act: 'u-act' } });
 		expect(listAllMeasures(withAct).filter((m) => m.serviceId === refs.services.act).every((m) => m.personId === 'u-act')).toBe(true);
 	});
 
 	test('refuses to write into documents that already have content', () => {
-		const { plan, voice } = filled();
-		const before = [Y.encodeStateAsUpdate(plan), Y.encodeStateAsUpdate(voice)];
-		expect(fillDemoPlan(plan, voice, refs, 'seed')).toBe(false);
-		expect([Y.encodeStateAsUpdate(plan), Y.encodeStateAsUpdate(voice)]).toEqual(before);
+		const { plan, crisis, voice } = filled();
+		const before = [plan, crisis, voice].map((d) => Y.encodeStateAsUpdate(d));
+		expect(fillDemoPlan({ plan, crisis, voice }, refs, 'seed')).toBe(false);
+		expect([plan, crisis, voice].map((d) => Y.encodeStateAsUpdate(d))).toEqual(before);
 	});
 });

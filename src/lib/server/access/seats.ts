@@ -1,0 +1,29 @@
+import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
+import { planMembers, users, type Access, type MemberRole } from '../db/schema';
+import type { Db } from '../db';
+
+/**
+ * A live seat in a responsibility group: begun, not ended (an end may lie ahead: the overlap of a handover), and
+ * held by an account that is not disabled. What the member may see also needs consent (`consent.ts`).
+ */
+export interface Seat {
+	id: string;
+	role: MemberRole;
+	access: Access;
+	serviceId: string | null;
+	/** When the seat ends, if that is already set. */
+	endsAt: Date | null;
+}
+
+export const seatIsLive = (now: Date) =>
+	and(lte(planMembers.joinedAt, now), or(isNull(planMembers.endedAt), gt(planMembers.endedAt, now)));
+
+/** The person's live seats in the plan (usually one; two while a handover to themselves overlaps, say). */
+export async function liveSeats(db: Db, userId: string, planId: string, now = new Date()): Promise<Seat[]> {
+	return db
+		.select({ id: planMembers.id, role: planMembers.role, access: planMembers.access, serviceId: planMembers.serviceId, endsAt: planMembers.endedAt })
+		.from(planMembers)
+		.innerJoin(users, eq(users.id, planMembers.userId))
+		.where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId), seatIsLive(now), isNull(users.disabledAt)))
+		.orderBy(sql`${planMembers.joinedAt} desc`);
+}

@@ -1,0 +1,85 @@
+import type { Db } from '../db';
+import { docAccess, type DocAccess } from '../access/plans';
+import { CLOSE } from '../../sync/close-codes';
+import type { Connection } from './connection';
+import type { CollabLogger } from './types';
+
+export interface RevalidateFilter {
+	planId?: string;
+	userId?: string;
+}
+
+/** Longest timer Node keeps (about 24.8 days); a later change is rechecked then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Open sockets follow access as it changes: a revalidation (a consent withdrawn, a seat ended, a plan closed)
+ * closes those with none left (4403) and downgrades writers who may now only read; and each socket is rechecked
+ * by itself the moment its access would change with time (a consent or seat that runs out, or begins).
+ */
+export class AccessWatch {
+	private readonly timers = new Map<Connection, ReturnType<typeof setTimeout>>();
+
+	constructor(
+		private readonly db: Db,
+		private readonly log: CollabLogger,
+		private readonly connections: () => Iterable<Connection>
+	) {}
+
+	/** Rechecks `conn` when its access next changes by itself. */
+	watch(conn: Connection, changesAt: Date | null): void {
+		this.unwatch(conn);
+		if (!changesAt || conn.closed) return;
+		const timer = setTimeout(() => {
+			this.timers.delete(conn);
+			void this.check([conn]);
+		}, Math.min(MAX_TIMER_MS, Math.max(0, changesAt.getTime() - Date.now())));
+		timer.unref?.();
+		this.timers.set(conn, timer);
+	}
+
+	unwatch(conn: Connection): void {
+		const t = this.timers.get(conn);
+		if (t) clearTimeout(t);
+		this.timers.delete(conn);
+	}
+
+	revalidate(filter: RevalidateFilter = {}): Promise<void> {
+		const targets = [...this.connections()].filter(
+			(c) => !c.closed && (!filter.planId || c.planId === filter.planId) && (!filter.userId || c.userId === filter.userId)
+		);
+		return this.check(targets);
+	}
+
+	close(): void {
+		for (const t of this.timers.values()) clearTimeout(t);
+		this.timers.clear();
+	}
+
+	private async check(targets: Connection[]): Promise<void> {
+		// One lookup per person and document, however many sockets they have open on it.
+		const cache = new Map<string, Promise<{ level: DocAccess; changesAt: Date | null }>>();
+		await Promise.all(
+			targets.map(async (c) => {
+				const key = `${c.userId}\u0000${c.docName}`;
+				let pending = cache.get(key);
+				if (!pending) {
+					pending = docAccess(this.db, c.userId, c.docName);
+					cache.set(key, pending);
+				}
+				const { level, changesAt } = await pending;
+				if (c.closed) return;
+				if (level === 'none') {
+					this.log.info({ conn: c.id, user: c.userId, doc: c.docName }, 'collab: access ended, closing');
+					c.close(CLOSE.forbidden, 'access ended');
+					return;
+				}
+				if (level === 'read' && c.access === 'write') {
+					this.log.info({ conn: c.id, user: c.userId, doc: c.docName }, 'collab: downgraded to read');
+					c.access = 'read';
+				}
+				this.watch(c, changesAt);
+			})
+		);
+	}
+}
