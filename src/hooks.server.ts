@@ -5,6 +5,8 @@ import { getRuntime } from '$lib/server/runtime';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { clearSessionCookie } from '$lib/server/auth/cookie';
 import { log } from '$lib/server/log';
+import { apiWriteAllowed } from '$lib/server/http/api-origin';
+import { json } from '@sveltejs/kit';
 
 export const init: ServerInit = async () => {
 	await getRuntime();
@@ -54,7 +56,13 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders, i18n, session);
+/** JSON writes to /api get the Origin check SvelteKit gives form posts. */
+const apiOrigin: Handle = ({ event, resolve }) => {
+	if (!apiWriteAllowed(event.request, event.url)) return json({ error: 'forbidden', message: 'Cross-site write refused: the Origin header must be this site.' }, { status: 403 });
+	return resolve(event);
+};
+
+export const handle = sequence(securityHeaders, apiOrigin, i18n, session);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const id = crypto.randomUUID();

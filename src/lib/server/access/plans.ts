@@ -17,6 +17,8 @@ export interface PlanAccess {
 	/** The seat that decides (the most recent live one). */
 	seat: Seat;
 	role: MemberRole;
+	/** Every role the person holds in the plan now (a handover can overlap two seats). */
+	roles: Set<MemberRole>;
 	/** What the patient's consent covers for this person. */
 	scopes: Set<ConsentScope>;
 	docs: Record<DocKind, DocAccess>;
@@ -51,6 +53,7 @@ export async function planAccess(db: Db, userId: string, planId: string, now = n
 		status: plan.status,
 		seat,
 		role: seat.role,
+		roles: new Set(seats.map((s) => s.role)),
 		scopes: cover.scopes,
 		docs: { plan: level('plan'), crisis: level('crisis'), voice: level('voice') },
 		changesAt
