@@ -1,0 +1,27 @@
+import { error } from '@sveltejs/kit';
+import type { LayoutServerLoad } from './$types';
+import { isCoordinator, requirePlanAccess, speaksForPatient } from '$lib/server/access/guards';
+import { loadPlanHeader } from '$lib/server/plans/header';
+
+/**
+ * Every page of a plan: the person's access (403 without a live seat and consent) and the plan's header. The
+ * pages under it (the plan, the group, consent, the access log) get both from here.
+ */
+export const load: LayoutServerLoad = async (event) => {
+	const planId = event.params.id;
+	const { user, access } = await requirePlanAccess(event, planId);
+	const header = await loadPlanHeader(event.locals.db, planId);
+	if (!header) error(404, 'not found');
+	return {
+		header,
+		planAccess: {
+			docs: access.docs,
+			scopes: [...access.scopes],
+			roles: [...access.roles],
+			role: access.role,
+			seatAccess: access.seat.access,
+			isCoordinator: isCoordinator(access, user),
+			speaksForPatient: speaksForPatient(access)
+		}
+	};
+};
