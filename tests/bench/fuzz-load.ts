@@ -7,7 +7,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { FuzzReport } from '../helpers/collab-fuzz';
 import { connectMany, type BenchClient } from './client';
-import type { HostHandle } from './rpc';
+import { profiling, type HostHandle } from './rpc';
 import { onApplied, prepareGroups, runRounds } from './rounds';
 import type { SeededDoc } from './server-host';
 import { summarize, type LatencySummary } from './stats';
@@ -22,6 +22,8 @@ export interface FuzzLoad {
 }
 
 export async function measureFuzzLoad(host: { handle: HostHandle; wsBase: string }, opts: { rounds: number; seed: number; perSecond: number; track(c: BenchClient[]): BenchClient[] }): Promise<FuzzLoad> {
+	// The server as deployed: every limit at its default (the other scenarios raise the per-account ones).
+	await host.handle.call('reset', { flush: true, defaultLimits: true });
 	const [plan] = await host.handle.call<SeededDoc[]>('seed', { plans: 1, perPlan: 4, content: 'demo', readers: 1 });
 	const url = host.wsBase + plan.docName;
 	const honest = opts.track(await connectMany(plan.cookies.slice(0, 2).map((cookie) => ({ url, cookie, onApplied }))));
@@ -55,13 +57,16 @@ export async function measureFuzzLoad(host: { handle: HostHandle; wsBase: string
 	try {
 		// Let the fuzzer get going before the honest rounds are measured.
 		await new Promise((r) => setTimeout(r, 500));
+		if (profiling('ours')) await host.handle.call('profStart');
 		during = await runRounds([honest], opts.rounds, 43, true);
+		if (profiling('ours')) process.stderr.write(`profile written: ${await host.handle.call<string>('profStop', { name: 'fuzz' })}\n`);
 	} finally {
 		child.send('stop');
 	}
 	const report = await reported;
 	const seconds = (performance.now() - started) / 1000;
 	for (const c of honest) c.close();
+	await host.handle.call('reset', { flush: true });
 	const n = summarize(normal.samples, normal.lost);
 	const d = summarize(during.samples, during.lost);
 	return { rounds: opts.rounds, normal: n, duringFuzz: d, ratioP50: d.p50 / n.p50, ratioP99: d.p99 / n.p99, fuzz: { ...report, framesPerSecond: report.sent / seconds } };

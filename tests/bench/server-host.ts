@@ -175,6 +175,8 @@ async function runOurs(): Promise<void> {
 	};
 
 	let idleUnloadMs = 3_600_000;
+	/** Off for the fuzz: a hostile member meets every limit an ordinary member's login has. */
+	let benchLimits = true;
 	let collab: CollabServer = make();
 	function make(): CollabServer {
 		return createCollabServer({
@@ -186,7 +188,7 @@ async function runOurs(): Promise<void> {
 			redisUrl: undefined,
 			// Hundreds of bench clients share a few accounts and one address (127.0.0.1); every limit per
 			// connection and per document stays at its default.
-			limits: { connectionsPerUser: 100_000, connectionsPerAddress: 100_000, upgradesPerUser: { burst: 100_000, perSecond: 100_000 } },
+			limits: benchLimits ? { connectionsPerUser: 100_000, connectionsPerAddress: 100_000, upgradesPerUser: { burst: 100_000, perSecond: 100_000 } } : {},
 			config: {
 				origin: undefined,
 				redisUrl: undefined,
@@ -234,9 +236,10 @@ async function runOurs(): Promise<void> {
 		seed,
 
 		/** A new collab server instance on the same database (the old one closed): a cold process state. */
-		async reset(args: { idleUnloadMs?: number; flush?: boolean }) {
+		async reset(args: { idleUnloadMs?: number; flush?: boolean; defaultLimits?: boolean }) {
 			await collab.close({ flush: args.flush ?? true });
 			if (args.idleUnloadMs !== undefined) idleUnloadMs = args.idleUnloadMs;
+			benchLimits = !args.defaultLimits;
 			collab = make();
 			events.length = 0;
 			return collab.stats();
