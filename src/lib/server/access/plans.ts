@@ -32,10 +32,9 @@ export interface PlanAccess {
  * acting for them); a closed plan is read-only for everyone.
  */
 export async function planAccess(db: Db, userId: string, planId: string, now = new Date()): Promise<PlanAccess | null> {
-	const [plan] = await db.select({ status: plans.status }).from(plans).where(eq(plans.id, planId)).limit(1);
-	if (!plan) return null;
 	const seats = await liveSeats(db, userId, planId, now);
 	if (seats.length === 0) return null;
+	const plan = { status: seats[0].planStatus };
 	const cover = await consentCover(db, planId, userId, seats, now);
 	const seat = seats[0];
 	const writes = plan.status !== 'closed' && seats.some((s) => s.access === 'write');

@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
-import { planMembers, users, type Access, type MemberRole } from '../db/schema';
+import { planMembers, plans, users, type Access, type MemberRole, type PlanStatus } from '../db/schema';
 import type { Db } from '../db';
 
 /**
@@ -18,12 +18,16 @@ export interface Seat {
 export const seatIsLive = (now: Date) =>
 	and(lte(planMembers.joinedAt, now), or(isNull(planMembers.endedAt), gt(planMembers.endedAt, now)));
 
-/** The person's live seats in the plan (usually one; two while a handover to themselves overlaps, say). */
-export async function liveSeats(db: Db, userId: string, planId: string, now = new Date()): Promise<Seat[]> {
+/**
+ * The person's live seats in the plan (usually one; two while a handover to themselves overlaps, say), with the
+ * plan's status: one query, since every socket opened and every page read asks it.
+ */
+export async function liveSeats(db: Db, userId: string, planId: string, now = new Date()): Promise<Array<Seat & { planStatus: PlanStatus }>> {
 	return db
-		.select({ id: planMembers.id, role: planMembers.role, access: planMembers.access, serviceId: planMembers.serviceId, endsAt: planMembers.endedAt })
+		.select({ id: planMembers.id, role: planMembers.role, access: planMembers.access, serviceId: planMembers.serviceId, endsAt: planMembers.endedAt, planStatus: plans.status })
 		.from(planMembers)
 		.innerJoin(users, eq(users.id, planMembers.userId))
+		.innerJoin(plans, eq(plans.id, planMembers.planId))
 		.where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId), seatIsLive(now), isNull(users.disabledAt)))
 		.orderBy(sql`${planMembers.joinedAt} desc`);
 }
