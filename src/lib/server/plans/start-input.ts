@@ -19,6 +19,9 @@ export function birthDateProblem(value: string, today: string): DateProblem | nu
 	return null;
 }
 
+/** A name as stored: no runs of spaces (they would make "Jonas  Berg" look like another person). */
+export const tidyName = (name: string) => name.replace(/\s+/g, ' ');
+
 export const emailLooksValid = (email: string) => EMAIL.test(email);
 
 /** The plan's dates: each optional while it is a draft, but the period may not end before it begins. */
@@ -58,7 +61,7 @@ export function parseStartPlanBody(body: Record<string, unknown>, today: string)
 		patient = { kind: 'existing', id: fields(patientObj, ['id'], 'patient').string('id', { max: LIMITS.id })! };
 	} else {
 		const p = fields(patientObj, ['name', 'birthDate', 'phone', 'email', 'guardianActs'], 'patient');
-		const name = p.string('name', { max: LIMITS.name })!;
+		const name = tidyName(p.string('name', { max: LIMITS.name })!);
 		const birthDate = p.date('birthDate')!;
 		const problem = birthDateProblem(birthDate, today);
 		if (problem === 'future') throw new BadRequest('"patient.birthDate" lies in the future.', 'patient.birthDate');
@@ -122,7 +125,7 @@ export function parseStartForm(form: FormData, text: StartFormText, labels: Reco
 		if (v && !isCalendarDate(v)) errors[key] = text.invalidDate(labels[key]);
 		return v || null;
 	};
-	const name = read('name', { required: true, max: LIMITS.name });
+	const name = tidyName(read('name', { required: true, max: LIMITS.name }));
 	const birthDate = readDate('birthDate', true);
 	if (birthDate && !errors.birthDate) {
 		const problem = birthDateProblem(birthDate, today);
