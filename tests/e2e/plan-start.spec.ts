@@ -152,8 +152,8 @@ test.describe('starting a plan @group', () => {
 		await expect(page.getByRole('button', { name: 'Gjør planen aktiv' })).toHaveCount(0);
 	});
 
-	test('staff outside a municipal service are not offered to start a plan, and the form is refused', async ({ page }) => {
-		await login(page, 'dps');
+	test('staff of a specialist service (the ACT team) are not offered to start a plan, and the form is refused', async ({ page }) => {
+		await login(page, 'act');
 		await expect(page.getByRole('heading', { level: 1, name: 'Mine planer' })).toBeVisible();
 		await expect(page.getByRole('link', { name: 'Start en ny plan' })).toHaveCount(0);
 		await expectAccessible(page);

@@ -58,7 +58,7 @@ export const actions: Actions = {
 			if (err instanceof EmailInUse) return fail(400, { errors: { email: m.start_email_in_use() }, values: parsed.values });
 			throw err;
 		}
-		await recordAudit(db, { actorId: user.id, action: 'plan.started', planId: started.planId, target: started.patientId, detail: { patientCreated: started.patientCreated } });
+		await recordAudit(db, { actorId: user.id, action: 'plan.started', planId: started.planId, target: started.patientId, detail: { patientCreated: started.patientCreated, via: 'form' } });
 		redirect(303, `/plans/${started.planId}`);
 	}
 };

@@ -24,6 +24,8 @@ export const load: PageServerLoad = async (event) => {
 		await recordAudit(event.locals.db, { actorId: event.locals.user!.id, action: 'plan.denied', planId: header.id, detail: { lifecycle: true } });
 		error(403, 'forbidden');
 	}
+	// The page shows the plan's header, warnings (names included) and status: a read of the plan.
+	await recordAudit(event.locals.db, { actorId: event.locals.user!.id, action: 'plan.read', planId: header.id, detail: { page: 'status' } });
 	const changed = event.url.searchParams.get('changed');
 	return { changed: changed === 'status' ? header.status : null, saved: event.url.searchParams.get('saved') };
 };
