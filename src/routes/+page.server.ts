@@ -2,10 +2,15 @@ import type { PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
 import { listPlansForUser } from '$lib/server/access/plans';
 import { recordAudit } from '$lib/server/audit';
+import { planStarter } from '$lib/server/plans/starters';
+import { coordinatorWarnings } from '$lib/server/plans/warnings';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	const plans = await listPlansForUser(event.locals.db, user.id);
-	await recordAudit(event.locals.db, { actorId: user.id, action: 'plan.list', detail: { count: plans.length } });
-	return { plans, kind: user.kind };
+	const db = event.locals.db;
+	const [plans, starter, coordinated] = await Promise.all([listPlansForUser(db, user.id), planStarter(db, user), coordinatorWarnings(db, user.id)]);
+	await recordAudit(db, { actorId: user.id, action: 'plan.list', detail: { count: plans.length } });
+	// The coordinator's warnings, by plan: only for plans they coordinate and still see.
+	const warnings = Object.fromEntries(coordinated.filter((c) => c.warnings.length > 0 && plans.some((p) => p.id === c.id)).map((c) => [c.id, c.warnings]));
+	return { plans, kind: user.kind, canStartPlans: starter.allowed, warnings };
 };

@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
 import { isCoordinator, requirePlanAccess, speaksForPatient } from '$lib/server/access/guards';
 import { loadPlanHeader } from '$lib/server/plans/header';
+import { loadLifecycle } from '$lib/server/plans/lifecycle-view';
 
 /**
  * Every page of a plan: the person's access (403 without a live seat and consent) and the plan's header. The
@@ -12,15 +13,18 @@ export const load: LayoutServerLoad = async (event) => {
 	const { user, access } = await requirePlanAccess(event, planId);
 	const header = await loadPlanHeader(event.locals.db, planId);
 	if (!header) error(404, 'not found');
+	const coordinates = isCoordinator(access, user);
 	return {
 		header,
+		// What the coordinator needs to move the plan on: missing items, warnings, the status changes open now.
+		lifecycle: coordinates ? await loadLifecycle(event.locals.db, planId, header.status) : null,
 		planAccess: {
 			docs: access.docs,
 			scopes: [...access.scopes],
 			roles: [...access.roles],
 			role: access.role,
 			seatAccess: access.seat.access,
-			isCoordinator: isCoordinator(access, user),
+			isCoordinator: coordinates,
 			speaksForPatient: speaksForPatient(access)
 		}
 	};
