@@ -77,8 +77,8 @@ export async function consentProblems(db: Db, planId: string, req: ConsentReques
 
 	const from = req.from ?? today;
 	if (req.until) {
-		if (req.until < from) add('until', 'before_from');
-		else if (req.until < today) add('until', 'in_past');
+		if (req.until < today) add('until', 'in_past');
+		else if (req.until < from) add('until', 'before_from');
 	}
 	if (!req.givenBy) add('givenBy', 'required');
 	else if (!opts.givers.includes(req.givenBy)) add('givenBy', 'not_allowed');

@@ -11,7 +11,6 @@ const MESSAGES: Record<string, string> = {
 	'grantee:not_member': 'is not a member of this plan’s group now.',
 	'grantee:sees_all': 'sees the whole plan without consent (patient, guardian or coordinator).',
 	'grantee:service_not_in_group': 'has no member in this plan’s group now.',
-	'grantee:not_for_plan': 'A consent to the plan itself names nobody.',
 	'scopes:required': 'must name at least one part.',
 	'until:before_from': 'is before "from".',
 	'until:in_past': 'has already passed.',
@@ -52,8 +51,8 @@ export const POST: RequestHandler = async (event) => {
 		const serviceId = f.string('serviceId', { max: 64, optional: true });
 		if (kind === 'access' && !!userId === !!serviceId) throw new BadRequest('Give exactly one of "userId" and "serviceId".', userId ? 'serviceId' : 'userId');
 		if (kind === 'plan') {
-			if (userId || serviceId) throw new BadRequest('A consent to the plan itself names nobody.', userId ? 'userId' : 'serviceId');
-			if (body.scopes !== undefined) throw new BadRequest('A consent to the plan itself has no "scopes".', 'scopes');
+			const extra = userId ? 'userId' : serviceId ? 'serviceId' : body.scopes !== undefined ? 'scopes' : null;
+			if (extra) throw new BadRequest(`A consent to the plan itself has no "${extra}".`, extra);
 		}
 		named = { userId, serviceId };
 		request = {
