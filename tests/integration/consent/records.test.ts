@@ -20,7 +20,7 @@ import {
 	type ConsentRequest
 } from '../../../src/lib/server/consent';
 import { verifyAuditChain } from '../../../src/lib/server/audit/verify';
-import { createPlan } from '../collab/fixtures';
+import { addMember, createPlan, createUser } from '../collab/fixtures';
 
 const grant = (over: Partial<ConsentRequest>): ConsentRequest => ({
 	kind: 'access',
@@ -202,6 +202,23 @@ describe.each(engines)('recording and withdrawing consent on %s', (engine) => {
 		const [row] = await db().select().from(consents).where(eq(consents.id, id));
 		expect(row).toMatchObject({ kind: 'plan', granteeUserId: null, granteeServiceId: null, givenBy: 'patient', note: 'Sagt i møtet', recordedBy: demo.userIds.coordinator });
 		expect((await listConsents(db(), demo.planId)).filter((r) => r.kind === 'plan' && r.state === 'live')).toHaveLength(2);
+	});
+
+	it('lets a guardian acting for the patient manage consent in the guardian’s own name, and the coordinator record it', async () => {
+		const plan = await createPlan(db());
+		const guardian = await createUser(db(), { name: 'Verge Vera', kind: 'relative' });
+		await addMember(db(), plan.planId, guardian.id, 'guardian', 'write', []);
+		// Seats start at the database's clock, in microseconds; a moment later they are surely live.
+		const now = new Date(Date.now() + 1000);
+		const guardianAccess = (await planAccess(db(), guardian.id, plan.planId, now))!;
+		expect(mayManageConsent(guardianAccess, { isAdmin: false })).toBe(true);
+		const { patientHasGuardian } = await consentGrantees(db(), plan.planId, now);
+		expect(giversFor(guardianAccess, patientHasGuardian)).toEqual(['guardian']);
+		expect(giversFor((await planAccess(db(), plan.coordinator.id, plan.planId, now))!, patientHasGuardian)).toEqual(['patient', 'guardian', 'staff_capacity']);
+		// The read-only provider of that plan may not.
+		expect(mayManageConsent(await planAccess(db(), plan.reader.id, plan.planId, now), { isAdmin: false })).toBe(false);
+		const id = await recordConsent(db(), plan.planId, guardian.id, grant({ grantee: { userId: plan.reader.id }, scopes: ['crisis'], givenBy: 'guardian' }), { givers: ['guardian'], now });
+		expect((await listConsents(db(), plan.planId, now)).find((r) => r.id === id)).toMatchObject({ givenBy: 'guardian', recordedBy: { name: 'Verge Vera' } });
 	});
 
 	it('keeps the audit chain whole through all of it', async () => {
