@@ -10,7 +10,7 @@ export interface ConsentCover {
 }
 
 /** Roles that stand for the patient, or that the law gives the whole plan (the coordinator keeps it together). */
-const WHOLE_PLAN_ROLES = new Set(['patient', 'guardian', 'coordinator']);
+export const WHOLE_PLAN_ROLES: ReadonlySet<string> = new Set(['patient', 'guardian', 'coordinator']);
 
 /**
  * What the patient's consent lets this member see, now: the union of the live access consents naming the person

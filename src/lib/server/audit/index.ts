@@ -29,6 +29,7 @@ export type AuditAction =
 	| 'role.answered'
 	| 'consent.recorded'
 	| 'consent.withdrawn'
+	| 'consent.read'
 	| 'access_log.read'
 	| 'admin.service_saved'
 	| 'admin.user_saved';

@@ -1,0 +1,31 @@
+import { m } from '$lib/paraglide/messages';
+import { getLocale } from '$lib/paraglide/runtime';
+
+/** Instants (timestamps) as people in Norway read them: on Oslo's clock, whatever the server's or browser's zone. */
+const ZONE = 'Europe/Oslo';
+const intlLocale = () => (getLocale() === 'nb' ? 'nb-NO' : 'en-GB');
+
+/** `3. mars 2026` */
+export function formatDay(instant: Date): string {
+	return new Intl.DateTimeFormat(intlLocale(), { day: 'numeric', month: 'long', year: 'numeric', timeZone: ZONE }).format(instant);
+}
+
+/** `14:05` */
+export function formatTime(instant: Date): string {
+	return new Intl.DateTimeFormat(intlLocale(), { hour: '2-digit', minute: '2-digit', timeZone: ZONE }).format(instant);
+}
+
+/** `3. mars 2026 kl. 14:05` */
+export function formatDateTime(instant: Date): string {
+	return `${formatDay(instant)} ${m.log_at_time({ time: formatTime(instant) })}`;
+}
+
+/** The calendar day in Oslo, `YYYY-MM-DD`, to group a log by day. */
+export function osloDayKey(instant: Date): string {
+	return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: ZONE }).format(instant);
+}
+
+/** `kriseplanen og møtene`: a list the way the reader's language joins one. */
+export function joinList(items: string[]): string {
+	return new Intl.ListFormat(getLocale() === 'nb' ? 'nb' : 'en', { style: 'long', type: 'conjunction' }).format(items);
+}
