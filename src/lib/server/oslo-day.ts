@@ -47,10 +47,21 @@ export function osloDayStart(day: string): Date {
 	return new Date(wall - osloOffsetMs(new Date(guess)));
 }
 
+/** `day` moved by `n` days (negative: back). */
+export function addDays(day: string, n: number): string {
+	const [y, m, d] = parseDay(day);
+	return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
 /** The day after `day`, as a calendar date. */
 export function nextDay(day: string): string {
-	const [y, m, d] = parseDay(day);
-	return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+	return addDays(day, 1);
+}
+
+/** Whole days from `from` to `to` (both calendar days). */
+export function daysBetween(from: string, to: string): number {
+	const [a, b] = [parseDay(from), parseDay(to)];
+	return Math.round((Date.UTC(b[0], b[1] - 1, b[2]) - Date.UTC(a[0], a[1] - 1, a[2])) / 86_400_000);
 }
 
 /** The instant a calendar day is over in Oslo: the next day's midnight. Store it as an exclusive end. */

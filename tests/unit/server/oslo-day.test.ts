@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextDay, osloDay, osloDayEnd, osloDayStart, osloLastDay, osloToday } from '../../../src/lib/server/oslo-day';
+import { addDays, daysBetween, nextDay, osloDay, osloDayEnd, osloDayStart, osloLastDay, osloToday } from '../../../src/lib/server/oslo-day';
 
 const HOUR = 3_600_000;
 
@@ -50,5 +50,14 @@ describe('calendar days in Oslo', () => {
 		expect(nextDay('2027-02-28')).toBe('2027-03-01');
 		expect(() => osloDayStart('2027-02-30')).toThrow(RangeError);
 		expect(() => osloDayEnd('31.03.2027')).toThrow(RangeError);
+	});
+
+	it('moves and counts days across months, leap days and the clock change', () => {
+		expect(addDays('2026-03-20', 14)).toBe('2026-04-03');
+		expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+		expect(addDays('2026-01-01', -1)).toBe('2025-12-31');
+		expect(daysBetween('2026-03-20', '2026-04-03')).toBe(14);
+		expect(daysBetween('2026-10-20', '2026-10-30')).toBe(10);
+		expect(daysBetween('2026-04-03', '2026-03-20')).toBe(-14);
 	});
 });

@@ -3,7 +3,7 @@ import { consents, planMembers, plans, services, users, type MemberRole, type Pl
 import type { Db } from '../db';
 import { liveConsentCondition } from '../access/consent';
 import { seatIsLive } from '../access/seats';
-import { addDays, calendarDay, daysBetween } from './calendar';
+import { addDays, daysBetween, osloDay } from '../oslo-day';
 
 /** How far ahead the coordinator is warned. */
 export const WARN_DAYS = { commitment: 14, consent: 30, draft: 14 } as const;
@@ -25,7 +25,7 @@ export type PlanWarning =
 export async function planWarnings(db: Db, planId: string, now = new Date()): Promise<PlanWarning[]> {
 	const [plan] = await db.select({ status: plans.status, revisionDate: plans.revisionDate, createdAt: plans.createdAt }).from(plans).where(eq(plans.id, planId)).limit(1);
 	if (!plan || plan.status === 'closed') return [];
-	const today = calendarDay(now);
+	const today = osloDay(now);
 	const seats = await db
 		.select({ name: users.name, role: planMembers.role, serviceKind: services.kind, committedUntil: planMembers.committedUntil })
 		.from(planMembers)
@@ -47,10 +47,10 @@ export async function planWarnings(db: Db, planId: string, now = new Date()): Pr
 		.leftJoin(services, eq(services.id, consents.granteeServiceId))
 		.where(and(eq(consents.planId, planId), liveConsentCondition(now), gt(consents.validUntil, now), lte(consents.validUntil, new Date(now.getTime() + WARN_DAYS.consent * 86_400_000))))
 		.orderBy(consents.validUntil);
-	for (const c of expiring) warnings.push({ kind: 'consent_expiring', consentId: c.id, consentKind: c.kind, grantee: c.userName ?? c.serviceName ?? null, until: calendarDay(c.validUntil!) });
+	for (const c of expiring) warnings.push({ kind: 'consent_expiring', consentId: c.id, consentKind: c.kind, grantee: c.userName ?? c.serviceName ?? null, until: osloDay(c.validUntil!) });
 	if (plan.revisionDate && plan.revisionDate < today) warnings.push({ kind: 'revision_overdue', revisionDate: plan.revisionDate });
 	if (plan.status === 'draft') {
-		const since = calendarDay(plan.createdAt);
+		const since = osloDay(plan.createdAt);
 		const days = daysBetween(since, today);
 		if (now.getTime() - plan.createdAt.getTime() > WARN_DAYS.draft * 86_400_000) warnings.push({ kind: 'draft_waiting', since, days });
 	}

@@ -4,7 +4,7 @@ import { listPlansForUser } from '$lib/server/access/plans';
 import { apiError } from '$lib/server/access/guards';
 import { recordAudit } from '$lib/server/audit';
 import { badRequestResponse, BadRequest, readJsonObject } from '$lib/server/http/json-body';
-import { calendarDay } from '$lib/server/plans/calendar';
+import { osloDay } from '$lib/server/oslo-day';
 import { parseStartPlanBody } from '$lib/server/plans/start-input';
 import { planStarter } from '$lib/server/plans/starters';
 import { EmailInUse, SamePatientExists, startPlan, UnknownPatient } from '$lib/server/plans/start';
@@ -31,7 +31,7 @@ export const POST: RequestHandler = async ({ locals, request }) => {
 		return apiError(403, 'forbidden', 'Only staff of a municipal service or an administrator may start a plan.');
 	}
 	try {
-		const body = parseStartPlanBody(await readJsonObject(request), calendarDay(new Date()));
+		const body = parseStartPlanBody(await readJsonObject(request), osloDay(new Date()));
 		const serviceIds = starter.services.map((s) => s.id);
 		if (body.serviceId && !serviceIds.includes(body.serviceId)) throw new BadRequest('"serviceId" must be a municipal service you work in.', 'serviceId');
 		if (!body.serviceId && serviceIds.length > 1) throw new BadRequest('"serviceId" is required: you work in more than one municipal service.', 'serviceId');

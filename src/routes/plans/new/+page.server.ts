@@ -2,7 +2,7 @@ import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth/guards';
 import { recordAudit } from '$lib/server/audit';
-import { calendarDay } from '$lib/server/plans/calendar';
+import { osloDay } from '$lib/server/oslo-day';
 import { findSamePatient, type SamePatient } from '$lib/server/plans/same-patient';
 import { parseStartForm } from '$lib/server/plans/start-input';
 import { planStarter } from '$lib/server/plans/starters';
@@ -23,7 +23,7 @@ async function requireStarter(event: Pick<RequestEvent, 'locals'>) {
 
 export const load: PageServerLoad = async (event) => {
 	const { starter } = await requireStarter(event);
-	return { services: starter.services, today: calendarDay(new Date()) };
+	return { services: starter.services, today: osloDay(new Date()) };
 };
 
 /** What the page shows of a possible same person: name, date of birth, an open plan, and only the plans the starter may see. */
@@ -33,7 +33,7 @@ export const actions: Actions = {
 	default: async (event) => {
 		const { user, starter } = await requireStarter(event);
 		const db = event.locals.db;
-		const parsed = parseStartForm(await event.request.formData(), startFormText, startLabels(), calendarDay(new Date()), starter.services.map((s) => s.id));
+		const parsed = parseStartForm(await event.request.formData(), startFormText, startLabels(), osloDay(new Date()), starter.services.map((s) => s.id));
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values: parsed.values });
 		const input = parsed.value;
 
