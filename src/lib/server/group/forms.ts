@@ -1,6 +1,6 @@
 import type { Access } from '../db/schema';
 import { isCalendarDate } from '../http/json-body';
-import { ASSIGNABLE_ROLES, OLD_SEAT_CHOICES, type AssignableRole, type OldSeatChoice } from './roles';
+import { ASSIGNABLE_ROLES, OLD_SEAT_CHOICES, type AssignableRole, type OldSeatChoice } from '../../group/roles';
 
 /**
  * The group page's forms, read field by field. Problems come back as codes per field (the page words them),

@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import { newId } from '../id';
 import { GroupError } from './errors';
 import { createInvitation, type NewInvitation } from './invitations';
-import { kindForRole } from './roles';
+import { kindForRole } from '../../group/roles';
 import { checkNewSeat, insertSeat, type SeatTerms } from './seats';
 
 export const findUserByEmail = async (db: Db, email: string) => {

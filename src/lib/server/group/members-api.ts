@@ -13,7 +13,7 @@ import { osloDate } from './dates';
 import { GroupError } from './errors';
 import { createInvitation, invitationPath } from './invitations';
 import { findUserByEmail, invitePerson } from './invite';
-import { ASSIGNABLE_ROLES, type AssignableRole } from './roles';
+import { ASSIGNABLE_ROLES, type AssignableRole } from '../../group/roles';
 import { addSeat, seatNotEnded } from './seats';
 
 export interface MemberJson {

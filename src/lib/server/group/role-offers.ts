@@ -4,7 +4,7 @@ import { auditEvents, planMembers, plans, roleOffers, serviceStaff, services, us
 import type { Db } from '../db';
 import { recordAudit } from '../audit';
 import { GroupError } from './errors';
-import type { OldSeatChoice } from './roles';
+import type { OldSeatChoice } from '../../group/roles';
 import { insertSeat, seatNotEnded } from './seats';
 
 

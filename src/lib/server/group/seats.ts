@@ -4,7 +4,7 @@ import type { Db } from '../db';
 import { newId } from '../id';
 import { endOfOsloDay, osloDate, startOfOsloDay } from './dates';
 import { GroupError } from './errors';
-import { isAssignableRole, PROTECTED_ROLES, type AssignableRole } from './roles';
+import { isAssignableRole, PROTECTED_ROLES, type AssignableRole } from '../../group/roles';
 
 /** What a coordinator decides about a seat: role, service, access and the committed period (calendar days). */
 export interface SeatTerms {
