@@ -248,3 +248,24 @@ test.describe('the responsibility group', { tag: '@group' }, () => {
 		await expectAccessible(page);
 	});
 });
+
+test('the administrator lets one person work in several services, each with a title', { tag: '@group' }, async ({ page }) => {
+	await login(page, 'admin');
+	await page.goto('/admin/people');
+	await page.getByRole('link', { name: 'Per Olsen' }).click();
+	const services = page.getByRole('region', { name: 'Tjenester personen jobber i' });
+	await expect(services).toContainText('Hjemmetjenesten, Helsefagarbeider');
+	await services.getByLabel('Tjeneste').selectOption({ label: 'Rustiltak' });
+	await services.getByLabel('Stillingstittel').fill('Miljøarbeider');
+	await services.getByRole('button', { name: 'Lagre tjenesten' }).click();
+	await expect(page.getByRole('status')).toContainText('Tjenesten er lagret.');
+	await expect(services.getByRole('listitem')).toHaveText([/Hjemmetjenesten, Helsefagarbeider/, /Rustiltak, Miljøarbeider/]);
+	await expectAccessible(page);
+
+	await page.goto('/admin/people');
+	await expect(page.getByRole('row', { name: /Per Olsen/ })).toContainText('Hjemmetjenesten (Helsefagarbeider), Rustiltak (Miljøarbeider)');
+	await page.getByRole('link', { name: 'Per Olsen' }).click();
+	await services.getByRole('button', { name: 'Fjern Rustiltak' }).click();
+	await expect(page.getByRole('status')).toContainText('Tjenesten er fjernet.');
+	await expect(services.getByRole('listitem')).toHaveText(['Hjemmetjenesten, Helsefagarbeider Fjern Hjemmetjenesten']);
+});

@@ -34,9 +34,9 @@ async function answer(event: RequestEvent, accept: boolean) {
 		target: offerId,
 		detail: { accepted: result.accepted, oldSeat: result.oldSeat, endedSeats: result.endedSeats, newSeats: result.newSeats }
 	});
-	if (!accept) redirect(303, '/role-offers?offer=declined');
-	// The outgoing coordinator may have lost the plan: their open connections are checked at once.
+	// Accepted, the outgoing coordinator may have lost the plan: open connections are checked at once.
 	await (await getRuntime()).collab.revalidate({ planId: result.planId });
+	if (!accept) redirect(303, '/role-offers?offer=declined');
 	redirect(303, `/plans/${result.planId}/group?offer=accepted`);
 }
 

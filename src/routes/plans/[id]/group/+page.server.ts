@@ -196,6 +196,8 @@ export const actions: Actions = {
 			if (e instanceof GroupError) return fail(400, { action: 'offer' as const, values: parsed.values, errors: problemErrors(e) });
 			throw e;
 		}
+		// No access changes with an offer; revalidating anyway keeps "every change is followed by a check" simple.
+		await (await getRuntime()).collab.revalidate({ planId: event.params.id });
 		return { action: 'offer' as const, done: await nameOf(event, parsed.value.toUserId) };
 	}
 };
