@@ -18,6 +18,10 @@ export interface Config {
 	/** adapter-node's proxy settings, also read by the sync server to know a client's address. */
 	addressHeader: string | undefined;
 	xffDepth: number;
+	/** `smtp://user:pass@host:587` (or `smtps://…`): invitations go out by e-mail. Unset: the coordinator hands the link over. */
+	smtpUrl: string | undefined;
+	/** The sender of those e-mails. */
+	mailFrom: string;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -40,6 +44,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		collabIdleUnloadSeconds: int('COLLAB_IDLE_UNLOAD_SECONDS', 30, env),
 		collabMaxDocumentBytes: int('COLLAB_MAX_DOCUMENT_BYTES', 8 * 1024 * 1024, env),
 		addressHeader: env.ADDRESS_HEADER?.toLowerCase() || undefined,
-		xffDepth: int('XFF_DEPTH', 1, env)
+		xffDepth: int('XFF_DEPTH', 1, env),
+		smtpUrl: env.SMTP_URL || undefined,
+		mailFrom: env.MAIL_FROM || 'Fellesplan <ikke-svar@fellesplan.invalid>'
 	};
 }

@@ -54,7 +54,12 @@ export async function getPerson(db: Db, id: string) {
 		.from(users)
 		.where(eq(users.id, id));
 	if (!user) return null;
-	const seats = await db.select({ serviceId: serviceStaff.serviceId, title: serviceStaff.title }).from(serviceStaff).where(eq(serviceStaff.userId, id));
+	const seats = await db
+		.select({ serviceId: serviceStaff.serviceId, serviceName: services.name, title: serviceStaff.title })
+		.from(serviceStaff)
+		.innerJoin(services, eq(services.id, serviceStaff.serviceId))
+		.where(eq(serviceStaff.userId, id))
+		.orderBy(asc(services.name));
 	return { ...user, seats };
 }
 
@@ -80,8 +85,8 @@ export async function savePerson(db: Db, id: string | null, input: PersonInput):
 		} else {
 			await tx.insert(users).values({ id: userId, ...fields, disabledAt: input.disabled ? new Date() : null, passwordHash: await hashPassword(input.password ?? '') });
 		}
-		// One primary service seat is edited here; staff in several services keep their other seats.
-		if (input.serviceId && input.kind === 'staff') {
+		// A new person may start in one service; more, and changes, are made with `service-memberships.ts`.
+		if (!id && input.serviceId && input.kind === 'staff') {
 			await tx
 				.insert(serviceStaff)
 				.values({ serviceId: input.serviceId, userId, title: input.title })

@@ -2,6 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireAdmin } from '$lib/server/auth/guards';
 import { EmailTakenError, getPerson, listServices, savePerson } from '$lib/server/admin/directory';
+import { removeServiceMembership, setServiceMembership } from '$lib/server/admin/service-memberships';
 import { parsePersonForm } from '$lib/server/admin/forms';
 import { MIN_PASSWORD_LENGTH } from '$lib/server/auth/password-policy';
 import { personLabels } from '$lib/i18n/field-labels';
@@ -15,10 +16,9 @@ export const load: PageServerLoad = async (event) => {
 	const person = await getPerson(event.locals.db, event.params.id);
 	if (!person) error(404, 'not found');
 	const services = await listServices(event.locals.db);
-	const seat = person.seats[0];
 	return {
 		person,
-		values: { ...person, serviceId: seat?.serviceId ?? '', title: seat?.title ?? '', disabled: !!person.disabledAt },
+		values: { ...person, disabled: !!person.disabledAt },
 		services: services.map((s) => ({ id: s.id, name: s.name })),
 		minLength: MIN_PASSWORD_LENGTH,
 		saved: event.url.searchParams.has('saved')
@@ -46,5 +46,34 @@ export const actions: Actions = {
 		if (parsed.value.disabled) await collab.revalidate({ userId: event.params.id });
 		await recordAudit(db, { actorId: admin.id, action: 'admin.user_saved', target: event.params.id });
 		return { saved: true };
+	},
+
+	/** Adds a service the person works in, with their title there (or changes the title of one they are in). */
+	addService: async (event) => {
+		const admin = requireAdmin(event);
+		const db = event.locals.db;
+		const form = await event.request.formData();
+		const serviceId = String(form.get('serviceId') ?? '').trim();
+		const title = String(form.get('title') ?? '').trim();
+		const values = { serviceId, title };
+		if (!serviceId) return fail(400, { membership: { values, errors: { 'membership-service': m.form_required({ field: m.person_service() }) } } });
+		if (title.length > 200) return fail(400, { membership: { values, errors: { 'membership-title': m.form_too_long({ field: m.person_title(), max: 200 }) } } });
+		const result = await setServiceMembership(db, { userId: event.params.id, serviceId, title });
+		if (!result.ok) {
+			if (result.problem === 'not_found') error(404, 'not found');
+			return fail(400, { membership: { values, errors: { 'membership-service': m.form_invalid_choice({ field: m.person_service() }) } } });
+		}
+		await recordAudit(db, { actorId: admin.id, action: 'admin.user_saved', target: event.params.id, detail: { service: result.created ? 'added' : 'title_changed', serviceId } });
+		return { membershipSaved: true };
+	},
+
+	removeService: async (event) => {
+		const admin = requireAdmin(event);
+		const db = event.locals.db;
+		const serviceId = String((await event.request.formData()).get('serviceId') ?? '');
+		if (await removeServiceMembership(db, { userId: event.params.id, serviceId })) {
+			await recordAudit(db, { actorId: admin.id, action: 'admin.user_saved', target: event.params.id, detail: { service: 'removed', serviceId } });
+		}
+		return { membershipRemoved: true };
 	}
 };

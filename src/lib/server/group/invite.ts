@@ -1,0 +1,50 @@
+import { eq, sql } from 'drizzle-orm';
+import { users } from '../db/schema';
+import type { Db } from '../db';
+import { newId } from '../id';
+import { GroupError } from './errors';
+import { createInvitation, type NewInvitation } from './invitations';
+import { kindForRole } from '../../group/roles';
+import { checkNewSeat, insertSeat, type SeatTerms } from './seats';
+
+export const findUserByEmail = async (db: Db, email: string) => {
+	const [row] = await db
+		.select({ id: users.id, disabledAt: users.disabledAt, hasPassword: sql<boolean>`${users.passwordHash} is not null` })
+		.from(users)
+		.where(eq(sql`lower(${users.email})`, email.trim().toLowerCase()))
+		.limit(1);
+	return row ?? null;
+};
+
+/** Postgres' unique_violation: the e-mail was taken between our check and our insert. */
+const isUniqueViolation = (e: unknown) => {
+	for (let err = e as { code?: string; cause?: unknown } | undefined; err; err = err.cause as typeof err) if (err.code === '23505') return true;
+	return false;
+};
+
+/**
+ * Invites someone who has no account yet: an account without a password (its kind follows the role), a seat in
+ * the group, and a single-use link to set a password. All or nothing. What they see still waits for the
+ * patient's consent; the access module enforces that.
+ */
+export async function invitePerson(
+	db: Db,
+	input: { planId: string; name: string; email: string; terms: SeatTerms; invitedBy: string; now?: Date }
+): Promise<{ userId: string; seatId: string; invitation: NewInvitation }> {
+	const now = input.now ?? new Date();
+	const email = input.email.trim().toLowerCase();
+	if (await findUserByEmail(db, email)) throw new GroupError('email_taken', 'email');
+	const userId = newId();
+	try {
+		return await db.transaction(async (tx) => {
+			await tx.insert(users).values({ id: userId, name: input.name.trim(), email, kind: kindForRole(input.terms.role), passwordHash: null });
+			await checkNewSeat(tx, { planId: input.planId, userId, terms: input.terms, now });
+			const seatId = await insertSeat(tx, { planId: input.planId, userId, terms: input.terms, addedBy: input.invitedBy, now });
+			const invitation = await createInvitation(tx, { userId, planId: input.planId, invitedBy: input.invitedBy, now });
+			return { userId, seatId, invitation };
+		});
+	} catch (e) {
+		if (isUniqueViolation(e)) throw new GroupError('email_taken', 'email');
+		throw e;
+	}
+}

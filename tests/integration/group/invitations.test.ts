@@ -1,0 +1,129 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { sha256 } from '@oslojs/crypto/sha2';
+import { engines, useTestDatabase } from '../../helpers/services';
+import { createPlan, grantConsent, type TestPlan } from '../collab/fixtures';
+import { createService } from './helpers';
+import { invitations, planMembers, users } from '../../../src/lib/server/db/schema';
+import { invitePerson } from '../../../src/lib/server/group/invite';
+import { acceptInvitation, createInvitation, hashInvitationToken, INVITATION_DAYS, newPasswordProblem, openInvitation } from '../../../src/lib/server/group/invitations';
+import { loadGroup } from '../../../src/lib/server/group/group';
+import { listPlansForUser, planAccess } from '../../../src/lib/server/access/plans';
+import { verifyPassword } from '../../../src/lib/server/auth/password';
+import { GroupError } from '../../../src/lib/server/group/errors';
+
+const DAY = 86_400_000;
+
+describe.each(engines)('invitations on %s', (engine) => {
+	const testDb = useTestDatabase(engine);
+	const db = () => testDb().db;
+	let plan: TestPlan;
+	let nav: string;
+	let n = 0;
+	const email = () => `invited-${++n}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+	const invite = (opts: { role?: 'service_provider' | 'relative' | 'guardian'; now?: Date; address?: string } = {}) =>
+		invitePerson(db(), {
+			planId: plan.planId,
+			name: 'Nora Ny',
+			email: opts.address ?? email(),
+			terms: { role: opts.role ?? 'service_provider', serviceId: nav, access: 'write', committedUntil: null },
+			invitedBy: plan.coordinator.id,
+			now: opts.now
+		});
+
+	beforeAll(async () => {
+		plan = await createPlan(db());
+		nav = await createService(db(), { name: 'NAV Testvik' });
+	});
+
+	it('creates an account without a password (kind from the role), a seat and a link stored only as its SHA-256', async () => {
+		const address = email();
+		const { userId, seatId, invitation } = await invite({ address: address.toUpperCase() });
+		const [user] = await db().select().from(users).where(eq(users.id, userId));
+		expect(user).toMatchObject({ email: address, name: 'Nora Ny', kind: 'staff', passwordHash: null });
+		const [seat] = await db().select().from(planMembers).where(eq(planMembers.id, seatId));
+		expect(seat).toMatchObject({ userId, role: 'service_provider', serviceId: nav, access: 'write', addedBy: plan.coordinator.id });
+		const [row] = await db().select().from(invitations).where(eq(invitations.id, invitation.id));
+		expect(Buffer.from(row.tokenHash).equals(Buffer.from(sha256(new TextEncoder().encode(invitation.token))))).toBe(true);
+		// Nothing in the row is the token.
+		expect(JSON.stringify(row)).not.toContain(invitation.token);
+		expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBe(INVITATION_DAYS * DAY);
+		expect(row).toMatchObject({ userId, planId: plan.planId, invitedBy: plan.coordinator.id, usedAt: null });
+
+		const relative = await invite({ role: 'relative' });
+		const [relativeRow] = await db().select({ kind: users.kind }).from(users).where(eq(users.id, relative.userId));
+		expect(relativeRow.kind).toBe('relative');
+	});
+
+	it('refuses an e-mail that has an account already, and writes nothing', async () => {
+		const address = email();
+		await invite({ address });
+		const before = await db().select().from(users);
+		const err = await invite({ address: ` ${address.toUpperCase()} ` }).catch((e: unknown) => e);
+		expect(err).toBeInstanceOf(GroupError);
+		expect(err).toMatchObject({ problem: 'email_taken', field: 'email' });
+		expect((await db().select().from(users)).length).toBe(before.length);
+	});
+
+	it('shows the invited person as invited and waiting for consent; they reach the plan only once consent covers them', async () => {
+		const { userId, invitation } = await invite();
+		expect((await loadGroup(db(), plan.planId)).members.find((x) => x.userId === userId)).toMatchObject({ invited: true, awaitingConsent: true });
+		expect(await acceptInvitation(db(), { token: invitation.token, password: 'et langt nok passord' })).toMatchObject({ userId, planId: plan.planId });
+		expect((await loadGroup(db(), plan.planId)).members.find((x) => x.userId === userId)).toMatchObject({ invited: false, awaitingConsent: true });
+		expect(await listPlansForUser(db(), userId)).toEqual([]);
+		expect((await planAccess(db(), userId, plan.planId))?.scopes.size).toBe(0);
+		await grantConsent(db(), plan.planId, userId, ['plan']);
+		expect((await listPlansForUser(db(), userId)).map((p) => p.id)).toEqual([plan.planId]);
+	});
+
+	it('sets the password once: the link is single use, and the person’s older links die with it', async () => {
+		const { userId, invitation } = await invite();
+		const older = await createInvitation(db(), { userId, planId: plan.planId, invitedBy: plan.coordinator.id });
+		expect(await openInvitation(db(), invitation.token)).toMatchObject({ userId, name: 'Nora Ny' });
+		const accepted = await acceptInvitation(db(), { token: invitation.token, password: 'første passord her' });
+		expect(accepted?.userId).toBe(userId);
+		const [user] = await db().select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId));
+		expect(await verifyPassword(user.hash!, 'første passord her')).toBe(true);
+
+		expect(await openInvitation(db(), invitation.token)).toBeNull();
+		expect(await acceptInvitation(db(), { token: invitation.token, password: 'andre passord her' })).toBeNull();
+		expect(await acceptInvitation(db(), { token: older.token, password: 'tredje passord her' })).toBeNull();
+		const [after] = await db().select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId));
+		expect(await verifyPassword(after.hash!, 'første passord her')).toBe(true);
+	});
+
+	it('two tabs racing on one link get one winner', async () => {
+		const { invitation } = await invite();
+		const results = await Promise.all([
+			acceptInvitation(db(), { token: invitation.token, password: 'fra fane nummer en' }),
+			acceptInvitation(db(), { token: invitation.token, password: 'fra fane nummer to' })
+		]);
+		expect(results.filter(Boolean)).toHaveLength(1);
+	});
+
+	it('expires after seven days; unknown and malformed links are the same "no"', async () => {
+		const start = new Date(Date.now() - 8 * DAY);
+		const { invitation } = await invite({ now: start });
+		expect(await openInvitation(db(), invitation.token, new Date(start.getTime() + 7 * DAY - 1000))).not.toBeNull();
+		expect(await openInvitation(db(), invitation.token, new Date(start.getTime() + 7 * DAY))).toBeNull();
+		expect(await openInvitation(db(), invitation.token)).toBeNull();
+		expect(await acceptInvitation(db(), { token: invitation.token, password: 'for sent uansett' })).toBeNull();
+		expect(await openInvitation(db(), 'a'.repeat(32))).toBeNull();
+		expect(await openInvitation(db(), "'; drop table users; --")).toBeNull();
+		expect(hashInvitationToken('x')).toHaveLength(32);
+	});
+
+	it('a disabled account cannot use its link', async () => {
+		const { userId, invitation } = await invite();
+		await db().update(users).set({ disabledAt: new Date() }).where(eq(users.id, userId));
+		expect(await openInvitation(db(), invitation.token)).toBeNull();
+		expect(await acceptInvitation(db(), { token: invitation.token, password: 'et langt nok passord' })).toBeNull();
+	});
+
+	it('holds new passwords to the password policy', () => {
+		expect(newPasswordProblem('kort', 'kort')).toBe('short');
+		expect(newPasswordProblem('x'.repeat(1025), 'x'.repeat(1025))).toBe('long');
+		expect(newPasswordProblem('et langt nok passord', 'et annet passord!')).toBe('mismatch');
+		expect(newPasswordProblem('et langt nok passord', 'et langt nok passord')).toBeNull();
+	});
+});
