@@ -203,7 +203,8 @@ test.describe('the responsibility group', { tag: '@group' }, () => {
 		await expectAccessible(page);
 
 		const per = await asPerson(browser, 'utenfor');
-		await per.goto('/role-offers');
+		// The offer waits on Per's home page.
+		await per.goto('/');
 		await expect(per.getByText('Ingrid Solberg spør om du vil ta over som koordinator for «Individuell plan for Jonas».')).toBeVisible();
 		await expect(per.getByText('Den som er koordinator nå, fortsetter i gruppen som tjenesteyter.')).toBeVisible();
 		await expectAccessible(per);

@@ -1,6 +1,6 @@
 import type { Db } from '../../../src/lib/server/db';
 import { serviceStaff, services, type ServiceLevel } from '../../../src/lib/server/db/schema';
-import { osloDate } from '../../../src/lib/server/group/dates';
+import { osloDay } from '../../../src/lib/server/oslo-day';
 import { createUser, testId, type TestUser } from '../collab/fixtures';
 
 /** A service of the directory. */
@@ -19,5 +19,5 @@ export async function createStaff(db: Db, serviceIds: string[], opts: { name?: s
 
 /** The calendar day (Oslo) `days` days from `now`, as YYYY-MM-DD. */
 export function dayFrom(now: Date, days: number): string {
-	return osloDate(new Date(now.getTime() + days * 86_400_000));
+	return osloDay(new Date(now.getTime() + days * 86_400_000));
 }

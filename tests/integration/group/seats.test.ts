@@ -8,7 +8,7 @@ import { addSeat, endSeat, handOverSeat, updateSeat } from '../../../src/lib/ser
 import { loadGroup } from '../../../src/lib/server/group/group';
 import { searchDirectory } from '../../../src/lib/server/group/directory';
 import { planAccess } from '../../../src/lib/server/access/plans';
-import { endOfOsloDay, startOfOsloDay } from '../../../src/lib/server/group/dates';
+import { osloDayEnd, osloDayStart } from '../../../src/lib/server/oslo-day';
 import { GroupError } from '../../../src/lib/server/group/errors';
 
 const problem = (p: Promise<unknown>) =>
@@ -73,7 +73,7 @@ describe.each(engines)('the group: adding, changing, ending and handing over sea
 		const from = dayFrom(new Date(), 10);
 		const { seatId } = await addSeat(db(), { planId: plan.planId, userId: later.id, terms: { role: 'service_provider', serviceId: nav, access: 'write', from, committedUntil: null }, addedBy: plan.coordinator.id });
 		const [row] = await db().select().from(planMembers).where(eq(planMembers.id, seatId));
-		expect(row.joinedAt.toISOString()).toBe(startOfOsloDay(from).toISOString());
+		expect(row.joinedAt.toISOString()).toBe(osloDayStart(from).toISOString());
 		expect(await seatOf(later.id)).toMatchObject({ startsLater: true, from });
 		expect(await planAccess(db(), later.id, plan.planId)).toBeNull();
 	});
@@ -123,7 +123,7 @@ describe.each(engines)('the group: adding, changing, ending and handing over sea
 		const now = new Date();
 		const overlapUntil = dayFrom(now, 14);
 		const result = await handOverSeat(db(), { planId: plan.planId, seatId, successorId: nina.id, serviceId: null, overlapUntil, committedUntil: dayFrom(now, 120), addedBy: plan.coordinator.id, now });
-		expect(result.oldSeatEndsAt.toISOString()).toBe(endOfOsloDay(overlapUntil).toISOString());
+		expect(result.oldSeatEndsAt.toISOString()).toBe(osloDayEnd(overlapUntil).toISOString());
 
 		const [newSeat] = await db().select().from(planMembers).where(eq(planMembers.id, result.newSeatId));
 		expect(newSeat).toMatchObject({ userId: nina.id, role: 'specialist_coordinator', serviceId: dps, access: 'write', handedOverFrom: seatId });

@@ -52,6 +52,16 @@ describe('calendar days in Oslo', () => {
 		expect(() => osloDayEnd('31.03.2027')).toThrow(RangeError);
 	});
 
+	it('starts the days around the 2027 clock changes at local midnight', () => {
+		expect(osloDayStart('2027-01-15').toISOString()).toBe('2027-01-14T23:00:00.000Z');
+		expect(osloDayStart('2027-07-15').toISOString()).toBe('2027-07-14T22:00:00.000Z');
+		expect(osloDayStart('2027-03-28').toISOString()).toBe('2027-03-27T23:00:00.000Z');
+		expect(osloDayStart('2027-03-29').toISOString()).toBe('2027-03-28T22:00:00.000Z');
+		expect(osloDayStart('2027-10-31').toISOString()).toBe('2027-10-30T22:00:00.000Z');
+		expect(osloDayStart('2027-11-01').toISOString()).toBe('2027-10-31T23:00:00.000Z');
+		expect(osloDayEnd('2027-12-31').toISOString()).toBe('2027-12-31T23:00:00.000Z');
+	});
+
 	it('moves and counts days across months, leap days and the clock change', () => {
 		expect(addDays('2026-03-20', 14)).toBe('2026-04-03');
 		expect(addDays('2028-02-28', 1)).toBe('2028-02-29');

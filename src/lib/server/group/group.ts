@@ -3,7 +3,7 @@ import { planMembers, serviceStaff, services, users, type Access, type ConsentSc
 import type { Db } from '../db';
 import { consentCover } from '../access/consent';
 import type { Seat } from '../access/seats';
-import { osloDate } from './dates';
+import { osloDay } from '../oslo-day';
 
 /** A member card: who, their role and service, what the service offers, how to reach them, and for how long. */
 export interface MemberCard {
@@ -53,7 +53,7 @@ const ROLE_ORDER: MemberRole[] = ['patient', 'guardian', 'coordinator', 'special
 const NEEDS_NO_CONSENT = new Set<MemberRole>(['patient', 'guardian', 'coordinator']);
 
 /** The last calendar day of a seat that ends at `endedAt` (an end at midnight belongs to the day before). */
-const lastDayOf = (endedAt: Date) => osloDate(new Date(endedAt.getTime() - 1));
+const lastDayOf = (endedAt: Date) => osloDay(new Date(endedAt.getTime() - 1));
 
 /** Every seat of the plan: the members now (and those about to join or leave), and those who were. */
 export async function loadGroup(db: Db, planId: string, now = new Date()): Promise<Group> {
@@ -112,11 +112,11 @@ export async function loadGroup(db: Db, planId: string, now = new Date()): Promi
 			email: r.email,
 			title: titleOf(r.userId, r.serviceId),
 			service: r.serviceId && r.serviceName ? { id: r.serviceId, name: r.serviceName, offers: r.serviceOffers ?? '', phone: r.servicePhone, email: r.serviceEmail, level: r.serviceLevel ?? 'municipal' } : null,
-			from: osloDate(r.joinedAt),
+			from: osloDay(r.joinedAt),
 			startsLater: r.joinedAt > now,
 			committedUntil: r.committedUntil,
 			lastDay: r.endedAt ? lastDayOf(r.endedAt) : null,
-			successor: next ? { name: next.name, from: osloDate(next.joinedAt) } : null,
+			successor: next ? { name: next.name, from: osloDay(next.joinedAt) } : null,
 			predecessor: prev ? { name: prev.name } : null,
 			scopes,
 			awaitingConsent: !NEEDS_NO_CONSENT.has(r.role) && scopes.length === 0,
@@ -133,7 +133,7 @@ export async function loadGroup(db: Db, planId: string, now = new Date()): Promi
 			name: r.name,
 			role: r.role,
 			serviceName: r.serviceName,
-			from: osloDate(r.joinedAt),
+			from: osloDay(r.joinedAt),
 			lastDay: lastDayOf(r.endedAt),
 			successorName: successorOf(r.seatId)?.name ?? null
 		}));

@@ -9,7 +9,7 @@ import { recordAudit } from '../audit';
 import { badRequestResponse, BadRequest, fields, readJsonObject } from '../http/json-body';
 import { sendInvitation } from '../mail/invitation-email';
 import type { Mailer } from '../mail/mailer';
-import { osloDate } from './dates';
+import { osloDay } from '../oslo-day';
 import { GroupError } from './errors';
 import { createInvitation, invitationPath } from './invitations';
 import { findUserByEmail, invitePerson } from './invite';
@@ -49,8 +49,8 @@ export async function membersJson(db: Db, planId: string, now = new Date()): Pro
 			role: s.role,
 			serviceId: s.serviceId,
 			access: s.access,
-			from: osloDate(s.joinedAt),
-			to: s.endedAt ? osloDate(new Date(s.endedAt.getTime() - 1)) : s.committedUntil,
+			from: osloDay(s.joinedAt),
+			to: s.endedAt ? osloDay(new Date(s.endedAt.getTime() - 1)) : s.committedUntil,
 			consent: c ? { id: c.id, scopes: c.scopes, until: c.until ? c.until.toISOString() : null } : null
 		};
 	});

@@ -2,7 +2,7 @@ import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import { planMembers, plans, serviceStaff, services, users, type Access, type MemberRole } from '../db/schema';
 import type { Db } from '../db';
 import { newId } from '../id';
-import { endOfOsloDay, osloDate, startOfOsloDay } from './dates';
+import { osloDay, osloDayEnd, osloDayStart } from '../oslo-day';
 import { GroupError } from './errors';
 import { isAssignableRole, PROTECTED_ROLES, type AssignableRole } from '../../group/roles';
 
@@ -56,12 +56,12 @@ export async function checkServiceFor(db: Db, userId: string, serviceId: string 
 }
 
 function checkPeriod(terms: Pick<SeatTerms, 'from' | 'committedUntil'>, now: Date): void {
-	const start = terms.from && terms.from > osloDate(now) ? terms.from : osloDate(now);
+	const start = terms.from && terms.from > osloDay(now) ? terms.from : osloDay(now);
 	if (terms.committedUntil && terms.committedUntil < start) throw new GroupError('before_start', 'committedUntil');
 }
 
 /** A committed period that starts later begins that morning; otherwise the seat is live at once. */
-const joinedAtFor = (from: string | null | undefined, now: Date) => (from && from > osloDate(now) ? startOfOsloDay(from) : now);
+const joinedAtFor = (from: string | null | undefined, now: Date) => (from && from > osloDay(now) ? osloDayStart(from) : now);
 
 /** Inserts a seat inside the caller's transaction, after its checks (any role: the coordinator's comes from an offer). */
 export async function insertSeat(
@@ -177,7 +177,7 @@ export async function handOverSeat(
 	}
 ): Promise<{ oldUserId: string; newSeatId: string; oldSeatEndsAt: Date }> {
 	const now = input.now ?? new Date();
-	if (input.overlapUntil && input.overlapUntil < osloDate(now)) throw new GroupError('in_past', 'overlapUntil');
+	if (input.overlapUntil && input.overlapUntil < osloDay(now)) throw new GroupError('in_past', 'overlapUntil');
 	return db.transaction(async (tx) => {
 		const old = await changeableSeat(tx, input.planId, input.seatId, now);
 		if (old.userId === input.successorId) throw new GroupError('same_person', 'successor');
@@ -189,7 +189,7 @@ export async function handOverSeat(
 		};
 		await checkNewSeat(tx, { planId: input.planId, userId: input.successorId, terms, now }, 'successor');
 		const newSeatId = await insertSeat(tx, { planId: input.planId, userId: input.successorId, terms, addedBy: input.addedBy, now, handedOverFrom: old.id });
-		const overlapEnd = input.overlapUntil ? endOfOsloDay(input.overlapUntil) : now;
+		const overlapEnd = input.overlapUntil ? osloDayEnd(input.overlapUntil) : now;
 		// An end already set sooner stays: a handover never lengthens a seat.
 		const oldSeatEndsAt = old.endedAt && old.endedAt < overlapEnd ? old.endedAt : overlapEnd;
 		await tx.update(planMembers).set({ endedAt: oldSeatEndsAt }).where(eq(planMembers.id, old.id));

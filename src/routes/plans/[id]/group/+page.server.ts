@@ -13,7 +13,7 @@ import { invitationPath } from '$lib/server/group/invitations';
 import { offerCoordinatorRole, openOfferForPlan, pendingRoleOffers } from '$lib/server/group/role-offers';
 import { parseAddForm, parseEndForm, parseHandoverForm, parseInviteForm, parseOfferForm, parseUpdateForm, type FieldProblem } from '$lib/server/group/forms';
 import { GroupError } from '$lib/server/group/errors';
-import { osloDate } from '$lib/server/group/dates';
+import { osloDay } from '$lib/server/oslo-day';
 import { fieldProblemText, groupProblemText } from '$lib/i18n/group-errors';
 import { users } from '$lib/server/db/schema';
 import { eq } from 'drizzle-orm';
@@ -50,7 +50,7 @@ export const load: PageServerLoad = async (event) => {
 			staff,
 			coordinatorCandidates: staff.filter((s) => s.level === 'municipal' && s.userId !== user.id),
 			memberServices,
-			openOffer: openOffer ? { toName: openOffer.toName, createdOn: osloDate(openOffer.createdAt) } : null,
+			openOffer: openOffer ? { toName: openOffer.toName, createdOn: osloDay(openOffer.createdAt) } : null,
 			minQueryLength: MIN_QUERY_LENGTH
 		};
 	}
