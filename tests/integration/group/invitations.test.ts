@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { engines, useTestDatabase } from '../../helpers/services';
-import { createPlan, grantConsent, type TestPlan } from '../collab/fixtures';
+import { createPlan, grantConsent, testId, type TestPlan } from '../collab/fixtures';
 import { createService } from './helpers';
 import { invitations, planMembers, users } from '../../../src/lib/server/db/schema';
-import { invitePerson } from '../../../src/lib/server/group/invite';
+import { invitePerson, inviteSeatHolder } from '../../../src/lib/server/group/invite';
+import { startPlan } from '../../../src/lib/server/plans/start';
+import { endSeat } from '../../../src/lib/server/group/seats';
 import { acceptInvitation, createInvitation, hashInvitationToken, INVITATION_DAYS, newPasswordProblem, openInvitation } from '../../../src/lib/server/group/invitations';
 import { loadGroup } from '../../../src/lib/server/group/group';
 import { listPlansForUser, planAccess } from '../../../src/lib/server/access/plans';
@@ -118,6 +120,57 @@ describe.each(engines)('invitations on %s', (engine) => {
 		await db().update(users).set({ disabledAt: new Date() }).where(eq(users.id, userId));
 		expect(await openInvitation(db(), invitation.token)).toBeNull();
 		expect(await acceptInvitation(db(), { token: invitation.token, password: 'et langt nok passord' })).toBeNull();
+	});
+
+	it('the patient registered with an e-mail when the plan started gets a link from the group, and with it their plan', async () => {
+		const address = email();
+		const started = await startPlan(db(), plan.coordinator.id, {
+			patient: { kind: 'new', person: { name: `Pia Pasient ${n}`, birthDate: '1990-01-01', phone: null, email: address, guardianActs: false }, distinctFrom: 'any' },
+			title: 'Planen til Pia',
+			periodStart: null,
+			periodEnd: null,
+			revisionDate: null,
+			serviceId: null
+		});
+		const card = () => loadGroup(db(), started.planId).then((g) => g.members.find((x) => x.userId === started.patientId)!);
+		// No link made yet: not "invited", but a link may be sent.
+		expect(await card()).toMatchObject({ role: 'patient', invited: false, canInvite: true });
+		const patientSeat = (await db().select({ id: planMembers.id }).from(planMembers).where(and(eq(planMembers.planId, started.planId), eq(planMembers.userId, started.patientId))))[0].id;
+
+		const sent = await inviteSeatHolder(db(), { planId: started.planId, member: { seatId: patientSeat }, invitedBy: plan.coordinator.id });
+		expect(sent).toMatchObject({ userId: started.patientId, email: address, name: `Pia Pasient ${n}` });
+		expect(await card()).toMatchObject({ invited: true, canInvite: true });
+		const [row] = await db().select().from(invitations).where(eq(invitations.id, sent.invitation.id));
+		expect(row).toMatchObject({ userId: started.patientId, planId: started.planId, invitedBy: plan.coordinator.id, usedAt: null });
+
+		expect(await acceptInvitation(db(), { token: sent.invitation.token, password: 'pias eget passord' })).toMatchObject({ userId: started.patientId });
+		expect((await listPlansForUser(db(), started.patientId)).map((p) => p.id)).toEqual([started.planId]);
+		// With a password there is nothing more to send.
+		expect(await card()).toMatchObject({ invited: false, canInvite: false });
+		await expect(inviteSeatHolder(db(), { planId: started.planId, member: { seatId: patientSeat }, invitedBy: plan.coordinator.id })).rejects.toMatchObject({ problem: 'not_found', field: 'seatId' });
+	});
+
+	it('sends no link for a seat without an e-mail, an ended seat, or a seat of another plan', async () => {
+		const other = await createPlan(db());
+		const noEmail = testId();
+		await db().insert(users).values({ id: noEmail, name: 'Uten E-post', kind: 'patient', passwordHash: null });
+		const [withoutEmail] = await db().insert(planMembers).values({ planId: plan.planId, userId: noEmail, role: 'observer', access: 'read' }).returning({ id: planMembers.id });
+		expect((await loadGroup(db(), plan.planId)).members.find((x) => x.userId === noEmail)).toMatchObject({ invited: false, canInvite: false });
+		const { seatId: ended } = await invite();
+		await endSeat(db(), { planId: plan.planId, seatId: ended });
+		const { seatId: elsewhere } = await invite();
+		for (const [planId, seatId] of [[plan.planId, withoutEmail.id], [plan.planId, ended], [other.planId, elsewhere], [plan.planId, 'no-such-seat']]) {
+			const before = (await db().select().from(invitations)).length;
+			await expect(inviteSeatHolder(db(), { planId, member: { seatId }, invitedBy: plan.coordinator.id })).rejects.toMatchObject({ problem: 'not_found' });
+			expect((await db().select().from(invitations)).length).toBe(before);
+		}
+		// An invited person (named by account, as the API does) may get a new link; the first works until one is used.
+		const { invitation, userId } = await invite();
+		const again = await inviteSeatHolder(db(), { planId: plan.planId, member: { userId }, invitedBy: plan.coordinator.id });
+		expect(again.userId).toBe(userId);
+		expect(await openInvitation(db(), invitation.token)).not.toBeNull();
+		expect(await acceptInvitation(db(), { token: again.invitation.token, password: 'den nye lenken vant' })).not.toBeNull();
+		expect(await openInvitation(db(), invitation.token)).toBeNull();
 	});
 
 	it('holds new passwords to the password policy', () => {

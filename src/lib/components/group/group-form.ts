@@ -2,7 +2,7 @@ import type { DirectoryPerson } from '$lib/server/group/directory';
 
 /** What the group page's actions send back (one shape, told apart by `action`; `seatId` says which card's form). */
 export interface GroupForm {
-	action: 'search' | 'choose' | 'add' | 'invite' | 'update' | 'handover' | 'end' | 'offer';
+	action: 'search' | 'choose' | 'add' | 'invite' | 'update' | 'handover' | 'end' | 'offer' | 'invitation';
 	seatId?: string;
 	values?: Record<string, string>;
 	errors?: Record<string, string>;

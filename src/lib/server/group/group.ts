@@ -1,5 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import { planMembers, serviceStaff, services, users, type Access, type ConsentScope, type MemberRole, type ServiceLevel } from '../db/schema';
+import { invitations, planMembers, serviceStaff, services, users, type Access, type ConsentScope, type MemberRole, type ServiceLevel } from '../db/schema';
 import type { Db } from '../db';
 import { consentCover } from '../access/consent';
 import type { Seat } from '../access/seats';
@@ -30,6 +30,8 @@ export interface MemberCard {
 	awaitingConsent: boolean;
 	/** Invited, and has not set a password yet. */
 	invited: boolean;
+	/** Has an e-mail and no password (say, the patient registered with the plan): the coordinator may send a link. */
+	canInvite: boolean;
 }
 
 /** A seat that has ended: the group's history. */
@@ -64,8 +66,9 @@ export async function loadGroup(db: Db, planId: string, now = new Date()): Promi
 			name: users.name,
 			phone: users.phone,
 			email: users.email,
-			// Whether a password is set, never the hash itself.
-			invited: sql<boolean>`${users.passwordHash} is null`,
+			// Whether a password is set, never the hash itself; "invited" only once a link was made.
+			invited: sql<boolean>`${users.passwordHash} is null and exists (select 1 from ${invitations} where ${invitations.userId} = ${users.id})`,
+			canInvite: sql<boolean>`${users.passwordHash} is null and ${users.email} is not null and ${users.disabledAt} is null`,
 			role: planMembers.role,
 			access: planMembers.access,
 			serviceId: planMembers.serviceId,
@@ -120,7 +123,8 @@ export async function loadGroup(db: Db, planId: string, now = new Date()): Promi
 			predecessor: prev ? { name: prev.name } : null,
 			scopes,
 			awaitingConsent: !NEEDS_NO_CONSENT.has(r.role) && scopes.length === 0,
-			invited: r.invited
+			invited: r.invited,
+			canInvite: r.canInvite
 		});
 	}
 	members.sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || a.name.localeCompare(b.name, 'nb'));

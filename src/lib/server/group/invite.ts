@@ -1,11 +1,11 @@
-import { eq, sql } from 'drizzle-orm';
-import { users } from '../db/schema';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { planMembers, users } from '../db/schema';
 import type { Db } from '../db';
 import { newId } from '../id';
 import { GroupError } from './errors';
 import { createInvitation, type NewInvitation } from './invitations';
 import { kindForRole } from '../../group/roles';
-import { checkNewSeat, insertSeat, type SeatTerms } from './seats';
+import { checkNewSeat, insertSeat, seatNotEnded, type SeatTerms } from './seats';
 
 export const findUserByEmail = async (db: Db, email: string) => {
 	const [row] = await db
@@ -47,4 +47,27 @@ export async function invitePerson(
 		if (isUniqueViolation(e)) throw new GroupError('email_taken', 'email');
 		throw e;
 	}
+}
+
+/**
+ * A new link for a member who has an e-mail but has never set a password: the patient registered when the plan
+ * started (their account has no password), or someone whose first link expired or was lost. The member is named
+ * by their seat (the group page) or by their account (the API); the seat stays as it is. Anyone else (no e-mail, a
+ * password already, a disabled account, no seat that has not ended) is `not_found`.
+ */
+export async function inviteSeatHolder(
+	db: Db,
+	input: { planId: string; member: { seatId: string } | { userId: string }; invitedBy: string; now?: Date }
+): Promise<{ userId: string; name: string; email: string; invitation: NewInvitation }> {
+	const now = input.now ?? new Date();
+	const which = 'seatId' in input.member ? eq(planMembers.id, input.member.seatId) : eq(planMembers.userId, input.member.userId);
+	const [seat] = await db
+		.select({ userId: users.id, name: users.name, email: users.email })
+		.from(planMembers)
+		.innerJoin(users, eq(users.id, planMembers.userId))
+		.where(and(which, eq(planMembers.planId, input.planId), seatNotEnded(now), isNull(users.passwordHash), isNull(users.disabledAt)))
+		.limit(1);
+	if (!seat?.email) throw new GroupError('not_found', 'seatId' in input.member ? 'seatId' : 'userId');
+	const invitation = await createInvitation(db, { userId: seat.userId, planId: input.planId, invitedBy: input.invitedBy, now });
+	return { userId: seat.userId, name: seat.name, email: seat.email, invitation };
 }

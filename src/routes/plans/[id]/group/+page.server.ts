@@ -8,7 +8,7 @@ import { sendInvitation } from '$lib/server/mail/invitation-email';
 import { loadGroup } from '$lib/server/group/group';
 import { allServices, directoryPerson, MIN_QUERY_LENGTH, searchDirectory, servicesOf, staffByService } from '$lib/server/group/directory';
 import { addSeat, endSeat, handOverSeat, updateSeat } from '$lib/server/group/seats';
-import { invitePerson } from '$lib/server/group/invite';
+import { invitePerson, inviteSeatHolder } from '$lib/server/group/invite';
 import { invitationPath } from '$lib/server/group/invitations';
 import { offerCoordinatorRole, openOfferForPlan, pendingRoleOffers } from '$lib/server/group/role-offers';
 import { parseAddForm, parseEndForm, parseHandoverForm, parseInviteForm, parseOfferForm, parseUpdateForm, type FieldProblem } from '$lib/server/group/forms';
@@ -136,6 +136,26 @@ export const actions: Actions = {
 		await changed(event, 'member.invited', user.id, invited.userId, { seatId: invited.seatId, invitationId: invited.invitation.id, role, serviceId, access, committedUntil, newAccount: true, emailed });
 		// The link is shown once, in this answer, only when it did not go out by e-mail.
 		return { action: 'invite' as const, done: parsed.value.name, link: emailed ? null : link, mailFailed: !!mailer && !emailed };
+	},
+
+	/** A new link for a member who has an e-mail and no password: the patient registered with the plan, or a lost link. */
+	invitation: async (event) => {
+		const user = await requireCoordinator(event);
+		const planId = event.params.id;
+		const seatId = String((await event.request.formData()).get('seatId') ?? '');
+		let invited;
+		try {
+			invited = await inviteSeatHolder(event.locals.db, { planId, member: { seatId }, invitedBy: user.id });
+		} catch (e) {
+			if (e instanceof GroupError) return fail(400, { action: 'invitation' as const, seatId, errors: problemErrors(e) });
+			throw e;
+		}
+		const link = new URL(invitationPath(invited.invitation.token), event.url.origin).toString();
+		const mailer = getMailer();
+		const emailed = await sendInvitation(mailer, invited.email, link);
+		// No access changes with a link (the seat and consent decide that), so nothing to revalidate.
+		await recordAudit(event.locals.db, { actorId: user.id, action: 'member.invited', planId, target: invited.userId, detail: { seatId, invitationId: invited.invitation.id, newAccount: false, emailed } });
+		return { action: 'invitation' as const, seatId, done: invited.name, link: emailed ? null : link, mailFailed: !!mailer && !emailed };
 	},
 
 	update: async (event) => {
