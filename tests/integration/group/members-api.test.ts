@@ -5,7 +5,7 @@ import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
 import { createPlan, createUser, grantConsent, type TestPlan, type TestUser } from '../collab/fixtures';
 import { createService, createStaff } from './helpers';
 import { auditEvents, consents, planMembers, plans, users } from '../../../src/lib/server/db/schema';
-import { getMembers, postMember, type MembersApiContext } from '../../../src/lib/server/group/members-api';
+import { getMembers, postInvitation, postMember, type MembersApiContext } from '../../../src/lib/server/group/members-api';
 import { openInvitation } from '../../../src/lib/server/group/invitations';
 import { addSeat } from '../../../src/lib/server/group/seats';
 import { smtpMailer, type Mailer } from '../../../src/lib/server/mail/mailer';
@@ -188,6 +188,41 @@ describe.each(engines)('the members API on %s', (engine) => {
 		expect(await openInvitation(db(), link![1])).toMatchObject({ userId: body.userId });
 		const [event] = await db().select().from(auditEvents).where(and(eq(auditEvents.target, body.userId), eq(auditEvents.action, 'member.invited')));
 		expect(event.detail).toMatchObject({ emailed: true });
+	});
+
+	it('sends a member without a password a new link: the coordinator only, and nobody who has one or is not in the group', async () => {
+		// Someone registered without a password (as a patient registered with the plan is), with a seat.
+		const waiting = await createUser(db(), { kind: 'patient' });
+		await db().update(users).set({ passwordHash: null }).where(eq(users.id, waiting.id));
+		await addSeat(db(), { planId: plan.planId, userId: waiting.id, terms: { role: 'observer', serviceId: null, access: 'read', committedUntil: null }, addedBy: plan.coordinator.id });
+
+		expect((await postInvitation(await context(null), waiting.id)).status).toBe(401);
+		expect((await postInvitation(await context(plan.reader), waiting.id)).status).toBe(403);
+		expect((await postInvitation(await context(plan.patient), waiting.id)).status).toBe(403);
+		const ctx = await context(plan.coordinator);
+		for (const who of [plan.reader.id, plan.outsider.id, 'no-such-person']) {
+			const res = await postInvitation(ctx, who);
+			expect(res.status, who).toBe(404);
+			expect(await res.json()).toMatchObject({ error: 'not_found' });
+		}
+
+		const res = await postInvitation(ctx, waiting.id);
+		expect(res.status).toBe(201);
+		const body = (await res.json()) as { userId: string; invitation: string };
+		expect(body.userId).toBe(waiting.id);
+		expect(new URL(body.invitation).pathname).toMatch(/^\/invitation\/[a-z2-7]{32}$/);
+		expect(await openInvitation(db(), body.invitation.split('/').pop()!)).toMatchObject({ userId: waiting.id, planId: plan.planId });
+		const [event] = await db().select().from(auditEvents).where(and(eq(auditEvents.target, waiting.id), eq(auditEvents.action, 'member.invited')));
+		expect(event).toMatchObject({ actorId: plan.coordinator.id, planId: plan.planId, detail: { newAccount: false, emailed: false, via: 'api' } });
+		expect(JSON.stringify(event)).not.toContain(body.invitation.split('/').pop()!);
+
+		// With SMTP the link goes to the member's own address and is not returned.
+		const mailer = smtpMailer(sink.url, 'Fellesplan <ikke-svar@fellesplan.test>');
+		const before = sink.messages.length;
+		const mailed = await postInvitation(await context(plan.coordinator, { mailer }), waiting.id);
+		expect(await mailed.json()).toEqual({ userId: waiting.id });
+		await sink.waitFor(before + 1);
+		expect(sink.messages[before].to).toEqual([await emailOf(db(), waiting.id)]);
 	});
 
 	it('sends an e-mail that names neither the patient nor the plan', async () => {

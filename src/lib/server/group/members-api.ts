@@ -12,7 +12,7 @@ import type { Mailer } from '../mail/mailer';
 import { osloDay } from '../oslo-day';
 import { GroupError } from './errors';
 import { createInvitation, invitationPath } from './invitations';
-import { findUserByEmail, invitePerson } from './invite';
+import { findUserByEmail, invitePerson, inviteSeatHolder } from './invite';
 import { ASSIGNABLE_ROLES, type AssignableRole } from '../../group/roles';
 import { addSeat, seatNotEnded } from './seats';
 
@@ -169,4 +169,25 @@ export async function postMember(ctx: MembersApiContext, request: Request): Prom
 	}
 	await ctx.revalidate({ planId: ctx.planId });
 	return json({ userId: added.userId, ...(link ? { invitation: link } : {}) }, { status: 201 });
+}
+
+/**
+ * POST /api/plans/<id>/members/<userId>/invitation: the coordinator sends a member who has an e-mail and no
+ * password (the patient registered with the plan, say) a new single-use link. 201 `{ userId, invitation? }`, the
+ * link only when it did not go by e-mail; 404 for anyone else.
+ */
+export async function postInvitation(ctx: MembersApiContext, userId: string): Promise<Response> {
+	const allowed = await planApiAccess({ locals: { db: ctx.db, user: ctx.user } as App.Locals }, ctx.planId, isCoordinator);
+	if (allowed instanceof Response) return allowed;
+	let invited;
+	try {
+		invited = await inviteSeatHolder(ctx.db, { planId: ctx.planId, member: { userId }, invitedBy: allowed.user.id });
+	} catch (e) {
+		if (!(e instanceof GroupError)) throw e;
+		return json({ error: 'not_found', message: 'No member of this group who has an e-mail and has not set a password.' }, { status: 404 });
+	}
+	const link = new URL(invitationPath(invited.invitation.token), ctx.origin).toString();
+	const emailed = await sendInvitation(ctx.mailer, invited.email, link);
+	await recordAudit(ctx.db, { actorId: allowed.user.id, action: 'member.invited', planId: ctx.planId, target: invited.userId, detail: { invitationId: invited.invitation.id, newAccount: false, emailed, via: 'api' } });
+	return json({ userId: invited.userId, ...(emailed ? {} : { invitation: link }) }, { status: 201 });
 }
