@@ -1,9 +1,8 @@
 import { m } from '$lib/paraglide/messages';
-import { getLocale } from '$lib/paraglide/runtime';
+import { intlLocale } from './intl-locale';
 
 /** Instants (timestamps) as people in Norway read them: on Oslo's clock, whatever the server's or browser's zone. */
 const ZONE = 'Europe/Oslo';
-const intlLocale = () => (getLocale() === 'nb' ? 'nb-NO' : 'en-GB');
 
 /** `3. mars 2026` */
 export function formatDay(instant: Date): string {
@@ -27,5 +26,5 @@ export function osloDayKey(instant: Date): string {
 
 /** `kriseplanen og møtene`: a list the way the reader's language joins one. */
 export function joinList(items: string[]): string {
-	return new Intl.ListFormat(getLocale() === 'nb' ? 'nb' : 'en', { style: 'long', type: 'conjunction' }).format(items);
+	return new Intl.ListFormat(intlLocale(), { style: 'long', type: 'conjunction' }).format(items);
 }

@@ -1,5 +1,5 @@
 import { m } from '$lib/paraglide/messages';
-import { getLocale } from '$lib/paraglide/runtime';
+import { intlLocale } from './intl-locale';
 
 /** Enum values are stored as stable English codes; these turn them into the reader's language. */
 const roles: Record<string, () => string> = {
@@ -93,5 +93,5 @@ export function formatDate(isoDate: string | null | undefined): string {
 	if (!isoDate) return m.plan_not_set();
 	const [y, mo, d] = isoDate.split('-').map(Number);
 	const date = new Date(Date.UTC(y, mo - 1, d));
-	return new Intl.DateTimeFormat(getLocale() === 'nb' ? 'nb-NO' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
+	return new Intl.DateTimeFormat(intlLocale(), { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
 }
