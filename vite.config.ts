@@ -11,8 +11,9 @@ export default defineConfig({
 		paraglideVitePlugin({
 			project: './project.inlang',
 			outdir: './src/lib/paraglide',
-			// Bokmål unless the person picked English; the browser's language is not a consent to switch.
-			strategy: ['cookie', 'baseLocale']
+			// The person's pick first; then nynorsk or bokmål as the browser asks (custom-norwegian, defined in the
+			// hooks); bokmål otherwise. An English browser is not a consent to switch to English.
+			strategy: ['cookie', 'custom-norwegian', 'baseLocale']
 		}),
 		sveltekit(),
 		collabDevServer()

@@ -1,6 +1,8 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
+import { defineCustomServerStrategy } from '$lib/paraglide/runtime';
+import { requestLocale } from '$lib/i18n/request-locale';
 import { getRuntime } from '$lib/server/runtime';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { clearSessionCookie } from '$lib/server/auth/cookie';
@@ -11,6 +13,11 @@ import { json } from '@sveltejs/kit';
 export const init: ServerInit = async () => {
 	await getRuntime();
 };
+
+// Paraglide asks custom strategies before its own cookie strategy, so this one reads the person's pick itself.
+defineCustomServerStrategy('custom-norwegian', {
+	getLocale: (request) => (request ? requestLocale(request.headers.get('cookie'), request.headers.get('accept-language')) : undefined)
+});
 
 const i18n: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
