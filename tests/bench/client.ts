@@ -21,6 +21,11 @@ export interface BenchClientOptions {
 	initialUpdate?: Uint8Array;
 	/** Called after each remote update has been applied to `doc`. */
 	onApplied?: (client: BenchClient) => void;
+	/**
+	 * Once synced, drop other clients' updates unread (an editor that only writes): the server's work is the
+	 * same, and the client process is spared applying every edit in every one of hundreds of docs.
+	 */
+	writeOnly?: boolean;
 }
 
 /** Every client not yet closed, so a failed run can still terminate them all. */
@@ -76,6 +81,7 @@ export class BenchClient {
 		const decoder = decoding.createDecoder(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 		const type = decoding.readVarUint(decoder);
 		if (type !== MESSAGE_SYNC) return; // awareness and anything else: not needed here
+		if (this.opts.writeOnly && this.isSynced && decoding.peekVarUint(decoder) === syncProtocol.messageYjsUpdate) return;
 		if (!this.isSynced && Number.isNaN(this.step2ReceivedAt) && decoding.peekVarUint(decoder) === syncProtocol.messageYjsSyncStep2) {
 			this.step2ReceivedAt = performance.now();
 		}

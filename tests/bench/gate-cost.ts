@@ -1,10 +1,13 @@
 /**
- * What the update gate costs per update: `checkUpdate` (inspect without applying, then check the structure)
- * for the updates people actually send, on the demo plan and on a large plan, against `Y.applyUpdate` of the
+ * What the update gate costs per update: `checkUpdate` (inspect without applying, check the structure, then the
+ * fields and the sender's rights) for the updates people actually send, on the demo plan and on a large plan, against `Y.applyUpdate` of the
  * same update (which the server does anyway). In process, no sockets: the gate's own CPU time.
  */
 import * as Y from 'yjs';
 import { checkUpdate } from '../../src/lib/server/collab/gate';
+import { checkFields } from '../../src/lib/server/collab/gate/fields';
+import { inspectUpdate } from '../../src/lib/server/collab/gate/inspect';
+import type { Actor } from '../../src/lib/plan/rights';
 import { addGoal, addMeasure, getGoal, listAllMeasures, listGoals, removeMeasure, updateMeasure } from '../../src/lib/plan';
 import { demoPlanUpdate, typingHistory } from './content';
 import { median } from './stats';
@@ -14,8 +17,10 @@ export interface GateCost {
 	stateBytes: number;
 	update: string;
 	updateBytes: number;
-	/** Median µs per `checkUpdate`. */
+	/** Median µs per `checkUpdate` (rights checks on). */
 	checkUs: number;
+	/** Median µs of that spent on the fields and rights (`checkFields`, given the inspection). */
+	rightsUs: number;
 	/** Median µs per `Y.applyUpdate` of the same update on a copy of the plan. */
 	applyUs: number;
 }
@@ -41,6 +46,9 @@ function timeUs(reps: number, f: () => void): number {
 	}
 	return median(t);
 }
+
+/** The coordinator may make every one of the changes below, so each is checked all the way through. */
+const COORDINATOR: Actor = { userId: 'bench-coordinator', roles: new Set(['coordinator']), serviceIds: new Set() };
 
 export async function measureGateCost(quick: boolean): Promise<GateCost[]> {
 	const reps = quick ? 300 : 2000;
@@ -75,9 +83,12 @@ export async function measureGateCost(quick: boolean): Promise<GateCost[]> {
 			]
 		];
 		for (const [name, update] of cases) {
-			const verdict = checkUpdate(doc, 'plan', update);
+			const verdict = checkUpdate(doc, 'plan', update, COORDINATOR);
 			if (verdict.kind !== 'accept') throw new Error(`the gate refused an honest update (${name}): ${JSON.stringify(verdict)}`);
-			const checkUs = timeUs(reps, () => checkUpdate(doc, 'plan', update));
+			const checkUs = timeUs(reps, () => checkUpdate(doc, 'plan', update, COORDINATOR));
+			const inspection = inspectUpdate(doc, update);
+			if (inspection.kind !== 'ok') throw new Error(`inspection failed (${name})`);
+			const rightsUs = timeUs(reps, () => checkFields(doc, 'plan', inspection, COORDINATOR));
 			// Applying changes the document, so each repetition applies to a fresh copy (the copy is not timed).
 			const base = Y.encodeStateAsUpdate(doc);
 			const applyTimes: number[] = [];
@@ -89,7 +100,7 @@ export async function measureGateCost(quick: boolean): Promise<GateCost[]> {
 				applyTimes.push((performance.now() - t0) * 1000);
 				copy.destroy();
 			}
-			out.push({ plan, stateBytes: Y.encodeStateAsUpdate(doc).byteLength, update: name, updateBytes: update.byteLength, checkUs, applyUs: median(applyTimes) });
+			out.push({ plan, stateBytes: Y.encodeStateAsUpdate(doc).byteLength, update: name, updateBytes: update.byteLength, checkUs, rightsUs, applyUs: median(applyTimes) });
 		}
 	}
 	return out;

@@ -4,6 +4,7 @@
  *   1. update propagation (p50/p99 per receiver) with 2, 20, 50 editors on one plan and 500 clients on 100 plans
  *   2. time to open a plan with 100,000 stored updates (first open, then cold opens from snapshot + short tail)
  *   3. heap per loaded small plan
+ *   (4. the update gate, 5. a hostile member, 6. several nodes: `multinode.ts`)
  *
  * Each server runs in its own child process (`server-host.ts`); all clients run here, in the parent, with
  * the same client code for both. The last line printed is `BENCH {json}`. See tests/bench/README.md.
@@ -18,6 +19,7 @@ import { profiling, startHost, type HostHandle, type HostKind } from './rpc';
 import { EDIT_INTERVAL_MS, onApplied, prepareGroups, runRounds, slowRounds } from './rounds';
 import { measureFuzzLoad } from './fuzz-load';
 import { measureGateCost } from './gate-cost';
+import { measureMultinode } from './multinode';
 import type { HeapFigures, SeededDoc, StoreEvent } from './server-host';
 import { fmtKiB, fmtMs, median, r3, summarize, table, type LatencySummary } from './stats';
 
@@ -28,7 +30,7 @@ const quick = argv.includes('--quick');
 const onlyArg = argv.find((a) => a.startsWith('--only='));
 /** `--scenario=editors2,clients500`: run only these propagation scenarios. */
 const scenarioArg = argv.find((a) => a.startsWith('--scenario='))?.slice('--scenario='.length).split(',');
-const only = new Set((onlyArg ? onlyArg.slice('--only='.length) : 'heap,prop,open,gate,fuzz').split(','));
+const only = new Set((onlyArg ? onlyArg.slice('--only='.length) : 'heap,prop,open,gate,fuzz,multi').split(','));
 const waitQuietArg = argv.find((a) => a.startsWith('--wait-quiet'));
 /** `--wait-quiet[=s]`: before each measurement wait (at most s seconds, default 60) until other processes use < 10 % CPU. */
 const WAIT_QUIET_MS = waitQuietArg ? 1000 * Number(waitQuietArg.split('=')[1] ?? 60) : 0;
@@ -579,6 +581,7 @@ async function main(): Promise<void> {
 	if (only.has('fuzz')) progress(`fuzz: 2 honest editors, ${FUZZ_ROUNDS} rounds alone and ${FUZZ_ROUNDS} under ${FUZZ_FRAMES_PER_SECOND} hostile frames/s`);
 	const fuzz = only.has('fuzz') ? await measureFuzzLoad(ours, { rounds: FUZZ_ROUNDS, seed: 20261122, perSecond: FUZZ_FRAMES_PER_SECOND, track }) : null;
 	if (fuzz) await ours.handle.call('errors'); // the fuzz's refusals are expected warnings
+	const multi = only.has('multi') ? await measureMultinode({ quick, relay, oursPglite: ours.engine.startsWith('pglite') ? ours : null, track, progress }) : null;
 	const runOtherCpu = otherCpuPercent(runMark, await cpuMark());
 
 	// --- targets ---
@@ -597,6 +600,7 @@ async function main(): Promise<void> {
 		targets.push({ name: 'propagation p50 during a fuzz / without', target: `≤ ${TARGETS.fuzzRatio}`, value: r3(fuzz.ratioP50), unit: 'ratio', pass: fuzz.ratioP50 <= TARGETS.fuzzRatio });
 		targets.push({ name: 'propagation p99 during a fuzz / without', target: `≤ ${TARGETS.fuzzRatio}`, value: r3(fuzz.ratioP99), unit: 'ratio', pass: fuzz.ratioP99 <= TARGETS.fuzzRatio });
 	}
+	if (multi) targets.push(...multi.targets);
 	if (heap.ours) targets.push({ name: 'heap per loaded small plan', target: `≤ ${TARGETS.heapPerPlanBytes / 1024} KB`, value: Math.round(heap.ours.perPlanBytes), unit: 'bytes', pass: heap.ours.perPlanBytes <= TARGETS.heapPerPlanBytes });
 
 	// --- report ---
@@ -693,13 +697,14 @@ async function main(): Promise<void> {
 	}
 	if (gate.length) {
 		out.push('', '4. The update gate: CPU per update (median µs), in process; applying it is what the server does anyway');
-		out.push(table(['plan', 'update', 'bytes', 'check', 'apply', 'check/apply'], gate.map((g) => [`${g.plan} (${fmtKiB(g.stateBytes)})`, g.update, String(g.updateBytes), `${g.checkUs.toFixed(1)} µs`, `${g.applyUs.toFixed(1)} µs`, (g.checkUs / g.applyUs).toFixed(2)])));
+		out.push(table(['plan', 'update', 'bytes', 'check', 'of which rights', 'apply', 'check/apply'], gate.map((g) => [`${g.plan} (${fmtKiB(g.stateBytes)})`, g.update, String(g.updateBytes), `${g.checkUs.toFixed(1)} µs`, `${g.rightsUs.toFixed(1)} µs`, `${g.applyUs.toFixed(1)} µs`, (g.checkUs / g.applyUs).toFixed(2)])));
 	}
 	if (fuzz) {
 		out.push('', `5. A hostile member: 2 honest editors on a plan, ${fuzz.rounds} edits alone, then ${fuzz.rounds} while a fuzzer (own process) sends ${fuzz.fuzz.framesPerSecond.toFixed(0)} frames/s to the same plan`);
 		out.push(table(['', 'p50', 'p90', 'p99', 'max', 'lost'], [['alone', fuzz.normal], ['during the fuzz', fuzz.duringFuzz]].map(([name, l]) => { const x = l as LatencySummary; return [name as string, fmtMs(x.p50), fmtMs(x.p90), fmtMs(x.p99), fmtMs(x.max), String(x.lost)]; })));
 		out.push(`   fuzz: ${fuzz.fuzz.sent} frames over ${fuzz.fuzz.connections} connections; server closed them with ${Object.entries(fuzz.fuzz.closes).map(([c, n]) => `${c}×${n}`).join(', ')}`);
 	}
+	if (multi) out.push(...multi.report);
 	out.push('', 'Targets');
 	out.push(table(['target', 'goal', 'measured', 'result'], targets.map((t) => [t.name, t.target, t.unit === 'ms' ? fmtMs(t.value) : t.unit === 'bytes' ? fmtKiB(t.value) : t.value.toFixed(2), t.pass ? 'PASS' : 'MISS'])));
 	if (serverWarnings.length) {
@@ -759,9 +764,10 @@ async function main(): Promise<void> {
 			updateBytesTotal: open.history.updateBytesTotal,
 			insertMs: r3(open.history.insertMs)
 		},
-		gate: gate.map((g) => ({ ...g, checkUs: r3(g.checkUs), applyUs: r3(g.applyUs) })),
+		gate: gate.map((g) => ({ ...g, checkUs: r3(g.checkUs), rightsUs: r3(g.rightsUs), applyUs: r3(g.applyUs) })),
 		fuzz: fuzz && { rounds: fuzz.rounds, normal: roundSummary(fuzz.normal), duringFuzz: roundSummary(fuzz.duringFuzz), ratioP50: r3(fuzz.ratioP50), ratioP99: r3(fuzz.ratioP99), framesPerSecond: r3(fuzz.fuzz.framesPerSecond), frames: fuzz.fuzz.sent, connections: fuzz.fuzz.connections, closes: fuzz.fuzz.closes, seed: fuzz.fuzz.seed },
 		heap: Object.fromEntries(Object.entries(heap).map(([k, v]) => [k, { ...v, perPlanBytes: Math.round(v.perPlanBytes), perConnectionBytes: Math.round(v.perConnectionBytes), externalPerPlanBytes: Math.round(v.externalPerPlanBytes), bareYDocPerPlanBytes: v.bareYDocPerPlanBytes === null ? null : Math.round(v.bareYDocPerPlanBytes) }])),
+		multinode: multi?.json ?? null,
 		targets: targets.map((t) => ({ ...t, result: t.pass ? 'PASS' : 'MISS' })),
 		serverWarnings: serverWarnings.length,
 		wallSeconds: r3((performance.now() - started) / 1000)

@@ -7,6 +7,7 @@
  *   argv[2]             'ours' | 'relay'
  *   BENCH_HOST_DB_URL   postgres:// URL for ours (default: PGlite memory://)
  *   BENCH_HOST_PGLITE_DIR  PGlite data folder instead of memory:// (as `npm start` runs without DATABASE_URL)
+ *   BENCH_HOST_REDIS_URL   Redis for the fan-out (several nodes on one PostgreSQL), BENCH_HOST_NODE_ID its node id
  */
 import { listenForUpgrades } from '../helpers/upgrade-server';
 import { mulberry32 } from '../helpers/random';
@@ -144,7 +145,11 @@ async function runOurs(): Promise<void> {
 		loadSince: (d: string, after: number) => timed('loadSince', d, () => inner.loadSince(d, after), (r) => ({ rows: r.length })),
 		append: (d: string, e: Parameters<DocStore['append']>[1]) => timed('append', d, () => inner.append(d, e), () => ({ rows: e.length })),
 		saveSnapshot: (d: string, s: Uint8Array, t: number) =>
-			timed('saveSnapshot', d, () => inner.saveSnapshot(d, s, t), () => ({ snapshotBytes: s.byteLength }))
+			timed('saveSnapshot', d, () => inner.saveSnapshot(d, s, t), () => ({ snapshotBytes: s.byteLength })),
+		// A compaction reads and saves in one call (under the cross-node lock on PostgreSQL): timed as a save.
+		compact: (d: string, fold: Parameters<DocStore['compact']>[1]) =>
+			timed('saveSnapshot', d, () => inner.compact(d, fold), (r) => ({ rows: r?.folded })),
+		importUpdates: (d: string, e: Parameters<DocStore['importUpdates']>[1]) => inner.importUpdates(d, e)
 	});
 
 	// Instrumentation for the open experiment only: when does the server hand a large frame (sync step 2
@@ -185,7 +190,10 @@ async function runOurs(): Promise<void> {
 			store,
 			idleUnloadMs,
 			catchUpDelayMs: 0,
-			redisUrl: undefined,
+			// BENCH_HOST_REDIS_URL: one of several nodes on one PostgreSQL (the multinode scenarios).
+			redisUrl: process.env.BENCH_HOST_REDIS_URL || undefined,
+			nodeId: process.env.BENCH_HOST_NODE_ID || undefined,
+			engine: database.engine,
 			// Hundreds of bench clients share a few accounts and one address (127.0.0.1); every limit per
 			// connection and per document stays at its default.
 			limits: benchLimits ? { connectionsPerUser: 100_000, connectionsPerAddress: 100_000, upgradesPerUser: { burst: 100_000, perSecond: 100_000 } } : {},

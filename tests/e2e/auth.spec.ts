@@ -120,4 +120,12 @@ test('changing the password logs out every other device, and keeps this one', as
 	await page.goto('/');
 	await expect(page.getByRole('heading', { name: 'Mine planer' })).toBeVisible();
 	await other.close();
+
+	// Back to the demo password, for the tests that log in as DPS after this one.
+	await page.getByRole('link', { name: 'Min konto' }).click();
+	await page.getByLabel('Nåværende passord').fill('et-nytt-langt-passord');
+	await page.getByLabel('Nytt passord', { exact: true }).fill('fellesplan-demo');
+	await page.getByLabel('Gjenta nytt passord').fill('fellesplan-demo');
+	await page.getByRole('button', { name: 'Lagre' }).click();
+	await expect(page.getByRole('status')).toContainText('Passordet er endret');
 });

@@ -3,6 +3,7 @@ import { test, expect, expectAccessible } from './fixtures';
 import { carriesContent, freshLogin, offlineCopyName, openPlanFromList, readOfflineCopy, routeCollab, waitUntilSynced } from './collab-helpers';
 import { getWhatHelps, richTextToPlainText, fragmentToRichText } from '../../src/lib/plan';
 import { CLOSE, REFUSAL } from '../../src/lib/sync/close-codes';
+import { encodeSavingMessage } from '../../src/lib/sync/saving';
 
 /**
  * What the browser does with each close code of the sync server (src/lib/sync/close-codes.ts). Here the test
@@ -104,16 +105,39 @@ test('@live a server too busy for us (4429): the page says so and comes back by 
 	await expect(connection(page)).toContainText('Serveren har mye å gjøre akkurat nå. Vi prøver igjen om litt');
 	await expect(connection(page)).toHaveAttribute('data-state', 'busy');
 	await expectAccessible(page);
+	// Reopenings of the documents told to go away (a document still connecting then was not told, and may open).
+	const busy = new Set(gate.closedByTest);
+	const reopened = () => gate.opened.filter((url) => busy.has(url)).length;
 	const opened = gate.opened.length;
+	const before = reopened();
 
 	// Not before ten seconds: a crowd of clients turned away together must not come back together.
 	await page.clock.fastForward(9_000);
 	await expect(connection(page)).toHaveAttribute('data-state', 'busy');
-	expect(gate.opened.length).toBe(opened);
+	expect(reopened()).toBe(before);
 
 	// By thirty seconds it has tried again, and is back.
 	await page.clock.fastForward(21_000);
 	await waitUntilSynced(page);
+	expect(reopened()).toBeGreaterThan(before);
 	expect(gate.opened.length).toBeGreaterThan(opened);
+	await page.context().close();
+});
+
+test('@live saving delayed: while the server cannot store what we send, the bar says so; once it has, it is online again', async ({ browser }) => {
+	const page = await freshLogin(browser, 'koordinator');
+	const gate = await routeCollab(page, false);
+	await openPlanFromList(page);
+
+	// What the sync server sends while the database does not take its writes (it retries and forwards nothing).
+	gate.sendToPage('/collab/plan:', encodeSavingMessage(true));
+	await expect(connection(page)).toHaveAttribute('data-state', 'delayed');
+	await expect(connection(page)).toContainText('Tilkoblet, men lagringen er forsinket');
+	await expect(connection(page)).toContainText('endringene dine ligger trygt på enheten');
+	await expectAccessible(page);
+
+	gate.sendToPage('/collab/plan:', encodeSavingMessage(false));
+	await expect(connection(page)).toHaveAttribute('data-state', 'online');
+	await expect(connection(page)).toContainText('Tilkoblet – endringer deles med en gang');
 	await page.context().close();
 });

@@ -144,6 +144,8 @@ export interface SocketGate {
 	 * socket as the server would, with a close code and reason, and closes the real connection behind it.
 	 */
 	inspect: ((message: string | Buffer, close: (code: number, reason: string) => void, url: string) => boolean) | null;
+	/** The documents (socket URLs) the test closed itself, through `closeConnected` or an `inspect` close. */
+	readonly closedByTest: string[];
 	/** Closes every socket that is connected to the server now, as the server would, with `code`. */
 	closeConnected(code: number, reason?: string): number;
 	/** Sends a message to the page on the connected socket whose URL contains `match`, as the server would. */
@@ -156,6 +158,7 @@ export async function routeCollab(page: Page, blocked: boolean): Promise<SocketG
 	const sockets = new Map<string, WebSocketRoute>();
 	const gate: SocketGate = {
 		opened: [],
+		closedByTest: [],
 		held: [],
 		blocked,
 		wait: null,
@@ -180,7 +183,12 @@ export async function routeCollab(page: Page, blocked: boolean): Promise<SocketG
 		}
 		const server = ws.connectToServer();
 		sockets.set(ws.url(), ws);
+		// Once the test has closed a socket with its own code, the real connection's close that follows must not race
+		// it to the page with another code (the page would see an ordinary close and reconnect at once).
+		let closedByTest = false;
 		const close = (code: number, reason: string) => {
+			closedByTest = true;
+			gate.closedByTest.push(ws.url());
 			connected.delete(close);
 			sockets.delete(ws.url());
 			void ws.close({ code, reason }); // closes the real connection too
@@ -192,6 +200,7 @@ export async function routeCollab(page: Page, blocked: boolean): Promise<SocketG
 			server.send(message);
 		});
 		server.onClose((code, reason) => {
+			if (closedByTest) return;
 			connected.delete(close);
 			sockets.delete(ws.url());
 			void ws.close({ code, reason });

@@ -3,15 +3,19 @@ import { tick } from 'svelte';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence, clearDocument } from 'y-indexeddb';
 import type { Awareness } from 'y-protocols/awareness';
-import { CLOSE, isRefusal, isRefusalReason, type RefusalReason } from '$lib/sync/close-codes';
+import { CLOSE, isRefusal, parseRefusal, type RefusalDetail, type RefusalReason } from '$lib/sync/close-codes';
+import { MESSAGE_SAVING, readSavingDelayed } from '$lib/sync/saving';
 import { offlineStoreName } from './offline';
 
-export type ConnectionState = 'connecting' | 'syncing' | 'online' | 'offline' | 'reconnecting' | 'busy' | 'refused';
+/** `delayed`: connected, but the server cannot store what we send yet (it retries; nothing is lost, nothing is shared until then). */
+export type ConnectionState = 'connecting' | 'syncing' | 'online' | 'delayed' | 'offline' | 'reconnecting' | 'busy' | 'refused';
 
 /** An update of ours the server refused (`CLOSE.refused`): why, as the server said it, and when. */
 export interface Refusal {
 	/** One of `REFUSAL`; null when the server gave a reason this client does not know. */
 	reason: RefusalReason | null;
+	/** What it was about (`not-allowed measure/status <id>`), when the server said. */
+	detail: RefusalDetail | null;
 	at: number;
 }
 
@@ -56,6 +60,8 @@ export class LiveDoc {
 	#session: Session;
 	#state = $state<ConnectionState>('connecting');
 	#refusedWith = $state<number | null>(null);
+	/** The server said it cannot store our changes yet (`MESSAGE_SAVING`); cleared when it says saved, or the socket drops. */
+	#savingDelayed = $state(false);
 	#ready = $state(false);
 	#generation = $state(0);
 	#refusal = $state.raw<Refusal | null>(null);
@@ -86,7 +92,7 @@ export class LiveDoc {
 		return this.#session.provider.awareness;
 	}
 	get state(): ConnectionState {
-		return this.#state;
+		return this.#state === 'online' && this.#savingDelayed ? 'delayed' : this.#state;
 	}
 	/** The close code when the server refused us for good (4401, 4403, 4400, 4413): the UI says why instead of spinning. */
 	get refusedWith(): number | null {
@@ -133,8 +139,14 @@ export class LiveDoc {
 		offline.whenSynced.then(() => {
 			if (current() && doc.store.clients.size > 0) this.#ready = true;
 		});
+		provider.messageHandlers[MESSAGE_SAVING] = (_encoder, decoder) => {
+			const delayed = readSavingDelayed(decoder);
+			if (current()) this.#savingDelayed = delayed;
+		};
 		provider.on('status', ({ status }) => {
-			if (!current() || this.#state === 'refused') return;
+			if (!current()) return;
+			if (status !== 'connected') this.#savingDelayed = false;
+			if (this.#state === 'refused') return;
 			if (status === 'connected') this.#state = provider.synced ? 'online' : 'syncing';
 			else if (status === 'connecting') this.#state = this.#state === 'reconnecting' ? 'reconnecting' : 'connecting';
 			// Disconnected: the close handler below already chose a better word for the closes the server meant.
@@ -181,7 +193,8 @@ export class LiveDoc {
 		if (this.#resetting) return;
 		const old = this.#session;
 		const now = Date.now();
-		this.#refusal = { reason: isRefusalReason(reason) ? reason : null, at: now };
+		const parsed = parseRefusal(reason);
+		this.#refusal = { reason: parsed?.reason ?? null, detail: parsed?.detail ?? null, at: now };
 		this.#recentResets = [...this.#recentResets.filter((at) => now - at < RESET_LOOP.withinMs), now];
 		if (this.#recentResets.length > RESET_LOOP.resets) {
 			this.#state = 'refused';

@@ -97,7 +97,7 @@ export class LivePlan {
 
 	get state(): ConnectionState {
 		const states = this.#open().map(([, live]) => live.state);
-		for (const s of ['refused', 'offline', 'busy', 'reconnecting', 'connecting', 'syncing'] as const) if (states.includes(s)) return s;
+		for (const s of ['refused', 'offline', 'busy', 'delayed', 'reconnecting', 'connecting', 'syncing'] as const) if (states.includes(s)) return s;
 		return 'online';
 	}
 

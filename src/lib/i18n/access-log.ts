@@ -71,6 +71,14 @@ export function logSentence(line: LogLine, viewerId?: string): string {
 			return m.log_role_offered({ who, subject: subject() });
 		case 'role.answered':
 			return m.log_role_answered({ who });
+		case 'measure.added':
+			return m.log_measure_added({ who });
+		case 'measure.answered':
+			return m.log_measure_answered({ who });
+		case 'measure.status_changed':
+			return m.log_measure_status({ who });
+		case 'service.proposed':
+			return m.log_service_proposed({ who, subject: subject() });
 		case 'plan.started':
 			return m.log_plan_started({ who });
 		case 'plan.updated':

@@ -69,6 +69,7 @@ const measureStatuses: Record<string, () => string> = {
 	requested: m.measure_status_requested,
 	accepted: m.measure_status_accepted,
 	rejected: m.measure_status_rejected,
+	counter_proposed: m.measure_status_counter_proposed,
 	in_progress: m.measure_status_in_progress,
 	on_hold: m.measure_status_on_hold,
 	completed: m.measure_status_completed,
@@ -86,6 +87,13 @@ export const lifeAreaLabel = (code: string) => pick(lifeAreas, code);
 export const goalStatusLabel = (code: string) => pick(goalStatuses, code);
 export const expressedByLabel = (code: string) => pick(expressedBy, code);
 export const measureStatusLabel = (code: string) => pick(measureStatuses, code);
+const goalLevels: Record<string, () => string> = {
+	abstinence: m.goal_level_abstinence,
+	reduction: m.goal_level_reduction,
+	stabilisation: m.goal_level_stabilisation,
+	harm_reduction: m.goal_level_harm_reduction
+};
+export const goalLevelLabel = (code: string) => pick(goalLevels, code);
 export const accessLabel = (access: string) => (access === 'write' ? m.access_write() : m.access_read());
 
 /** `2027-02-15` → `15. februar 2027` / `15 February 2027`. Dates are calendar days: no time zone shift. */

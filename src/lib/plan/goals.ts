@@ -2,28 +2,56 @@
 import * as Y from 'yjs';
 import { PlanValidationError } from './errors';
 import { newId } from './ids';
-import { asFragment, readOneOf, readString, readStringOrNull } from './normalise';
+import { asFragment, asMap, readDate, readOneOf, readString, readStringOrNull } from './normalise';
 import { orderKeyAt, placementIndex, placementReference, sortedEntries, type OrderedEntry, type Placement } from './ordered-map';
 import { setRichTextFromParagraphs } from './rich-text';
 import { goalsRoot, measuresRoot } from './roots';
 import {
 	EXPRESSED_BY,
 	FIELD,
+	GOAL_LEVELS,
 	GOAL_STATUSES,
 	LIFE_AREAS,
 	LIMITS,
+	RATING,
 	type ExpressedBy,
+	type GoalLevel,
 	type GoalStatus,
 	type LifeArea
 } from './schema';
-import { optionalRef, requireLine, requireNewId, requireOneOf } from './validate';
+import { newShortText, readShortText, shortTextIs, writeShortText } from './short-text';
+import { optionalDate, optionalRef, optionalText, requireLine, requireNewId, requireOneOf } from './validate';
+
+/** A dated look at how a goal goes: its status then, a note, and optionally the patient's own rating 1–10. */
+export interface GoalEvaluation {
+	id: string;
+	date: string;
+	status: GoalStatus;
+	note: string;
+	rating: number | null;
+	by: string | null;
+	createdAt: string;
+}
+
+export interface NewEvaluation {
+	id?: string;
+	date: string;
+	status: GoalStatus;
+	note?: string;
+	rating?: number | null;
+	by?: string | null;
+}
 
 export interface Goal {
 	id: string;
 	lifeArea: LifeArea;
 	title: string;
 	expressedBy: ExpressedBy;
+	/** The agreed level where services could pull different ways; null when none was agreed. */
+	level: GoalLevel | null;
 	status: GoalStatus;
+	/** Oldest first (by date, then when written). */
+	evaluations: GoalEvaluation[];
 	/** The stored order key ('' if it was unreadable; such goals sort last). */
 	order: string;
 	createdAt: string;
@@ -38,6 +66,7 @@ export interface NewGoal {
 	lifeArea: LifeArea;
 	title: string;
 	expressedBy: ExpressedBy;
+	level?: GoalLevel | null;
 	status?: GoalStatus;
 	createdBy?: string | null;
 	/** Initial description, one paragraph per string. */
@@ -50,6 +79,7 @@ export interface GoalPatch {
 	lifeArea?: LifeArea;
 	status?: GoalStatus;
 	expressedBy?: ExpressedBy;
+	level?: GoalLevel | null;
 }
 
 /** Goals must at least name a life area; anything else damaged is given a safe default. */
@@ -57,14 +87,51 @@ function isGoalEntity(map: Y.Map<unknown>): boolean {
 	return (LIFE_AREAS as readonly unknown[]).includes(map.get('lifeArea'));
 }
 
+function readLevel(value: unknown): GoalLevel | null {
+	return (GOAL_LEVELS as readonly unknown[]).includes(value) ? (value as GoalLevel) : null;
+}
+
+function readRating(value: unknown): number | null {
+	return typeof value === 'number' && Number.isInteger(value) && value >= RATING.min && value <= RATING.max ? value : null;
+}
+
+/** Evaluations without a readable date are damaged and skipped. */
+function readEvaluations(value: unknown): GoalEvaluation[] {
+	const root = asMap(value);
+	if (!root) return [];
+	const out: GoalEvaluation[] = [];
+	root.forEach((raw, id) => {
+		const e = asMap(raw);
+		const date = e ? readDate(e.get('date')) : null;
+		if (!e || date === null) return;
+		out.push({
+			id,
+			date,
+			status: readOneOf(e.get('status'), GOAL_STATUSES, 'active'),
+			note: readString(e.get('note'), LIMITS.note),
+			rating: readRating(e.get('rating')),
+			by: readStringOrNull(e.get('by'), LIMITS.ref),
+			createdAt: readString(e.get('createdAt'), 40)
+		});
+	});
+	return out.sort((a, b) => a.date.localeCompare(b.date) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+function optionalLevel(value: unknown): GoalLevel | null {
+	if (value === undefined || value === null || value === '') return null;
+	return requireOneOf(value, GOAL_LEVELS, 'invalid_goal_level', 'level');
+}
+
 function readGoal(entry: OrderedEntry): Goal {
 	const m = entry.map;
 	return {
 		id: entry.id,
 		lifeArea: m.get('lifeArea') as LifeArea,
-		title: readString(m.get('title'), LIMITS.title),
+		title: readShortText(m.get(FIELD.title), LIMITS.title),
 		expressedBy: readOneOf(m.get('expressedBy'), EXPRESSED_BY, 'staff'),
+		level: readLevel(m.get('level')),
 		status: readOneOf(m.get('status'), GOAL_STATUSES, 'proposed'),
+		evaluations: readEvaluations(m.get(FIELD.evaluations)),
 		order: entry.order ?? '',
 		createdAt: readString(m.get('createdAt'), 40),
 		createdBy: readStringOrNull(m.get('createdBy'), LIMITS.ref),
@@ -109,6 +176,7 @@ export function addGoal(doc: Y.Doc, input: NewGoal, origin?: unknown): string {
 	const title = requireLine(input.title, 'title', 'empty_title', LIMITS.title);
 	const expressedBy = requireOneOf(input.expressedBy, EXPRESSED_BY, 'invalid_expressed_by', 'expressedBy');
 	const status = requireOneOf(input.status ?? 'proposed', GOAL_STATUSES, 'invalid_goal_status', 'status');
+	const level = optionalLevel(input.level);
 	const createdBy = optionalRef(input.createdBy, 'createdBy');
 	const siblings = goalEntries(doc);
 	const index = placementIndex(siblings, input.at);
@@ -117,9 +185,12 @@ export function addGoal(doc: Y.Doc, input: NewGoal, origin?: unknown): string {
 		const goal = new Y.Map<unknown>();
 		root.set(id, goal);
 		goal.set('lifeArea', lifeArea);
-		goal.set('title', title);
+		goal.set(FIELD.title, newShortText(title));
 		goal.set('expressedBy', expressedBy);
+		goal.set('level', level);
 		goal.set('status', status);
+		// Created with the goal: two people adding the first evaluation at once must not each create the map.
+		goal.set(FIELD.evaluations, new Y.Map<unknown>());
 		goal.set(FIELD.order, orderKeyAt(siblings, index));
 		goal.set('createdAt', new Date().toISOString());
 		if (createdBy !== null) goal.set('createdBy', createdBy);
@@ -134,8 +205,9 @@ export function addGoal(doc: Y.Doc, input: NewGoal, origin?: unknown): string {
 
 export function updateGoal(doc: Y.Doc, id: string, patch: GoalPatch, origin?: unknown): void {
 	const goal = requireGoalEntity(doc, id);
-	const changes: Array<[string, string]> = [];
-	if (patch.title !== undefined) changes.push(['title', requireLine(patch.title, 'title', 'empty_title', LIMITS.title)]);
+	const changes: Array<[string, string | null]> = [];
+	const title = patch.title !== undefined ? requireLine(patch.title, 'title', 'empty_title', LIMITS.title) : null;
+	if (patch.level !== undefined) changes.push(['level', optionalLevel(patch.level)]);
 	if (patch.lifeArea !== undefined) {
 		changes.push(['lifeArea', requireOneOf(patch.lifeArea, LIFE_AREAS, 'invalid_life_area', 'lifeArea')]);
 	}
@@ -147,10 +219,58 @@ export function updateGoal(doc: Y.Doc, id: string, patch: GoalPatch, origin?: un
 	}
 	// Unchanged values are not rewritten: every write is an update that travels and is persisted.
 	const effective = changes.filter(([key, value]) => goal.get(key) !== value);
-	if (effective.length === 0) return;
+	const retitle = title !== null && !shortTextIs(goal, FIELD.title, title);
+	if (effective.length === 0 && !retitle) return;
 	doc.transact(() => {
+		if (retitle) writeShortText(goal, FIELD.title, title);
 		for (const [key, value] of effective) goal.set(key, value);
 	}, origin);
+}
+
+function requireRating(value: unknown): number | null {
+	if (value === undefined || value === null || value === '') return null;
+	const n = typeof value === 'string' ? Number(value) : value;
+	if (typeof n !== 'number' || !Number.isInteger(n) || n < RATING.min || n > RATING.max) {
+		throw new PlanValidationError('invalid_rating', `rating must be a whole number from ${RATING.min} to ${RATING.max}`, 'rating');
+	}
+	return n;
+}
+
+/** Adds a dated evaluation to a goal. Returns its id. */
+export function addEvaluation(doc: Y.Doc, goalId: string, input: NewEvaluation, origin?: unknown): string {
+	const goal = requireGoalEntity(doc, goalId);
+	const existing = asMap(goal.get(FIELD.evaluations));
+	const id = input.id === undefined ? newId() : requireNewId(input.id, (k) => !!existing?.has(k));
+	const date = optionalDate(input.date, 'date');
+	if (date === null) throw new PlanValidationError('invalid_date', 'an evaluation needs a date written YYYY-MM-DD', 'date');
+	const status = requireOneOf(input.status, GOAL_STATUSES, 'invalid_goal_status', 'status');
+	const note = optionalText(input.note, 'note', LIMITS.note);
+	const rating = requireRating(input.rating);
+	const by = optionalRef(input.by, 'by');
+	doc.transact(() => {
+		let evaluations = existing;
+		if (!evaluations) {
+			// A goal from before evaluations existed gets its map now.
+			evaluations = new Y.Map<unknown>();
+			goal.set(FIELD.evaluations, evaluations);
+		}
+		const entry = new Y.Map<unknown>();
+		evaluations.set(id, entry);
+		entry.set('date', date);
+		entry.set('status', status);
+		entry.set('note', note);
+		entry.set('rating', rating);
+		entry.set('by', by);
+		entry.set('createdAt', new Date().toISOString());
+	}, origin);
+	return id;
+}
+
+export function removeEvaluation(doc: Y.Doc, goalId: string, id: string, origin?: unknown): boolean {
+	const evaluations = asMap(requireGoalEntity(doc, goalId).get(FIELD.evaluations));
+	if (!evaluations?.has(id)) return false;
+	doc.transact(() => evaluations.delete(id), origin);
+	return true;
 }
 
 export function moveGoal(doc: Y.Doc, id: string, to: Placement, origin?: unknown): void {

@@ -10,13 +10,19 @@ export {
 	GOAL_STATUSES,
 	EXPRESSED_BY,
 	MEASURE_STATUSES,
+	GOAL_LEVELS,
+	RATING,
+	REASON_STATUSES,
+	INTERIM_STATUSES,
+	ANSWER_STATUSES,
 	LIMITS,
 	planDocName,
 	crisisDocName,
 	voiceDocName,
 	parseDocName
 } from './schema';
-export type { DocKind, ParsedDocName, RootShape, LifeArea, GoalStatus, ExpressedBy, MeasureStatus } from './schema';
+export type { DocKind, ParsedDocName, RootShape, LifeArea, GoalStatus, GoalLevel, ExpressedBy, MeasureStatus } from './schema';
+export { readShortText, writeShortText, textDiff } from './short-text';
 
 export { PlanValidationError, isPlanValidationError } from './errors';
 export type { PlanValidationCode } from './errors';
@@ -37,9 +43,11 @@ export {
 	listGoals,
 	getGoal,
 	goalsByLifeArea,
-	getGoalDescription
+	getGoalDescription,
+	addEvaluation,
+	removeEvaluation
 } from './goals';
-export type { Goal, NewGoal, GoalPatch } from './goals';
+export type { Goal, NewGoal, GoalPatch, GoalEvaluation, NewEvaluation } from './goals';
 
 export {
 	addMeasure,

@@ -11,7 +11,8 @@ import { asFragment, readDate, readOneOf, readString, readStringOrNull } from '.
 import { orderKeyAt, placementIndex, placementReference, sortedEntries, type OrderedEntry, type Placement } from './ordered-map';
 import { setRichTextFromParagraphs } from './rich-text';
 import { measuresRoot } from './roots';
-import { FIELD, LIMITS, MEASURE_STATUSES, type MeasureStatus } from './schema';
+import { FIELD, INTERIM_STATUSES, LIMITS, MEASURE_STATUSES, REASON_STATUSES, type MeasureStatus } from './schema';
+import { newShortText, readShortText, shortTextIs, writeShortText } from './short-text';
 import {
 	checkDueAfterStart,
 	optionalDate,
@@ -32,9 +33,18 @@ export interface Measure {
 	personId: string | null;
 	startDate: string | null;
 	dueDate: string | null;
+	/** Another measure this one starts after, so the patient does not meet too many new people at once. */
+	startsAfter: string | null;
 	status: MeasureStatus;
-	/** Why it waits, or why it was declined. */
+	/** Why it was declined, waits or was cancelled. */
 	statusReason: string;
+	/** What the patient gets meanwhile, while it waits. */
+	interimMeasure: string;
+	/** The measure this one is a service's counter-proposal to. */
+	counterOf: string | null;
+	/** Who answered for the owning service (accepted, declined, counter-proposed), and when. */
+	answeredBy: string | null;
+	answeredAt: string | null;
 	/** Order key within the goal ('' if unreadable). */
 	order: string;
 	createdAt: string;
@@ -50,8 +60,11 @@ export interface NewMeasure {
 	personId?: string | null;
 	startDate?: string | null;
 	dueDate?: string | null;
+	startsAfter?: string | null;
 	status?: MeasureStatus;
 	statusReason?: string;
+	interimMeasure?: string;
+	counterOf?: string | null;
 	createdBy?: string | null;
 	description?: readonly string[];
 	/** Position among the goal's measures. */
@@ -64,8 +77,13 @@ export interface MeasurePatch {
 	personId?: string | null;
 	startDate?: string | null;
 	dueDate?: string | null;
+	startsAfter?: string | null;
 	status?: MeasureStatus;
 	statusReason?: string;
+	interimMeasure?: string;
+	/** Written by the server's answer actions only. */
+	answeredBy?: string | null;
+	answeredAt?: string | null;
 }
 
 function readMeasure(entry: OrderedEntry, goalId: string): Measure {
@@ -73,13 +91,18 @@ function readMeasure(entry: OrderedEntry, goalId: string): Measure {
 	return {
 		id: entry.id,
 		goalId,
-		title: readString(m.get('title'), LIMITS.title),
+		title: readShortText(m.get(FIELD.title), LIMITS.title),
 		serviceId: readStringOrNull(m.get('serviceId'), LIMITS.ref),
 		personId: readStringOrNull(m.get('personId'), LIMITS.ref),
 		startDate: readDate(m.get('startDate')),
 		dueDate: readDate(m.get('dueDate')),
+		startsAfter: readStringOrNull(m.get('startsAfter'), LIMITS.ref),
 		status: readOneOf(m.get('status'), MEASURE_STATUSES, 'requested'),
 		statusReason: readString(m.get('statusReason'), LIMITS.reason),
+		interimMeasure: readString(m.get('interimMeasure'), LIMITS.reason),
+		counterOf: readStringOrNull(m.get('counterOf'), LIMITS.ref),
+		answeredBy: readStringOrNull(m.get('answeredBy'), LIMITS.ref),
+		answeredAt: readStringOrNull(m.get('answeredAt'), 40),
 		order: entry.order ?? '',
 		createdAt: readString(m.get('createdAt'), 40),
 		createdBy: readStringOrNull(m.get('createdBy'), LIMITS.ref),
@@ -146,11 +169,24 @@ function requireKnownGoal(doc: Y.Doc, goalId: unknown): string {
 	return goalId;
 }
 
-/** A declined measure must say why: one-sided refusals are what the plan exists to end. */
-function checkReason(status: MeasureStatus, reason: string): void {
-	if (status === 'rejected' && reason.length === 0) {
-		throw new PlanValidationError('reason_required', 'a declined measure needs a reason', 'statusReason');
+/** A declined, waiting or cancelled measure must say why; a waiting one also what happens meanwhile. */
+function checkReason(status: MeasureStatus, reason: string, interim: string): void {
+	if (REASON_STATUSES.includes(status) && reason.length === 0) {
+		throw new PlanValidationError('reason_required', `a measure that is ${status} needs a reason`, 'statusReason');
 	}
+	if (INTERIM_STATUSES.includes(status) && interim.length === 0) {
+		throw new PlanValidationError('interim_required', `a measure that is ${status} needs an interim measure`, 'interimMeasure');
+	}
+}
+
+/** A reference to another measure of the plan (starts after, counter-proposal of): it must exist and not be itself. */
+function optionalMeasureRef(doc: Y.Doc, value: unknown, field: string, self: string): string | null {
+	const ref = optionalRef(value, field);
+	if (ref === null) return null;
+	if (ref === self || !(measuresRoot(doc).get(ref) instanceof Y.Map)) {
+		throw new PlanValidationError('unknown_reference', `${field} does not name another measure of this plan`, field);
+	}
+	return ref;
 }
 
 export function addMeasure(doc: Y.Doc, input: NewMeasure, origin?: unknown): string {
@@ -165,7 +201,10 @@ export function addMeasure(doc: Y.Doc, input: NewMeasure, origin?: unknown): str
 	checkDueAfterStart(startDate, dueDate);
 	const status = requireOneOf(input.status ?? 'requested', MEASURE_STATUSES, 'invalid_measure_status', 'status');
 	const statusReason = optionalText(input.statusReason, 'statusReason', LIMITS.reason);
-	checkReason(status, statusReason);
+	const interimMeasure = optionalText(input.interimMeasure, 'interimMeasure', LIMITS.reason);
+	checkReason(status, statusReason, interimMeasure);
+	const startsAfter = optionalMeasureRef(doc, input.startsAfter, 'startsAfter', id);
+	const counterOf = optionalMeasureRef(doc, input.counterOf, 'counterOf', id);
 	const createdBy = optionalRef(input.createdBy, 'createdBy');
 	const siblings = entriesOfGoal(doc, goalId);
 	const index = placementIndex(siblings, input.at);
@@ -174,13 +213,16 @@ export function addMeasure(doc: Y.Doc, input: NewMeasure, origin?: unknown): str
 		const measure = new Y.Map<unknown>();
 		root.set(id, measure);
 		measure.set('goalId', goalId);
-		measure.set('title', title);
+		measure.set(FIELD.title, newShortText(title));
 		measure.set('serviceId', serviceId);
 		measure.set('personId', personId);
 		measure.set('startDate', startDate);
 		measure.set('dueDate', dueDate);
+		measure.set('startsAfter', startsAfter);
 		measure.set('status', status);
 		measure.set('statusReason', statusReason);
+		measure.set('interimMeasure', interimMeasure);
+		measure.set('counterOf', counterOf);
 		measure.set(FIELD.order, orderKeyAt(siblings, index));
 		measure.set('createdAt', new Date().toISOString());
 		if (createdBy !== null) measure.set('createdBy', createdBy);
@@ -197,7 +239,7 @@ export function updateMeasure(doc: Y.Doc, id: string, patch: MeasurePatch, origi
 	const { map } = requireMeasureEntity(doc, id);
 	const current = getMeasure(doc, id) as Measure;
 	const changes: Array<[string, string | null]> = [];
-	if (patch.title !== undefined) changes.push(['title', requireLine(patch.title, 'title', 'empty_title', LIMITS.title)]);
+	const title = patch.title !== undefined ? requireLine(patch.title, 'title', 'empty_title', LIMITS.title) : null;
 	if (patch.serviceId !== undefined) changes.push(['serviceId', optionalRef(patch.serviceId, 'serviceId')]);
 	if (patch.personId !== undefined) changes.push(['personId', optionalRef(patch.personId, 'personId')]);
 
@@ -214,13 +256,24 @@ export function updateMeasure(doc: Y.Doc, id: string, patch: MeasurePatch, origi
 			: current.status;
 	const reason =
 		patch.statusReason !== undefined ? optionalText(patch.statusReason, 'statusReason', LIMITS.reason) : current.statusReason;
-	if (patch.status !== undefined || patch.statusReason !== undefined) checkReason(status, reason);
+	const interim =
+		patch.interimMeasure !== undefined ? optionalText(patch.interimMeasure, 'interimMeasure', LIMITS.reason) : current.interimMeasure;
+	if (patch.status !== undefined || patch.statusReason !== undefined || patch.interimMeasure !== undefined) {
+		checkReason(status, reason, interim);
+	}
 	if (patch.status !== undefined) changes.push(['status', status]);
 	if (patch.statusReason !== undefined) changes.push(['statusReason', reason]);
+	if (patch.interimMeasure !== undefined) changes.push(['interimMeasure', interim]);
+	if (patch.startsAfter !== undefined) changes.push(['startsAfter', optionalMeasureRef(doc, patch.startsAfter, 'startsAfter', id)]);
+	if (patch.answeredBy !== undefined) changes.push(['answeredBy', optionalRef(patch.answeredBy, 'answeredBy')]);
+	if (patch.answeredAt !== undefined) changes.push(['answeredAt', optionalRef(patch.answeredAt, 'answeredAt')]);
 
+	// Unchanged values are not rewritten: every write is an update that travels and is persisted.
 	const effective = changes.filter(([key, value]) => map.get(key) !== value);
-	if (effective.length === 0) return;
+	const retitle = title !== null && !shortTextIs(map, FIELD.title, title);
+	if (effective.length === 0 && !retitle) return;
 	doc.transact(() => {
+		if (retitle) writeShortText(map, FIELD.title, title);
 		for (const [key, value] of effective) map.set(key, value);
 	}, origin);
 }

@@ -94,6 +94,8 @@ export const ROOT_SHAPES: Readonly<Record<DocKind, Readonly<Record<string, RootS
 export const FIELD = {
 	order: 'order',
 	description: 'description',
+	title: 'title',
+	evaluations: 'evaluations',
 	openReturn: 'openReturn'
 } as const;
 
@@ -118,11 +120,22 @@ export type GoalStatus = (typeof GOAL_STATUSES)[number];
 export const EXPRESSED_BY = ['patient', 'relative', 'staff'] as const;
 export type ExpressedBy = (typeof EXPRESSED_BY)[number];
 
-/** FHIR Task statuses a measure moves through (requested → accepted | rejected → in_progress ↔ on_hold → completed | cancelled). */
+/** The agreed level of a goal where services could pull different ways (substance use, above all). */
+export const GOAL_LEVELS = ['abstinence', 'reduction', 'stabilisation', 'harm_reduction'] as const;
+export type GoalLevel = (typeof GOAL_LEVELS)[number];
+
+/** A patient's own rating of how a goal goes, in an evaluation. */
+export const RATING = { min: 1, max: 10 } as const;
+
+/**
+ * FHIR Task statuses a measure moves through: requested → accepted | rejected | counter_proposed (the owning
+ * service's answer) → in_progress ↔ on_hold → completed, or cancelled by the coordinator. The codes are stored.
+ */
 export const MEASURE_STATUSES = [
 	'requested',
 	'accepted',
 	'rejected',
+	'counter_proposed',
 	'in_progress',
 	'on_hold',
 	'completed',
@@ -130,11 +143,19 @@ export const MEASURE_STATUSES = [
 ] as const;
 export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
 
+/** Statuses that say why: a refusal, a wait or a cancellation without a reason is what the plan exists to end. */
+export const REASON_STATUSES: readonly MeasureStatus[] = ['rejected', 'on_hold', 'cancelled'];
+/** A measure that waits needs an interim measure, so the patient is not left with nothing meanwhile. */
+export const INTERIM_STATUSES: readonly MeasureStatus[] = ['on_hold'];
+/** The owning service's answers, written only by the server's actions (the gate refuses them from clients). */
+export const ANSWER_STATUSES: readonly MeasureStatus[] = ['accepted', 'rejected', 'counter_proposed'];
+
 /** Length caps: enforced on write, and readers truncate so a hostile client cannot blow up a page. */
 export const LIMITS = {
 	title: 300,
 	shortText: 1000,
 	reason: 2000,
+	note: 2000,
 	name: 200,
 	role: 200,
 	phone: 40,

@@ -1,6 +1,7 @@
 import { readConfig, type Config } from './config';
 import { openDatabase, type Database } from './db';
 import { createCollabServer } from './collab';
+import { Projector } from './projections';
 import { printDemoLogins, seedDemoIfEmpty } from './seed/demo';
 import { log } from './log';
 
@@ -13,6 +14,8 @@ export interface Runtime {
 	config: Config;
 	database: Database;
 	collab: ReturnType<typeof createCollabServer>;
+	/** Keeps goals and measures projected into SQL for the lists across plans. */
+	projector: Projector;
 	close(): Promise<void>;
 }
 
@@ -33,13 +36,18 @@ async function start(): Promise<Runtime> {
 		const seeded = await seedDemoIfEmpty(database.db);
 		if (seeded) printDemoLogins(seeded.logins);
 	}
-	const collab = createCollabServer({ db: database.db, engine: database.engine, config, log });
+	const projector = new Projector({ db: database.db, log: log.child({ module: 'projections' }) });
+	const collab = createCollabServer({ db: database.db, engine: database.engine, config, log, onStored: (docName) => projector.notify(docName) });
+	// Documents seeded or changed while no projector ran (another version, the rebuild script) are caught up in the background.
+	projector.catchUp().catch((err) => log.error({ err }, 'projections: catching up failed'));
 	return {
 		config,
 		database,
 		collab,
+		projector,
 		async close() {
 			await collab.close();
+			await projector.close();
 			await database.close();
 		}
 	};

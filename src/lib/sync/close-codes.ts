@@ -44,13 +44,60 @@ export const REFUSAL = {
 	/** Content the model never uses (an embedded sub-document). */
 	unsupported: 'unsupported-content',
 	/** The document would grow past its size limit. */
-	documentFull: 'document-full'
+	documentFull: 'document-full',
+	/** A key the entity does not have (see `src/lib/plan/field-schema.ts`). */
+	unknownKey: 'unknown-key',
+	/** A value of the wrong type for its field. */
+	invalidValue: 'invalid-value',
+	/** A change the sender may not make (see `src/lib/plan/rights.ts`): the detail names entity and field. */
+	notAllowed: 'not-allowed'
 } as const;
 
 export type RefusalReason = (typeof REFUSAL)[keyof typeof REFUSAL];
 
 export function isRefusalReason(value: string): value is RefusalReason {
 	return (Object.values(REFUSAL) as string[]).includes(value);
+}
+
+/**
+ * What a refusal is about: the kind of entity, its field (or `delete`, `create`), and the entity's id. Only names
+ * from our own schema and ids of the id alphabet travel; nothing else the client sent is quoted back.
+ */
+export interface RefusalDetail {
+	entity: string;
+	field: string | null;
+	id: string | null;
+}
+
+export interface ParsedRefusal {
+	reason: RefusalReason;
+	detail: RefusalDetail | null;
+}
+
+/** A close reason holds 123 bytes (UTF-8). */
+export const MAX_CLOSE_REASON_BYTES = 123;
+const NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** `not-allowed measure/status <id>`: the reason, then what it is about. Parts that are not plain names are left out. */
+export function formatRefusal(reason: RefusalReason, detail?: RefusalDetail | null): string {
+	if (!detail || !NAME.test(detail.entity)) return reason;
+	let text = `${reason} ${detail.entity}`;
+	if (detail.field !== null && NAME.test(detail.field)) text += `/${detail.field}`;
+	if (detail.id !== null && ID.test(detail.id) && text.length + 1 + detail.id.length <= MAX_CLOSE_REASON_BYTES) text += ` ${detail.id}`;
+	return text;
+}
+
+/** The close reason read back; null for one this client does not know. */
+export function parseRefusal(text: string): ParsedRefusal | null {
+	const [reason, what, id, ...rest] = text.split(' ');
+	if (!isRefusalReason(reason) || rest.length > 0) return null;
+	if (what === undefined) return { reason, detail: null };
+	const [entity, field, ...more] = what.split('/');
+	if (!NAME.test(entity) || more.length > 0 || (field !== undefined && !NAME.test(field)) || (id !== undefined && !ID.test(id))) {
+		return { reason, detail: null };
+	}
+	return { reason, detail: { entity, field: field ?? null, id: id ?? null } };
 }
 
 /** 44xx: a deliberate refusal the client must not blindly retry. */

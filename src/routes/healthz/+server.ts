@@ -1,14 +1,10 @@
 import { json } from '@sveltejs/kit';
-import { sql } from 'drizzle-orm';
+import { healthReport } from '$lib/server/health';
+import { getRuntime } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
 
-/** For load balancers and operators: is the database reachable, which engine, and which Node runs the app. */
+/** `{ ok, db, database, redis, node }`: see `healthReport`. 503 while the database does not answer. */
 export const GET: RequestHandler = async ({ locals }) => {
-	const body = { db: locals.engine, node: process.version };
-	try {
-		await locals.db.execute(sql`select 1`);
-		return json({ ok: true, ...body });
-	} catch {
-		return json({ ok: false, ...body }, { status: 503 });
-	}
+	const report = await healthReport(locals.db, locals.engine, (await getRuntime()).collab);
+	return json(report, { status: report.ok ? 200 : 503 });
 };

@@ -13,21 +13,7 @@ import { engines, useTestDatabase } from '../../helpers/services';
 import { createPlan, createUser, addMember } from './fixtures';
 import { cleanup, connectClient, connectSynced, countUpdates, rawSocket, sleep, startNode, storedUpdates, waitFor, withTimeout, type RawSocket } from './harness';
 import { getMark, setMark, typeText } from './plan-edits';
-
-/** A map nested `levels` deep under one goals key, as one update. */
-function deepMap(levels: number): { doc: Y.Doc; update: Uint8Array } {
-	const doc = new Y.Doc();
-	doc.transact(() => {
-		let m = new Y.Map<unknown>();
-		doc.getMap(ROOT.goals).set('deep', m);
-		for (let i = 0; i < levels; i++) {
-			const next = new Y.Map<unknown>();
-			m.set('x', next);
-			m = next;
-		}
-	});
-	return { doc, update: Y.encodeStateAsUpdate(doc) };
-}
+import { deepMap, deepRichText } from '../../helpers/deep-structures';
 
 /** An update that only deletes `len` items of `client` from `clock` (the shape Yjs encodes, version 1). */
 function deleteUpdate(client: number, clock: number, len: number): Uint8Array {
@@ -55,7 +41,7 @@ describe.each(engines)('hardening against hostile members (%s)', (engine) => {
 		const observer = await connectSynced(node, plan.planDoc, plan.patient);
 		const attacker = rawSocket(node, plan.planDoc, plan.coordinator);
 		await attacker.opened;
-		attacker.ws.send(encodeUpdateMessage(deepMap(5000).update));
+		attacker.ws.send(encodeUpdateMessage(Y.encodeStateAsUpdate(deepMap(5000))));
 		expect(await withTimeout(attacker.closed, 5000, 'refusal')).toBe(4422);
 		expect(attacker.closeReason()).toBe('too-deep');
 
@@ -80,11 +66,12 @@ describe.each(engines)('hardening against hostile members (%s)', (engine) => {
 		observer.provider.on('connection-close', (e) => e && closes.push(e.code));
 		const attacker = rawSocket(node, plan.planDoc, plan.coordinator);
 		await attacker.opened;
-		const poison = deepMap(20_000);
-		attacker.ws.send(encodeUpdateMessage(poison.update));
+		// In a field that takes rich text, so that only the loosened depth limit lets it in (not an unknown key).
+		const poison = deepRichText(20_000);
+		attacker.ws.send(encodeUpdateMessage(Y.encodeStateAsUpdate(poison)));
 		await waitFor(async () => (await countUpdates(db, plan.planDoc)) === 1, { what: 'the deep structure stored' });
 		// Deleting it locally would overflow this process too: the delete is written by hand (no structs, one range).
-		attacker.ws.send(encodeUpdateMessage(deleteUpdate(poison.doc.clientID, 0, 1)));
+		attacker.ws.send(encodeUpdateMessage(deleteUpdate(poison.clientID, 0, 1)));
 
 		// Yjs overflows its stack applying the delete: every client is told to reconnect (1012), and does.
 		expect(await withTimeout(attacker.closed, 5000, 'attacker closed')).toBe(1012);

@@ -4,7 +4,7 @@ import { PgDocStore, type DocStore } from '../../../src/lib/server/collab';
 import { openDatabase, type Database } from '../../../src/lib/server/db';
 import { createTestDatabase, postgresAvailable, REDIS_URL, redisAvailable, type TestDatabase } from '../../helpers/services';
 import { createPlan, testId } from './fixtures';
-import { cleanup, connectSynced, countUpdates, sleep, startNode, storedUpdates, waitFor } from './harness';
+import { cleanup, connectSynced, countUpdates, sleep, startNode, storedUpdates, waitFor, withTimeout } from './harness';
 import { getMark, readText, setMark, typeText } from './plan-edits';
 
 const gates: Array<() => void> = [];
@@ -104,6 +104,18 @@ describe.skipIf(!(redisAvailable && postgresAvailable))('collab across nodes (Po
 		const rows = await storedUpdates(database.db, plan.planDoc);
 		expect(rows).toHaveLength(1);
 		expect(rows[0].userId).toBe(plan.coordinator.id);
+	});
+
+	it('a session ended on one node (logout, password changed) closes its sockets on every node (4401)', async () => {
+		const plan = await createPlan(database.db);
+		const { a, b } = await nodePair();
+		const onB = await connectSynced(b, plan.planDoc, plan.coordinator);
+		const otherOnB = await connectSynced(b, plan.planDoc, plan.patient);
+		// Logout is handled by whichever node took the request: here A, which holds none of the sockets.
+		expect(a.collab.endSession(plan.coordinator.token.split('.')[0])).toBe(0);
+		expect(await withTimeout(onB.closed, 2000, 'the session socket on node B closing')).toBe(4401);
+		await sleep(100);
+		expect(otherOnB.provider.wsconnected).toBe(true);
 	});
 
 	it('re-reads the stored tail shortly after a load, for a write whose broadcast it missed', async () => {

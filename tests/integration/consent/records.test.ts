@@ -79,12 +79,13 @@ describe.each(engines)('recording and withdrawing consent on %s', (engine) => {
 
 	it('withdraws at once: access ends, the plan leaves the list, the row stays as history, and it is logged', async () => {
 		const navConsent = await consentOf('nav');
-		expect((await listPlansForUser(db(), demo.userIds.nav)).map((p) => p.id)).toEqual([demo.planId]);
+		// NAV's adviser is in both demo plans; only this one's consent is withdrawn.
+		expect((await listPlansForUser(db(), demo.userIds.nav)).map((p) => p.id).sort()).toEqual([demo.planId, demo.secondPlanId].sort());
 		const outcome = await withdrawConsent(db(), demo.planId, navConsent.id, demo.userIds.patient);
 		expect(outcome).toMatchObject({ ok: true, granteeUserId: demo.userIds.nav });
 
 		expect((await planAccess(db(), demo.userIds.nav, demo.planId))?.scopes.size).toBe(0);
-		expect(await listPlansForUser(db(), demo.userIds.nav)).toEqual([]);
+		expect((await listPlansForUser(db(), demo.userIds.nav)).map((p) => p.id)).toEqual([demo.secondPlanId]);
 		const row = await consentOf('nav');
 		expect(row).toMatchObject({ id: navConsent.id, scopes: navConsent.scopes, validFrom: navConsent.validFrom, withdrawnBy: demo.userIds.patient });
 		expect(row.withdrawnAt).toBeInstanceOf(Date);
@@ -104,8 +105,10 @@ describe.each(engines)('recording and withdrawing consent on %s', (engine) => {
 	it('records a new grant that opens exactly its scopes, and logs it', async () => {
 		const id = await recordConsent(db(), demo.planId, demo.userIds.patient, grant({ grantee: { userId: demo.userIds.nav }, scopes: ['crisis'] }), { givers: ['patient'] });
 		const nav = await access('nav');
-		expect(nav.docs).toEqual({ plan: 'none', crisis: 'write', voice: 'none' });
-		expect((await listPlansForUser(db(), demo.userIds.nav)).map((p) => p.id)).toEqual([demo.planId]);
+		// NAV sees the crisis plan now, and only reads it: it is written by the patient, the coordinator and clinical staff.
+		expect(nav.docs).toEqual({ plan: 'none', crisis: 'read', voice: 'none' });
+		// NAV's adviser is in both demo plans; only this one's consent is withdrawn.
+		expect((await listPlansForUser(db(), demo.userIds.nav)).map((p) => p.id).sort()).toEqual([demo.planId, demo.secondPlanId].sort());
 		const [audit] = await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'consent.recorded'), eq(auditEvents.target, id)));
 		expect(audit).toMatchObject({ actorId: demo.userIds.patient, planId: demo.planId, detail: { kind: 'access', granteeUserId: demo.userIds.nav, scopes: ['crisis'], givenBy: 'patient' } });
 		// Both the withdrawn grant and the new one are listed; nothing was overwritten.

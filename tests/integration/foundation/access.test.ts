@@ -16,7 +16,11 @@ describe.each(engines)('plan access on %s', (engine) => {
 
 	it('lists the plan per role: coordinator writes, sister reads, outsider sees none', async () => {
 		const coordinator = await listPlansForUser(testDb().db, demo.userIds.coordinator);
-		expect(coordinator).toEqual([{ id: demo.planId, title: 'Individuell plan for Jonas', status: 'active', patientName: 'Jonas Berg', role: 'coordinator', access: 'write' }]);
+		// She coordinates the second demo plan (Amira's) too; the list is by title.
+		expect(coordinator).toEqual([
+			{ id: demo.secondPlanId, title: 'Individuell plan for Amira', status: 'active', patientName: 'Amira Haddad', role: 'coordinator', access: 'write' },
+			{ id: demo.planId, title: 'Individuell plan for Jonas', status: 'active', patientName: 'Jonas Berg', role: 'coordinator', access: 'write' }
+		]);
 		const sister = await listPlansForUser(testDb().db, demo.userIds.sister);
 		expect(sister.map((p) => [p.role, p.access])).toEqual([['relative', 'read']]);
 		expect(await listPlansForUser(testDb().db, demo.userIds.outsider)).toEqual([]);

@@ -4,7 +4,7 @@ import { engines, useTestDatabase } from '../../helpers/services';
 import { seedDemo, seedDemoIfEmpty, DEMO_PASSWORD, type DemoSeed } from '../../../src/lib/server/seed/demo';
 import { attemptLogin } from '../../../src/lib/server/auth/login';
 import { createSession, invalidateOtherSessions, validateSessionToken } from '../../../src/lib/server/auth/session';
-import { sessions, users } from '../../../src/lib/server/db/schema';
+import { plans, sessions, users } from '../../../src/lib/server/db/schema';
 
 const HOUR = 3_600_000;
 
@@ -19,9 +19,15 @@ describe.each(engines)('accounts on %s', (engine) => {
 		const [{ n }] = await testDb().db.select({ n: sql<number>`count(*)::int` }).from(users);
 		expect(n).toBe(demo.logins.length);
 		expect(demo.logins).toContain('utenfor@demo.fellesplan.no');
+		expect(demo.logins).toContain('pasient2@demo.fellesplan.no');
+		const [{ p }] = await testDb().db.select({ p: sql<number>`count(*)::int` }).from(plans);
+		expect(p).toBe(2);
+		expect(demo.secondPlanId).not.toBe(demo.planId);
 		expect(await seedDemoIfEmpty(testDb().db)).toBeNull();
 		const [{ n: after }] = await testDb().db.select({ n: sql<number>`count(*)::int` }).from(users);
 		expect(after).toBe(n);
+		const [{ p: plansAfter }] = await testDb().db.select({ p: sql<number>`count(*)::int` }).from(plans);
+		expect(plansAfter).toBe(2);
 	});
 
 	it('logs in with the right password, case-insensitive email', async () => {

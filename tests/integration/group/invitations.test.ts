@@ -171,6 +171,13 @@ describe.each(engines)('invitations on %s', (engine) => {
 		expect(await openInvitation(db(), invitation.token)).not.toBeNull();
 		expect(await acceptInvitation(db(), { token: again.invitation.token, password: 'den nye lenken vant' })).not.toBeNull();
 		expect(await openInvitation(db(), invitation.token)).toBeNull();
+
+		// Someone who also sits in another plan: a link that sets their password is not this coordinator's to hand out.
+		const { userId: both } = await invite();
+		await db().insert(planMembers).values({ planId: other.planId, userId: both, role: 'service_provider', access: 'write' });
+		const before = (await db().select().from(invitations)).length;
+		await expect(inviteSeatHolder(db(), { planId: plan.planId, member: { userId: both }, invitedBy: plan.coordinator.id })).rejects.toMatchObject({ problem: 'not_found' });
+		expect((await db().select().from(invitations)).length).toBe(before);
 	});
 
 	it('holds new passwords to the password policy', () => {

@@ -1,8 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import {
+	addEvaluation,
 	addGoal,
 	addMeasure,
+	removeEvaluation,
 	getGoal,
 	getGoalDescription,
 	goalsByLifeArea,
@@ -16,7 +18,7 @@ import {
 	fragmentToRichText,
 	type NewGoal
 } from '../../../src/lib/plan';
-import { captureOrigins, expectRefused } from './helpers';
+import { captureOrigins, expectRefused, syncDocs } from './helpers';
 
 const base: NewGoal = { lifeArea: 'housing', title: 'Egen leilighet', expressedBy: 'patient' };
 
@@ -81,12 +83,60 @@ describe('addGoal', () => {
 		['too_long', { title: 'x'.repeat(301) }],
 		['invalid_expressed_by', { expressedBy: 'doctor' }],
 		['invalid_goal_status', { status: 'done' }],
+		['invalid_goal_level', { level: 'sobriety' }],
 		['unknown_reference', { at: { before: 'nope' } }]
 	] as const)('refuses %s without writing anything (%o)', (code, bad) => {
 		const doc = new Y.Doc();
 		addGoal(doc, base);
 		expectRefused(doc, code, () => addGoal(doc, { ...base, ...(bad as object) } as NewGoal));
 		expect(listGoals(doc)).toHaveLength(1);
+	});
+});
+
+describe('goal level, evaluations and a shared title', () => {
+	test('stores the agreed level, none by default, and changes it', () => {
+		const doc = new Y.Doc();
+		const id = addGoal(doc, base);
+		expect(getGoal(doc, id)!.level).toBeNull();
+		updateGoal(doc, id, { level: 'reduction' });
+		expect(getGoal(doc, id)!.level).toBe('reduction');
+		expectRefused(doc, 'invalid_goal_level', () => updateGoal(doc, id, { level: 'never' as never }));
+		updateGoal(doc, id, { level: null });
+		expect(getGoal(doc, id)!.level).toBeNull();
+	});
+
+	test('evaluations are dated, oldest first, with an optional rating from 1 to 10', () => {
+		const doc = new Y.Doc();
+		const id = addGoal(doc, { ...base, status: 'active' });
+		addEvaluation(doc, id, { date: '2026-12-01', status: 'active', note: 'Bedre', rating: 6, by: 'user-1' });
+		addEvaluation(doc, id, { date: '2026-10-01', status: 'active', note: 'Tungt', rating: '3' as never });
+		addEvaluation(doc, id, { date: '2027-02-01', status: 'achieved' });
+		const evaluations = getGoal(doc, id)!.evaluations;
+		expect(evaluations.map((e) => [e.date, e.status, e.note, e.rating])).toEqual([
+			['2026-10-01', 'active', 'Tungt', 3],
+			['2026-12-01', 'active', 'Bedre', 6],
+			['2027-02-01', 'achieved', '', null]
+		]);
+		expect(evaluations[1].by).toBe('user-1');
+		expectRefused(doc, 'invalid_rating', () => addEvaluation(doc, id, { date: '2026-10-02', status: 'active', rating: 11 }));
+		expectRefused(doc, 'invalid_rating', () => addEvaluation(doc, id, { date: '2026-10-02', status: 'active', rating: 2.5 }));
+		expectRefused(doc, 'invalid_date', () => addEvaluation(doc, id, { date: '', status: 'active' }));
+		expectRefused(doc, 'invalid_goal_status', () => addEvaluation(doc, id, { date: '2026-10-02', status: 'fine' as never }));
+		expectRefused(doc, 'not_found', () => addEvaluation(doc, 'missing', { date: '2026-10-02', status: 'active' }));
+		expect(removeEvaluation(doc, id, evaluations[2].id)).toBe(true);
+		expect(getGoal(doc, id)!.evaluations).toHaveLength(2);
+	});
+
+	test('two people editing the same goal title at once both keep their characters', () => {
+		const a = new Y.Doc();
+		const id = addGoal(a, { ...base, title: 'Egen leilighet' });
+		const b = new Y.Doc();
+		syncDocs(a, b);
+		updateGoal(a, id, { title: 'Min egen leilighet' });
+		updateGoal(b, id, { title: 'Egen leilighet nær søsteren' });
+		syncDocs(a, b);
+		expect(getGoal(a, id)!.title).toBe('Min egen leilighet nær søsteren');
+		expect(getGoal(b, id)!.title).toBe('Min egen leilighet nær søsteren');
 	});
 });
 

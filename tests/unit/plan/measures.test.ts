@@ -42,6 +42,7 @@ describe('addMeasure', () => {
 				dueDate: '2026-12-31',
 				status: 'on_hold',
 				statusReason: 'Venter på ledig leilighet',
+				interimMeasure: 'Botrening hjemme',
 				createdBy: 'user-1',
 				description: ['Detaljer']
 			},
@@ -58,8 +59,16 @@ describe('addMeasure', () => {
 			dueDate: '2026-12-31',
 			status: 'on_hold',
 			statusReason: 'Venter på ledig leilighet',
+			interimMeasure: 'Botrening hjemme',
+			startsAfter: null,
+			counterOf: null,
+			answeredBy: null,
+			answeredAt: null,
 			createdBy: 'user-1'
 		});
+		// The title is shared text, so concurrent edits merge.
+		expect(doc.getMap(ROOT.measures).get(id)).toBeInstanceOf(Y.Map);
+		expect((doc.getMap(ROOT.measures).get(id) as Y.Map<unknown>).get('title')).toBeInstanceOf(Y.Text);
 		expect(getMeasureDescription(doc, id)!.toArray()).toHaveLength(1);
 		expect(m.description).toBe(getMeasureDescription(doc, id));
 	});
@@ -86,6 +95,11 @@ describe('addMeasure', () => {
 		['invalid_measure_status', { status: 'done' }],
 		['reason_required', { status: 'rejected' }],
 		['reason_required', { status: 'rejected', statusReason: '   ' }],
+		['reason_required', { status: 'cancelled' }],
+		['reason_required', { status: 'on_hold', interimMeasure: 'Noe i mellomtiden' }],
+		['interim_required', { status: 'on_hold', statusReason: 'Venter på plass' }],
+		['unknown_reference', { startsAfter: 'no-such-measure' }],
+		['unknown_reference', { counterOf: 'no-such-measure' }],
 		['invalid_id', { serviceId: 'x'.repeat(101) }],
 		['invalid_type', { personId: 12 }]
 	] as const)('refuses %s without writing (%o)', (code, bad) => {
@@ -173,6 +187,56 @@ describe('updateMeasure', () => {
 		expectRefused(doc, 'reason_required', () => updateMeasure(doc, id, { statusReason: '' }));
 		updateMeasure(doc, id, { status: 'accepted', statusReason: '' });
 		expect(getMeasure(doc, id)).toMatchObject({ status: 'accepted', statusReason: '' });
+	});
+
+	test('waiting needs a reason and an interim measure; cancelling needs a reason', () => {
+		const { doc, goal } = setup();
+		const id = addMeasure(doc, { goalId: goal, title: 'T', status: 'accepted' });
+		expectRefused(doc, 'reason_required', () => updateMeasure(doc, id, { status: 'on_hold', interimMeasure: 'Samtaler' }));
+		expectRefused(doc, 'interim_required', () => updateMeasure(doc, id, { status: 'on_hold', statusReason: 'Venter på plass' }));
+		updateMeasure(doc, id, { status: 'on_hold', statusReason: 'Venter på plass', interimMeasure: 'Samtaler hos fastlegen' });
+		expect(getMeasure(doc, id)).toMatchObject({ status: 'on_hold', statusReason: 'Venter på plass', interimMeasure: 'Samtaler hos fastlegen' });
+		expectRefused(doc, 'interim_required', () => updateMeasure(doc, id, { interimMeasure: ' ' }));
+		expectRefused(doc, 'reason_required', () => updateMeasure(doc, id, { status: 'cancelled', statusReason: '' }));
+		updateMeasure(doc, id, { status: 'cancelled', statusReason: 'Ikke lenger aktuelt' });
+		expect(getMeasure(doc, id)!.status).toBe('cancelled');
+	});
+
+	test('starts after and counter-proposal link to other measures of the plan, answers record who and when', () => {
+		const { doc, goal, other } = setup();
+		const first = addMeasure(doc, { goalId: goal, title: 'Først' });
+		const second = addMeasure(doc, { goalId: other, title: 'Så', startsAfter: first });
+		expect(getMeasure(doc, second)!.startsAfter).toBe(first);
+		expectRefused(doc, 'unknown_reference', () => updateMeasure(doc, second, { startsAfter: second }));
+		updateMeasure(doc, second, { startsAfter: null });
+		expect(getMeasure(doc, second)!.startsAfter).toBeNull();
+		const counter = addMeasure(doc, { goalId: goal, title: 'Heller dette', counterOf: first });
+		updateMeasure(doc, first, { status: 'counter_proposed', answeredBy: 'user-nav', answeredAt: '2026-11-22T10:00:00.000Z' });
+		expect(getMeasure(doc, counter)!.counterOf).toBe(first);
+		expect(getMeasure(doc, first)).toMatchObject({ status: 'counter_proposed', answeredBy: 'user-nav', answeredAt: '2026-11-22T10:00:00.000Z' });
+	});
+
+	test('a title stored as a plain string (older documents) reads, and becomes shared text when edited', () => {
+		const { doc, goal } = setup();
+		const id = addMeasure(doc, { goalId: goal, title: 'Ny' });
+		const entity = doc.getMap(ROOT.measures).get(id) as Y.Map<unknown>;
+		entity.set('title', 'Gammel tittel');
+		expect(getMeasure(doc, id)!.title).toBe('Gammel tittel');
+		updateMeasure(doc, id, { title: 'Gammel tittel' });
+		expect(entity.get('title')).toBeInstanceOf(Y.Text);
+		expect(getMeasure(doc, id)!.title).toBe('Gammel tittel');
+	});
+
+	test('two people editing the same title at once both keep their characters', () => {
+		const { doc: a, goal } = setup();
+		const id = addMeasure(a, { goalId: goal, title: 'Søknad om bolig' });
+		const b = new Y.Doc();
+		syncDocs(a, b);
+		updateMeasure(a, id, { title: 'Søknad om kommunal bolig' });
+		updateMeasure(b, id, { title: 'Søknad om bolig i sentrum' });
+		syncDocs(a, b);
+		expect(getMeasure(a, id)!.title).toBe('Søknad om kommunal bolig i sentrum');
+		expect(getMeasure(b, id)!.title).toBe(getMeasure(a, id)!.title);
 	});
 
 	test('a refused patch writes none of its fields; a no-op patch writes nothing', () => {

@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
-import { planMembers, plans, users, type Access, type ConsentScope, type MemberRole, type PlanStatus } from '../db/schema';
+import { planMembers, plans, users, type Access, type ConsentScope, type MemberRole, type PlanStatus, type ServiceKind } from '../db/schema';
 import type { Db } from '../db';
 import { parseDocName, type DocKind } from '../../plan/schema';
+import { writesCrisisPlan, type Actor } from '../../plan/rights';
 import { consentCover } from './consent';
 import { liveSeats, seatIsLive, type Seat } from './seats';
 
@@ -19,6 +20,11 @@ export interface PlanAccess {
 	role: MemberRole;
 	/** Every role the person holds in the plan now (a handover can overlap two seats). */
 	roles: Set<MemberRole>;
+	/**
+	 * Who the person is for the rights inside the plan (`plan/rights.ts`): the roles and services of their live
+	 * *writing* seats only. A read-only seat in a service answers nothing and owns no measure.
+	 */
+	actor: Actor;
 	/** What the patient's consent covers for this person. */
 	scopes: Set<ConsentScope>;
 	docs: Record<DocKind, DocAccess>;
@@ -29,7 +35,8 @@ export interface PlanAccess {
 /**
  * Who may do what with each document of a plan. No live seat: nothing. Otherwise a document is readable only
  * when consent covers its scope; it is writable with a writing seat (`voice:` only by the patient or a guardian
- * acting for them); a closed plan is read-only for everyone.
+ * acting for them; `crisis:` only by them, the coordinator and clinical staff, see `writesCrisisPlan`); a closed
+ * plan is read-only for everyone. Inside a writable plan document, `plan/rights.ts` decides field by field.
  */
 export async function planAccess(db: Db, userId: string, planId: string, now = new Date()): Promise<PlanAccess | null> {
 	const seats = await liveSeats(db, userId, planId, now);
@@ -39,10 +46,15 @@ export async function planAccess(db: Db, userId: string, planId: string, now = n
 	const seat = seats[0];
 	const writes = plan.status !== 'closed' && seats.some((s) => s.access === 'write');
 	const speaksForPatient = seats.some((s) => s.role === 'patient' || s.role === 'guardian');
+	const roles = new Set(seats.map((s) => s.role));
+	// Only writing seats count towards the crisis plan: a read-only seat in a DPS service writes nothing.
+	const writingSeats = seats.filter((s) => s.access === 'write');
+	const clinical = writesCrisisPlan(new Set(writingSeats.map((s) => s.role)), new Set(writingSeats.map((s) => s.serviceKind).filter((k) => !!k) as ServiceKind[]));
 	const level = (kind: DocKind): DocAccess => {
 		if (!cover.scopes.has(SCOPE_OF[kind])) return 'none';
 		if (plan.status === 'closed') return 'read';
 		if (kind === 'voice') return speaksForPatient ? 'write' : 'read';
+		if (kind === 'crisis') return writes && clinical ? 'write' : 'read';
 		return writes ? 'write' : 'read';
 	};
 	const seatEnds = seats.map((s) => s.endsAt).filter((d): d is Date => !!d && d > now);
@@ -52,18 +64,33 @@ export async function planAccess(db: Db, userId: string, planId: string, now = n
 		status: plan.status,
 		seat,
 		role: seat.role,
-		roles: new Set(seats.map((s) => s.role)),
+		roles,
+		actor: { userId, roles: new Set(writingSeats.map((s) => s.role)), serviceIds: new Set(writingSeats.map((s) => s.serviceId).filter((id): id is string => !!id)) },
 		scopes: cover.scopes,
 		docs: { plan: level('plan'), crisis: level('crisis'), voice: level('voice') },
 		changesAt
 	};
 }
 
-export async function docAccess(db: Db, userId: string, docName: string, now = new Date()): Promise<{ level: DocAccess; changesAt: Date | null }> {
+/** The person as the rights inside the plan see them. */
+export function actorOf(userId: string, access: Pick<PlanAccess, 'actor'> | null): Actor {
+	return access?.actor ?? { userId, roles: new Set(), serviceIds: new Set() };
+}
+
+export interface DocAccessAnswer {
+	level: DocAccess;
+	changesAt: Date | null;
+	/** Roles and services now: the gate checks this person's updates against them. */
+	actor: Actor;
+}
+
+export async function docAccess(db: Db, userId: string, docName: string, now = new Date()): Promise<DocAccessAnswer> {
 	const doc = parseDocName(docName);
-	if (!doc) return { level: 'none', changesAt: null };
+	if (!doc) return { level: 'none', changesAt: null, actor: actorOf(userId, null) };
 	const access = await planAccess(db, userId, doc.planId, now);
-	return access ? { level: access.docs[doc.kind], changesAt: access.changesAt } : { level: 'none', changesAt: null };
+	return access
+		? { level: access.docs[doc.kind], changesAt: access.changesAt, actor: actorOf(userId, access) }
+		: { level: 'none', changesAt: null, actor: actorOf(userId, null) };
 }
 
 export interface PlanListing {

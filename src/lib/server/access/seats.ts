@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
-import { planMembers, plans, users, type Access, type MemberRole, type PlanStatus } from '../db/schema';
+import { planMembers, plans, services, users, type Access, type MemberRole, type PlanStatus, type ServiceKind } from '../db/schema';
 import type { Db } from '../db';
 
 /**
@@ -11,6 +11,8 @@ export interface Seat {
 	role: MemberRole;
 	access: Access;
 	serviceId: string | null;
+	/** The kind of that service (NAV, DPS, …), when the seat has one. */
+	serviceKind?: ServiceKind | null;
 	/** When the seat ends, if that is already set. */
 	endsAt: Date | null;
 }
@@ -24,10 +26,19 @@ export const seatIsLive = (now: Date) =>
  */
 export async function liveSeats(db: Db, userId: string, planId: string, now = new Date()): Promise<Array<Seat & { planStatus: PlanStatus }>> {
 	return db
-		.select({ id: planMembers.id, role: planMembers.role, access: planMembers.access, serviceId: planMembers.serviceId, endsAt: planMembers.endedAt, planStatus: plans.status })
+		.select({
+			id: planMembers.id,
+			role: planMembers.role,
+			access: planMembers.access,
+			serviceId: planMembers.serviceId,
+			serviceKind: services.kind,
+			endsAt: planMembers.endedAt,
+			planStatus: plans.status
+		})
 		.from(planMembers)
 		.innerJoin(users, eq(users.id, planMembers.userId))
 		.innerJoin(plans, eq(plans.id, planMembers.planId))
+		.leftJoin(services, eq(services.id, planMembers.serviceId))
 		.where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId), seatIsLive(now), isNull(users.disabledAt)))
 		.orderBy(sql`${planMembers.joinedAt} desc`);
 }

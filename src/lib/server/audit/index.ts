@@ -31,6 +31,10 @@ export type AuditAction =
 	| 'consent.withdrawn'
 	| 'consent.read'
 	| 'access_log.read'
+	| 'measure.added'
+	| 'measure.answered'
+	| 'measure.status_changed'
+	| 'service.proposed'
 	| 'admin.service_saved'
 	| 'admin.user_saved';
 
@@ -46,20 +50,64 @@ export interface AuditEvent {
 /** Namespace of the advisory lock that keeps the hash chain a chain across nodes. */
 const CHAIN_LOCK = 0x6661; // "fa"
 
-/** In this process, appends take turns: the chain is read and extended one row at a time. */
-let tail: Promise<unknown> = Promise.resolve();
+/** An event waiting for its turn in the chain, with its row as it was when it happened. */
+interface Pending {
+	row: AuditRow;
+	resolve(): void;
+	reject(err: unknown): void;
+}
+
+type AuditRow = Omit<typeof auditEvents.$inferInsert, 'id' | 'prevHash' | 'hash'>;
+
+/** Per database: events waiting, and whether a batch is being written. */
+const queues = new WeakMap<Db, { pending: Pending[]; writing: boolean }>();
 /** PGlite only (one writer): the last hash, so an append is one insert. */
 const lastHashOf = new WeakMap<Db, Uint8Array | null>();
+/** Rows per insert (PostgreSQL takes at most 65,535 parameters in a statement). */
+const MAX_BATCH = 500;
 
 /**
  * Append-only: there is no update or delete in this module, on purpose (and a trigger refuses them). Each row is
- * chained to the one before it: the append reads the last hash and writes its own in turn, so two writers, here
- * or (on PostgreSQL, under an advisory lock) on another node, never fork the chain.
+ * chained to the one before it: a batch reads the last hash once and chains its rows in order, so two writers,
+ * here or (on PostgreSQL, under an advisory lock) on another node, never fork the chain. Events that arrive while
+ * a batch is being written go into the next one: under load (a reconnect storm, many first edits) that is one
+ * lock and one insert for many events instead of one each. Resolves once the event is stored.
  */
 export function recordAudit(db: Db, event: AuditEvent): Promise<void> {
-	const run = tail.then(() => append(db, event));
-	tail = run.catch(() => {});
-	return run;
+	const row: AuditRow = {
+		at: new Date(),
+		actorId: event.actorId,
+		action: event.action,
+		planId: event.planId ?? null,
+		target: event.target ?? null,
+		// As `jsonb` will give it back, so the hash is the same when the row is read again.
+		detail: event.detail ? (JSON.parse(JSON.stringify(event.detail)) as Record<string, unknown>) : null
+	};
+	let queue = queues.get(db);
+	if (!queue) queues.set(db, (queue = { pending: [], writing: false }));
+	const q = queue;
+	return new Promise<void>((resolve, reject) => {
+		q.pending.push({ row, resolve, reject });
+		if (!q.writing) void drain(db, q);
+	});
+}
+
+async function drain(db: Db, q: { pending: Pending[]; writing: boolean }): Promise<void> {
+	q.writing = true;
+	try {
+		while (q.pending.length > 0) {
+			const batch = q.pending.splice(0, MAX_BATCH);
+			try {
+				await append(db, batch.map((p) => p.row));
+				for (const p of batch) p.resolve();
+			} catch (err) {
+				lastHashOf.delete(db);
+				for (const p of batch) p.reject(err);
+			}
+		}
+	} finally {
+		q.writing = false;
+	}
 }
 
 const lastHash = (db: Db) =>
@@ -71,26 +119,29 @@ const lastHash = (db: Db) =>
 		.limit(1)
 		.then(([row]) => row?.hash ?? null);
 
-async function append(db: Db, event: AuditEvent): Promise<void> {
-	const row = {
-		at: new Date(),
-		actorId: event.actorId,
-		action: event.action,
-		planId: event.planId ?? null,
-		target: event.target ?? null,
-		// As `jsonb` will give it back, so the hash is the same when the row is read again.
-		detail: event.detail ? (JSON.parse(JSON.stringify(event.detail)) as Record<string, unknown>) : null
-	};
+/** The rows chained in order after `prevHash`. */
+function chained(prevHash: Uint8Array | null, rows: AuditRow[]) {
+	const out = [];
+	let prev = prevHash;
+	for (const row of rows) {
+		const hash = chainHash(prev, row as Parameters<typeof chainHash>[1]);
+		out.push({ ...row, prevHash: prev, hash });
+		prev = hash;
+	}
+	return { rows: out, last: prev };
+}
+
+async function append(db: Db, rows: AuditRow[]): Promise<void> {
 	if (engineOf(db) === 'pglite') {
 		const prevHash = lastHashOf.has(db) ? lastHashOf.get(db)! : await lastHash(db);
-		const hash = chainHash(prevHash, row);
-		await db.insert(auditEvents).values({ ...row, prevHash, hash });
-		lastHashOf.set(db, hash);
+		const c = chained(prevHash, rows);
+		await db.insert(auditEvents).values(c.rows);
+		lastHashOf.set(db, c.last);
 		return;
 	}
 	await db.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK}::int4, 0)`);
 		const prevHash = await lastHash(tx as unknown as Db);
-		await tx.insert(auditEvents).values({ ...row, prevHash, hash: chainHash(prevHash, row) });
+		await tx.insert(auditEvents).values(chained(prevHash, rows).rows);
 	});
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { docAccess, type DocAccess } from '../access/plans';
+import { docAccess, type DocAccessAnswer } from '../access/plans';
 import { CLOSE } from '../../sync/close-codes';
 import type { Connection } from './connection';
 import type { CollabLogger } from './types';
@@ -14,7 +14,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Open sockets follow access as it changes: a revalidation (a consent withdrawn, a seat ended, a plan closed)
- * closes those with none left (4403) and downgrades writers who may now only read; and each socket is rechecked
+ * closes those with none left (4403), downgrades writers who may now only read, and takes the person's current
+ * roles and services for the rights inside the document; and each socket is rechecked
  * by itself the moment its access would change with time (a consent or seat that runs out, or begins).
  */
 export class AccessWatch {
@@ -58,7 +59,7 @@ export class AccessWatch {
 
 	private async check(targets: Connection[]): Promise<void> {
 		// One lookup per person and document, however many sockets they have open on it.
-		const cache = new Map<string, Promise<{ level: DocAccess; changesAt: Date | null }>>();
+		const cache = new Map<string, Promise<DocAccessAnswer>>();
 		await Promise.all(
 			targets.map(async (c) => {
 				const key = `${c.userId}\u0000${c.docName}`;
@@ -67,13 +68,15 @@ export class AccessWatch {
 					pending = docAccess(this.db, c.userId, c.docName);
 					cache.set(key, pending);
 				}
-				const { level, changesAt } = await pending;
+				const { level, changesAt, actor } = await pending;
 				if (c.closed) return;
 				if (level === 'none') {
 					this.log.info({ conn: c.id, user: c.userId, doc: c.docName }, 'collab: access ended, closing');
 					c.close(CLOSE.forbidden, 'access ended');
 					return;
 				}
+				// Roles and services may have changed with the seats: the gate checks the next update against these.
+				c.actor = actor;
 				if (level === 'read' && c.access === 'write') {
 					this.log.info({ conn: c.id, user: c.userId, doc: c.docName }, 'collab: downgraded to read');
 					c.access = 'read';

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { applyStoredDoc, type DocStore } from './doc-store';
+import { applyStoredDoc, type DocStore, type StoredDoc } from './doc-store';
 import type { CollabLogger } from './types';
 
 export interface CompactionResult {
@@ -16,6 +16,7 @@ export interface CompactionResult {
  * Rows in `doc_updates` stay: they are the attribution history.
  */
 export async function compactDocument(store: DocStore, docName: string): Promise<CompactionResult | null> {
+	if (store.compact) return store.compact(docName, encodeStored);
 	const stored = await store.load(docName);
 	if (stored.updates.length === 0) return null;
 	const doc = new Y.Doc({ gc: true });
@@ -24,6 +25,17 @@ export async function compactDocument(store: DocStore, docName: string): Promise
 		const throughId = stored.updates[stored.updates.length - 1].id;
 		await store.saveSnapshot(docName, Y.encodeStateAsUpdate(doc), throughId);
 		return { throughId, folded: stored.updates.length };
+	} finally {
+		doc.destroy();
+	}
+}
+
+/** The stored document applied to a fresh `Y.Doc` and encoded as one update. */
+function encodeStored(stored: StoredDoc): Uint8Array {
+	const doc = new Y.Doc({ gc: true });
+	try {
+		applyStoredDoc(doc, stored);
+		return Y.encodeStateAsUpdate(doc);
 	} finally {
 		doc.destroy();
 	}

@@ -1,10 +1,12 @@
 import * as Y from 'yjs';
 import type WebSocket from 'ws';
-import { CLOSE } from '../../sync/close-codes';
+import { CLOSE, parseRefusal } from '../../sync/close-codes';
 import { TokenBucket, type CollabLimits } from './limits';
+import { collabMetrics } from './metrics';
 import { decodeMessage, encodeSyncStep1, ProtocolError } from './protocol';
 import type { DocClient, SharedDoc } from './shared-doc';
 import type { AccessLevel, CollabLogger, Identity } from './types';
+import type { Actor } from '../../plan/rights';
 
 export interface ConnectionInfo {
 	identity: Identity;
@@ -12,6 +14,8 @@ export interface ConnectionInfo {
 	docName: string;
 	planId: string;
 	access: AccessLevel;
+	/** Roles and services in the plan: what the gate checks this connection's updates against. */
+	actor: Actor;
 	/** The client's address, for the per-address connection count. */
 	address: string;
 }
@@ -48,6 +52,8 @@ export class Connection implements DocClient {
 	readonly address: string;
 	readonly clientIDs = new Set<number>();
 	access: AccessLevel;
+	/** Refreshed with access (`AccessWatch`): a seat in a new service, a role handed over. */
+	actor: Actor;
 	/** Set from the first moment the socket is closing: nothing is read from or sent to it after that. */
 	closed = false;
 	/** For the keep-alive ping. */
@@ -74,6 +80,7 @@ export class Connection implements DocClient {
 		this.docName = info.docName;
 		this.planId = info.planId;
 		this.access = info.access;
+		this.actor = info.actor;
 		this.address = info.address;
 		this.maxBacklog = opts.maxBacklog ?? 256;
 		this.maxBufferedBytes = opts.maxBufferedBytes ?? 32 * 1024 * 1024;
@@ -201,12 +208,20 @@ export class Connection implements DocClient {
 				case 'update': {
 					if (this.access !== 'write') {
 						this.dropped++;
+						collabMetrics.updatesRefused.inc({ reason: 'read-only' });
 						break;
 					}
 					const outcome = doc.receiveUpdate(this, msg.update);
 					if (outcome.kind === 'missing') this.askForWhatWeLack();
-					else if (outcome.kind === 'refused') this.refuse(CLOSE.refused, outcome.reason);
-					else if (outcome.kind === 'malformed') this.reject(outcome.why);
+					else if (outcome.kind === 'refused') {
+						// The label is the refusal's kind only: the close reason also names an entity id the client chose, and a
+						// label per id would grow the metrics without bound.
+						collabMetrics.updatesRefused.inc({ reason: parseRefusal(outcome.reason)?.reason ?? 'refused' });
+						this.refuse(CLOSE.refused, outcome.reason);
+					} else if (outcome.kind === 'malformed') {
+						collabMetrics.updatesRefused.inc({ reason: 'malformed' });
+						this.reject(outcome.why);
+					}
 					break;
 				}
 				case 'awareness':

@@ -11,7 +11,10 @@ import type { CollabLogger } from './types';
 export type FanoutMessage =
 	| { kind: 'update'; from: string; update: Uint8Array }
 	| { kind: 'awareness'; from: string; update: Uint8Array }
-	/** "Send me what I lack": answered by every node holding the document with a diff against this vector. */
+	/**
+	 * "Send me what I lack": answered by every node holding the document with a diff against this vector (and,
+	 * when the asker has something the answerer lacks, a query back to it).
+	 */
 	| { kind: 'sync-query'; from: string; stateVector: Uint8Array }
 	/** "Who is here?": answered with the awareness states of the answering node's own clients. */
 	| { kind: 'awareness-query'; from: string };
@@ -25,9 +28,11 @@ export interface Fanout {
 	unsubscribe(docName: string): Promise<void>;
 	publishUpdate(docName: string, update: Uint8Array, to?: string): void;
 	publishAwareness(docName: string, update: Uint8Array, to?: string): void;
-	querySync(docName: string, stateVector: Uint8Array): void;
+	querySync(docName: string, stateVector: Uint8Array, to?: string): void;
+	/** True while Redis is connected (both connections ready); false while it is down and the node serves alone. */
+	isUp(): boolean;
 	queryAwareness(docName: string): void;
-	/** Called after the subscriber reconnected: messages may have been lost, so documents resync. */
+	/** Called once Redis is back after an outage: messages were lost, so documents resync. */
 	onReconnect(cb: () => void): void;
 	/** Tells every other node that access changed (a consent, a seat, a plan's status): they recheck their sockets. */
 	publishAccessChange(filter: AccessChange): void;
@@ -35,10 +40,12 @@ export interface Fanout {
 	close(): Promise<void>;
 }
 
-/** Whose access changed: one plan's members, one person, or both narrowed. Ids only. */
+/** Whose access changed: one plan's members, one person, or both narrowed; or one session ended. Ids only. */
 export interface AccessChange {
 	planId?: string;
 	userId?: string;
+	/** A session that ended (logout, password changed): its sockets close with 4401 on every node. */
+	sessionId?: string;
 }
 
 const KIND_UPDATE = 0;
@@ -98,8 +105,9 @@ export class RedisFanout implements Fanout {
 	/** One channel for every node: access changes are not about a loaded document. */
 	private readonly accessChannel: string;
 	private readonly subscribeTimeoutMs: number;
-	private readyOnce = false;
 	private closed = false;
+	/** Redis was lost (an error or a closed connection) and both connections are not ready again yet. */
+	private down = false;
 	/**
 	 * A SUBSCRIBE sent before the connection's ready check finishes makes that check (INFO) fail with
 	 * "Connection in subscriber mode", and the subscription is lost. So subscribing waits for ready.
@@ -117,19 +125,37 @@ export class RedisFanout implements Fanout {
 		void this.subReady.then(() => this.sub.subscribe(this.accessChannel)).catch((err: Error) => {
 			if (!this.closed) opts.log.warn({ err: { message: err.message } }, 'collab: could not subscribe to access changes');
 		});
+		// ioredis reconnects by itself (and logs an error per attempt): say once that it is down, once that it is back.
+		let lastError = '';
 		const onError = (err: Error) => {
-			if (!this.closed) opts.log.warn({ err: { message: err.message } }, 'collab: redis error');
+			if (this.closed || err.message === lastError) return;
+			lastError = err.message;
+			opts.log.warn({ err: { message: err.message } }, 'collab: redis error');
 		};
-		this.pub.on('error', onError);
-		this.sub.on('error', onError);
-		this.sub.on('ready', () => {
-			if (!this.readyOnce) {
-				this.readyOnce = true;
-				return;
-			}
-			opts.log.info({ nodeId: this.nodeId }, 'collab: redis subscriber reconnected; resyncing documents');
-			for (const cb of this.reconnectCallbacks) cb();
-		});
+		const onLost = () => {
+			if (this.closed || this.down) return;
+			this.down = true;
+			opts.log.error({ nodeId: this.nodeId }, 'collab: redis down; this node serves its own clients alone until it is back');
+		};
+		const onReady = () => {
+			lastError = '';
+			if (!this.down || !this.isUp()) return;
+			this.down = false;
+			opts.log.info({ nodeId: this.nodeId }, 'collab: redis back; resubscribing and resyncing documents');
+			// Channels subscribed while it was down never reached Redis; autoResubscribe covers the others.
+			const channels = [this.accessChannel, ...[...this.handlers.keys()].map((d) => this.prefix + d)];
+			this.sub.subscribe(...channels).then(
+				() => {
+					for (const cb of this.reconnectCallbacks) cb();
+				},
+				(err: Error) => opts.log.warn({ err: { message: err.message } }, 'collab: redis resubscribe failed')
+			);
+		};
+		for (const conn of [this.pub, this.sub]) {
+			conn.on('error', onError);
+			conn.on('close', onLost);
+			conn.on('ready', onReady);
+		}
 		this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.receive(channel, message));
 	}
 
@@ -155,8 +181,16 @@ export class RedisFanout implements Fanout {
 		}
 	}
 
+	isUp(): boolean {
+		return !this.closed && this.pub.status === 'ready' && this.sub.status === 'ready';
+	}
+
 	async subscribe(docName: string, handler: FanoutHandler): Promise<void> {
 		this.handlers.set(docName, handler);
+		if (this.down) {
+			// Serve alone for now: the channel is subscribed when Redis is back, and the document resyncs then.
+			return;
+		}
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		try {
 			await Promise.race([
@@ -176,6 +210,11 @@ export class RedisFanout implements Fanout {
 	async unsubscribe(docName: string): Promise<void> {
 		this.handlers.delete(docName);
 		if (this.closed) return;
+		if (this.down) {
+			// Not waited for: an unload must not hang on Redis. A channel left over only carries ignored messages.
+			this.sub.unsubscribe(this.prefix + docName).catch(() => {});
+			return;
+		}
 		try {
 			await this.sub.unsubscribe(this.prefix + docName);
 		} catch (err) {
@@ -184,7 +223,8 @@ export class RedisFanout implements Fanout {
 	}
 
 	private publish(docName: string, kind: number, payload: Uint8Array, to = ''): void {
-		if (this.closed) return;
+		// While Redis is down nothing is queued: the state-vector resync after it returns carries what was missed.
+		if (this.closed || this.down) return;
 		this.pub.publish(this.prefix + docName, encodeEnvelope(this.nodeId, to, kind, payload)).catch((err: Error) => {
 			this.opts.log.warn({ err: { message: err.message } }, 'collab: redis publish failed');
 		});
@@ -198,8 +238,8 @@ export class RedisFanout implements Fanout {
 		this.publish(docName, KIND_AWARENESS, update, to);
 	}
 
-	querySync(docName: string, stateVector: Uint8Array): void {
-		this.publish(docName, KIND_SYNC_QUERY, stateVector);
+	querySync(docName: string, stateVector: Uint8Array, to?: string): void {
+		this.publish(docName, KIND_SYNC_QUERY, stateVector, to);
 	}
 
 	queryAwareness(docName: string): void {
@@ -211,8 +251,8 @@ export class RedisFanout implements Fanout {
 	}
 
 	publishAccessChange(filter: AccessChange): void {
-		if (this.closed) return;
-		const body = JSON.stringify({ from: this.nodeId, planId: filter.planId, userId: filter.userId });
+		if (this.closed || this.down) return;
+		const body = JSON.stringify({ from: this.nodeId, planId: filter.planId, userId: filter.userId, sessionId: filter.sessionId });
 		this.pub.publish(this.accessChannel, body).catch((err: Error) => this.opts.log.warn({ err: { message: err.message } }, 'collab: redis publish failed'));
 	}
 
@@ -221,7 +261,7 @@ export class RedisFanout implements Fanout {
 	}
 
 	private receiveAccessChange(message: Buffer): void {
-		let parsed: { from?: unknown; planId?: unknown; userId?: unknown };
+		let parsed: { from?: unknown; planId?: unknown; userId?: unknown; sessionId?: unknown };
 		try {
 			parsed = JSON.parse(message.toString('utf8'));
 		} catch {
@@ -231,6 +271,7 @@ export class RedisFanout implements Fanout {
 		const filter: AccessChange = {};
 		if (typeof parsed.planId === 'string') filter.planId = parsed.planId;
 		if (typeof parsed.userId === 'string') filter.userId = parsed.userId;
+		if (typeof parsed.sessionId === 'string') filter.sessionId = parsed.sessionId;
 		for (const cb of this.accessCallbacks) cb(filter);
 	}
 

@@ -15,6 +15,7 @@ import { RedisFanout, type Fanout } from './fanout';
 import { DEFAULT_STRUCTURE_LIMITS, type StructureLimits } from './gate';
 import { Admission, DEFAULT_LIMITS, type CollabLimits } from './limits';
 import { AccessWatch, type RevalidateFilter } from './access-watch';
+import { collabMetrics, type MetricsSource } from './metrics';
 import { DocRegistry } from './registry';
 import { sweepSessions } from './session-sweep';
 import type { SharedDoc } from './shared-doc';
@@ -44,6 +45,11 @@ export interface CollabServerOptions {
 	nodeId?: string;
 	/** Storage; defaults to `PgDocStore` on `db`. */
 	store?: DocStore;
+	/**
+	 * Told the name of a document each time a batch of its changes is stored (here, by this node). Runs on the
+	 * write path: it must only note the name and return (the projections schedule their work from it).
+	 */
+	onStored?(docName: string): void;
 	/** The database engine: on the embedded PGlite this is the only process writing, so appends skip the lock. */
 	engine?: Engine;
 	/** Overrides `config.collabIdleUnloadSeconds` (tests use a few milliseconds). */
@@ -64,6 +70,10 @@ export interface CollabServerOptions {
 	structure?: Partial<StructureLimits>;
 }
 
+export interface CollabHealth {
+	redis: 'up' | 'down' | 'off';
+}
+
 export interface CollabStats {
 	docs: number;
 	connections: number;
@@ -78,8 +88,10 @@ export interface CollabServer {
 	 * those with none left are closed with 4403 at once, writers who may now only read are downgraded.
 	 */
 	revalidate(filter?: RevalidateFilter): Promise<void>;
-	/** Closes every socket opened with this session (logout) with 4401. */
+	/** Closes every socket opened with this session (logout, password changed) with 4401, on this node and every other; returns how many were here. */
 	endSession(sessionId: string): number;
+	/** Whether this node reaches the other nodes: `off` without Redis, `down` while Redis is lost (it serves its own clients alone). */
+	health(): CollabHealth;
 	/**
 	 * A trusted change written by the server (seeding, accepted measures, closed meetings): loads the
 	 * document if needed, applies `change` in one transaction with the server as origin, stores it attributed
@@ -116,12 +128,34 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		idleUnloadMs: options.idleUnloadMs ?? config.collabIdleUnloadSeconds * 1000,
 		compactThreshold: options.compactThreshold ?? 200,
 		writeBatchMs: options.writeBatchMs ?? 0,
-		catchUpDelayMs: options.catchUpDelayMs ?? 2000
+		catchUpDelayMs: options.catchUpDelayMs ?? 2000,
+		onStored: options.onStored
 	});
 	const sessionIdleMs = config.sessionIdleMinutes * 60_000;
 	const connections = new Set<Connection>();
 	const watch = new AccessWatch(db, log, () => connections);
-	fanout?.onAccessChange((filter) => void watch.revalidate(filter).catch((err) => log.error({ err }, 'collab: revalidation failed')));
+	/** Closes this node's sockets opened with the session (4401). */
+	const closeSession = (sessionId: string): number => {
+		let n = 0;
+		for (const c of connections) {
+			if (c.sessionId === sessionId && !c.closed) {
+				c.close(CLOSE.unauthenticated, 'session ended');
+				n++;
+			}
+		}
+		return n;
+	};
+	fanout?.onAccessChange((filter) => {
+		if (filter.sessionId) closeSession(filter.sessionId);
+		else void watch.revalidate(filter).catch((err) => log.error({ err }, 'collab: revalidation failed'));
+	});
+	// Access changes published while Redis was down never arrived: recheck every socket once it is back.
+	fanout?.onReconnect(() => {
+		watch.revalidate({}).catch((err) => log.error({ err }, 'collab: revalidation failed'));
+		sweepSessions(db, connections, sessionIdleMs).catch((err) => log.error({ err }, 'collab: session sweep failed'));
+	});
+	const metricsSource: MetricsSource = { stats: () => stats(), redisUp: () => (fanout ? fanout.isUp() : null) };
+	collabMetrics.sources.add(metricsSource);
 	const wss = new WebSocketServer({ noServer: true, maxPayload: config.collabMaxMessageBytes, clientTracking: false });
 	let open = true;
 
@@ -163,6 +197,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 				docName: up.docName,
 				planId: up.planId,
 				access: up.access,
+				actor: up.actor,
 				address: up.address
 			},
 			{
@@ -208,6 +243,12 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		);
 	}
 
+	function stats(): CollabStats {
+		let n = 0;
+		for (const c of connections) if (!c.closed) n++;
+		return { docs: registry.size, connections: n };
+	}
+
 	const handleUpgrade = createUpgradeHandler({
 		db,
 		wss,
@@ -232,14 +273,13 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		},
 
 		endSession(sessionId: string): number {
-			let n = 0;
-			for (const c of connections) {
-				if (c.sessionId === sessionId && !c.closed) {
-					c.close(CLOSE.unauthenticated, 'session ended');
-					n++;
-				}
-			}
-			return n;
+			// The session's sockets on other nodes close too.
+			fanout?.publishAccessChange({ sessionId });
+			return closeSession(sessionId);
+		},
+
+		health(): CollabHealth {
+			return { redis: fanout ? (fanout.isUp() ? 'up' : 'down') : 'off' };
 		},
 
 		async applyServerChange(docName, change, actorId): Promise<void> {
@@ -263,17 +303,14 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			}
 		},
 
-		stats(): CollabStats {
-			let n = 0;
-			for (const c of connections) if (!c.closed) n++;
-			return { docs: registry.size, connections: n };
-		},
+		stats,
 
 		flush: () => registry.flushAll(),
 
 		async close({ flush = true }: { flush?: boolean } = {}): Promise<void> {
 			if (!open) return;
 			open = false;
+			collabMetrics.sources.delete(metricsSource);
 			clearInterval(pinger);
 			clearInterval(sweeper);
 			watch.close();
@@ -290,6 +327,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 export { PgDocStore, type DocStore } from './doc-store';
 export { compactDocument } from './compaction';
+export { collabMetrics } from './metrics';
 export { DEFAULT_LIMITS, type CollabLimits } from './limits';
 export * from './protocol';
 export type { Identity, AccessLevel, CollabLogger } from './types';

@@ -23,6 +23,8 @@ export interface RegistryOptions {
 	 * read but published before our subscription (e.g. while it was unloading). 0 turns it off.
 	 */
 	catchUpDelayMs: number;
+	/** See `CollabServerOptions.onStored`. */
+	onStored?(docName: string): void;
 }
 
 /**
@@ -118,6 +120,7 @@ export class DocRegistry {
 			structure: this.opts.structure,
 			compactThreshold: this.opts.compactThreshold,
 			writeBatchMs: this.opts.writeBatchMs,
+			onStored: this.opts.onStored,
 			onFailed: (failed) => void this.reload(failed)
 		});
 		try {

@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate as encodeAwarenessStates, removeAwarenessStates } from 'y-protocols/awareness';
 import { parseDocName, type DocKind } from '../../plan/schema';
-import type { RefusalReason } from '../../sync/close-codes';
 import { REFUSAL } from '../../sync/close-codes';
+import type { Actor } from '../../plan/rights';
 import { Compactor, type CompactionResult } from './compaction';
 import { applyStoredDoc, type AppendEntry, type DocStore, type StoredDoc } from './doc-store';
 import type { Fanout, FanoutMessage } from './fanout';
@@ -20,10 +20,14 @@ import {
 } from './protocol';
 import { LOAD_ORIGIN, REMOTE_ORIGIN, ServerOrigin, type CollabLogger, type Identity } from './types';
 import { WriteQueue } from './write-queue';
+import { encodeSavingMessage } from '../../sync/saving';
+import { collabMetrics } from './metrics';
 
 /** What a document needs from a client connection (implemented by `Connection`). */
 export interface DocClient {
 	readonly identity: Identity;
+	/** Who the sender is in this plan (roles, services): what the gate checks its updates against. */
+	readonly actor: Actor;
 	/** Awareness client ids this connection has claimed. */
 	readonly clientIDs: Set<number>;
 	send(message: Uint8Array): void;
@@ -48,6 +52,8 @@ export interface SharedDocOptions {
 	compact?(): Promise<CompactionResult | null>;
 	/** A change failed half-way through applying: the registry reloads the document from storage. */
 	onFailed(doc: SharedDoc): void;
+	/** Told the document's name after each stored batch (see `CollabServerOptions.onStored`). */
+	onStored?(docName: string): void;
 }
 
 export type SharedDocState = 'loading' | 'ready' | 'unloading' | 'failed' | 'destroyed';
@@ -59,7 +65,8 @@ export type UpdateOutcome =
 	| { kind: 'ignored' }
 	/** It builds on something this document lacks: nothing applied; ask the client for everything (sync step 1). */
 	| { kind: 'missing' }
-	| { kind: 'refused'; reason: RefusalReason }
+	/** The close reason says why (`formatRefusal`). */
+	| { kind: 'refused'; reason: string }
 	| { kind: 'malformed'; why: string };
 
 /** An accepted update waiting to be stored, and who should not get it back. */
@@ -108,9 +115,18 @@ export class SharedDoc {
 		// The server itself is not present.
 		this.awareness.setLocalState(null);
 		this.queue = new WriteQueue<QueuedUpdate>({
-			append: (entries) => opts.store.append(opts.name, entries),
+			append: (entries) =>
+				opts.store.append(opts.name, entries).catch((err: unknown) => {
+					collabMetrics.storeFailures.inc();
+					throw err;
+				}),
 			batchDelayMs: opts.writeBatchMs,
 			onStored: (entries, lastId) => this.onStored(entries, lastId),
+			onDelayed: (delayed) => this.onDelayed(delayed),
+			onTimed: (seconds, entries) => {
+				collabMetrics.storeSeconds.observe(seconds);
+				collabMetrics.updatesStored.inc(entries);
+			},
 			log: opts.log
 		});
 		this.compactor = new Compactor({
@@ -167,6 +183,7 @@ export class SharedDoc {
 
 	addConnection(client: DocClient): void {
 		this.connections.add(client);
+		if (this.queue.delayed) client.send(encodeSavingMessage(true));
 	}
 
 	/** Removes the connection and the awareness states it owned (others see it leave). */
@@ -206,11 +223,12 @@ export class SharedDoc {
 	/** A writer's update: checked whole before it touches the document, then applied whole or not at all. */
 	receiveUpdate(client: DocClient, update: Uint8Array): UpdateOutcome {
 		if (this.state !== 'ready') return { kind: 'ignored' };
-		const verdict = checkUpdate(this.doc, this.kind, update, this.opts.structure);
+		const verdict = checkUpdate(this.doc, this.kind, update, client.actor, this.opts.structure);
 		if (verdict.kind === 'missing' || verdict.kind === 'malformed') return verdict;
 		if (verdict.kind === 'refuse') return { kind: 'refused', reason: verdict.reason };
 		if (!this.hasRoomFor(update.byteLength)) return { kind: 'refused', reason: REFUSAL.documentFull };
 		this.guarded('client update', () => Y.applyUpdate(this.doc, update, client));
+		collabMetrics.updatesAccepted.inc();
 		return { kind: 'applied' };
 	}
 
@@ -240,6 +258,11 @@ export class SharedDoc {
 			const claimant = this.claimedBy.get(e.clientID);
 			if (claimant !== undefined && claimant !== client.identity.id) continue;
 			const owner = this.owners.get(e.clientID);
+			// The stock client sends back every presence change it receives, other tabs' and other nodes' too: an
+			// entry no newer than the one held is such an echo. Taken as a claim it would move the state to this
+			// connection (removed with it later) and count against its limit (4413 for a person with many tabs).
+			const held = this.awareness.meta.get(e.clientID);
+			if (owner !== client && held && e.clock <= held.clock) continue;
 			if (owner && owner !== client) {
 				// The same person on a new connection (a reconnect before the old socket was noticed gone).
 				owner.clientIDs.delete(e.clientID);
@@ -298,6 +321,8 @@ export class SharedDoc {
 			case 'sync-query': {
 				const diff = Y.encodeStateAsUpdate(this.doc, msg.stateVector);
 				if (!isEmptyUpdate(diff)) this.whenStored(() => fanout?.publishUpdate(this.name, diff, msg.from));
+				// The asker has something we lack (both sides missed messages while Redis was down): ask it back.
+				if (this.lacksSomethingOf(msg.stateVector)) fanout?.querySync(this.name, Y.encodeStateVector(this.doc), msg.from);
 				break;
 			}
 			case 'awareness-query': {
@@ -306,6 +331,13 @@ export class SharedDoc {
 				break;
 			}
 		}
+	}
+
+	/** Whether a peer's state vector counts more of some client's changes than this document holds. */
+	private lacksSomethingOf(stateVector: Uint8Array): boolean {
+		const ours = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+		for (const [client, clock] of Y.decodeStateVector(stateVector)) if (clock > (ours.get(client) ?? 0)) return true;
+		return false;
 	}
 
 	/** After the fan-out reconnected: ask again for anything missed. */
@@ -399,6 +431,21 @@ export class SharedDoc {
 		from?.noteChange();
 	};
 
+	/**
+	 * The database did not take a batch (it is being retried) or took it again: every client here hears it.
+	 * Nothing is forwarded meanwhile; what the clients sent stays in the queue, and in their own copies.
+	 */
+	private onDelayed(delayed: boolean): void {
+		this.opts.log[delayed ? 'warn' : 'info']({ doc: this.name, unstored: this.queue.size }, delayed ? 'collab: saving delayed, retrying' : 'collab: saving resumed');
+		const message = encodeSavingMessage(delayed);
+		for (const c of this.connections) c.send(message);
+	}
+
+	/** True while accepted updates wait for the database. */
+	get savingDelayed(): boolean {
+		return this.queue.delayed;
+	}
+
 	/** Stored: now the others may see it. */
 	private onStored(entries: QueuedUpdate[], lastId: number): void {
 		if (lastId > this.lastKnownId) this.lastKnownId = lastId;
@@ -412,6 +459,11 @@ export class SharedDoc {
 		let i = 0;
 		while (i < this.afterStored.length && this.afterStored[i].seq <= stored) this.afterStored[i++].send();
 		if (i > 0) this.afterStored.splice(0, i);
+		try {
+			this.opts.onStored?.(this.name);
+		} catch (err) {
+			this.opts.log.error({ err, doc: this.name }, 'collab: onStored listener failed');
+		}
 	}
 
 	private readonly onAwarenessUpdate = (

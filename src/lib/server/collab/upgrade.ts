@@ -5,6 +5,7 @@ import type { WebSocketServer } from 'ws';
 import type { Db } from '../db';
 import { docAccess } from '../access/plans';
 import { parseDocName } from '../../plan/schema';
+import type { Actor } from '../../plan/rights';
 import { recordAudit } from '../audit';
 import { sessionTokenFromCookieHeader, validateSessionToken, type SessionUser } from '../auth/session';
 import { CLOSE } from '../../sync/close-codes';
@@ -20,6 +21,8 @@ export interface AcceptedUpgrade {
 	docName: string;
 	planId: string;
 	access: AccessLevel;
+	/** The person's roles and services in the plan, for the rights inside the document. */
+	actor: Actor;
 	/** When this access next changes by itself (a consent or seat runs out): the socket is rechecked then. */
 	accessChangesAt: Date | null;
 	address: string;
@@ -153,7 +156,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
 			log.info({ user: userId, reason: 'unknown-document' }, 'collab: upgrade refused');
 			return refuse(req, socket, head, CLOSE.forbidden, 'unknown document');
 		}
-		const { level: access, changesAt } = await docAccess(db, userId, docName);
+		const { level: access, changesAt, actor } = await docAccess(db, userId, docName);
 		if (access === 'none') {
 			await denied(userId, docName, parsed.planId, 'no-access');
 			log.info({ user: userId, doc: docName, reason: 'no-access' }, 'collab: upgrade refused');
@@ -169,7 +172,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
 		});
 		audited.catch(() => {}); // handled by whoever awaits it
 		wss.handleUpgrade(req, socket, head, (ws) =>
-			deps.accept(ws, { user: auth.user, sessionId: auth.session.id, docName, planId: parsed.planId, access, accessChangesAt: changesAt, address, audited })
+			deps.accept(ws, { user: auth.user, sessionId: auth.session.id, docName, planId: parsed.planId, access, actor, accessChangesAt: changesAt, address, audited })
 		);
 	}
 

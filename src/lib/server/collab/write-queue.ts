@@ -6,6 +6,13 @@ export interface WriteQueueOptions<T extends AppendEntry> {
 	append(entries: T[]): Promise<number>;
 	/** Called after each stored batch, with its entries in order (this is where they are forwarded). */
 	onStored?(entries: T[], lastId: number): void;
+	/**
+	 * Storing failed and is being retried (true), or a retry succeeded (false). Called on each change only:
+	 * this is how the people editing learn that what they write is held, not yet saved.
+	 */
+	onDelayed?(delayed: boolean): void;
+	/** How long each stored batch took (for metrics). */
+	onTimed?(seconds: number, entries: number): void;
 	log: CollabLogger;
 	maxBatch?: number;
 	/**
@@ -41,6 +48,8 @@ export class WriteQueue<T extends AppendEntry = AppendEntry> {
 	private retryDelay: number;
 	private waiters: Waiter[] = [];
 	private aborted = false;
+	/** The last write failed; entries wait for a retry. */
+	private failing = false;
 	private readonly maxBatch: number;
 	private readonly retryMinMs: number;
 	private readonly retryMaxMs: number;
@@ -55,6 +64,11 @@ export class WriteQueue<T extends AppendEntry = AppendEntry> {
 	/** Entries not yet stored. */
 	get size(): number {
 		return this.pending.length;
+	}
+
+	/** True while stored entries wait for a retry after a failed write. */
+	get delayed(): boolean {
+		return this.failing;
 	}
 
 	/** Sequence number of the last entry pushed (what `flush()` waits for by default). */
@@ -136,11 +150,16 @@ export class WriteQueue<T extends AppendEntry = AppendEntry> {
 				const batch = this.pending.slice(0, this.maxBatch);
 				let lastId: number;
 				this.writing = batch.length;
+				const started = performance.now();
 				try {
 					lastId = await this.opts.append(batch);
 				} catch (err) {
 					this.writing = null;
 					if (this.aborted) return;
+					if (!this.failing) {
+						this.failing = true;
+						this.opts.onDelayed?.(true);
+					}
 					const delay = this.retryDelay;
 					this.retryDelay = Math.min(this.retryDelay * 2, this.retryMaxMs);
 					this.opts.log.error({ err, entries: batch.length, retryInMs: delay }, 'collab: storing updates failed');
@@ -153,6 +172,7 @@ export class WriteQueue<T extends AppendEntry = AppendEntry> {
 				}
 				this.writing = null;
 				if (this.aborted) return;
+				this.opts.onTimed?.((performance.now() - started) / 1000, batch.length);
 				this.pending.splice(0, batch.length);
 				this.storedSeq += batch.length;
 				this.retryDelay = this.retryMinMs;
@@ -162,6 +182,10 @@ export class WriteQueue<T extends AppendEntry = AppendEntry> {
 					return false;
 				});
 				this.opts.onStored?.(batch, lastId);
+				if (this.failing && this.pending.length === 0) {
+					this.failing = false;
+					this.opts.onDelayed?.(false);
+				}
 			}
 		} finally {
 			this.running = false;

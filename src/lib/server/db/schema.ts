@@ -326,3 +326,82 @@ export const docSnapshots = pgTable('doc_snapshots', {
 	throughId: bigint('through_id', { mode: 'number' }).notNull(),
 	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 });
+
+/**
+ * Projections: goals and measures of the live `plan:<id>` documents, copied into SQL so that lists across plans
+ * ("mine oppgaver", a service's list, the coordinator's overview) are one query. Derived data, rebuilt from
+ * `doc_updates` at will (`npm run projections:rebuild`); access and consent are checked when a list is read,
+ * never here. Titles are plain text, never the rich descriptions.
+ */
+export const projectedGoals = pgTable(
+	'projected_goals',
+	{
+		planId: text('plan_id').notNull(),
+		goalId: text('goal_id').notNull(),
+		lifeArea: text('life_area').notNull(),
+		title: text('title').notNull(),
+		expressedBy: text('expressed_by').notNull(),
+		level: text('level'),
+		status: text('status').notNull(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull()
+	},
+	(t) => [primaryKey({ columns: [t.planId, t.goalId] })]
+);
+
+export const projectedMeasures = pgTable(
+	'projected_measures',
+	{
+		planId: text('plan_id').notNull(),
+		measureId: text('measure_id').notNull(),
+		goalId: text('goal_id').notNull(),
+		title: text('title').notNull(),
+		serviceId: text('service_id'),
+		personId: text('person_id'),
+		status: text('status').notNull(),
+		statusReason: text('status_reason').notNull().default(''),
+		interimMeasure: text('interim_measure').notNull().default(''),
+		startDate: date('start_date'),
+		dueDate: date('due_date'),
+		answeredBy: text('answered_by'),
+		answeredAt: timestamp('answered_at', { withTimezone: true }),
+		counterOf: text('counter_of'),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.planId, t.measureId] }),
+		index('projected_measures_person_idx').on(t.personId),
+		index('projected_measures_service_idx').on(t.serviceId, t.status)
+	]
+);
+
+/** How far each document is projected: the last `doc_updates.id` its rows reflect (idempotent re-projection). */
+export const projectionState = pgTable('projection_state', {
+	docName: text('doc_name').primaryKey(),
+	throughId: bigint('through_id', { mode: 'number' }).notNull(),
+	projectedAt: timestamp('projected_at', { withTimezone: true }).notNull().defaultNow()
+});
+
+/**
+ * A measure was given to a service that has no seat in the group: that service is proposed as a member. The
+ * coordinator sees it on the group page; the service takes part once it has a seat and the patient's consent
+ * covers it. Settled (`settledAt`) when the coordinator adds someone from it or sets the proposal aside.
+ */
+export const serviceProposals = pgTable(
+	'service_proposals',
+	{
+		id: text('id').primaryKey().$defaultFn(newId),
+		planId: text('plan_id')
+			.notNull()
+			.references(() => plans.id, { onDelete: 'cascade' }),
+		serviceId: text('service_id')
+			.notNull()
+			.references(() => services.id),
+		/** The measure that brought it up (an id in the plan document). */
+		measureId: text('measure_id').notNull(),
+		proposedBy: text('proposed_by').references(() => users.id),
+		createdAt: createdAt(),
+		settledAt: timestamp('settled_at', { withTimezone: true }),
+		settledBy: text('settled_by').references(() => users.id)
+	},
+	(t) => [index('service_proposals_plan_idx').on(t.planId, t.serviceId)]
+);

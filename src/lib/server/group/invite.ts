@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { planMembers, users } from '../db/schema';
 import type { Db } from '../db';
 import { newId } from '../id';
@@ -53,7 +53,7 @@ export async function invitePerson(
  * A new link for a member who has an e-mail but has never set a password: the patient registered when the plan
  * started (their account has no password), or someone whose first link expired or was lost. The member is named
  * by their seat (the group page) or by their account (the API); the seat stays as it is. Anyone else (no e-mail, a
- * password already, a disabled account, no seat that has not ended) is `not_found`.
+ * password already, a disabled account, no seat that has not ended, a live seat in another plan) is `not_found`.
  */
 export async function inviteSeatHolder(
 	db: Db,
@@ -68,6 +68,14 @@ export async function inviteSeatHolder(
 		.where(and(which, eq(planMembers.planId, input.planId), seatNotEnded(now), isNull(users.passwordHash), isNull(users.disabledAt)))
 		.limit(1);
 	if (!seat?.email) throw new GroupError('not_found', 'seatId' in input.member ? 'seatId' : 'userId');
+	// The link sets the account's password, and may be shown to the coordinator: an account that also sits in other
+	// plans is not this coordinator's to hand out (whoever holds the link would act as that person there too).
+	const [elsewhere] = await db
+		.select({ planId: planMembers.planId })
+		.from(planMembers)
+		.where(and(eq(planMembers.userId, seat.userId), ne(planMembers.planId, input.planId), seatNotEnded(now)))
+		.limit(1);
+	if (elsewhere) throw new GroupError('not_found', 'seatId' in input.member ? 'seatId' : 'userId');
 	const invitation = await createInvitation(db, { userId: seat.userId, planId: input.planId, invitedBy: input.invitedBy, now });
 	return { userId: seat.userId, name: seat.name, email: seat.email, invitation };
 }

@@ -74,6 +74,7 @@ export function fillDemoPlan({ plan: planDoc, crisis: crisisDoc, voice: voiceDoc
 			dueDate: '2027-01-31',
 			status: 'on_hold',
 			statusReason: 'Søknaden er innvilget. Venter på ledig leilighet – står som nummer 4 på ventelisten.',
+			interimMeasure: 'Botrening i nåværende bolig med hjemmetjenesten to ganger i uka.',
 			description: ['Boligkontoret gir beskjed til koordinator så snart en leilighet er ledig, slik at visning kan avtales sammen.']
 		});
 		measure(housing, {

@@ -1,10 +1,11 @@
 import * as Y from 'yjs';
 import { sql } from 'drizzle-orm';
-import { consents, CONSENT_SCOPES, docUpdates, planMembers, plans, serviceStaff, services, users, type ConsentScope, type MemberRole, type ServiceKind, type ServiceLevel, type UserKind } from '../db/schema';
+import { consents, CONSENT_SCOPES, docSnapshots, docUpdates, planMembers, plans, serviceStaff, services, users, type ConsentScope, type MemberRole, type ServiceKind, type ServiceLevel, type UserKind } from '../db/schema';
 import type { Db } from '../db';
 import { hashPassword } from '../auth/password';
 import { newId } from '../id';
 import { fillDemoPlan } from './demo-plan';
+import { fillSecondDemoPlan } from './demo-plan-second';
 import { crisisDocName, planDocName, voiceDocName } from '../../plan';
 
 /**
@@ -50,11 +51,24 @@ const PEOPLE: DemoPerson[] = [
 	{ key: 'housing', email: 'bolig@demo.fellesplan.no', name: 'Mona Lie', phone: '900 00 007', kind: 'staff', service: { key: 'housing', title: 'Boligkonsulent' }, seat: { role: 'service_provider', access: 'write' }, consent: CONSENT_SCOPES },
 	{ key: 'act', email: 'act@demo.fellesplan.no', name: 'Tone Vik', phone: '900 00 008', kind: 'staff', service: { key: 'act', title: 'Sosionom, ACT-teamet' }, seat: { role: 'service_provider', access: 'write' }, consent: CONSENT_SCOPES },
 	{ key: 'outsider', email: 'utenfor@demo.fellesplan.no', name: 'Per Olsen', phone: '900 00 009', kind: 'staff', service: { key: 'home_care', title: 'Helsefagarbeider' } },
-	{ key: 'admin', email: 'admin@demo.fellesplan.no', name: 'Systemansvarlig Fjordvik', phone: '900 00 010', kind: 'staff', isAdmin: true }
+	{ key: 'admin', email: 'admin@demo.fellesplan.no', name: 'Systemansvarlig Fjordvik', phone: '900 00 010', kind: 'staff', isAdmin: true },
+	// The second plan's patient, and the substance-use service's counsellor who is in that group only.
+	{ key: 'patient2', email: 'pasient2@demo.fellesplan.no', name: 'Amira Haddad', phone: '900 00 011', kind: 'patient' },
+	{ key: 'substance_use', email: 'rus@demo.fellesplan.no', name: 'Sara Nilsen', phone: '900 00 012', kind: 'staff', service: { key: 'substance_use', title: 'Ruskonsulent' } }
+];
+
+/** The second plan's group (Amira Haddad's): the same coordinator and NAV adviser as Jonas's, and the substance-use counsellor. */
+const SECOND_PLAN_SEATS: Array<{ key: string; role: MemberRole; service?: keyof typeof SERVICES; consent?: readonly ConsentScope[] }> = [
+	{ key: 'coordinator', role: 'coordinator', service: 'mental_health' },
+	{ key: 'patient2', role: 'patient' },
+	{ key: 'nav', role: 'service_provider', service: 'nav', consent: CONSENT_SCOPES },
+	{ key: 'substance_use', role: 'service_provider', service: 'substance_use', consent: CONSENT_SCOPES }
 ];
 
 export interface DemoSeed {
 	planId: string;
+	/** Amira Haddad's plan: NAV's adviser has measures here too. */
+	secondPlanId: string;
 	userIds: Record<string, string>;
 	serviceIds: Record<string, string>;
 	logins: string[];
@@ -72,6 +86,7 @@ export async function seedDemo(db: Db): Promise<DemoSeed> {
 	const serviceIds: Record<string, string> = {};
 	const userIds: Record<string, string> = {};
 	const planId = newId();
+	const secondPlanId = newId();
 
 	await db.transaction(async (tx) => {
 		for (const [key, s] of Object.entries(SERVICES)) {
@@ -123,14 +138,62 @@ export async function seedDemo(db: Db): Promise<DemoSeed> {
 			services: { nav: serviceIds.nav, housing: serviceIds.housing, gp: serviceIds.gp, dps: serviceIds.dps, mental_health: serviceIds.mental_health, act: serviceIds.act },
 			people: { coordinator: userIds.coordinator, nav: userIds.nav, gp: userIds.gp, dps: userIds.dps, housing: userIds.housing, patient: userIds.patient, sister: userIds.sister, act: userIds.act }
 		});
-		await tx.insert(docUpdates).values([
+		const contents = [
 			{ docName: planDocName(planId), update: Y.encodeStateAsUpdate(planDoc), userId: userIds.coordinator },
 			{ docName: crisisDocName(planId), update: Y.encodeStateAsUpdate(crisisDoc), userId: userIds.coordinator },
 			{ docName: voiceDocName(planId), update: Y.encodeStateAsUpdate(voiceDoc), userId: userIds.patient }
-		]);
+		];
+		const stored = await tx.insert(docUpdates).values(contents).returning({ id: docUpdates.id, docName: docUpdates.docName });
+		// A bulk write leaves a snapshot behind it, as every import does: no plan opens from a tail.
+		await tx.insert(docSnapshots).values(
+			contents.map((c) => ({ docName: c.docName, state: c.update, throughId: stored.find((r) => r.docName === c.docName)!.id }))
+		);
+
+		await seedSecondPlan(tx as unknown as Db, secondPlanId, userIds, serviceIds);
 	});
 
-	return { planId, userIds, serviceIds, logins: PEOPLE.map((p) => p.email) };
+	return { planId, secondPlanId, userIds, serviceIds, logins: PEOPLE.map((p) => p.email) };
+}
+
+/** Amira Haddad's plan: active since August, its revision date already passed (the coordinator's overview shows it). */
+async function seedSecondPlan(tx: Db, planId: string, userIds: Record<string, string>, serviceIds: Record<string, string>): Promise<void> {
+	const since = new Date('2026-08-17T08:00:00Z');
+	await tx.insert(plans).values({
+		id: planId,
+		patientId: userIds.patient2,
+		title: 'Individuell plan for Amira',
+		status: 'active',
+		periodStart: '2026-08-17',
+		periodEnd: '2027-08-16',
+		revisionDate: '2026-11-16',
+		createdBy: userIds.coordinator
+	});
+	for (const seat of SECOND_PLAN_SEATS) {
+		await tx.insert(planMembers).values({
+			planId,
+			userId: userIds[seat.key],
+			role: seat.role,
+			access: 'write',
+			serviceId: seat.service ? serviceIds[seat.service] : null,
+			joinedAt: since,
+			addedBy: userIds.coordinator
+		});
+	}
+	const given = { planId, validFrom: since, givenBy: 'patient' as const, recordedBy: userIds.coordinator };
+	await tx.insert(consents).values({ ...given, kind: 'plan', scopes: [...CONSENT_SCOPES], note: 'Amira ønsker individuell plan.' });
+	for (const seat of SECOND_PLAN_SEATS) {
+		if (seat.consent) await tx.insert(consents).values({ ...given, kind: 'access', granteeUserId: userIds[seat.key], scopes: [...seat.consent] });
+	}
+	const planDoc = new Y.Doc();
+	fillSecondDemoPlan(planDoc, {
+		services: { nav: serviceIds.nav, substance_use: serviceIds.substance_use, mental_health: serviceIds.mental_health, home_care: serviceIds.home_care },
+		people: { coordinator: userIds.coordinator, nav: userIds.nav, substance_use: userIds.substance_use, patient: userIds.patient2 }
+	});
+	const docName = planDocName(planId);
+	const update = Y.encodeStateAsUpdate(planDoc);
+	const [stored] = await tx.insert(docUpdates).values({ docName, update, userId: userIds.coordinator }).returning({ id: docUpdates.id });
+	// A bulk write leaves a snapshot behind it: the plan opens from one read, and the projection reads the same.
+	await tx.insert(docSnapshots).values({ docName, state: update, throughId: stored.id });
 }
 
 export function printDemoLogins(logins: string[]): void {

@@ -3,6 +3,7 @@ import type { LayoutServerLoad } from './$types';
 import { isCoordinator, requirePlanAccess, speaksForPatient } from '$lib/server/access/guards';
 import { loadPlanHeader } from '$lib/server/plans/header';
 import { loadLifecycle } from '$lib/server/plans/lifecycle-view';
+import { actorToData } from '$lib/plan/rights';
 
 /**
  * Every page of a plan: the person's access (403 without a live seat and consent) and the plan's header. The
@@ -22,6 +23,8 @@ export const load: LayoutServerLoad = async (event) => {
 			docs: access.docs,
 			scopes: [...access.scopes],
 			roles: [...access.roles],
+			// The rights inside the plan are decided by this (`plan/rights.ts`): writing seats only.
+			actor: actorToData(access.actor),
 			role: access.role,
 			seatAccess: access.seat.access,
 			isCoordinator: coordinates,

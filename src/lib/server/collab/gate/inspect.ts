@@ -36,6 +36,8 @@ export interface Touch {
 
 export interface Insert extends Touch {
 	item: Y.Item;
+	/** The update deletes the whole item itself (set and overwritten, typed and erased): it changes nothing. */
+	deletedByUpdate: boolean;
 }
 
 export interface Delete extends Touch {
@@ -180,6 +182,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
 	};
 
 	try {
+		const ownDeletes = new CoveredRanges(ds.clients, (client) => Y.getState(store, client));
 		const inserts: Insert[] = [];
 		for (const s of structs) {
 			if (!(s instanceof Y.Item)) continue;
@@ -188,7 +191,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
 			// Its neighbours and parent must exist even when it turns out dead.
 			for (const ref of [s.origin, s.rightOrigin]) if (ref) lookup(ref);
 			const at = locate(s);
-			if (at !== DEAD) inserts.push({ ...at, item: s });
+			if (at !== DEAD) inserts.push({ ...at, item: s, deletedByUpdate: ownDeletes.covers(s.id.client, s.id.clock, s.length) });
 		}
 
 		const deletes: Delete[] = [];
@@ -218,6 +221,47 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
 		if (err instanceof Missing) return { kind: 'missing' };
 		if (err instanceof Malformed) return { kind: 'malformed', why: err.message };
 		throw err;
+	}
+}
+
+/**
+ * The clock ranges an update deletes among its own new structs, per client, sorted and merged: a client may send
+ * its ranges in any order or overlapping, so Yjs' own binary search over them (which trusts the order) is not used.
+ */
+class CoveredRanges {
+	private readonly byClient = new Map<number, Array<[number, number]>>();
+
+	constructor(clients: Map<number, Array<{ clock: number; len: number }>>, known: (client: number) => number) {
+		for (const [client, ranges] of clients) {
+			const from = known(client);
+			const sorted = ranges
+				.map(({ clock, len }): [number, number] => [Math.max(clock, from), clock + len])
+				.filter(([a, b]) => b > a)
+				.sort((x, y) => x[0] - y[0]);
+			const merged: Array<[number, number]> = [];
+			for (const [a, b] of sorted) {
+				const last = merged[merged.length - 1];
+				if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+				else merged.push([a, b]);
+			}
+			if (merged.length > 0) this.byClient.set(client, merged);
+		}
+	}
+
+	/** Whether [clock, clock + len) lies wholly inside one merged range. */
+	covers(client: number, clock: number, len: number): boolean {
+		const list = this.byClient.get(client);
+		if (!list) return false;
+		let lo = 0;
+		let hi = list.length - 1;
+		while (lo <= hi) {
+			const mid = (lo + hi) >> 1;
+			const [a, b] = list[mid];
+			if (clock < a) hi = mid - 1;
+			else if (clock >= b) lo = mid + 1;
+			else return clock + len <= b;
+		}
+		return false;
 	}
 }
 

@@ -14,6 +14,7 @@ import { offerCoordinatorRole, openOfferForPlan, pendingRoleOffers } from '$lib/
 import { parseAddForm, parseEndForm, parseHandoverForm, parseInviteForm, parseOfferForm, parseUpdateForm, type FieldProblem } from '$lib/server/group/forms';
 import { GroupError } from '$lib/server/group/errors';
 import { osloDay } from '$lib/server/oslo-day';
+import { openServiceProposals, settleServiceProposal } from '$lib/server/measures';
 import { fieldProblemText, groupProblemText } from '$lib/i18n/group-errors';
 import { users } from '$lib/server/db/schema';
 import { eq } from 'drizzle-orm';
@@ -39,11 +40,12 @@ export const load: PageServerLoad = async (event) => {
 
 	let manage = null;
 	if (planAccess.isCoordinator) {
-		const [services, staff, memberServices, openOffer] = await Promise.all([
+		const [services, staff, memberServices, openOffer, proposals] = await Promise.all([
 			allServices(db),
 			staffByService(db),
 			servicesOf(db, [...new Set(group.members.map((x) => x.userId))]),
-			openOfferForPlan(db, planId)
+			openOfferForPlan(db, planId),
+			openServiceProposals(db, planId)
 		]);
 		manage = {
 			services,
@@ -51,7 +53,9 @@ export const load: PageServerLoad = async (event) => {
 			coordinatorCandidates: staff.filter((s) => s.level === 'municipal' && s.userId !== user.id),
 			memberServices,
 			openOffer: openOffer ? { toName: openOffer.toName, createdOn: osloDay(openOffer.createdAt) } : null,
-			minQueryLength: MIN_QUERY_LENGTH
+			minQueryLength: MIN_QUERY_LENGTH,
+			// Services a measure was given to without a seat in the group (see `$lib/server/measures`).
+			proposals: proposals.map((p) => ({ id: p.id, serviceId: p.serviceId, serviceName: p.serviceName, proposedByName: p.proposedByName, proposedOn: osloDay(p.createdAt), inGroup: p.inGroup }))
 		};
 	}
 	return { group, myOffers, manage, offerAccepted: event.url.searchParams.get('offer') === 'accepted' };
@@ -80,6 +84,14 @@ const nameOf = async (event: RequestEvent, userId: string) =>
 	(await event.locals.db.select({ name: users.name }).from(users).where(eq(users.id, userId)))[0]?.name ?? '';
 
 export const actions: Actions = {
+	/** The coordinator is done with a proposed service (someone from it has a seat now, or it is not needed). */
+	settleProposal: async (event) => {
+		const user = await requireCoordinator(event);
+		const id = String((await event.request.formData()).get('proposalId') ?? '');
+		if (!(await settleServiceProposal(event.locals.db, event.params.id, id, user.id))) return fail(404, { action: 'settleProposal' as const, errors: { form: groupProblemText('not_found') } });
+		return { action: 'settleProposal' as const };
+	},
+
 	/** Finds people in the directory (a POST: names and e-mails stay out of addresses and logs). */
 	search: async (event) => {
 		await requireCoordinator(event);
