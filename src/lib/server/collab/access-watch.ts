@@ -20,6 +20,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export class AccessWatch {
 	private readonly timers = new Map<Connection, ReturnType<typeof setTimeout>>();
+	/** Checks may overlap and finish out of order: a socket keeps the answer of the latest one started. */
+	private checks = 0;
+	private readonly answered = new WeakMap<Connection, number>();
 
 	constructor(
 		private readonly db: Db,
@@ -60,6 +63,7 @@ export class AccessWatch {
 	private async check(targets: Connection[]): Promise<void> {
 		// One lookup per person and document, however many sockets they have open on it.
 		const cache = new Map<string, Promise<DocAccessAnswer>>();
+		const check = ++this.checks;
 		await Promise.all(
 			targets.map(async (c) => {
 				const key = `${c.userId}\u0000${c.docName}`;
@@ -69,7 +73,8 @@ export class AccessWatch {
 					cache.set(key, pending);
 				}
 				const { level, changesAt, actor } = await pending;
-				if (c.closed) return;
+				if (c.closed || (this.answered.get(c) ?? 0) > check) return;
+				this.answered.set(c, check);
 				if (level === 'none') {
 					this.log.info({ conn: c.id, user: c.userId, doc: c.docName }, 'collab: access ended, closing');
 					c.close(CLOSE.forbidden, 'access ended');
