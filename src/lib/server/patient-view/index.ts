@@ -1,0 +1,2 @@
+export { applyAsMember, MemberChangeError, type MemberChangeCode, type MemberChangeDeps } from './apply';
+export { addPatientGoal, addPatientResource, ratePatientGoal, rewordPatientGoal, rewordPatientResource, type NewPatientGoal } from './changes';
