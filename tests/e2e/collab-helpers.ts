@@ -18,7 +18,16 @@ export async function freshLogin(browser: Browser, who: string): Promise<Page> {
 /** From the plan list: open the demo plan and wait until it is live and synced. */
 export async function openPlanFromList(page: Page): Promise<void> {
 	await page.getByRole('link', { name: PLAN_TITLE }).click();
+	await leavePatientView(page);
 	await waitUntilSynced(page);
+}
+
+/** The patient lands in their own view (issue 10); the whole, live plan is the plan menu's first link from there. */
+export async function leavePatientView(page: Page): Promise<void> {
+	await page.waitForURL(/\/plans\/[^/]+(\/min-plan)?$/);
+	if (!page.url().endsWith('/min-plan')) return;
+	await page.getByRole('navigation', { name: /^(Planens sider|Sidene i planen)$/ }).getByRole('link', { name: 'Planen', exact: true }).click();
+	await page.waitForURL(/\/plans\/[^/]+$/);
 }
 
 export async function waitUntilSynced(page: Page): Promise<void> {

@@ -1,4 +1,5 @@
 import { test, expect, expectAccessible, login } from './fixtures';
+import { leavePatientView } from './collab-helpers';
 
 const MONTH = '(januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)';
 /** `15. februar 2027`: a date written the Norwegian way (English would be `15 February 2027`). */
@@ -68,6 +69,10 @@ test.describe('the UI languages', { tag: '@i18n' }, () => {
 		await login(page, 'pasient');
 		await expect(page.getByRole('heading', { level: 1, name: 'Mine planar' })).toBeVisible();
 		await page.getByRole('link', { name: 'Individuell plan for Jonas' }).click();
+		// The patient lands in their own view, in nynorsk too, and opens the whole plan from its menu.
+		await expect(page).toHaveURL(/\/min-plan$/);
+		await expect(page.getByRole('heading', { level: 1, name: 'Planen min' })).toBeVisible();
+		await leavePatientView(page);
 		await expect(page.getByRole('heading', { name: 'Kva er viktig for meg' })).toBeVisible();
 		// The browser's script, without a language cookie of the person's own, agrees with the page it was given.
 		await expect(page.locator('.plan-page')).toHaveAttribute('data-live', 'true', { timeout: 10_000 });

@@ -1,5 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
 import { test, expect, expectAccessible, login } from './fixtures';
+import { leavePatientView } from './collab-helpers';
 
 /** Opens the demo plan as `who` in a fresh browser context (its own cookies and IndexedDB). */
 async function openPlan(browser: Browser, who: string): Promise<Page> {
@@ -7,6 +8,7 @@ async function openPlan(browser: Browser, who: string): Promise<Page> {
 	const page = await context.newPage();
 	await login(page, who);
 	await page.getByRole('link', { name: 'Individuell plan for Jonas' }).click();
+	await leavePatientView(page);
 	await expect(page.locator('.plan-page')).toHaveAttribute('data-live', 'true', { timeout: 10_000 });
 	await expect(page.getByRole('status').filter({ hasText: 'Tilkoblet' })).toBeVisible();
 	return page;

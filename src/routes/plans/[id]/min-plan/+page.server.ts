@@ -37,7 +37,8 @@ export const load: PageServerLoad = async (event) => {
 
 	const patient = speaksForPatient(actorOf(user.id, access));
 	// The group as the group page shows it: to those whose consent covers the plan or its meetings.
-	const seesGroup = access.scopes.has('plan') || access.scopes.has('meetings') || isCoordinator(access, user);
+	const coordinates = isCoordinator(access, user);
+	const seesGroup = access.scopes.has('plan') || access.scopes.has('meetings') || coordinates;
 	return {
 		planId,
 		title: header.title,
@@ -46,6 +47,8 @@ export const load: PageServerLoad = async (event) => {
 		voice: content.voice,
 		lifeAreas: content.lifeAreas,
 		seesCrisis: access.docs.crisis !== 'none',
+		// The plan's pages (the whole plan, who may see it, who has looked), as on every page of the plan.
+		navAccess: { scopes: [...access.scopes], isCoordinator: coordinates, speaksForPatient: patient },
 		// Forms only for the patient (or guardian), and only where they write: the server checks again on each post.
 		writes: { plan: patient && access.docs.plan === 'write', voice: patient && access.docs.voice === 'write' },
 		people: Object.fromEntries(header.members.map((x) => [x.userId, x.name])),
