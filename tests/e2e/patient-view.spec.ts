@@ -14,7 +14,8 @@ const unique = (words: string) => `${words} ${Date.now().toString(36)}`;
 async function openPatientView(page: Page): Promise<void> {
 	await page.getByRole('link', { name: PLAN_TITLE }).click();
 	await expect(page).toHaveURL(/\/plans\/[^/]+\/min-plan$/);
-	await expect(page.getByRole('heading', { level: 1, name: 'Min plan' })).toBeVisible();
+	await expect(page.getByRole('heading', { level: 1, name: PLAN_TITLE })).toBeVisible();
+	await expect(page.getByText('Min plan', { exact: true })).toBeVisible();
 }
 
 const goalsSection = (page: Page) => page.getByRole('region', { name: 'Mine mål' });
@@ -152,7 +153,7 @@ test.describe("the patient's view on a phone", { tag: '@patient' }, () => {
 		await addGoal(page, unique('Lage middag'));
 		await page.getByLabel('Språk').selectOption('nn');
 		await page.getByRole('button', { name: 'Bytt språk' }).click();
-		await expect(page.getByRole('heading', { level: 1, name: 'Planen min' })).toBeVisible();
+		await expect(page.getByText('Planen min', { exact: true })).toBeVisible();
 		await expect(page).toHaveURL(/\/min-plan$/);
 		try {
 			await page.locator('details').evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
@@ -172,7 +173,7 @@ test.describe("the patient's view on a phone", { tag: '@patient' }, () => {
 			// Back to bokmål, which the other tests expect (the choice is remembered for the person).
 			await page.getByLabel('Språk').selectOption('nb');
 			await page.getByRole('button', { name: 'Byt språk' }).click();
-			await expect(page.getByRole('heading', { level: 1, name: 'Min plan' })).toBeVisible();
+			await expect(page.getByText('Min plan', { exact: true })).toBeVisible();
 		}
 	});
 
@@ -187,5 +188,24 @@ test.describe("the patient's view on a phone", { tag: '@patient' }, () => {
 		const group = page.getByRole('region', { name: 'Gruppen min' });
 		await expect(group.locator('a[href^="tel:"]').first()).toBeVisible();
 		await page.context().close();
+	});
+
+	test('staff open the view from the plan menu, read-only; without a seat there is no view', async ({ page }) => {
+		await login(page, 'koordinator');
+		await page.getByRole('link', { name: PLAN_TITLE }).click();
+		await page.getByRole('navigation', { name: 'Planens sider' }).getByRole('link', { name: 'Slik ser pasienten planen' }).click();
+		await expect(page.getByRole('heading', { level: 1, name: PLAN_TITLE })).toBeVisible();
+		await expect(page.getByText('Slik ser Jonas Berg planen', { exact: true })).toBeVisible();
+		await expect(goalsSection(page).getByRole('heading', { level: 3 }).first()).toBeVisible();
+		await expect(page.locator('main form')).toHaveCount(0);
+		const url = page.url();
+		await page.getByRole('button', { name: 'Logg ut' }).click();
+		await expect(page).toHaveURL(/\/login$/);
+
+		await login(page, 'utenfor');
+		await expect(page.getByText('Du er ikke med i noen plan ennå.')).toBeVisible();
+		const response = await page.goto(url);
+		expect(response?.status()).toBe(403);
+		await expect(page.locator('body')).not.toContainText('Jonas');
 	});
 });
