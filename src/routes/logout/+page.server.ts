@@ -11,7 +11,7 @@ export const load: PageServerLoad = ({ locals }) => {
 
 /** Logging out is a POST (a link or an image must not be able to end someone's session). */
 export const actions: Actions = {
-	default: async ({ locals, cookies, url, setHeaders }) => {
+	default: async ({ locals, cookies, url }) => {
 		if (locals.session) {
 			await invalidateSession(locals.db, locals.session.id);
 			// Open plan connections of this session close at once (4401), not at their next reconnect.
@@ -19,9 +19,7 @@ export const actions: Actions = {
 			await recordAudit(locals.db, { actorId: locals.session.userId, action: 'auth.logout' });
 		}
 		clearSessionCookie(cookies, url);
-		// The offline copies (the crisis page in Cache Storage, the plans in IndexedDB) are health data on this
-		// device: the browser deletes them, also when the logout came from a page without script.
-		setHeaders({ 'Clear-Site-Data': '"cache", "storage"' });
+		// The answer also tells the browser to delete the offline copies (hooks.server.ts: Clear-Site-Data).
 		redirect(303, '/login');
 	}
 };
