@@ -1,4 +1,7 @@
-import type { Page } from '@playwright/test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
 import { test, expect, expectAccessible, login } from './fixtures';
 
 /**
@@ -131,6 +134,36 @@ test.describe('the crisis plan on a phone @patient', () => {
 		await expect(page.getByRole('status')).toContainText('Dette er en kopi');
 		await expectCallLinks(page);
 		await context.setOffline(false);
+	});
+
+	test('the copy outlives a restart of the browser', async ({ page }, testInfo) => {
+		// One browser profile on disk, closed and opened again: what a phone does when the browser is restarted.
+		const profile = await mkdtemp(join(tmpdir(), 'fellesplan-crisis-'));
+		const { baseURL, launchOptions } = testInfo.project.use;
+		const open = () => chromium.launchPersistentContext(profile, { ...launchOptions, baseURL, locale: 'nb-NO', viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+		try {
+			let browser = await open();
+			const first = browser.pages()[0] ?? (await browser.newPage());
+			await login(first, 'pasient');
+			await expect(first).toHaveURL(/\/$/);
+			const path = await crisisPath(first);
+			await first.goto(path);
+			await waitForOfflineCopy(first, path);
+			await browser.close();
+
+			browser = await open();
+			await browser.setOffline(true);
+			const again = browser.pages()[0] ?? (await browser.newPage());
+			await again.goto(path);
+			await expect(again.getByRole('heading', { level: 1, name: 'Kriseplanen min' })).toBeVisible();
+			await expect(again.getByRole('status')).toContainText('Dette er en kopi');
+			await expectCallLinks(again);
+			await browser.close();
+		} finally {
+			await rm(profile, { recursive: true, force: true });
+		}
+		// The fixture's own page ends the test on a page of the app, for its axe check.
+		await page.goto('/login');
 	});
 
 	test('a person outside the group is refused', async ({ page }) => {
