@@ -12,8 +12,8 @@ test.describe('the UI languages', { tag: '@i18n' }, () => {
 		await expect(page.getByRole('heading', { level: 1, name: 'Mine planer' })).toBeVisible();
 		await expect(html).toHaveAttribute('lang', 'nb');
 
-		await page.getByLabel('Språk').selectOption('nn');
-		await page.getByRole('button', { name: 'Bytt språk' }).click();
+		// One tap: each language is its own button.
+		await page.getByRole('group', { name: 'Språk' }).getByRole('button', { name: 'Norsk (nynorsk)' }).click();
 		await expect(html).toHaveAttribute('lang', 'nn');
 		await expect(page.getByRole('heading', { level: 1, name: 'Mine planar' })).toBeVisible();
 		await expect(page.getByRole('navigation', { name: 'Hovudmeny' })).toBeVisible();
@@ -21,8 +21,7 @@ test.describe('the UI languages', { tag: '@i18n' }, () => {
 		const card = page.getByRole('listitem').filter({ hasText: 'Individuell plan for Jonas' });
 		await expect(card).toContainText('Planen høyrer til');
 		await expect(card).toContainText('Rolla di');
-		await expect(page.getByLabel('Språk')).toHaveValue('nn');
-		await expect(page.getByRole('button', { name: 'Byt språk' })).toBeVisible();
+		await expect(page.getByRole('button', { name: 'Norsk (nynorsk)' })).toHaveAttribute('aria-current', 'true');
 		await expectAccessible(page);
 
 		await card.getByRole('link').click();
@@ -43,12 +42,13 @@ test.describe('the UI languages', { tag: '@i18n' }, () => {
 		await expect(html).toHaveAttribute('lang', 'nn');
 		await expect(page.getByRole('heading', { name: 'Kva er viktig for meg' })).toBeVisible();
 		await expect(revision).toHaveText(NORWEGIAN_DATE);
-		await expect(page.getByLabel('Språk')).toHaveValue('nn');
+		await expect(page.getByRole('button', { name: 'Norsk (nynorsk)' })).toHaveAttribute('aria-current', 'true');
 
-		// Back to bokmål, which the other tests expect.
-		await page.getByLabel('Språk').selectOption('nb');
-		await page.getByRole('button', { name: 'Byt språk' }).click();
+		// Back to bokmål, which the other tests expect: one tap, and the same plan page.
+		const planUrl = page.url();
+		await page.getByRole('button', { name: 'Norsk (bokmål)' }).click();
 		await expect(html).toHaveAttribute('lang', 'nb');
+		expect(page.url()).toBe(planUrl);
 		await expect(page.getByRole('heading', { name: 'Hva er viktig for meg' })).toBeVisible();
 		await expect(page.locator('dt:text-is("Revideres") + dd')).toHaveText(NORWEGIAN_DATE);
 		await page.goto('/');
@@ -62,7 +62,7 @@ test.describe('the UI languages', { tag: '@i18n' }, () => {
 		await page.goto('/login');
 		await expect(html).toHaveAttribute('lang', 'nn');
 		await expect(page.getByText('Logg inn for å sjå og arbeide med planane du er med i.')).toBeVisible();
-		await expect(page.getByLabel('Språk')).toHaveValue('nn');
+		await expect(page.getByRole('button', { name: 'Norsk (nynorsk)' })).toHaveAttribute('aria-current', 'true');
 		await expectAccessible(page);
 
 		await login(page, 'pasient');
@@ -75,8 +75,7 @@ test.describe('the UI languages', { tag: '@i18n' }, () => {
 		await expectAccessible(page);
 
 		// The person's own pick beats the browser's, also after a reload.
-		await page.getByLabel('Språk').selectOption('nb');
-		await page.getByRole('button', { name: 'Byt språk' }).click();
+		await page.getByRole('button', { name: 'Norsk (bokmål)' }).click();
 		await expect(html).toHaveAttribute('lang', 'nb');
 		await expect(page.getByRole('heading', { name: 'Hva er viktig for meg' })).toBeVisible();
 		await page.reload();
