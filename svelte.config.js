@@ -6,6 +6,8 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ out: 'build', precompress: false }),
+		// Only the crisis plan's quick view registers the worker (static/crisis-offline.js): no other page needs it.
+		serviceWorker: { register: false },
 		// SvelteKit's CSRF origin check stays on: it is the default, and `csrf.trustedOrigins` stays empty.
 		csp: {
 			mode: 'nonce',

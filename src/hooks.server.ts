@@ -58,6 +58,10 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	if (event.url.protocol === 'https:') h.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
 	// Health data: never cached by browsers or proxies, except the hashed build assets.
 	if (!event.url.pathname.startsWith('/_app/immutable/')) h.set('Cache-Control', 'no-store');
+	// Logging out deletes the offline copies (the crisis page in Cache Storage, the plans in IndexedDB): they are
+	// health data on this device. Set here because a form action's redirect carries no `setHeaders`; the page's
+	// script and the service worker delete them too, this covers a logout from a page without script.
+	if (event.request.method === 'POST' && event.url.pathname === '/logout') h.set('Clear-Site-Data', '"cache", "storage"');
 	// The route id, not the URL: ids only, no query strings.
 	log.info({ method: event.request.method, route: event.route.id, status: response.status, ms: Math.round(performance.now() - started) }, 'request');
 	return response;

@@ -4,11 +4,15 @@
  */
 const PREFIX = 'fellesplan:';
 
+/** The Cache Storage cache where the service worker keeps the crisis plan's quick view (src/service-worker.ts). */
+export const OFFLINE_PAGES_CACHE = 'fellesplan-crisis';
+
 export function offlineStoreName(userId: string, docName: string): string {
 	return `${PREFIX}${userId}:${docName}`;
 }
 
 export async function clearOfflineCopies(): Promise<void> {
+	if (typeof caches !== 'undefined') await caches.delete(OFFLINE_PAGES_CACHE).catch(() => false);
 	if (typeof indexedDB === 'undefined' || !indexedDB.databases) return;
 	const all = await indexedDB.databases();
 	await Promise.all(

@@ -19,6 +19,7 @@ export const actions: Actions = {
 			await recordAudit(locals.db, { actorId: locals.session.userId, action: 'auth.logout' });
 		}
 		clearSessionCookie(cookies, url);
+		// The answer also tells the browser to delete the offline copies (hooks.server.ts: Clear-Site-Data).
 		redirect(303, '/login');
 	}
 };
