@@ -40,6 +40,8 @@ export interface FieldSpec {
 	check: ValueCheck;
 	/** What may be inside the field's shared type: characters of a short text, or rich text. */
 	inside?: 'text' | 'rich';
+	/** The field may be absent: deleting it (an undo of the first value ever written) leaves the entity whole. */
+	optional?: true;
 }
 
 const value = (check: ValueCheck): FieldSpec => ({ check });
@@ -65,9 +67,9 @@ export const GOAL_FIELDS: Readonly<Record<string, FieldSpec>> = {
 	/** Y.Map<evaluation id, Y.Map of `EVALUATION_FIELDS`>. */
 	evaluations: value(map),
 	/** A wording someone proposes for a goal the patient expressed; the patient accepts or declines it. A plain string: it is replaced whole. */
-	proposedTitle: value(orNull(string)),
+	proposedTitle: { check: orNull(string), optional: true },
 	/** Who proposed it (a user id). */
-	proposedBy: value(orNull(string)),
+	proposedBy: { check: orNull(string), optional: true },
 	order: value(string),
 	createdAt: value(string),
 	createdBy: value(orNull(string))

@@ -52,6 +52,8 @@ export interface GoalFacts {
 	expressedBy: ExpressedBy | string | null;
 	createdBy: string | null;
 	status: GoalStatus | string | null;
+	/** Who proposed the wording waiting on the goal, if any. */
+	proposedBy?: string | null;
 }
 
 /** What the rights of a measure are decided by. */
@@ -74,7 +76,9 @@ const GOAL_PARTIES = {
 	writerUnlessPatientsGoal: (_a: Actor, g: GoalFacts) => g.expressedBy !== 'patient',
 	/** Any writer, on a goal the patient expressed. */
 	writerOnPatientsGoal: (_a: Actor, g: GoalFacts) => g.expressedBy === 'patient',
-	authorWhileProposed: (a: Actor, g: GoalFacts) => g.createdBy === a.userId && g.status === 'proposed'
+	authorWhileProposed: (a: Actor, g: GoalFacts) => g.createdBy === a.userId && g.status === 'proposed',
+	/** Whoever proposed the wording waiting on the goal. */
+	proposer: (a: Actor, g: GoalFacts) => !!g.proposedBy && g.proposedBy === a.userId
 } satisfies Record<string, (a: Actor, g: GoalFacts) => boolean>;
 
 const MEASURE_PARTIES = {
@@ -102,6 +106,8 @@ export const GOAL_RIGHTS = {
 	proposeTitle: ['writerOnPatientsGoal'],
 	/** Accept (the title becomes the proposal) or decline a proposed wording: the patient (or guardian). */
 	answerProposal: ['patient'],
+	/** Take back a proposed wording (or undo proposing it): its proposer. */
+	withdrawProposal: ['proposer'],
 	/** Status and agreed goal level: the coordinator; the author while it is still proposed. */
 	setStatus: ['coordinator', 'authorWhileProposed'],
 	remove: ['coordinator', 'authorWhileProposed'],
@@ -137,6 +143,7 @@ export function goalRights(actor: Actor, goal: GoalFacts): Record<GoalRight, boo
 		reword: holds('reword'),
 		proposeTitle: holds('proposeTitle'),
 		answerProposal: holds('answerProposal'),
+		withdrawProposal: holds('withdrawProposal'),
 		setStatus: holds('setStatus'),
 		remove: holds('remove'),
 		evaluate: holds('evaluate')
@@ -256,11 +263,11 @@ export function canSetExpressedBy(actor: Actor, goal: GoalFacts, to: string): bo
 
 /**
  * May the actor write this value into a goal's proposal (`proposedTitle`, or `proposedBy`)? Setting one is
- * proposing, signed by the proposer; clearing one (null) is answering it, the patient's.
+ * proposing, signed by the proposer; clearing one (null) is answering it, the patient's, or withdrawing it, the proposer's.
  */
 export function canSetProposal(actor: Actor, goal: GoalFacts, field: 'proposedTitle' | 'proposedBy', value: unknown): boolean {
 	const rights = goalRights(actor, goal);
-	if (value === null) return rights.answerProposal;
+	if (value === null) return rights.answerProposal || rights.withdrawProposal;
 	if (field === 'proposedBy') return rights.proposeTitle && value === actor.userId;
 	return rights.proposeTitle && typeof value === 'string';
 }

@@ -72,7 +72,7 @@ describe.each(engines)("the patient's goal: proposed wordings, enforced by the s
 		expect(again.provider.wsconnected).toBe(true);
 	});
 
-	it('NAV proposes in its own name only, cannot answer its own proposal, and the patient keeps their words', async () => {
+	it('NAV proposes in its own name only; the coordinator cannot clear it, NAV can take it back; the patient keeps their words', async () => {
 		const { plan, node, navUser } = await setup();
 		const patient = await connectSynced(node, plan.planDoc, plan.patient);
 		const goalId = addGoal(patient.doc, { lifeArea: 'economy', title: 'Penger til mat hele måneden', expressedBy: 'patient', createdBy: plan.patient.id });
@@ -88,17 +88,22 @@ describe.each(engines)("the patient's goal: proposed wordings, enforced by the s
 		const nav2 = await connectSynced(node, plan.planDoc, navUser);
 		proposeGoalTitle(nav2.doc, goalId, 'Fast budsjett hver måned', navUser.id);
 		await waitFor(() => getGoal(patient.doc, goalId)?.proposal?.by === navUser.id, { what: "NAV's proposal at the patient" });
-		// Withdrawing it is answering it, which is the patient's.
-		closed = closeOf(nav2);
-		declineProposedTitle(nav2.doc, goalId);
+		// Clearing it is answering it (the patient's) or taking it back (NAV's): not the coordinator's.
+		const coordinator = await connectSynced(node, plan.planDoc, plan.coordinator);
+		closed = closeOf(coordinator);
+		declineProposedTitle(coordinator.doc, goalId);
 		expect(parseRefusal((await withTimeout(closed, 5000, 'refusal')).reason)?.detail).toEqual({ entity: 'goal', field: 'proposedTitle', id: goalId });
 		expect(getGoal(patient.doc, goalId)?.proposal?.title).toBe('Fast budsjett hver måned');
-		nav2.destroy();
+		coordinator.destroy();
+		declineProposedTitle(nav2.doc, goalId);
+		await waitFor(() => getGoal(patient.doc, goalId)?.proposal === null, { what: "NAV's withdrawal at the patient" });
 
+		proposeGoalTitle(nav2.doc, goalId, 'Budsjett for mat', navUser.id);
+		await waitFor(() => getGoal(patient.doc, goalId)?.proposal?.title === 'Budsjett for mat', { what: 'the second proposal at the patient' });
 		declineProposedTitle(patient.doc, goalId);
-		const nav3 = await connectSynced(node, plan.planDoc, navUser);
-		await waitFor(() => getGoal(nav3.doc, goalId)?.proposal === null, { what: 'the decline at NAV' });
-		expect(getGoal(nav3.doc, goalId)?.title).toBe('Penger til mat hele måneden');
+		await waitFor(() => getGoal(nav2.doc, goalId)?.proposal === null, { what: 'the decline at NAV' });
+		expect(getGoal(nav2.doc, goalId)?.title).toBe('Penger til mat hele måneden');
+		expect(nav2.provider.wsconnected).toBe(true);
 	});
 
 	it('the old own-goals list in the voice is refused as any unknown root', async () => {

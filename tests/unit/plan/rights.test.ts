@@ -78,6 +78,12 @@ describe('rights inside the plan, row by row', () => {
 		expect(canSetProposal(guardian, patientsGoal, 'proposedBy', null)).toBe(true);
 		expect(canSetProposal(coordinator, patientsGoal, 'proposedTitle', null)).toBe(false);
 		expect(canSetProposal(nav, patientsGoal, 'proposedBy', null)).toBe(false);
+		// Its proposer may take it back (an undo of proposing does the same); nobody else.
+		const proposedByNav = { ...patientsGoal, proposedBy: 'nav-ansatt' };
+		expect(goalRights(nav, proposedByNav).withdrawProposal).toBe(true);
+		expect(canSetProposal(nav, proposedByNav, 'proposedTitle', null)).toBe(true);
+		for (const who of [coordinator, dps, sister]) expect(canSetProposal(who, proposedByNav, 'proposedTitle', null), who.userId).toBe(false);
+		expect(goalRights(patient, proposedByNav).withdrawProposal).toBe(false);
 	});
 
 	it('a goal: status and delete by the coordinator, and by its author while it is still proposed', () => {
@@ -228,16 +234,39 @@ describe('the gate, for updates the table does not spell out', () => {
 		Y.applyUpdate(server, proposal);
 		expect(getGoal(server, id)!.proposal).toEqual({ title: 'Egen leilighet med egen inngang', by: 'nav-ansatt' });
 
-		// Nobody answers for the patient: not the proposer, not the coordinator.
+		// Nobody answers for the patient: not the proposer, not the coordinator. The proposer may only take it back.
 		const decline = updateOf((d) => declineProposedTitle(d, id));
 		const accept = updateOf((d) => acceptProposedTitle(d, id));
-		for (const who of [nav, coordinator]) {
-			expect(checkUpdate(server, 'plan', decline, who)).toEqual(refused('proposedTitle'));
-			expect(checkUpdate(server, 'plan', accept, who)).toEqual(refused('title'));
-		}
+		for (const who of [nav, coordinator]) expect(checkUpdate(server, 'plan', accept, who)).toEqual(refused('title'));
+		expect(checkUpdate(server, 'plan', decline, coordinator)).toEqual(refused('proposedTitle'));
+		expect(checkUpdate(server, 'plan', decline, dps)).toEqual(refused('proposedTitle'));
+		expect(checkUpdate(server, 'plan', decline, nav)).toEqual({ kind: 'accept' });
 		expect(checkUpdate(server, 'plan', decline, patient)).toEqual({ kind: 'accept' });
 		expect(checkUpdate(server, 'plan', accept, guardian)).toEqual({ kind: 'accept' });
 		Y.applyUpdate(server, accept);
 		expect(getGoal(server, id)).toMatchObject({ title: 'Egen leilighet med egen inngang', proposal: null, expressedBy: 'patient' });
+	});
+
+	it('the proposer undoes proposing (as the page\'s undo does): the gate takes it', async () => {
+		const Y = await import('yjs');
+		const { addGoal, getGoal, proposeGoalTitle } = await import('../../../src/lib/plan');
+		const { checkUpdate } = await import('../../../src/lib/server/collab/gate');
+		const server = new Y.Doc();
+		const id = addGoal(server, { lifeArea: 'economy', title: 'Penger til mat', expressedBy: 'patient', createdBy: 'pasient' });
+		const client = new Y.Doc();
+		Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+		const local = { local: true };
+		const undo = new Y.UndoManager(client.getMap('goals'), { trackedOrigins: new Set([local]) });
+		proposeGoalTitle(client, id, 'Fast budsjett', 'nav-ansatt', local);
+		const proposed = Y.encodeStateAsUpdate(client, Y.encodeStateVector(server));
+		expect(checkUpdate(server, 'plan', proposed, nav)).toEqual({ kind: 'accept' });
+		Y.applyUpdate(server, proposed);
+		const sv = Y.encodeStateVector(server);
+		undo.undo();
+		const undone = Y.encodeStateAsUpdate(client, sv);
+		expect(checkUpdate(server, 'plan', undone, dps)).toEqual({ kind: 'refuse', reason: `not-allowed goal/proposedTitle ${id}` });
+		expect(checkUpdate(server, 'plan', undone, nav)).toEqual({ kind: 'accept' });
+		Y.applyUpdate(server, undone);
+		expect(getGoal(server, id)?.proposal).toBeNull();
 	});
 });

@@ -259,7 +259,7 @@ class Changes {
 				if (x.removed || x.created) continue;
 				for (const [name, f] of x.fields) {
 					if (!f.cleared || f.values.length > 0) continue;
-					const optional = x.spec.holds === 'fields' && x.spec.optional.includes(name);
+					const optional = (x.spec.holds === 'fields' && x.spec.optional.includes(name)) || x.spec.fields[name]?.optional === true;
 					if (!optional) return refuse(REFUSAL.invalidValue, x.spec.kind, name);
 				}
 			}
@@ -398,7 +398,8 @@ export function goalFacts(g: Y.Map<unknown>): GoalFacts {
 	return {
 		expressedBy: typeof expressedBy === 'string' ? expressedBy : 'staff',
 		createdBy: text(g.get('createdBy')),
-		status: typeof status === 'string' ? status : 'proposed'
+		status: typeof status === 'string' ? status : 'proposed',
+		proposedBy: text(g.get('proposedBy'))
 	};
 }
 
