@@ -8,6 +8,13 @@ async function openPlan(browser: Browser, who: string, phone: boolean): Promise<
 	const page = await context.newPage();
 	await login(page, who);
 	await page.getByRole('link', { name: PLAN_TITLE }).click();
+	// Where the patient lands in a view of their own (the /min-plan page on main), the live plan is its menu's
+	// first link; the same step as main's `leavePatientView`, which this should use once both are merged.
+	await page.waitForURL(/\/plans\/[^/]+(\/min-plan)?$/);
+	if (page.url().endsWith('/min-plan')) {
+		await page.getByRole('navigation', { name: /^(Planens sider|Sidene i planen)$/ }).getByRole('link', { name: 'Planen', exact: true }).click();
+		await page.waitForURL(/\/plans\/[^/]+$/);
+	}
 	await waitUntilSynced(page);
 	return page;
 }
