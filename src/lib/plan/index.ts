@@ -2,6 +2,7 @@
 export {
 	ROOT,
 	VOICE_ROOT,
+	RETIRED_ROOT,
 	FIELD,
 	DOC_PREFIX,
 	DOC_KINDS,
@@ -45,9 +46,12 @@ export {
 	goalsByLifeArea,
 	getGoalDescription,
 	addEvaluation,
-	removeEvaluation
+	removeEvaluation,
+	proposeGoalTitle,
+	acceptProposedTitle,
+	declineProposedTitle
 } from './goals';
-export type { Goal, NewGoal, GoalPatch, GoalEvaluation, NewEvaluation } from './goals';
+export type { Goal, GoalProposal, NewGoal, GoalPatch, GoalEvaluation, NewEvaluation } from './goals';
 
 export {
 	addMeasure,
@@ -88,11 +92,6 @@ export type { Contact, NewContact, ContactPatch, OpenReturn, CrisisPlan } from '
 
 export {
 	getWhatMatters,
-	listOwnGoals,
-	addOwnGoal,
-	updateOwnGoal,
-	moveOwnGoal,
-	removeOwnGoal,
 	listOwnResources,
 	addOwnResource,
 	updateOwnResource,

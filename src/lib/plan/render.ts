@@ -31,7 +31,6 @@ export interface CrisisPlanContent {
 
 export interface VoiceContent {
 	whatMatters: RichTextNode;
-	ownGoals: TextEntry[];
 	ownResources: TextEntry[];
 }
 
@@ -78,7 +77,6 @@ export function renderVoice(voiceDoc: Y.Doc): VoiceContent {
 	const voice = readVoice(voiceDoc);
 	return {
 		whatMatters: fragmentToRichText(voice.whatMatters),
-		ownGoals: voice.ownGoals,
 		ownResources: voice.ownResources
 	};
 }

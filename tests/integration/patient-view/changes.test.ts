@@ -11,7 +11,7 @@ import { seedDemo, type DemoSeed } from '../../../src/lib/server/seed/demo';
 import { auditEvents, docUpdates } from '../../../src/lib/server/db/schema';
 import { planAccess } from '../../../src/lib/server/access/plans';
 import { createSession } from '../../../src/lib/server/auth/session';
-import { getGoal, listGoals, listOwnResources, planDocName, updateGoal, voiceDocName } from '../../../src/lib/plan';
+import { getGoal, listGoals, listOwnResources, planDocName, proposeGoalTitle, updateGoal, voiceDocName } from '../../../src/lib/plan';
 import {
 	addPatientGoal,
 	addPatientResource,
@@ -97,9 +97,11 @@ describe.each(engines)("the patient's view on %s", (engine) => {
 		expect(err).toMatchObject({ status: 403, code: 'not_allowed' });
 		expect(err.message).toContain('goal/title');
 		expect(getGoal(await doc(planDocName(demo.planId)), own)!.title).toBe('Bo i egen leilighet');
-		// The coordinator may: the same path lets through what the table allows.
-		await applyAsMember(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, 'plan', (d) => updateGoal(d, own, { title: 'Bo i egen leilighet innen sommeren' }));
-		expect(getGoal(await doc(planDocName(demo.planId)), own)!.title).toBe('Bo i egen leilighet innen sommeren');
+		// Nor may the coordinator (issue 10: staff propose a wording, the patient decides); the same path lets
+		// through what the table allows: the proposal.
+		expect(await refusal(applyAsMember(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, 'plan', (d) => updateGoal(d, own, { title: 'Bo i egen leilighet innen sommeren' })))).toMatchObject({ status: 403, code: 'not_allowed' });
+		await applyAsMember(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, 'plan', (d) => proposeGoalTitle(d, own, 'Bo i egen leilighet innen sommeren', demo.userIds.coordinator));
+		expect(getGoal(await doc(planDocName(demo.planId)), own)).toMatchObject({ title: 'Bo i egen leilighet', proposal: { title: 'Bo i egen leilighet innen sommeren', by: demo.userIds.coordinator } });
 	});
 
 	it('adds and rewords own resources in the voice document; others may not write it', async () => {
