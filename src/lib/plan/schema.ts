@@ -116,7 +116,9 @@ export const LIFE_AREAS = [
 	'mental_health',
 	'substance_use',
 	'social_family',
-	'leisure'
+	'leisure',
+	// Not placed yet: a goal in the patient's words before the group has sorted it with them.
+	'other'
 ] as const;
 export type LifeArea = (typeof LIFE_AREAS)[number];
 

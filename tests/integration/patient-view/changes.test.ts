@@ -15,6 +15,7 @@ import { getGoal, listGoals, listOwnResources, planDocName, proposeGoalTitle, up
 import {
 	addPatientGoal,
 	addPatientResource,
+	answerGoalProposal,
 	applyAsMember,
 	MemberChangeError,
 	ratePatientGoal,
@@ -102,6 +103,20 @@ describe.each(engines)("the patient's view on %s", (engine) => {
 		expect(await refusal(applyAsMember(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, 'plan', (d) => updateGoal(d, own, { title: 'Bo i egen leilighet innen sommeren' })))).toMatchObject({ status: 403, code: 'not_allowed' });
 		await applyAsMember(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, 'plan', (d) => proposeGoalTitle(d, own, 'Bo i egen leilighet innen sommeren', demo.userIds.coordinator));
 		expect(getGoal(await doc(planDocName(demo.planId)), own)).toMatchObject({ title: 'Bo i egen leilighet', proposal: { title: 'Bo i egen leilighet innen sommeren', by: demo.userIds.coordinator } });
+	});
+
+	it('the patient answers a proposed wording in their view: only they may, and an answered proposal is gone', async () => {
+		const own = await addPatientGoal(deps(), demo.userIds.patient, await access('patient'), demo.planId, { title: 'Få meg en hund', lifeArea: 'leisure' });
+		await applyAsMember(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, 'plan', (d) => proposeGoalTitle(d, own, 'Skaffe meg en hund i løpet av året', demo.userIds.coordinator));
+		expect(await refusal(answerGoalProposal(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, own, 'accept'))).toMatchObject({ status: 403 });
+		expect(await refusal(answerGoalProposal(deps(), demo.userIds.patient, await access('patient'), demo.planId, own, 'maybe'))).toMatchObject({ status: 400, field: 'answer' });
+		await answerGoalProposal(deps(), demo.userIds.patient, await access('patient'), demo.planId, own, 'accept');
+		expect(getGoal(await doc(planDocName(demo.planId)), own)).toMatchObject({ title: 'Skaffe meg en hund i løpet av året', proposal: null });
+		expect(await refusal(answerGoalProposal(deps(), demo.userIds.patient, await access('patient'), demo.planId, own, 'keep'))).toMatchObject({ status: 404, code: 'not_found' });
+		// Keeping their own words clears the proposal and leaves the title.
+		await applyAsMember(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, 'plan', (d) => proposeGoalTitle(d, own, 'Hund', demo.userIds.coordinator));
+		await answerGoalProposal(deps(), demo.userIds.patient, await access('patient'), demo.planId, own, 'keep');
+		expect(getGoal(await doc(planDocName(demo.planId)), own)).toMatchObject({ title: 'Skaffe meg en hund i løpet av året', proposal: null });
 	});
 
 	it('adds and rewords own resources in the voice document; others may not write it', async () => {

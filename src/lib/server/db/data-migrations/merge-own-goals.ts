@@ -9,10 +9,10 @@ import { docUpdates, plans } from '../schema';
 import type { Db } from '../index';
 
 /**
- * The old own-goals list had no life area. Its goals land in the last area, proposed, for the group to place
+ * The old own-goals list had no life area. Its goals land in "not placed yet", proposed, for the group to place
  * with the patient (the coordinator may move a patient's goal to another area; only the patient rewords it).
  */
-const MIGRATED_LIFE_AREA: LifeArea = 'leisure';
+const MIGRATED_LIFE_AREA: LifeArea = 'other';
 
 const same = (a: string, b: string) => a.trim().toLocaleLowerCase('nb') === b.trim().toLocaleLowerCase('nb');
 
