@@ -115,4 +115,20 @@ test.describe('@patient one list of goals', () => {
 		await coordinator.context().close();
 		await patient.context().close();
 	});
+
+	test('@patient the whole live plan fits a 320 px phone, and the patient can call the crisis contacts from it', async ({ browser }) => {
+		const context = await browser.newContext({ locale: 'nb-NO', viewport: { width: 320, height: 700 }, hasTouch: true, isMobile: true });
+		const page = await context.newPage();
+		await login(page, 'pasient');
+		await page.getByRole('link', { name: PLAN_TITLE }).click();
+		await leavePatientView(page);
+		await waitUntilSynced(page);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+		const contacts = page.getByRole('region', { name: 'Hvem skal kontaktes' });
+		const call = contacts.getByRole('link', { name: /^Ring / }).first();
+		await expect(call).toHaveAttribute('href', /^tel:\+?\d+$/);
+		expect((await call.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+		await expectAccessible(page);
+		await context.close();
+	});
 });
