@@ -90,7 +90,10 @@ export const MEASURE_FIELDS: Readonly<Record<string, FieldSpec>> = {
 };
 
 const TEXT_ENTRY_FIELDS: Readonly<Record<string, FieldSpec>> = { text: value(string), order: value(string) };
-/** A warning sign is a text entry with a level; signs stored before levels have none (and read as early). */
+/**
+ * A warning sign is a text entry with a level; signs stored before levels have none (and read as early). Who may set
+ * it: whoever writes the crisis plan (`writesCrisisPlan` in rights.ts), as for the sign's text and order.
+ */
 const WARNING_SIGN_FIELDS: Readonly<Record<string, FieldSpec>> = { ...TEXT_ENTRY_FIELDS, level: value(oneOf(WARNING_LEVELS)) };
 const CONTACT_FIELDS: Readonly<Record<string, FieldSpec>> = { name: value(string), role: value(string), phone: value(string), order: value(string) };
 
