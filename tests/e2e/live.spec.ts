@@ -41,11 +41,12 @@ test.describe('@live the plan is edited together', () => {
 		// The coordinator's caret is labelled with her real name in the patient's view.
 		await expect(patient.locator('.collaboration-carets__label', { hasText: 'Ingrid Solberg' })).toBeVisible({ timeout: 1000 });
 
-		// And back: the patient adds a line to their own goals; the coordinator sees it live.
-		const own = `Lære å lage middag ${Date.now()}`;
-		await patient.getByLabel('Ny linje i «Mine egne mål»').fill(own);
-		await patient.getByLabel('Ny linje i «Mine egne mål»').press('Enter');
-		await expect(coordinator.getByRole('region', { name: 'Mine egne mål' })).toContainText(own, { timeout: 1000 });
+		// And back: the patient adds a line to their own resources; the coordinator sees it live.
+		// (The patient's goals are goals of the plan now: tests/e2e/patient-goals.spec.ts.)
+		const own = `Flink til å lage middag ${Date.now()}`;
+		await patient.getByLabel('Ny linje i «Mine ressurser – det jeg får til»').fill(own);
+		await patient.getByLabel('Ny linje i «Mine ressurser – det jeg får til»').press('Enter');
+		await expect(coordinator.getByRole('region', { name: 'Mine ressurser – det jeg får til' })).toContainText(own, { timeout: 1000 });
 		await expectAccessible(coordinator);
 		await expectAccessible(patient);
 

@@ -52,7 +52,8 @@ const lifeAreas: Record<string, () => string> = {
 	mental_health: m.life_mental_health,
 	substance_use: m.life_substance_use,
 	social_family: m.life_social_family,
-	leisure: m.life_leisure
+	leisure: m.life_leisure,
+	other: m.life_other
 };
 const goalStatuses: Record<string, () => string> = {
 	proposed: m.goal_status_proposed,

@@ -40,6 +40,8 @@ export interface FieldSpec {
 	check: ValueCheck;
 	/** What may be inside the field's shared type: characters of a short text, or rich text. */
 	inside?: 'text' | 'rich';
+	/** The field may be absent: deleting it (an undo of the first value ever written) leaves the entity whole. */
+	optional?: true;
 }
 
 const value = (check: ValueCheck): FieldSpec => ({ check });
@@ -64,6 +66,10 @@ export const GOAL_FIELDS: Readonly<Record<string, FieldSpec>> = {
 	status: value(oneOf(GOAL_STATUSES)),
 	/** Y.Map<evaluation id, Y.Map of `EVALUATION_FIELDS`>. */
 	evaluations: value(map),
+	/** A wording someone proposes for a goal the patient expressed; the patient accepts or declines it. A plain string: it is replaced whole. */
+	proposedTitle: { check: orNull(string), optional: true },
+	/** Who proposed it (a user id). */
+	proposedBy: { check: orNull(string), optional: true },
 	order: value(string),
 	createdAt: value(string),
 	createdBy: value(orNull(string))
@@ -98,7 +104,7 @@ const WARNING_SIGN_FIELDS: Readonly<Record<string, FieldSpec>> = { ...TEXT_ENTRY
 const CONTACT_FIELDS: Readonly<Record<string, FieldSpec>> = { name: value(string), role: value(string), phone: value(string), order: value(string) };
 
 /** Names of entity kinds, as refusals name them (`not-allowed measure/status`). */
-export type EntityKind = 'goal' | 'measure' | 'evaluation' | 'crisis' | 'warningSign' | 'contact' | 'ownGoal' | 'ownResource';
+export type EntityKind = 'goal' | 'measure' | 'evaluation' | 'crisis' | 'warningSign' | 'contact' | 'ownResource';
 
 /** What a map root holds: entities (Y.Map per id, with these fields), or fields of its own. */
 export type MapRootSpec =
@@ -117,7 +123,6 @@ export const MAP_ROOTS: Readonly<Record<DocKind, Readonly<Record<string, MapRoot
 		[ROOT.contacts]: { holds: 'entities', kind: 'contact', fields: CONTACT_FIELDS }
 	},
 	voice: {
-		[VOICE_ROOT.ownGoals]: { holds: 'entities', kind: 'ownGoal', fields: TEXT_ENTRY_FIELDS },
 		[VOICE_ROOT.ownResources]: { holds: 'entities', kind: 'ownResource', fields: TEXT_ENTRY_FIELDS }
 	}
 };

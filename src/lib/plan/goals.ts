@@ -56,8 +56,16 @@ export interface Goal {
 	order: string;
 	createdAt: string;
 	createdBy: string | null;
+	/** A wording someone proposed for a goal the patient expressed, waiting for the patient to accept or decline it. */
+	proposal: GoalProposal | null;
 	/** Bind to the editor with `Collaboration.configure({ fragment })`; null only in a damaged document. */
 	description: Y.XmlFragment | null;
+}
+
+export interface GoalProposal {
+	title: string;
+	/** Who proposed it (a user id); null if unreadable. */
+	by: string | null;
 }
 
 export interface NewGoal {
@@ -122,6 +130,11 @@ function optionalLevel(value: unknown): GoalLevel | null {
 	return requireOneOf(value, GOAL_LEVELS, 'invalid_goal_level', 'level');
 }
 
+function readProposal(m: Y.Map<unknown>): GoalProposal | null {
+	const title = readString(m.get(FIELD.proposedTitle), LIMITS.title);
+	return title.length > 0 ? { title, by: readStringOrNull(m.get(FIELD.proposedBy), LIMITS.ref) } : null;
+}
+
 function readGoal(entry: OrderedEntry): Goal {
 	const m = entry.map;
 	return {
@@ -135,6 +148,7 @@ function readGoal(entry: OrderedEntry): Goal {
 		order: entry.order ?? '',
 		createdAt: readString(m.get('createdAt'), 40),
 		createdBy: readStringOrNull(m.get('createdBy'), LIMITS.ref),
+		proposal: readProposal(m),
 		description: asFragment(m.get(FIELD.description))
 	};
 }
@@ -224,6 +238,43 @@ export function updateGoal(doc: Y.Doc, id: string, patch: GoalPatch, origin?: un
 	doc.transact(() => {
 		if (retitle) writeShortText(goal, FIELD.title, title);
 		for (const [key, value] of effective) goal.set(key, value);
+	}, origin);
+}
+
+/**
+ * Proposes a wording for a goal the patient expressed: staff cannot reword the patient's goal, only propose
+ * (`rights.ts`). A newer proposal replaces an older one.
+ */
+export function proposeGoalTitle(doc: Y.Doc, id: string, title: string, by: string, origin?: unknown): void {
+	const goal = requireGoalEntity(doc, id);
+	if (goal.get('expressedBy') !== 'patient') throw new PlanValidationError('invalid_expressed_by', 'only a goal the patient expressed takes a proposed wording', 'id');
+	const clean = requireLine(title, 'title', 'empty_title', LIMITS.title);
+	const proposer = optionalRef(by, 'proposedBy');
+	doc.transact(() => {
+		goal.set(FIELD.proposedTitle, clean);
+		goal.set(FIELD.proposedBy, proposer);
+	}, origin);
+}
+
+/** The patient accepts the proposed wording: it becomes the title, and the proposal is cleared, in one update. */
+export function acceptProposedTitle(doc: Y.Doc, id: string, origin?: unknown): void {
+	const goal = requireGoalEntity(doc, id);
+	const proposal = readProposal(goal);
+	if (!proposal) throw new PlanValidationError('not_found', 'the goal has no proposed wording', 'id');
+	doc.transact(() => {
+		if (!shortTextIs(goal, FIELD.title, proposal.title)) writeShortText(goal, FIELD.title, proposal.title);
+		goal.set(FIELD.proposedTitle, null);
+		goal.set(FIELD.proposedBy, null);
+	}, origin);
+}
+
+/** The patient keeps their own words: the proposal is cleared. */
+export function declineProposedTitle(doc: Y.Doc, id: string, origin?: unknown): void {
+	const goal = requireGoalEntity(doc, id);
+	if (!readProposal(goal)) return;
+	doc.transact(() => {
+		goal.set(FIELD.proposedTitle, null);
+		goal.set(FIELD.proposedBy, null);
 	}, origin);
 }
 

@@ -2,6 +2,7 @@
 export {
 	ROOT,
 	VOICE_ROOT,
+	RETIRED_ROOT,
 	FIELD,
 	DOC_PREFIX,
 	DOC_KINDS,
@@ -46,9 +47,12 @@ export {
 	goalsByLifeArea,
 	getGoalDescription,
 	addEvaluation,
-	removeEvaluation
+	removeEvaluation,
+	proposeGoalTitle,
+	acceptProposedTitle,
+	declineProposedTitle
 } from './goals';
-export type { Goal, NewGoal, GoalPatch, GoalEvaluation, NewEvaluation } from './goals';
+export type { Goal, GoalProposal, NewGoal, GoalPatch, GoalEvaluation, NewEvaluation } from './goals';
 
 export {
 	addMeasure,
@@ -91,11 +95,6 @@ export type { Contact, NewContact, ContactPatch, OpenReturn, CrisisPlan, Warning
 
 export {
 	getWhatMatters,
-	listOwnGoals,
-	addOwnGoal,
-	updateOwnGoal,
-	moveOwnGoal,
-	removeOwnGoal,
 	listOwnResources,
 	addOwnResource,
 	updateOwnResource,

@@ -32,7 +32,6 @@ export interface CrisisPlanContent {
 
 export interface VoiceContent {
 	whatMatters: RichTextNode;
-	ownGoals: TextEntry[];
 	ownResources: TextEntry[];
 }
 
@@ -79,7 +78,6 @@ export function renderVoice(voiceDoc: Y.Doc): VoiceContent {
 	const voice = readVoice(voiceDoc);
 	return {
 		whatMatters: fragmentToRichText(voice.whatMatters),
-		ownGoals: voice.ownGoals,
 		ownResources: voice.ownResources
 	};
 }

@@ -52,6 +52,8 @@ export interface GoalFacts {
 	expressedBy: ExpressedBy | string | null;
 	createdBy: string | null;
 	status: GoalStatus | string | null;
+	/** Who proposed the wording waiting on the goal, if any. */
+	proposedBy?: string | null;
 }
 
 /** What the rights of a measure are decided by. */
@@ -72,7 +74,11 @@ const GOAL_PARTIES = {
 	patient: (a: Actor) => speaksForPatient(a),
 	/** Any writer, unless the patient expressed the goal: their words are theirs (or changed with them, in the meeting the coordinator runs). */
 	writerUnlessPatientsGoal: (_a: Actor, g: GoalFacts) => g.expressedBy !== 'patient',
-	authorWhileProposed: (a: Actor, g: GoalFacts) => g.createdBy === a.userId && g.status === 'proposed'
+	/** Any writer, on a goal the patient expressed. */
+	writerOnPatientsGoal: (_a: Actor, g: GoalFacts) => g.expressedBy === 'patient',
+	authorWhileProposed: (a: Actor, g: GoalFacts) => g.createdBy === a.userId && g.status === 'proposed',
+	/** Whoever proposed the wording waiting on the goal. */
+	proposer: (a: Actor, g: GoalFacts) => !!g.proposedBy && g.proposedBy === a.userId
 } satisfies Record<string, (a: Actor, g: GoalFacts) => boolean>;
 
 const MEASURE_PARTIES = {
@@ -89,8 +95,19 @@ type MeasureParty = keyof typeof MEASURE_PARTIES;
 
 /** The table of issue 8 ("Rights inside the document"), row by row. */
 export const GOAL_RIGHTS = {
-	/** Title, description, life area: any writer; the patient's own goal only by the patient or the coordinator. */
+	/** Description and life area: any writer; the patient's own goal only by the patient or the coordinator. */
 	editText: ['writerUnlessPatientsGoal', 'patient', 'coordinator'],
+	/**
+	 * The title: any writer; the patient's own goal only by the patient (issue 10: staff cannot reword it, the
+	 * coordinator included, they propose a wording). Also needed to say a goal is no longer the patient's.
+	 */
+	reword: ['writerUnlessPatientsGoal', 'patient'],
+	/** Propose a wording for the patient's goal: any writer. */
+	proposeTitle: ['writerOnPatientsGoal'],
+	/** Accept (the title becomes the proposal) or decline a proposed wording: the patient (or guardian). */
+	answerProposal: ['patient'],
+	/** Take back a proposed wording (or undo proposing it): its proposer. */
+	withdrawProposal: ['proposer'],
 	/** Status and agreed goal level: the coordinator; the author while it is still proposed. */
 	setStatus: ['coordinator', 'authorWhileProposed'],
 	remove: ['coordinator', 'authorWhileProposed'],
@@ -121,7 +138,16 @@ export type MeasureRight = keyof typeof MEASURE_RIGHTS;
 
 export function goalRights(actor: Actor, goal: GoalFacts): Record<GoalRight, boolean> {
 	const holds = (right: GoalRight) => GOAL_RIGHTS[right].some((party) => GOAL_PARTIES[party](actor, goal));
-	return { editText: holds('editText'), setStatus: holds('setStatus'), remove: holds('remove'), evaluate: holds('evaluate') };
+	return {
+		editText: holds('editText'),
+		reword: holds('reword'),
+		proposeTitle: holds('proposeTitle'),
+		answerProposal: holds('answerProposal'),
+		withdrawProposal: holds('withdrawProposal'),
+		setStatus: holds('setStatus'),
+		remove: holds('remove'),
+		evaluate: holds('evaluate')
+	};
 }
 
 export function measureRights(actor: Actor, measure: MeasureFacts): Record<MeasureRight, boolean> {
@@ -207,20 +233,44 @@ export const MEASURE_FIELD_RIGHTS: Readonly<Record<string, MeasureRight | 'statu
 	createdBy: 'never'
 };
 
-/** Which right changing each field of an existing goal needs (`expressedBy`: text rights before and after; `any`: any writer). */
-export const GOAL_FIELD_RIGHTS: Readonly<Record<string, GoalRight | 'expressedBy' | 'any' | 'never'>> = {
-	title: 'editText',
+/**
+ * Which right changing each field of an existing goal needs (`expressedBy`: see `canSetExpressedBy`; `proposal`:
+ * see `canSetProposal`; `any`: any writer).
+ */
+export const GOAL_FIELD_RIGHTS: Readonly<Record<string, GoalRight | 'expressedBy' | 'proposal' | 'any' | 'never'>> = {
+	title: 'reword',
 	description: 'editText',
 	lifeArea: 'editText',
 	expressedBy: 'expressedBy',
 	status: 'setStatus',
 	level: 'setStatus',
+	proposedTitle: 'proposal',
+	proposedBy: 'proposal',
 	order: 'any',
 	/** Never replaced; a goal from before evaluations existed gets its (empty) map from the first writer who evaluates it (the gate). */
 	evaluations: 'never',
 	createdAt: 'never',
 	createdBy: 'never'
 };
+
+/**
+ * May the actor change who expressed the goal to `to`? Whoever may reword it as it is, and edit it as it would
+ * be: so only the patient says a goal of theirs is no longer theirs (else staff could relabel it, then reword it).
+ */
+export function canSetExpressedBy(actor: Actor, goal: GoalFacts, to: string): boolean {
+	return goalRights(actor, goal).reword && goalRights(actor, { ...goal, expressedBy: to }).editText;
+}
+
+/**
+ * May the actor write this value into a goal's proposal (`proposedTitle`, or `proposedBy`)? Setting one is
+ * proposing, signed by the proposer; clearing one (null) is answering it, the patient's, or withdrawing it, the proposer's.
+ */
+export function canSetProposal(actor: Actor, goal: GoalFacts, field: 'proposedTitle' | 'proposedBy', value: unknown): boolean {
+	const rights = goalRights(actor, goal);
+	if (value === null) return rights.answerProposal || rights.withdrawProposal;
+	if (field === 'proposedBy') return rights.proposeTitle && value === actor.userId;
+	return rights.proposeTitle && typeof value === 'string';
+}
 
 /** May the actor set the measure's named person? */
 export function canSetPerson(actor: Actor, measure: MeasureFacts): boolean {

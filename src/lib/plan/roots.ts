@@ -11,7 +11,6 @@ export const whatHelpsRoot = (doc: Y.Doc): Y.XmlFragment => doc.getXmlFragment(R
 export const wishesRoot = (doc: Y.Doc): Y.XmlFragment => doc.getXmlFragment(ROOT.wishes);
 
 export const whatMattersRoot = (doc: Y.Doc): Y.XmlFragment => doc.getXmlFragment(VOICE_ROOT.whatMatters);
-export const ownGoalsRoot = (doc: Y.Doc): Y.Map<unknown> => doc.getMap(VOICE_ROOT.ownGoals);
 export const ownResourcesRoot = (doc: Y.Doc): Y.Map<unknown> => doc.getMap(VOICE_ROOT.ownResources);
 
 /** Every root of a plan document (goals and measures): the scope for a `Y.UndoManager` or an observer of "anything changed". */
@@ -26,7 +25,7 @@ export function crisisScope(doc: Y.Doc): Y.AbstractType<unknown>[] {
 
 /** Every root of a voice document. */
 export function voiceScope(doc: Y.Doc): Y.AbstractType<unknown>[] {
-	return [whatMattersRoot(doc), ownGoalsRoot(doc), ownResourcesRoot(doc)] as Y.AbstractType<unknown>[];
+	return [whatMattersRoot(doc), ownResourcesRoot(doc)] as Y.AbstractType<unknown>[];
 }
 
 /** The roots of a document of the given kind. */

@@ -63,10 +63,17 @@ export const ROOT = {
 export const VOICE_ROOT = {
 	/** Y.XmlFragment — "Hva er viktig for meg". */
 	whatMatters: 'whatMatters',
-	/** Y.Map<id, Y.Map{text, order}>. */
-	ownGoals: 'ownGoals',
-	/** Y.Map<id, Y.Map{text, order}>. */
+	/** Y.Map<id, Y.Map{text, order}>. (The patient's goals are goals of the plan, `expressedBy: 'patient'`.) */
 	ownResources: 'ownResources'
+} as const;
+
+/**
+ * Roots documents once held and hold no longer. No writer touches them and the sync server refuses them as it
+ * refuses any unknown root; only the data migration that emptied them reads them (`db/data-migrations`).
+ */
+export const RETIRED_ROOT = {
+	/** voice: the patient's own goals as a separate text list, now goals of the plan expressed by the patient. */
+	ownGoals: 'ownGoals'
 } as const;
 
 /** The shape of each root: a map of keys, or a rich-text fragment. A document holds these roots and no others. */
@@ -85,7 +92,6 @@ export const ROOT_SHAPES: Readonly<Record<DocKind, Readonly<Record<string, RootS
 	},
 	voice: {
 		[VOICE_ROOT.whatMatters]: 'fragment',
-		[VOICE_ROOT.ownGoals]: 'map',
 		[VOICE_ROOT.ownResources]: 'map'
 	}
 };
@@ -96,6 +102,8 @@ export const FIELD = {
 	description: 'description',
 	title: 'title',
 	evaluations: 'evaluations',
+	proposedTitle: 'proposedTitle',
+	proposedBy: 'proposedBy',
 	openReturn: 'openReturn'
 } as const;
 
@@ -108,7 +116,9 @@ export const LIFE_AREAS = [
 	'mental_health',
 	'substance_use',
 	'social_family',
-	'leisure'
+	'leisure',
+	// Not placed yet: a goal in the patient's words before the group has sorted it with them.
+	'other'
 ] as const;
 export type LifeArea = (typeof LIFE_AREAS)[number];
 

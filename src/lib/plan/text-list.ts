@@ -1,4 +1,4 @@
-/** Ordered lists of short texts (warning signs, own goals, own resources), each entry a Y.Map{text, order}. */
+/** Ordered lists of short texts (warning signs, own resources), each entry a Y.Map{text, order}. */
 import * as Y from 'yjs';
 import { PlanValidationError } from './errors';
 import { newId } from './ids';
@@ -74,7 +74,7 @@ export function removeTextEntry(doc: Y.Doc, root: Y.Map<unknown>, id: string, or
 	return true;
 }
 
-/** The five operations of one list, bound to the root that holds it (warning signs, own goals, own resources). */
+/** The five operations of one list, bound to the root that holds it (warning signs, own resources). */
 export function textListOf(root: (doc: Y.Doc) => Y.Map<unknown>) {
 	return {
 		list: (doc: Y.Doc): TextEntry[] => readTextEntries(root(doc)),

@@ -69,7 +69,9 @@ describe.each(engines)('the demo plan, live, on %s', (engine) => {
 		const leisure = content.lifeAreas!.find((x) => x.lifeArea === 'leisure');
 		const ours = leisure?.goals.find((g) => g.title === 'Begynne på svømming igjen');
 		expect(ours?.measures[0]).toMatchObject({ title: 'Søke om fritidskort', serviceId: demo.serviceIds.nav, personId: demo.userIds.nav });
-		expect(content.voice!.ownGoals.length).toBeGreaterThan(0);
+		expect(content.voice!.ownResources.length).toBeGreaterThan(0);
+		// His own goals are among the plan's goals, in his words.
+		expect(content.lifeAreas!.flatMap((a) => a.goals).filter((g) => g.expressedBy === 'patient').map((g) => g.title)).toContain('Komme meg ut av huset hver dag');
 		expect(content.crisisPlan!.contacts.some((c) => c.phone === '116 117')).toBe(true);
 		// Only what is asked for is read: the sister's page loads the crisis plan alone.
 		const hers = await loadPlanContent(node.collab, demo.planId, ['crisis']);

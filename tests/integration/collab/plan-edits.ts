@@ -4,7 +4,7 @@
  * The sync server refuses roots and shapes the model does not have, so tests write real plan structure.
  */
 import * as Y from 'yjs';
-import { addGoal, addOwnGoal, getGoal, getWhatMatters, listOwnGoals, updateGoal } from '../../../src/lib/plan';
+import { addGoal, addOwnResource, getGoal, getWhatMatters, listOwnResources, updateGoal } from '../../../src/lib/plan';
 
 /** The goal whose description the typing helpers write into. */
 const NOTES = 'notes';
@@ -63,10 +63,10 @@ export function readVoice(doc: Y.Doc): string {
 	return first instanceof Y.XmlElement && first.get(0) instanceof Y.XmlText ? (first.get(0) as Y.XmlText).toString() : '';
 }
 
-export function addOwnGoalMark(doc: Y.Doc, id: string, text: string): void {
-	addOwnGoal(doc, { id, text });
+export function addOwnResourceMark(doc: Y.Doc, id: string, text: string): void {
+	addOwnResource(doc, { id, text });
 }
 
-export function ownGoalText(doc: Y.Doc, id: string): string | undefined {
-	return listOwnGoals(doc).find((g) => g.id === id)?.text;
+export function ownResourceText(doc: Y.Doc, id: string): string | undefined {
+	return listOwnResources(doc).find((g) => g.id === id)?.text;
 }

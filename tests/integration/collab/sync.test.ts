@@ -17,7 +17,7 @@ import {
 	waitFor,
 	withTimeout
 } from './harness';
-import { addOwnGoalMark, getMark, ownGoalText, readText, readVoice, setMark, typeText, typeVoice } from './plan-edits';
+import { addOwnResourceMark, getMark, ownResourceText, readText, readVoice, setMark, typeText, typeVoice } from './plan-edits';
 
 describe.each(engines)('collab sync (%s)', (engine) => {
 	const testDb = useTestDatabase(engine);
@@ -140,8 +140,8 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 		typeVoice(coordinator.doc, 'Staff rewrite: ');
 		coordinator.provider.awareness.setLocalStateField('cursor', 1);
 		await waitFor(() => patient.provider.awareness.getStates().get(coordinator.doc.clientID)?.cursor === 1, { what: 'barrier' });
-		addOwnGoalMark(patient.doc, 'goal', 'Ringe søster');
-		await waitFor(() => ownGoalText(coordinator.doc, 'goal') === 'Ringe søster', { what: 'second patient write' });
+		addOwnResourceMark(patient.doc, 'res', 'Søsteren min stiller opp');
+		await waitFor(() => ownResourceText(coordinator.doc, 'res') === 'Søsteren min stiller opp', { what: 'second patient write' });
 		await sleep(200);
 		expect(readVoice(patient.doc)).toBe('Å bo for meg selv');
 
@@ -275,7 +275,7 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 		await waitFor(() => getMark(patient.doc, 'm1') === 'akseptert', { what: 'server change at client' });
 
 		// Also on a document nobody has open.
-		await node.collab.applyServerChange(plan.voiceDoc, (doc) => addOwnGoalMark(doc, 'seeded', 'Sådd av serveren'), null);
+		await node.collab.applyServerChange(plan.voiceDoc, (doc) => addOwnResourceMark(doc, 'seeded', 'Sådd av serveren'), null);
 		expect(await countUpdates(db, plan.voiceDoc)).toBe(1);
 	});
 });

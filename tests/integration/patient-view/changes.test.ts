@@ -11,10 +11,11 @@ import { seedDemo, type DemoSeed } from '../../../src/lib/server/seed/demo';
 import { auditEvents, docUpdates } from '../../../src/lib/server/db/schema';
 import { planAccess } from '../../../src/lib/server/access/plans';
 import { createSession } from '../../../src/lib/server/auth/session';
-import { getGoal, listGoals, listOwnResources, planDocName, updateGoal, voiceDocName } from '../../../src/lib/plan';
+import { getGoal, listGoals, listOwnResources, planDocName, proposeGoalTitle, updateGoal, voiceDocName } from '../../../src/lib/plan';
 import {
 	addPatientGoal,
 	addPatientResource,
+	answerGoalProposal,
 	applyAsMember,
 	MemberChangeError,
 	ratePatientGoal,
@@ -97,9 +98,25 @@ describe.each(engines)("the patient's view on %s", (engine) => {
 		expect(err).toMatchObject({ status: 403, code: 'not_allowed' });
 		expect(err.message).toContain('goal/title');
 		expect(getGoal(await doc(planDocName(demo.planId)), own)!.title).toBe('Bo i egen leilighet');
-		// The coordinator may: the same path lets through what the table allows.
-		await applyAsMember(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, 'plan', (d) => updateGoal(d, own, { title: 'Bo i egen leilighet innen sommeren' }));
-		expect(getGoal(await doc(planDocName(demo.planId)), own)!.title).toBe('Bo i egen leilighet innen sommeren');
+		// Nor may the coordinator (issue 10: staff propose a wording, the patient decides); the same path lets
+		// through what the table allows: the proposal.
+		expect(await refusal(applyAsMember(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, 'plan', (d) => updateGoal(d, own, { title: 'Bo i egen leilighet innen sommeren' })))).toMatchObject({ status: 403, code: 'not_allowed' });
+		await applyAsMember(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, 'plan', (d) => proposeGoalTitle(d, own, 'Bo i egen leilighet innen sommeren', demo.userIds.coordinator));
+		expect(getGoal(await doc(planDocName(demo.planId)), own)).toMatchObject({ title: 'Bo i egen leilighet', proposal: { title: 'Bo i egen leilighet innen sommeren', by: demo.userIds.coordinator } });
+	});
+
+	it('the patient answers a proposed wording in their view: only they may, and an answered proposal is gone', async () => {
+		const own = await addPatientGoal(deps(), demo.userIds.patient, await access('patient'), demo.planId, { title: 'Få meg en hund', lifeArea: 'leisure' });
+		await applyAsMember(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, 'plan', (d) => proposeGoalTitle(d, own, 'Skaffe meg en hund i løpet av året', demo.userIds.coordinator));
+		expect(await refusal(answerGoalProposal(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, own, 'accept'))).toMatchObject({ status: 403 });
+		expect(await refusal(answerGoalProposal(deps(), demo.userIds.patient, await access('patient'), demo.planId, own, 'maybe'))).toMatchObject({ status: 400, field: 'answer' });
+		await answerGoalProposal(deps(), demo.userIds.patient, await access('patient'), demo.planId, own, 'accept');
+		expect(getGoal(await doc(planDocName(demo.planId)), own)).toMatchObject({ title: 'Skaffe meg en hund i løpet av året', proposal: null });
+		expect(await refusal(answerGoalProposal(deps(), demo.userIds.patient, await access('patient'), demo.planId, own, 'keep'))).toMatchObject({ status: 404, code: 'not_found' });
+		// Keeping their own words clears the proposal and leaves the title.
+		await applyAsMember(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, 'plan', (d) => proposeGoalTitle(d, own, 'Hund', demo.userIds.coordinator));
+		await answerGoalProposal(deps(), demo.userIds.patient, await access('patient'), demo.planId, own, 'keep');
+		expect(getGoal(await doc(planDocName(demo.planId)), own)).toMatchObject({ title: 'Skaffe meg en hund i løpet av året', proposal: null });
 	});
 
 	it('adds and rewords own resources in the voice document; others may not write it', async () => {

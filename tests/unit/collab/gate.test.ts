@@ -4,7 +4,7 @@ import * as encoding from 'lib0/encoding';
 import { checkUpdate } from '../../../src/lib/server/collab/gate';
 import { inspectUpdate, PATH_KEYS, type Touch } from '../../../src/lib/server/collab/gate/inspect';
 import { fillDemoPlan } from '../../../src/lib/server/seed/demo-plan';
-import { addEvaluation, addGoal, addMeasure, getWhatHelps, LIFE_AREAS, listAllMeasures, listGoals, removeGoal, removeMeasure, ROOT, updateGoal, updateMeasure } from '../../../src/lib/plan';
+import { addEvaluation, addGoal, addMeasure, getWhatHelps, LIFE_AREAS, proposeGoalTitle, listAllMeasures, listGoals, removeGoal, removeMeasure, ROOT, updateGoal, updateMeasure } from '../../../src/lib/plan';
 import { mulberry32 } from '../../helpers/random';
 import { deepMap, deepRichText } from '../../helpers/deep-structures';
 import type { Actor } from '../../../src/lib/plan/rights';
@@ -47,9 +47,11 @@ describe('update gate: inspection', () => {
 			const measure = measures[Math.floor(rng() * measures.length)];
 			const r = rng();
 			if (r < 0.15 || !goal) addGoal(client, { lifeArea: LIFE_AREAS[Math.floor(rng() * 8)], title: `mål ${round}`, expressedBy: 'staff' });
+			// Nobody but the patient rewords the patient's goal; the coordinator proposes a wording instead.
+			else if (r < 0.3 && goal.expressedBy === 'patient') proposeGoalTitle(client, goal.id, `forslag ${round}`, coordinator.userId);
 			else if (r < 0.3) updateGoal(client, goal.id, { title: `endret ${round}` });
 			else if (r < 0.45) addMeasure(client, { goalId: goal.id, title: `tiltak ${round}` });
-			else if (r < 0.55 && measure) updateMeasure(client, measure.id, { title: `t ${round}`, dueDate: '2027-01-01' });
+			else if (r < 0.55 && measure) updateMeasure(client, measure.id, { title: `t ${round}`, dueDate: '2027-03-31' });
 			else if (r < 0.6 && measure) removeMeasure(client, measure.id);
 			else if (r < 0.63) removeGoal(client, goal.id);
 			else {
@@ -142,9 +144,19 @@ describe('update gate: structure', () => {
 		other.getMap('somethingElse').set('x', 1);
 		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(other), null)).toEqual({ kind: 'refuse', reason: 'unknown-root' });
 		const voiceRootInPlan = new Y.Doc();
-		voiceRootInPlan.getMap('ownGoals').set('x', new Y.Map());
+		const resource = new Y.Map<unknown>();
+		voiceRootInPlan.getMap('ownResources').set('x', resource);
+		resource.set('text', 'Liker turer');
+		resource.set('order', 'a0');
 		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(voiceRootInPlan), null)).toEqual({ kind: 'refuse', reason: 'unknown-root' });
 		expect(checkUpdate(server, 'voice', Y.encodeStateAsUpdate(voiceRootInPlan), null)).toEqual({ kind: 'accept' });
+		// The patient's goals left the voice for the plan: the old list is refused as any unknown root is.
+		const oldOwnGoal = new Y.Doc();
+		const entry = new Y.Map<unknown>();
+		oldOwnGoal.getMap('ownGoals').set('x', entry);
+		entry.set('text', 'Egen leilighet');
+		entry.set('order', 'a0');
+		expect(checkUpdate(server, 'voice', Y.encodeStateAsUpdate(oldOwnGoal), null)).toEqual({ kind: 'refuse', reason: 'unknown-root' });
 		const goalsAsText = new Y.Doc();
 		goalsAsText.getText(ROOT.goals).insert(0, 'not a map');
 		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(goalsAsText), null)).toEqual({ kind: 'refuse', reason: 'unknown-root' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CombinedUndo, LocalUndo } from '../../../src/lib/collab/undo.svelte';
-import { addGoal, addOwnGoal, listGoals, listOwnGoals, planScope, voiceScope } from '../../../src/lib/plan';
+import { addGoal, addOwnResource, listGoals, listOwnResources, planScope, voiceScope } from '../../../src/lib/plan';
 
 function setup() {
 	const plan = new Y.Doc();
@@ -16,11 +16,11 @@ describe('undo of my own edits across the plan and the voice', () => {
 		const { plan, voice, origin, undo } = setup();
 		addGoal(plan, { lifeArea: 'housing', title: 'Egen leilighet', expressedBy: 'patient' }, origin);
 		// No pause needed: each structural edit is its own step, however quickly the next one follows.
-		addOwnGoal(voice, { text: 'Lage middag selv' }, origin);
+		addOwnResource(voice, { text: 'Lager middag selv' }, origin);
 		expect(undo.canUndo).toBe(true);
 
 		undo.undo();
-		expect(listOwnGoals(voice)).toHaveLength(0);
+		expect(listOwnResources(voice)).toHaveLength(0);
 		expect(listGoals(plan)).toHaveLength(1);
 		undo.undo();
 		expect(listGoals(plan)).toHaveLength(0);
@@ -28,7 +28,7 @@ describe('undo of my own edits across the plan and the voice', () => {
 
 		undo.redo();
 		expect(listGoals(plan)).toHaveLength(1);
-		expect(listOwnGoals(voice)).toHaveLength(0);
+		expect(listOwnResources(voice)).toHaveLength(0);
 		expect(undo.canRedo).toBe(true);
 	});
 

@@ -9,7 +9,7 @@ import {
 	addContact,
 	addGoal,
 	addMeasure,
-	addOwnGoal,
+	acceptProposedTitle,
 	addOwnResource,
 	addWarningSign,
 	clearOpenReturn,
@@ -23,7 +23,7 @@ import {
 	listAllMeasures,
 	listContacts,
 	listGoals,
-	listOwnGoals,
+	declineProposedTitle,
 	listOwnResources,
 	listWarningSigns,
 	MEASURE_STATUSES,
@@ -31,13 +31,13 @@ import {
 	moveGoal,
 	moveMeasure,
 	moveMeasureToGoal,
-	moveOwnGoal,
+	moveOwnResource,
 	moveWarningSign,
 	PlanValidationError,
 	removeContact,
 	removeGoal,
 	removeMeasure,
-	removeOwnGoal,
+	proposeGoalTitle,
 	removeOwnResource,
 	removeWarningSign,
 	renderPlan,
@@ -171,7 +171,6 @@ function randomOperation(rng: Rng, c: Client): void {
 	const siblingsOf = (goalId: string) => measures.filter((m) => m.goalId === goalId).map((m) => m.id);
 	const signs = listWarningSigns(plan).map((w) => w.id);
 	const contacts = listContacts(plan).map((x) => x.id);
-	const ownGoals = listOwnGoals(voice).map((x) => x.id);
 	const ownResources = listOwnResources(voice).map((x) => x.id);
 
 	const r = rng.int(100);
@@ -254,11 +253,12 @@ function randomOperation(rng: Rng, c: Client): void {
 		else clearOpenReturn(plan, origin);
 	} else if (r < 97) {
 		const which = rng.int(6);
-		const own = rng.pick(ownGoals);
 		const res = rng.pick(ownResources);
-		if (which === 0 || !own) addOwnGoal(voice, { id: id(), text: phrase(rng), at: placement(rng, ownGoals) }, origin);
-		else if (which === 1) moveOwnGoal(voice, own, placement(rng, ownGoals) ?? 'end', origin);
-		else if (which === 2) removeOwnGoal(voice, own, origin);
+		// Proposed wordings of the patient's goals (the voice no longer holds goals): they race with title edits.
+		if (which === 0 && goal) proposeGoalTitle(plan, goal.id, phrase(rng), `user${c.index}`, origin);
+		else if (which === 1 && goal) acceptProposedTitle(plan, goal.id, origin);
+		else if (which === 2 && goal) declineProposedTitle(plan, goal.id, origin);
+		else if (which === 3 && res) moveOwnResource(voice, res, placement(rng, ownResources) ?? 'end', origin);
 		else if (which === 3 || !res) addOwnResource(voice, { id: id(), text: phrase(rng), at: placement(rng, ownResources) }, origin);
 		else if (which === 4) updateOwnResource(voice, res, phrase(rng), origin);
 		else removeOwnResource(voice, res, origin);
@@ -291,7 +291,6 @@ function assertInvariants(rendered: PlanContent, plan: Y.Doc, label: string): vo
 	expect(isSorted(listGoals(plan)), `${label}: listGoals not sorted`).toBe(true);
 	expect(isSorted(content.crisisPlan.warningSigns), `${label}: warning signs not sorted`).toBe(true);
 	expect(isSorted(content.crisisPlan.contacts), `${label}: contacts not sorted`).toBe(true);
-	expect(isSorted(content.voice.ownGoals), `${label}: own goals not sorted`).toBe(true);
 	expect(isSorted(content.voice.ownResources), `${label}: own resources not sorted`).toBe(true);
 }
 

@@ -11,13 +11,14 @@ import {
 	listContacts,
 	listGoals,
 	listMeasures,
-	listOwnGoals,
+	listOwnResources,
 	listWarningSigns,
 	moveGoal,
 	readCrisisPlan,
 	readVoice,
 	renderPlan,
 	richTextToHtml,
+	RETIRED_ROOT,
 	ROOT,
 	VOICE_ROOT
 } from '../../../src/lib/plan';
@@ -110,6 +111,18 @@ describe('readers tolerate garbage in the document', () => {
 		expect(getGoal(doc, 'huge')!.title).toHaveLength(300);
 		expect(getGoal(doc, 'huge')!.description).toBeNull(); // an XmlElement is not a document fragment
 		expect(getGoal(doc, 'noArea')).toBeNull();
+		expect(odd.proposal).toBeNull();
+	});
+
+	test('a proposed wording: read only when it is a non-empty string, capped like a title', () => {
+		const doc = new Y.Doc();
+		writeGarbage(doc);
+		const huge = doc.getMap(ROOT.goals).get('huge') as Y.Map<unknown>;
+		huge.set('proposedTitle', 42);
+		huge.set('proposedBy', { not: 'a ref' });
+		expect(getGoal(doc, 'huge')!.proposal).toBeNull();
+		huge.set('proposedTitle', 'x'.repeat(5000));
+		expect(getGoal(doc, 'huge')!.proposal).toEqual({ title: 'x'.repeat(300), by: null });
 	});
 
 	test('measures: without a goal they are hidden; bad fields get defaults', () => {
@@ -137,9 +150,12 @@ describe('readers tolerate garbage in the document', () => {
 		expect(readCrisisPlan(doc).openReturn).toBeNull();
 
 		const voice = new Y.Doc();
-		voice.getMap(VOICE_ROOT.ownGoals).set('x', 'not a map');
+		voice.getMap(VOICE_ROOT.ownResources).set('x', 'not a map');
+		// A stored document from before the patient's goals joined the plan's: the old list is not read.
+		voice.getMap(RETIRED_ROOT.ownGoals).set('y', new Y.Map());
 		voice.getXmlFragment(VOICE_ROOT.whatMatters).insert(0, [new Y.XmlText('loose text')]);
-		expect(readVoice(voice).ownGoals).toEqual([]);
+		expect(readVoice(voice).ownResources).toEqual([]);
+		expect(Object.keys(renderPlan({ voice }).voice!)).not.toContain('ownGoals');
 		expect(renderPlan({ voice }).voice!.whatMatters).toEqual({ type: 'doc', content: [{ type: 'text', text: 'loose text' }] });
 	});
 
@@ -195,6 +211,6 @@ describe('mutations still work on a damaged document', () => {
 		expect(listWarningSigns(doc).map((w) => w.text)).toEqual(['Slutter å ta medisiner', 'Sover dårlig']);
 		const m = addMeasure(doc, { goalId: 'odd', title: 'Tiltak' });
 		expect(listMeasures(doc, 'odd').map((x) => x.id)).toEqual([m]);
-		expect(listOwnGoals(new Y.Doc())).toEqual([]);
+		expect(listOwnResources(new Y.Doc())).toEqual([]);
 	});
 });

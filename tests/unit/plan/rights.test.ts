@@ -3,7 +3,9 @@ import type { MemberRole } from '../../../src/lib/server/db/schema';
 import {
 	canCreateGoal,
 	canCreateMeasure,
+	canSetExpressedBy,
 	canSetPerson,
+	canSetProposal,
 	canSetStatus,
 	evaluationRights,
 	goalRights,
@@ -37,6 +39,51 @@ describe('rights inside the plan, row by row', () => {
 		expect(goalRights(coordinator, patientsGoal).editText).toBe(true);
 		expect(goalRights(nav, patientsGoal).editText).toBe(false);
 		expect(goalRights(sister, patientsGoal).editText).toBe(false);
+	});
+
+	// Issue 10: one list of goals. The patient's words are theirs: staff, the coordinator included, propose a wording.
+	it("a goal's title: any writer rewords it, but the patient's own goal only the patient (or guardian)", () => {
+		const staffGoal = { expressedBy: 'staff', createdBy: 'koordinator', status: 'active' };
+		for (const who of [patient, guardian, coordinator, nav, sister]) expect(goalRights(who, staffGoal).reword).toBe(true);
+		const patientsGoal = { expressedBy: 'patient', createdBy: 'pasient', status: 'active' };
+		expect(goalRights(patient, patientsGoal).reword).toBe(true);
+		expect(goalRights(guardian, patientsGoal).reword).toBe(true);
+		for (const who of [coordinator, nav, dps, sister]) expect(goalRights(who, patientsGoal).reword, who.userId).toBe(false);
+		// Nor can staff relabel the goal as not the patient's (and then reword it); they may record one as the patient's.
+		expect(canSetExpressedBy(coordinator, patientsGoal, 'staff')).toBe(false);
+		expect(canSetExpressedBy(nav, patientsGoal, 'staff')).toBe(false);
+		expect(canSetExpressedBy(patient, patientsGoal, 'staff')).toBe(true);
+		expect(canSetExpressedBy(coordinator, staffGoal, 'patient')).toBe(true);
+		expect(canSetExpressedBy(nav, staffGoal, 'patient')).toBe(false);
+		expect(canSetExpressedBy(nav, staffGoal, 'relative')).toBe(true);
+	});
+
+	it("a proposed wording: any writer proposes one for the patient's goal, signed; only the patient (or guardian) answers it", () => {
+		const patientsGoal = { expressedBy: 'patient', createdBy: 'pasient', status: 'active' };
+		const staffGoal = { ...patientsGoal, expressedBy: 'staff' };
+		for (const who of [coordinator, nav, dps, sister, patient]) expect(goalRights(who, patientsGoal).proposeTitle, who.userId).toBe(true);
+		// A goal staff wrote is simply reworded; nothing to propose.
+		for (const who of [coordinator, nav, patient]) expect(goalRights(who, staffGoal).proposeTitle).toBe(false);
+		expect(goalRights(patient, patientsGoal).answerProposal).toBe(true);
+		expect(goalRights(guardian, patientsGoal).answerProposal).toBe(true);
+		for (const who of [coordinator, nav, sister]) expect(goalRights(who, patientsGoal).answerProposal).toBe(false);
+
+		expect(canSetProposal(nav, patientsGoal, 'proposedTitle', 'Egen leilighet nær søsteren')).toBe(true);
+		expect(canSetProposal(nav, patientsGoal, 'proposedBy', 'nav-ansatt')).toBe(true);
+		expect(canSetProposal(nav, patientsGoal, 'proposedBy', 'koordinator')).toBe(false);
+		expect(canSetProposal(nav, staffGoal, 'proposedTitle', 'Egen leilighet')).toBe(false);
+		expect(canSetProposal(nav, patientsGoal, 'proposedTitle', 42)).toBe(false);
+		// Clearing it is answering it: accepting (the title becomes the proposal) or declining.
+		expect(canSetProposal(patient, patientsGoal, 'proposedTitle', null)).toBe(true);
+		expect(canSetProposal(guardian, patientsGoal, 'proposedBy', null)).toBe(true);
+		expect(canSetProposal(coordinator, patientsGoal, 'proposedTitle', null)).toBe(false);
+		expect(canSetProposal(nav, patientsGoal, 'proposedBy', null)).toBe(false);
+		// Its proposer may take it back (an undo of proposing does the same); nobody else.
+		const proposedByNav = { ...patientsGoal, proposedBy: 'nav-ansatt' };
+		expect(goalRights(nav, proposedByNav).withdrawProposal).toBe(true);
+		expect(canSetProposal(nav, proposedByNav, 'proposedTitle', null)).toBe(true);
+		for (const who of [coordinator, dps, sister]) expect(canSetProposal(who, proposedByNav, 'proposedTitle', null), who.userId).toBe(false);
+		expect(goalRights(patient, proposedByNav).withdrawProposal).toBe(false);
 	});
 
 	it('a goal: status and delete by the coordinator, and by its author while it is still proposed', () => {
@@ -157,5 +204,69 @@ describe('the gate, for updates the table does not spell out', () => {
 		const restored = Y.encodeStateAsUpdate(client, sv);
 		expect(checkUpdate(server, 'plan', restored, coordinator)).toEqual({ kind: 'accept' });
 		expect(checkUpdate(server, 'plan', restored, nav)).toEqual({ kind: 'refuse', reason: `not-allowed goal/createdBy ${id}` });
+	});
+
+	it("the patient's goal: staff propose a wording, never write one; the patient accepts or declines it", async () => {
+		const Y = await import('yjs');
+		const { acceptProposedTitle, addGoal, declineProposedTitle, getGoal, proposeGoalTitle, updateGoal } = await import('../../../src/lib/plan');
+		const { checkUpdate } = await import('../../../src/lib/server/collab/gate');
+		const server = new Y.Doc();
+		const id = addGoal(server, { lifeArea: 'housing', title: 'Egen leilighet', expressedBy: 'patient', status: 'active', createdBy: 'pasient' });
+		/** What `edit` makes of a client copy of the server, as the update it would send. */
+		const updateOf = (edit: (doc: InstanceType<typeof Y.Doc>) => void) => {
+			const client = new Y.Doc();
+			Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+			edit(client);
+			return Y.encodeStateAsUpdate(client, Y.encodeStateVector(server));
+		};
+		const refused = (field: string) => ({ kind: 'refuse', reason: `not-allowed goal/${field} ${id}` });
+
+		const reword = updateOf((d) => updateGoal(d, id, { title: 'Egen leilighet, med oppfølging' }));
+		expect(checkUpdate(server, 'plan', reword, coordinator)).toEqual(refused('title'));
+		expect(checkUpdate(server, 'plan', reword, nav)).toEqual(refused('title'));
+		expect(checkUpdate(server, 'plan', reword, patient)).toEqual({ kind: 'accept' });
+		const relabel = updateOf((d) => updateGoal(d, id, { expressedBy: 'staff' }));
+		expect(checkUpdate(server, 'plan', relabel, coordinator)).toEqual(refused('expressedBy'));
+
+		expect(checkUpdate(server, 'plan', updateOf((d) => proposeGoalTitle(d, id, 'Leilighet', 'koordinator')), nav)).toEqual(refused('proposedBy'));
+		const proposal = updateOf((d) => proposeGoalTitle(d, id, 'Egen leilighet med egen inngang', 'nav-ansatt'));
+		expect(checkUpdate(server, 'plan', proposal, nav)).toEqual({ kind: 'accept' });
+		Y.applyUpdate(server, proposal);
+		expect(getGoal(server, id)!.proposal).toEqual({ title: 'Egen leilighet med egen inngang', by: 'nav-ansatt' });
+
+		// Nobody answers for the patient: not the proposer, not the coordinator. The proposer may only take it back.
+		const decline = updateOf((d) => declineProposedTitle(d, id));
+		const accept = updateOf((d) => acceptProposedTitle(d, id));
+		for (const who of [nav, coordinator]) expect(checkUpdate(server, 'plan', accept, who)).toEqual(refused('title'));
+		expect(checkUpdate(server, 'plan', decline, coordinator)).toEqual(refused('proposedTitle'));
+		expect(checkUpdate(server, 'plan', decline, dps)).toEqual(refused('proposedTitle'));
+		expect(checkUpdate(server, 'plan', decline, nav)).toEqual({ kind: 'accept' });
+		expect(checkUpdate(server, 'plan', decline, patient)).toEqual({ kind: 'accept' });
+		expect(checkUpdate(server, 'plan', accept, guardian)).toEqual({ kind: 'accept' });
+		Y.applyUpdate(server, accept);
+		expect(getGoal(server, id)).toMatchObject({ title: 'Egen leilighet med egen inngang', proposal: null, expressedBy: 'patient' });
+	});
+
+	it('the proposer undoes proposing (as the page\'s undo does): the gate takes it', async () => {
+		const Y = await import('yjs');
+		const { addGoal, getGoal, proposeGoalTitle } = await import('../../../src/lib/plan');
+		const { checkUpdate } = await import('../../../src/lib/server/collab/gate');
+		const server = new Y.Doc();
+		const id = addGoal(server, { lifeArea: 'economy', title: 'Penger til mat', expressedBy: 'patient', createdBy: 'pasient' });
+		const client = new Y.Doc();
+		Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+		const local = { local: true };
+		const undo = new Y.UndoManager(client.getMap('goals'), { trackedOrigins: new Set([local]) });
+		proposeGoalTitle(client, id, 'Fast budsjett', 'nav-ansatt', local);
+		const proposed = Y.encodeStateAsUpdate(client, Y.encodeStateVector(server));
+		expect(checkUpdate(server, 'plan', proposed, nav)).toEqual({ kind: 'accept' });
+		Y.applyUpdate(server, proposed);
+		const sv = Y.encodeStateVector(server);
+		undo.undo();
+		const undone = Y.encodeStateAsUpdate(client, sv);
+		expect(checkUpdate(server, 'plan', undone, dps)).toEqual({ kind: 'refuse', reason: `not-allowed goal/proposedTitle ${id}` });
+		expect(checkUpdate(server, 'plan', undone, nav)).toEqual({ kind: 'accept' });
+		Y.applyUpdate(server, undone);
+		expect(getGoal(server, id)?.proposal).toBeNull();
 	});
 });

@@ -3,11 +3,11 @@ import * as Y from 'yjs';
 import {
 	addGoal,
 	addMeasure,
-	addOwnGoal,
+	addOwnResource,
 	getGoal,
 	listGoals,
 	listMeasures,
-	listOwnGoals,
+	listOwnResources,
 	planScope,
 	removeGoal,
 	renderPlan,
@@ -117,9 +117,9 @@ describe('UndoManager scoped to a local origin', () => {
 		const doc = new Y.Doc();
 		const LOCAL = 'patient-tab';
 		const undo = new Y.UndoManager(voiceScope(doc), { trackedOrigins: new Set([LOCAL]) });
-		addOwnGoal(doc, { text: 'Egen leilighet' }, LOCAL);
-		addOwnGoal(doc, { text: 'Fra serveren' }, 'server');
+		addOwnResource(doc, { text: 'Flink med data' }, LOCAL);
+		addOwnResource(doc, { text: 'Fra serveren' }, 'server');
 		undo.undo();
-		expect(listOwnGoals(doc).map((g) => g.text)).toEqual(['Fra serveren']);
+		expect(listOwnResources(doc).map((g) => g.text)).toEqual(['Fra serveren']);
 	});
 });

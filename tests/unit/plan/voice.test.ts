@@ -1,36 +1,21 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import {
-	addOwnGoal,
 	addOwnResource,
 	getWhatMatters,
-	listOwnGoals,
 	listOwnResources,
-	moveOwnGoal,
 	moveOwnResource,
 	readVoice,
-	removeOwnGoal,
 	removeOwnResource,
 	setRichTextFromParagraphs,
-	updateOwnGoal,
 	updateOwnResource,
+	voiceScope,
+	RETIRED_ROOT,
 	VOICE_ROOT
 } from '../../../src/lib/plan';
 import { captureOrigins, expectRefused } from './helpers';
 
 describe('voice document', () => {
-	test('own goals: add, update, move, remove', () => {
-		const doc = new Y.Doc();
-		const a = addOwnGoal(doc, { text: 'Egen leilighet' }, 'patient');
-		const b = addOwnGoal(doc, { text: 'Besøke søsteren min' });
-		updateOwnGoal(doc, a, 'Egen leilighet før sommeren');
-		moveOwnGoal(doc, b, 'start');
-		expect(listOwnGoals(doc).map((g) => g.text)).toEqual(['Besøke søsteren min', 'Egen leilighet før sommeren']);
-		expect(removeOwnGoal(doc, b)).toBe(true);
-		expect(listOwnGoals(doc).map((g) => g.id)).toEqual([a]);
-		expectRefused(doc, 'empty_text', () => addOwnGoal(doc, { text: '' }));
-	});
-
 	test('own resources: add, update, move, remove', () => {
 		const doc = new Y.Doc();
 		const a = addOwnResource(doc, { text: 'Flink med data' });
@@ -44,13 +29,17 @@ describe('voice document', () => {
 		expectRefused(doc, 'not_found', () => updateOwnResource(doc, a, 'x'));
 	});
 
-	test('own goals and own resources are separate lists', () => {
+	test('the patient\'s goals are not in the voice: an old own-goals list is neither read nor in scope', () => {
 		const doc = new Y.Doc();
-		addOwnGoal(doc, { text: 'Mål' });
+		const old = new Y.Map<unknown>();
+		doc.getMap(RETIRED_ROOT.ownGoals).set('g1', old);
+		old.set('text', 'Mål');
+		old.set('order', 'a0');
 		addOwnResource(doc, { text: 'Ressurs' });
 		const voice = readVoice(doc);
-		expect(voice.ownGoals.map((g) => g.text)).toEqual(['Mål']);
+		expect(Object.keys(voice).sort()).toEqual(['ownResources', 'whatMatters']);
 		expect(voice.ownResources.map((r) => r.text)).toEqual(['Ressurs']);
+		expect(voiceScope(doc)).not.toContain(doc.getMap(RETIRED_ROOT.ownGoals));
 	});
 
 	test('"Hva er viktig for meg" is a root fragment', () => {

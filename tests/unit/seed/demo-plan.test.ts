@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { listAllMeasures, listGoals, readCrisisPlan, renderCrisisPlan, renderVoice, richTextToHtml, richTextToPlainText } from '../../../src/lib/plan';
+import { listAllMeasures, listGoals, readCrisisPlan, RETIRED_ROOT, renderCrisisPlan, renderVoice, richTextToHtml, richTextToPlainText } from '../../../src/lib/plan';
 import { fillDemoPlan, type DemoRefs } from '../../../src/lib/server/seed/demo-plan';
 
 const refs: DemoRefs = {
@@ -67,12 +67,16 @@ describe('fillDemoPlan', () => {
 		expect(readCrisisPlan(docs.plan).warningSigns).toEqual([]);
 	});
 
-	test('voice: first-person "Hva er viktig for meg", own goals and resources', () => {
-		const { voice } = filled();
+	test('voice: first-person "Hva er viktig for meg" and own resources; his own goals are goals of the plan', () => {
+		const { plan, voice } = filled();
 		const content = renderVoice(voice);
 		expect(richTextToPlainText(content.whatMatters)).toMatch(/\bJeg\b/);
-		expect(content.ownGoals.length).toBeGreaterThanOrEqual(3);
 		expect(content.ownResources.length).toBeGreaterThanOrEqual(3);
+		expect(voice.getMap(RETIRED_ROOT.ownGoals).size).toBe(0);
+		const his = listGoals(plan).filter((g) => g.expressedBy === 'patient');
+		for (const title of ['Ha penger til mat hele måneden', 'Besøke søsteren min hver søndag', 'Komme meg ut av huset hver dag']) {
+			expect(his.find((g) => g.title === title)?.createdBy, title).toBe(refs.people.patient);
+		}
 	});
 
 	test('ACT measures get the ACT person when one is given, and stay unassigned otherwise', () => {

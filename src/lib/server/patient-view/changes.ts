@@ -1,12 +1,14 @@
 /**
  * What the patient does in their own view, each one change through `applyAsMember`: add a goal (a goal of the
- * plan, marked as theirs), reword one of their goals, say how a goal goes (1–10), add and reword their own
- * resources. Only the patient, or a guardian acting for them, changes anything here.
+ * plan, marked as theirs), reword one of their goals, answer staff's proposed wording of it, say how a goal goes
+ * (1–10), add and reword their own resources. Only the patient, or a guardian acting for them, changes anything here.
  */
 import {
+	acceptProposedTitle,
 	addEvaluation,
 	addGoal,
 	addOwnResource,
+	declineProposedTitle,
 	getGoal,
 	LIFE_AREAS,
 	LIMITS,
@@ -58,6 +60,20 @@ export async function rewordPatientGoal(deps: MemberChangeDeps, userId: string, 
 		if (!goal) throw new MemberChangeError(404, 'not_found', 'No such goal.', 'goalId');
 		if (goal.expressedBy !== 'patient') throw new MemberChangeError(403, 'not_allowed', 'Not the patient’s own goal.');
 		updateGoal(doc, goalId, { title: clean });
+	});
+}
+
+/** The patient takes staff's proposed wording of their goal (`accept`), or keeps their own (`keep`). */
+export async function answerGoalProposal(deps: MemberChangeDeps, userId: string, access: PlanAccess | null, planId: string, goalId: string, answer: string): Promise<void> {
+	requirePatient(userId, access);
+	if (answer !== 'accept' && answer !== 'keep') throw new MemberChangeError(400, 'invalid', 'The answer is accept or keep.', 'answer');
+	await applyAsMember(deps, userId, access, planId, 'plan', (doc) => {
+		const goal = getGoal(doc, goalId);
+		if (!goal) throw new MemberChangeError(404, 'not_found', 'No such goal.', 'goalId');
+		// Answered meanwhile (on another device, or by a withdrawal): nothing left to answer.
+		if (!goal.proposal) throw new MemberChangeError(404, 'not_found', 'The proposal is no longer there.', 'answer');
+		if (answer === 'accept') acceptProposedTitle(doc, goalId);
+		else declineProposedTitle(doc, goalId);
 	});
 }
 

@@ -8,7 +8,6 @@ import {
 	addContact,
 	addGoal,
 	addMeasure,
-	addOwnGoal,
 	addOwnResource,
 	addWarningSign,
 	getWhatHelps,
@@ -17,7 +16,7 @@ import {
 	isRichTextEmpty,
 	fragmentToRichText,
 	listGoals,
-	listOwnGoals,
+	listOwnResources,
 	setOpenReturn,
 	setRichTextFromParagraphs,
 	type NewMeasure
@@ -42,7 +41,7 @@ export interface DemoDocs {
  * Returns false and writes nothing if a document already has content (so a re-seed is harmless).
  */
 export function fillDemoPlan({ plan: planDoc, crisis: crisisDoc, voice: voiceDoc }: DemoDocs, refs: DemoRefs, origin?: unknown): boolean {
-	if (listGoals(planDoc).length > 0 || listOwnGoals(voiceDoc).length > 0 || !isRichTextEmpty(fragmentToRichText(getWhatMatters(voiceDoc)))) {
+	if (listGoals(planDoc).length > 0 || listOwnResources(voiceDoc).length > 0 || !isRichTextEmpty(fragmentToRichText(getWhatMatters(voiceDoc)))) {
 		return false;
 	}
 	const { services: s, people: p } = refs;
@@ -100,11 +99,11 @@ export function fillDemoPlan({ plan: planDoc, crisis: crisisDoc, voice: voiceDoc
 			planDoc,
 			{
 				lifeArea: 'economy',
-				title: 'Styre egen økonomi med et fast budsjett',
+				title: 'Ha penger til mat hele måneden',
 				expressedBy: 'patient',
 				status: 'active',
 				createdBy: p.patient,
-				description: ['Vil ha penger til mat hele måneden og slippe purringer. Har uføretrygd og noen gamle inkassosaker.']
+				description: ['Vil styre økonomien selv med et fast budsjett og slippe purringer. Har uføretrygd og noen gamle inkassosaker.']
 			},
 			origin
 		);
@@ -158,11 +157,18 @@ export function fillDemoPlan({ plan: planDoc, crisis: crisisDoc, voice: voiceDoc
 			description: ['Tas opp på neste ansvarsgruppemøte når erfaringene fra dagsenteret er klare.']
 		});
 
+		// The patient's own goals are goals of the plan, in his words; not every one has a measure yet.
+		addGoal(
+			planDoc,
+			{ lifeArea: 'work_activity', title: 'Komme meg ut av huset hver dag', expressedBy: 'patient', status: 'proposed', createdBy: p.patient },
+			origin
+		);
+
 		const sister = addGoal(
 			planDoc,
 			{
 				lifeArea: 'social_family',
-				title: 'Mer kontakt med søsteren min',
+				title: 'Besøke søsteren min hver søndag',
 				expressedBy: 'patient',
 				status: 'active',
 				createdBy: p.patient,
@@ -333,14 +339,6 @@ export function fillDemoPlan({ plan: planDoc, crisis: crisisDoc, voice: voiceDoc
 			'Søsteren min betyr mye for meg. Jeg vil se henne og nevøen min oftere.',
 			'Når jeg har det tungt, trenger jeg ro, og at noen jeg kjenner tar kontakt.'
 		]);
-		for (const text of [
-			'Flytte inn i min egen leilighet før sommeren',
-			'Ha penger til mat hele måneden',
-			'Besøke søsteren min hver søndag',
-			'Komme meg ut av huset hver dag'
-		]) {
-			addOwnGoal(voiceDoc, { text }, origin);
-		}
 		for (const text of [
 			'Jeg er flink med datamaskiner og til å fikse ting',
 			'Jeg liker å gå turer, særlig ved sjøen',

@@ -5,7 +5,9 @@ import { EVALUATION_FIELDS, EVALUATIONS_FIELD, MAP_ROOTS, type EntityKind, type 
 import {
 	canCreateGoal,
 	canCreateMeasure,
+	canSetExpressedBy,
 	canSetPerson,
+	canSetProposal,
 	canSetStatus,
 	evaluationRights,
 	goalRights,
@@ -257,7 +259,7 @@ class Changes {
 				if (x.removed || x.created) continue;
 				for (const [name, f] of x.fields) {
 					if (!f.cleared || f.values.length > 0) continue;
-					const optional = x.spec.holds === 'fields' && x.spec.optional.includes(name);
+					const optional = (x.spec.holds === 'fields' && x.spec.optional.includes(name)) || x.spec.fields[name]?.optional === true;
 					if (!optional) return refuse(REFUSAL.invalidValue, x.spec.kind, name);
 				}
 			}
@@ -319,6 +321,9 @@ class Changes {
 			if (!canCreateGoal(actor)) return notAllowed('goal', 'create', e.id);
 			const createdBy = e.fields.get('createdBy');
 			if (createdBy?.values.some((v) => v !== null && v !== actor.userId && !restores(actor))) return notAllowed('goal', 'createdBy', e.id);
+			// A proposal written with a new goal is signed by the sender too.
+			const proposedBy = e.fields.get('proposedBy');
+			if (proposedBy?.values.some((v) => v !== null && v !== actor.userId && !restores(actor))) return notAllowed('goal', 'proposedBy', e.id);
 			// Evaluations written along with a new goal: each is signed by the sender.
 			for (const ev of e.evaluations.values()) {
 				const refusal = this.newEvaluation(ev, actor, e.id);
@@ -336,7 +341,9 @@ class Changes {
 			if (name === EVALUATIONS_FIELD) ok = rights.evaluate && !(live.get(name) instanceof Y.Map);
 			else if (need === 'never' || need === undefined) ok = false;
 			else if (need === 'any') ok = true;
-			else if (need === 'expressedBy') ok = rights.editText && f.values.every((v) => goalRights(actor, { ...facts, expressedBy: String(v) }).editText);
+			else if (need === 'expressedBy') ok = !f.edited && f.values.every((v) => canSetExpressedBy(actor, facts, String(v)));
+			// Setting a key over a value deletes the old one too (`cleared`); cleared with nothing new is clearing, as null is.
+			else if (need === 'proposal') ok = !f.edited && (f.values.length > 0 ? f.values : [null]).every((v) => canSetProposal(actor, facts, name as 'proposedTitle' | 'proposedBy', v));
 			else ok = rights[need];
 			if (!ok) return notAllowed('goal', name, e.id);
 		}
@@ -391,7 +398,8 @@ export function goalFacts(g: Y.Map<unknown>): GoalFacts {
 	return {
 		expressedBy: typeof expressedBy === 'string' ? expressedBy : 'staff',
 		createdBy: text(g.get('createdBy')),
-		status: typeof status === 'string' ? status : 'proposed'
+		status: typeof status === 'string' ? status : 'proposed',
+		proposedBy: text(g.get('proposedBy'))
 	};
 }
 

@@ -1,10 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { dataMigrations } from '../schema';
 import type { Db } from '../index';
+import { mergeOwnGoals } from './merge-own-goals';
 import { splitCrisisPlan } from './split-crisis-plan';
 
 /** Changes to stored data (not to the schema) that run once, in this order, at start-up after the SQL migrations. */
-const MIGRATIONS: Array<{ name: string; run(db: Db): Promise<unknown> }> = [{ name: '2026-11-split-crisis-plan', run: splitCrisisPlan }];
+const MIGRATIONS: Array<{ name: string; run(db: Db): Promise<unknown> }> = [
+	{ name: '2026-11-split-crisis-plan', run: splitCrisisPlan },
+	{ name: '2026-11-merge-own-goals', run: mergeOwnGoals }
+];
 
 const LOCK = 0x6664; // "fd"
 

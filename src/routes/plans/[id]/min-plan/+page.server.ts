@@ -12,6 +12,7 @@ import { speaksForPatient } from '$lib/plan/rights';
 import {
 	addPatientGoal,
 	addPatientResource,
+	answerGoalProposal,
 	MemberChangeError,
 	type MemberChangeDeps,
 	ratePatientGoal,
@@ -85,6 +86,11 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const values = { goalId: field(form, 'goalId'), title: field(form, 'title') };
 		return change(event, 'editGoal', values, (deps, userId, access) => rewordPatientGoal(deps, userId, access, event.params.id, values.goalId, values.title), `mal-${values.goalId}`);
+	},
+	answerProposal: async (event) => {
+		const form = await event.request.formData();
+		const values = { goalId: field(form, 'goalId'), answer: field(form, 'answer') };
+		return change(event, 'answerProposal', values, (deps, userId, access) => answerGoalProposal(deps, userId, access, event.params.id, values.goalId, values.answer), `mal-${values.goalId}`);
 	},
 	rate: async (event) => {
 		const form = await event.request.formData();
