@@ -55,10 +55,10 @@ test('@live a refused update: the browser drops its copy of the document, resync
 	const sign = `Trekker seg unna ${Date.now()}`;
 	await page.getByLabel('Ny linje i «Tegn på at det går dårlig»').fill(sign);
 	await page.getByLabel('Ny linje i «Tegn på at det går dårlig»').press('Enter');
-	const signs = page.getByRole('region', { name: 'Tegn på at det går dårlig' }).locator('li input');
-	await expect.poll(() => signs.evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))).toContain(sign);
+	const signs = page.getByRole('region', { name: 'Tegn på at det går dårlig' }).locator('li textarea');
+	await expect.poll(() => signs.evaluateAll((inputs) => inputs.map((i) => (i as HTMLTextAreaElement).value))).toContain(sign);
 	await page.getByRole('button', { name: 'Angre' }).click();
-	await expect.poll(() => signs.evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))).not.toContain(sign);
+	await expect.poll(() => signs.evaluateAll((inputs) => inputs.map((i) => (i as HTMLTextAreaElement).value))).not.toContain(sign);
 	// And what was typed after the resync reached the server: a colleague sees it.
 	const nav = await freshLogin(browser, 'nav');
 	await openPlanFromList(nav);

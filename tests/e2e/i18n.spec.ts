@@ -90,6 +90,29 @@ test.describe('the UI languages', { tag: '@i18n' }, () => {
 		await context.close();
 	});
 
+	test('the language is the person’s: picked on one device, it is there when they log in on another', async ({ browser }) => {
+		const phone = await browser.newContext({ locale: 'nb-NO' });
+		const first = await phone.newPage();
+		await login(first, 'fastlege');
+		await expect(first.getByRole('heading', { level: 1, name: 'Mine planer' })).toBeVisible();
+		await first.getByRole('button', { name: 'Norsk (nynorsk)' }).click();
+		await expect(first.locator('html')).toHaveAttribute('lang', 'nn');
+
+		// Another browser, with no language cookie of its own: bokmål on the login page, nynorsk once it is them.
+		const laptop = await browser.newContext({ locale: 'nb-NO' });
+		const second = await laptop.newPage();
+		await login(second, 'fastlege');
+		await expect(second.locator('html')).toHaveAttribute('lang', 'nn');
+		await expect(second.getByRole('heading', { level: 1, name: 'Mine planar' })).toBeVisible();
+		await expectAccessible(second);
+
+		// Back to bokmål for the account, which the other tests expect.
+		await second.getByRole('button', { name: 'Norsk (bokmål)' }).click();
+		await expect(second.locator('html')).toHaveAttribute('lang', 'nb');
+		await phone.close();
+		await laptop.close();
+	});
+
 	test('an English browser still gets bokmål until the person picks English', async ({ browser }) => {
 		const context = await browser.newContext({ locale: 'en-GB' });
 		const page = await context.newPage();

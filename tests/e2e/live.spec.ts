@@ -20,8 +20,8 @@ const whatHelps = (page: Page) => page.getByRole('textbox', { name: 'Dette hjelp
 const listLines = (page: Page, list: string) =>
 	page
 		.getByRole('region', { name: list })
-		.locator('li input')
-		.evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+		.locator('li textarea')
+		.evaluateAll((inputs) => inputs.map((i) => (i as HTMLTextAreaElement).value));
 
 test.describe('@live the plan is edited together', () => {
 	test('@live two people see each other typing within a second, with names on presence', async ({ browser }) => {

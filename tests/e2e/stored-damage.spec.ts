@@ -95,7 +95,7 @@ async function expectRestOfPlanWorks(page: Page): Promise<{ typed: string; sign:
 	await page.getByLabel('Ny linje i «Tegn på at det går dårlig»').fill(sign);
 	await page.getByLabel('Ny linje i «Tegn på at det går dårlig»').press('Enter');
 	await expect
-		.poll(() => page.getByRole('region', { name: 'Tegn på at det går dårlig' }).locator('li input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value)))
+		.poll(() => page.getByRole('region', { name: 'Tegn på at det går dårlig' }).locator('li textarea').evaluateAll((inputs) => inputs.map((i) => (i as HTMLTextAreaElement).value)))
 		.toContain(sign);
 	return { typed, sign, sameDocument };
 }
@@ -159,7 +159,7 @@ test('@live a poisoned offline copy is refused by the server when the browser re
 	await expect(measure.getByRole('textbox', { name: 'Hvordan tiltaket gjennomføres' })).not.toContainText(madeOnTop.sameDocument);
 	// ...while the crisis plan, a document of its own that was never refused, kept what was typed into it.
 	await expect(page.getByRole('textbox', { name: 'Dette hjelper meg' })).toContainText(madeOnTop.typed);
-	await expect.poll(() => page.getByRole('region', { name: 'Tegn på at det går dårlig' }).locator('li input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))).toContain(madeOnTop.sign);
+	await expect.poll(() => page.getByRole('region', { name: 'Tegn på at det går dårlig' }).locator('li textarea').evaluateAll((inputs) => inputs.map((i) => (i as HTMLTextAreaElement).value))).toContain(madeOnTop.sign);
 	// The offline copy was dropped and rebuilt from the server: the poison is gone from this device.
 	await expect
 		.poll(async () => {

@@ -4,6 +4,7 @@ import { attemptLogin, auditLogin } from '$lib/server/auth/login';
 import { DEVICE_COOKIE, readDeviceToken, setDeviceCookie } from '$lib/server/auth/device';
 import { createSession } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/cookie';
+import { applyRememberedLanguage } from '$lib/server/i18n/language';
 import { waitMessage } from '$lib/i18n/wait';
 import { m } from '$lib/paraglide/messages';
 
@@ -33,6 +34,7 @@ export const actions: Actions = {
 		const { token } = await createSession(db, result.userId);
 		setSessionCookie(event.cookies, token, event.url);
 		setDeviceCookie(event.cookies, result.deviceToken, event.url);
+		await applyRememberedLanguage(db, result.userId, event.cookies);
 		redirect(303, '/');
 	}
 };

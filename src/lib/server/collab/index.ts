@@ -101,7 +101,7 @@ export interface CollabServer {
 	/** The document's current state as one update, for server rendering: from memory when loaded, else read from storage without loading it. */
 	readDocState(docName: string): Promise<Uint8Array>;
 	stats(): CollabStats;
-	/** Resolves once every accepted change is stored. */
+	/** Resolves once every accepted change is stored, with the audit rows that say who changed what. */
 	flush(): Promise<void>;
 	/** Closes every socket (1001) and unloads every document; `flush: false` drops unstored changes like a crash. */
 	close(opts?: { flush?: boolean }): Promise<void>;
@@ -183,6 +183,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 	/** The document each attached connection holds in the registry. */
 	const held = new Map<Connection, SharedDoc>();
+	/** `doc.change` rows being written: a flush (and a graceful shutdown) waits for them as for the changes. */
+	const auditing = new Set<Promise<void>>();
 
 	function accept(ws: WebSocket, up: AcceptedUpgrade): void {
 		if (!open) {
@@ -204,9 +206,10 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 				log,
 				limits,
 				onFirstChange: (c) => {
-					recordAudit(db, { actorId: c.userId, action: 'doc.change', planId: c.planId, target: c.docName }).catch((err) =>
-						log.error({ err }, 'collab: audit write failed')
-					);
+					const written = recordAudit(db, { actorId: c.userId, action: 'doc.change', planId: c.planId, target: c.docName })
+						.catch((err) => log.error({ err }, 'collab: audit write failed'))
+						.finally(() => auditing.delete(written));
+					auditing.add(written);
 				},
 				onDetach: (c) => {
 					const doc = held.get(c);
@@ -305,7 +308,10 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 		stats,
 
-		flush: () => registry.flushAll(),
+		async flush(): Promise<void> {
+			await registry.flushAll();
+			await Promise.all(auditing);
+		},
 
 		async close({ flush = true }: { flush?: boolean } = {}): Promise<void> {
 			if (!open) return;
@@ -319,6 +325,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 				else c.terminate();
 			}
 			await registry.close({ flush });
+			await Promise.all(auditing);
 			await fanout?.close();
 			await new Promise<void>((resolve) => wss.close(() => resolve()));
 		}

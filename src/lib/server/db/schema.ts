@@ -44,6 +44,8 @@ export const users = pgTable(
 		birthDate: date('birth_date'),
 		/** Patients: a guardian (hjelpeverge) acts for them, and may consent on their behalf. */
 		guardianActs: boolean('guardian_acts').notNull().default(false),
+		/** The UI language the person last picked while logged in (nb, nn, en): it follows them to every device. */
+		locale: text('locale'),
 		disabledAt: timestamp('disabled_at', { withTimezone: true }),
 		createdAt: createdAt()
 	},
