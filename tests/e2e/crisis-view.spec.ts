@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { test, expect, expectAccessible, login } from './fixtures';
+import { openPlanFromList } from './collab-helpers';
 
 /**
  * The crisis plan's quick view on a phone: tap-to-call, readable offline after a reload (a service worker keeps
@@ -24,6 +25,13 @@ async function waitForOfflineCopy(page: Page, path: string): Promise<void> {
 	await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 	await expect.poll(() => page.evaluate(async (p) => !!(await caches.match(p)), path), { timeout: 10_000 }).toBe(true);
 }
+
+/** The demo's warning signs by level, as the seed stages them (list order within a level). */
+const DEMO_LEVELS: Array<[string, string[]]> = [
+	['Tidlige tegn', ['Sover dårlig flere netter på rad', 'Lar være å åpne post og regninger']],
+	['Når det blir verre', ['Trekker meg unna og svarer ikke på telefonen', 'Røyker mer cannabis enn vanlig']],
+	['Akutt fare', ['Slutter å ta medisiner', 'Stemmene blir mer kritiske']]
+];
 
 const storedCopy = (page: Page, path: string) => page.evaluate(async (p) => ((await caches.match(p)) ? 'stored' : 'none'), path);
 
@@ -197,5 +205,59 @@ test.describe('the crisis plan on a phone @patient', () => {
 		await expect(page.getByRole('button')).toHaveCount(0);
 		await expect(page.getByRole('link', { name: 'Til hele planen' })).toBeHidden();
 		await page.emulateMedia({ media: 'screen' });
+	});
+	test('the quick view shows the warning signs under a heading per level, early → worse → acute, on screen and in print', async ({ page }) => {
+		await login(page, 'pasient');
+		await page.goto(await crisisPath(page));
+		const signs = page.getByRole('region', { name: 'Tegn på at det går dårlig' });
+		await expect(signs.getByRole('heading', { level: 3 })).toHaveText(DEMO_LEVELS.map(([level]) => level));
+		for (const [level, texts] of DEMO_LEVELS) await expect(signs.getByRole('list', { name: level }).getByRole('listitem')).toHaveText(texts);
+		await expect(signs).toContainText('Nå trengs hjelp med en gang.');
+		await page.emulateMedia({ media: 'print' });
+		for (const [level, texts] of DEMO_LEVELS) {
+			await expect(signs.getByRole('heading', { level: 3, name: level })).toBeVisible();
+			await expect(signs.getByRole('list', { name: level }).getByRole('listitem')).toHaveText(texts);
+		}
+		await page.emulateMedia({ media: 'screen' });
+	});
+
+	test('on the plan page a writer picks a sign’s level, and the sign moves under it there and in the quick view', async ({ page }) => {
+		await login(page, 'koordinator');
+		await openPlanFromList(page);
+		const planPath = new URL(page.url()).pathname;
+		const signs = page.getByRole('region', { name: 'Tegn på at det går dårlig' });
+		await expect(signs.getByRole('heading', { level: 4 })).toHaveText(DEMO_LEVELS.map(([level]) => level));
+		const lines = (level: string) => signs.getByRole('list', { name: level }).locator('li textarea').evaluateAll((inputs) => inputs.map((i) => (i as HTMLTextAreaElement).value));
+		for (const [level, texts] of DEMO_LEVELS) expect(await lines(level)).toEqual(texts);
+
+		const sign = `Går ikke ut av leiligheten ${Date.now()}`;
+		await page.getByLabel('Ny linje i «Tegn på at det går dårlig»').fill(sign);
+		await page.getByLabel('Ny linje i «Tegn på at det går dårlig»').press('Enter');
+		// Added without picking: an early sign.
+		await expect.poll(() => lines('Tidlige tegn')).toContain(sign);
+		const level = page.getByLabel(`Nivå for «${sign}»`);
+		await expect(level).toHaveValue('early');
+		const box = await level.boundingBox();
+		expect(box!.height).toBeGreaterThanOrEqual(44);
+		// From the keyboard: a closed select steps through its levels with the arrow keys.
+		await level.focus();
+		await page.keyboard.press('ArrowDown');
+		await expect.poll(() => lines('Når det blir verre')).toContain(sign);
+		// The sign moved to another group; the keyboard stays on its select.
+		await expect(page.getByLabel(`Nivå for «${sign}»`)).toBeFocused();
+		await page.keyboard.press('ArrowDown');
+		await expect.poll(() => lines('Akutt fare')).toEqual([...DEMO_LEVELS[2][1], sign]);
+		expect(await lines('Tidlige tegn')).toEqual(DEMO_LEVELS[0][1]);
+		await expect(page.getByLabel(`Nivå for «${sign}»`)).toHaveValue('acute');
+		await expectAccessible(page);
+
+		// The server renders what the sync server stored: the quick view has it under its new level.
+		await expect
+			.poll(async () => {
+				await page.goto(`${planPath}/krise`);
+				return page.getByRole('list', { name: 'Akutt fare' }).getByRole('listitem').allTextContents();
+			})
+			.toEqual([...DEMO_LEVELS[2][1], sign]);
+		await expect(page.getByRole('list', { name: 'Tidlige tegn' })).not.toContainText(sign);
 	});
 });

@@ -1,5 +1,6 @@
 import { m } from '$lib/paraglide/messages';
 import { intlLocale } from './intl-locale';
+import type { WarningLevel } from '$lib/plan/schema';
 
 /** Enum values are stored as stable English codes; these turn them into the reader's language. */
 const roles: Record<string, () => string> = {
@@ -95,6 +96,15 @@ const goalLevels: Record<string, () => string> = {
 	harm_reduction: m.goal_level_harm_reduction
 };
 export const goalLevelLabel = (code: string) => pick(goalLevels, code);
+/** Typed by `WarningLevel`, so a level added to the model without words here fails the type check. */
+const warningLevels: Record<WarningLevel, { label: () => string; hint: () => string }> = {
+	early: { label: m.warning_level_early, hint: m.warning_level_early_hint },
+	worse: { label: m.warning_level_worse, hint: m.warning_level_worse_hint },
+	acute: { label: m.warning_level_acute, hint: m.warning_level_acute_hint }
+};
+export const warningLevelLabel = (level: WarningLevel) => warningLevels[level].label();
+/** A plain sentence saying what the level means, for the patient's quick view. */
+export const warningLevelHint = (level: WarningLevel) => warningLevels[level].hint();
 export const accessLabel = (access: string) => (access === 'write' ? m.access_write() : m.access_read());
 
 /** `2027-02-15` → `15. februar 2027` / `15 February 2027`. Dates are calendar days: no time zone shift. */

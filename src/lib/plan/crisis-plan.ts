@@ -5,12 +5,12 @@
 import * as Y from 'yjs';
 import { PlanValidationError } from './errors';
 import { newId } from './ids';
-import { isRecord, readDate, readString } from './normalise';
+import { asMap, isRecord, readDate, readOneOf, readString } from './normalise';
 import { orderKeyAt, placementIndex, placementReference, sortedEntries, type Placement } from './ordered-map';
 import { contactsRoot, crisisRoot, warningSignsRoot, whatHelpsRoot, wishesRoot } from './roots';
-import { FIELD, LIMITS } from './schema';
-import { textListOf, type TextEntry } from './text-list';
-import { optionalDate, optionalLine, optionalPhone, optionalText, requireLine, requireNewId } from './validate';
+import { FIELD, LIMITS, WARNING_LEVELS, type WarningLevel } from './schema';
+import { insertTextEntry, readTextEntries, requireEntry, textListOf, type NewTextEntry, type TextEntry } from './text-list';
+import { optionalDate, optionalLine, optionalPhone, optionalText, requireLine, requireNewId, requireOneOf } from './validate';
 
 export interface Contact {
 	id: string;
@@ -42,8 +42,17 @@ export interface OpenReturn {
 	note: string;
 }
 
+export interface WarningSign extends TextEntry {
+	level: WarningLevel;
+}
+
+export interface NewWarningSign extends NewTextEntry {
+	/** Left out: an early sign. */
+	level?: WarningLevel;
+}
+
 export interface CrisisPlan {
-	warningSigns: TextEntry[];
+	warningSigns: WarningSign[];
 	whatHelps: Y.XmlFragment;
 	wishes: Y.XmlFragment;
 	contacts: Contact[];
@@ -52,12 +61,47 @@ export interface CrisisPlan {
 
 // Warning signs
 
+/** The field a warning sign keeps its level in; absent (signs stored before levels) reads as `early`. */
+const LEVEL = 'level';
+const DEFAULT_LEVEL: WarningLevel = 'early';
+
 const warningSigns = textListOf(warningSignsRoot);
-export const listWarningSigns = warningSigns.list;
-export const addWarningSign = warningSigns.add;
 export const updateWarningSign = warningSigns.update;
 export const moveWarningSign = warningSigns.move;
 export const removeWarningSign = warningSigns.remove;
+
+/** Signs in list order, each with its level (an unknown or missing level reads as early: never lost, never thrown). */
+export function listWarningSigns(doc: Y.Doc): WarningSign[] {
+	const root = warningSignsRoot(doc);
+	return readTextEntries(root).map((e) => ({ ...e, level: readOneOf(asMap(root.get(e.id))?.get(LEVEL), WARNING_LEVELS, DEFAULT_LEVEL) }));
+}
+
+/** Signs grouped by level, in `WARNING_LEVELS` order (early → worse → acute), every level present, list order within. */
+export function warningSignsByLevel<T extends { level: WarningLevel }>(signs: readonly T[]): Array<{ level: WarningLevel; signs: T[] }> {
+	return WARNING_LEVELS.map((level) => ({ level, signs: signs.filter((s) => s.level === level) }));
+}
+
+export function addWarningSign(doc: Y.Doc, input: NewWarningSign, origin?: unknown): string {
+	const root = warningSignsRoot(doc);
+	// Checked before anything is written, so a refused level leaves no sign behind.
+	const level = input.level === undefined ? undefined : requireOneOf(input.level, WARNING_LEVELS, 'invalid_warning_level', LEVEL);
+	let id = '';
+	// One transaction: peers never see the sign without its level.
+	doc.transact(() => {
+		id = insertTextEntry(doc, root, input, origin);
+		if (level !== undefined) (root.get(id) as Y.Map<unknown>).set(LEVEL, level);
+	}, origin);
+	return id;
+}
+
+export function setWarningSignLevel(doc: Y.Doc, id: string, level: WarningLevel, origin?: unknown): void {
+	const entry = requireEntry(warningSignsRoot(doc), id);
+	const clean = requireOneOf(level, WARNING_LEVELS, 'invalid_warning_level', LEVEL);
+	const stored = entry.get(LEVEL);
+	// No change, and no write: the same level, or early on a sign that has none (it already reads as early).
+	if (stored === clean || (stored === undefined && clean === DEFAULT_LEVEL)) return;
+	doc.transact(() => entry.set(LEVEL, clean), origin);
+}
 
 // Rich text parts
 

@@ -15,6 +15,7 @@ export type PlanValidationCode =
 	| 'reason_required'
 	| 'interim_required'
 	| 'invalid_goal_level'
+	| 'invalid_warning_level'
 	| 'invalid_rating'
 	| 'invalid_phone'
 	| 'invalid_id'

@@ -6,7 +6,7 @@
  */
 import * as Y from 'yjs';
 import { isRecord } from './normalise';
-import { EXPRESSED_BY, GOAL_LEVELS, GOAL_STATUSES, LIFE_AREAS, MEASURE_STATUSES, ROOT, VOICE_ROOT, type DocKind } from './schema';
+import { EXPRESSED_BY, GOAL_LEVELS, GOAL_STATUSES, LIFE_AREAS, MEASURE_STATUSES, ROOT, VOICE_ROOT, WARNING_LEVELS, type DocKind } from './schema';
 import { isValidDate } from './validate';
 
 /** A value check: true when the stored value is of the field's type. */
@@ -96,6 +96,11 @@ export const MEASURE_FIELDS: Readonly<Record<string, FieldSpec>> = {
 };
 
 const TEXT_ENTRY_FIELDS: Readonly<Record<string, FieldSpec>> = { text: value(string), order: value(string) };
+/**
+ * A warning sign is a text entry with a level; signs stored before levels have none (and read as early). Who may set
+ * it: whoever writes the crisis plan (`writesCrisisPlan` in rights.ts), as for the sign's text and order.
+ */
+const WARNING_SIGN_FIELDS: Readonly<Record<string, FieldSpec>> = { ...TEXT_ENTRY_FIELDS, level: value(oneOf(WARNING_LEVELS)) };
 const CONTACT_FIELDS: Readonly<Record<string, FieldSpec>> = { name: value(string), role: value(string), phone: value(string), order: value(string) };
 
 /** Names of entity kinds, as refusals name them (`not-allowed measure/status`). */
@@ -114,7 +119,7 @@ export const MAP_ROOTS: Readonly<Record<DocKind, Readonly<Record<string, MapRoot
 	},
 	crisis: {
 		[ROOT.crisis]: { holds: 'fields', kind: 'crisis', fields: { openReturn: value(openReturn) }, optional: ['openReturn'] },
-		[ROOT.warningSigns]: { holds: 'entities', kind: 'warningSign', fields: TEXT_ENTRY_FIELDS },
+		[ROOT.warningSigns]: { holds: 'entities', kind: 'warningSign', fields: WARNING_SIGN_FIELDS },
 		[ROOT.contacts]: { holds: 'entities', kind: 'contact', fields: CONTACT_FIELDS }
 	},
 	voice: {

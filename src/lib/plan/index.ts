@@ -12,6 +12,7 @@ export {
 	EXPRESSED_BY,
 	MEASURE_STATUSES,
 	GOAL_LEVELS,
+	WARNING_LEVELS,
 	RATING,
 	REASON_STATUSES,
 	INTERIM_STATUSES,
@@ -22,7 +23,7 @@ export {
 	voiceDocName,
 	parseDocName
 } from './schema';
-export type { DocKind, ParsedDocName, RootShape, LifeArea, GoalStatus, GoalLevel, ExpressedBy, MeasureStatus } from './schema';
+export type { DocKind, ParsedDocName, RootShape, LifeArea, GoalStatus, GoalLevel, WarningLevel, ExpressedBy, MeasureStatus } from './schema';
 export { readShortText, writeShortText, textDiff } from './short-text';
 
 export { PlanValidationError, isPlanValidationError } from './errors';
@@ -72,8 +73,10 @@ export type { TextEntry, NewTextEntry } from './text-list';
 
 export {
 	listWarningSigns,
+	warningSignsByLevel,
 	addWarningSign,
 	updateWarningSign,
+	setWarningSignLevel,
 	moveWarningSign,
 	removeWarningSign,
 	getWhatHelps,
@@ -88,7 +91,7 @@ export {
 	clearOpenReturn,
 	readCrisisPlan
 } from './crisis-plan';
-export type { Contact, NewContact, ContactPatch, OpenReturn, CrisisPlan } from './crisis-plan';
+export type { Contact, NewContact, ContactPatch, OpenReturn, CrisisPlan, WarningSign, NewWarningSign } from './crisis-plan';
 
 export {
 	getWhatMatters,

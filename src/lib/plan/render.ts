@@ -3,7 +3,7 @@
  * rich-text trees; the output is deterministic, so two converged replicas render identically.
  */
 import type * as Y from 'yjs';
-import { getOpenReturn, listContacts, listWarningSigns, type Contact, type OpenReturn } from './crisis-plan';
+import { getOpenReturn, listContacts, listWarningSigns, type Contact, type OpenReturn, type WarningSign } from './crisis-plan';
 import { goalsByLifeArea, type Goal } from './goals';
 import { measuresByGoal, type Measure } from './measures';
 import { fragmentToRichText, type RichTextNode } from './rich-text';
@@ -22,7 +22,8 @@ export interface LifeAreaContent {
 }
 
 export interface CrisisPlanContent {
-	warningSigns: TextEntry[];
+	/** In list order, each with its level (group with `warningSignsByLevel`). */
+	warningSigns: WarningSign[];
 	whatHelps: RichTextNode;
 	wishes: RichTextNode;
 	contacts: Contact[];

@@ -49,7 +49,7 @@ export const ROOT = {
 	measures: 'measures',
 	/** crisis: Y.Map of scalar crisis-plan fields (`openReturn`). */
 	crisis: 'crisis',
-	/** Y.Map<id, Y.Map{text, order}>. */
+	/** Y.Map<id, Y.Map{text, order, level?}>. */
 	warningSigns: 'crisisWarningSigns',
 	/** Y.Map<id, Y.Map{name, role, phone, order}>. */
 	contacts: 'crisisContacts',
@@ -133,6 +133,13 @@ export type ExpressedBy = (typeof EXPRESSED_BY)[number];
 /** The agreed level of a goal where services could pull different ways (substance use, above all). */
 export const GOAL_LEVELS = ['abstinence', 'reduction', 'stabilisation', 'harm_reduction'] as const;
 export type GoalLevel = (typeof GOAL_LEVELS)[number];
+
+/**
+ * How far along a warning sign is, as crisis plans stage them: early signs, when it gets worse, acute danger. In
+ * this order everywhere. A sign stored without a level (plans from before levels) is an early sign.
+ */
+export const WARNING_LEVELS = ['early', 'worse', 'acute'] as const;
+export type WarningLevel = (typeof WARNING_LEVELS)[number];
 
 /** A patient's own rating of how a goal goes, in an evaluation. */
 export const RATING = { min: 1, max: 10 } as const;

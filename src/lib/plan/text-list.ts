@@ -26,7 +26,7 @@ export function readTextEntries(root: Y.Map<unknown>): TextEntry[] {
 		.filter((e) => e.text.length > 0);
 }
 
-function requireEntry(root: Y.Map<unknown>, id: string): Y.Map<unknown> {
+export function requireEntry(root: Y.Map<unknown>, id: string): Y.Map<unknown> {
 	const value = root.get(id);
 	if (!(value instanceof Y.Map) || readString(value.get('text'), LIMITS.shortText).length === 0) {
 		throw new PlanValidationError('not_found', `no entry with id ${id}`, 'id');

@@ -293,15 +293,16 @@ export function fillDemoPlan({ plan: planDoc, crisis: crisisDoc, voice: voiceDoc
 	}, origin);
 
 	crisisDoc.transact(() => {
-		for (const text of [
-			'Sover dårlig flere netter på rad',
-			'Trekker meg unna og svarer ikke på telefonen',
-			'Slutter å ta medisiner',
-			'Stemmene blir mer kritiske',
-			'Røyker mer cannabis enn vanlig',
-			'Lar være å åpne post og regninger'
-		]) {
-			addWarningSign(crisisDoc, { text }, origin);
+		// Fictional signs, staged as a crisis plan stages them: the list order keeps each level's signs together.
+		for (const [text, level] of [
+			['Sover dårlig flere netter på rad', 'early'],
+			['Lar være å åpne post og regninger', 'early'],
+			['Trekker meg unna og svarer ikke på telefonen', 'worse'],
+			['Røyker mer cannabis enn vanlig', 'worse'],
+			['Slutter å ta medisiner', 'acute'],
+			['Stemmene blir mer kritiske', 'acute']
+		] as const) {
+			addWarningSign(crisisDoc, { text, level }, origin);
 		}
 		setRichTextFromParagraphs(getWhatHelps(crisisDoc), [
 			'Rolig prat med noen jeg kjenner, helst koordinatoren eller noen fra ACT-teamet.',
