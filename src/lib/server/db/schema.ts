@@ -407,3 +407,148 @@ export const serviceProposals = pgTable(
 	},
 	(t) => [index('service_proposals_plan_idx').on(t.planId, t.serviceId)]
 );
+
+/**
+ * A meeting of the responsibility group (ansvarsgruppemøte). `planned` until the coordinator opens it on the wall
+ * screen, `open` while it runs, `closed` once its minutes are frozen and the plan as it stood is adopted
+ * (`plan_versions`). Moving a planned meeting changes `startsAt` and bumps `movedAt`, which is what tells invitees.
+ */
+export const MEETING_STATUSES = ['planned', 'open', 'closed', 'cancelled'] as const;
+export type MeetingStatus = (typeof MEETING_STATUSES)[number];
+
+export const meetings = pgTable(
+	'meetings',
+	{
+		id: text('id').primaryKey().$defaultFn(newId),
+		planId: text('plan_id')
+			.notNull()
+			.references(() => plans.id, { onDelete: 'cascade' }),
+		startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+		durationMinutes: integer('duration_minutes').notNull().default(60),
+		/** A room, an address, or empty when the meeting is only on video. */
+		place: text('place').notNull().default(''),
+		videoLink: text('video_link').notNull().default(''),
+		status: text('status').$type<MeetingStatus>().notNull().default('planned'),
+		createdBy: text('created_by')
+			.notNull()
+			.references(() => users.id),
+		createdAt: createdAt(),
+		movedAt: timestamp('moved_at', { withTimezone: true }),
+		openedAt: timestamp('opened_at', { withTimezone: true }),
+		openedBy: text('opened_by').references(() => users.id),
+		closedAt: timestamp('closed_at', { withTimezone: true }),
+		closedBy: text('closed_by').references(() => users.id),
+		/** Set before closing: the meeting that follows this one. */
+		nextMeetingId: text('next_meeting_id')
+	},
+	(t) => [index('meetings_plan_idx').on(t.planId, t.startsAt)]
+);
+
+export const ATTENDANCE = ['present', 'status_note', 'absent'] as const;
+export type Attendance = (typeof ATTENDANCE)[number];
+
+/** Who is invited to a meeting, and (once recorded) whether they came, sent a status note, or were absent. */
+export const meetingParticipants = pgTable(
+	'meeting_participants',
+	{
+		meetingId: text('meeting_id')
+			.notNull()
+			.references(() => meetings.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id),
+		invitedAt: createdAt(),
+		invitedBy: text('invited_by').references(() => users.id),
+		attendance: text('attendance').$type<Attendance>(),
+		attendanceRecordedAt: timestamp('attendance_recorded_at', { withTimezone: true }),
+		attendanceRecordedBy: text('attendance_recorded_by').references(() => users.id)
+	},
+	(t) => [primaryKey({ columns: [t.meetingId, t.userId] }), index('meeting_participants_user_idx').on(t.userId)]
+);
+
+/** A member's status ahead of a meeting ("since last time…"), also from those who cannot come. */
+export const meetingStatusNotes = pgTable(
+	'meeting_status_notes',
+	{
+		id: text('id').primaryKey().$defaultFn(newId),
+		meetingId: text('meeting_id')
+			.notNull()
+			.references(() => meetings.id, { onDelete: 'cascade' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id),
+		body: text('body').notNull(),
+		createdAt: createdAt(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [uniqueIndex('meeting_status_notes_one_idx').on(t.meetingId, t.userId)]
+);
+
+/**
+ * The agenda: generated from the plan (the patient's points, overdue and waiting measures, goals due for
+ * evaluation, expiring consents and commitments), then edited. `ref` points at what an item is about (a goal or
+ * measure id in the plan document, a consent or seat id); items added by hand have none.
+ */
+export const AGENDA_KINDS = [
+	'patient_point',
+	'overdue_measure',
+	'waiting_measure',
+	'goal_evaluation',
+	'expiring_consent',
+	'expiring_commitment',
+	'open_question',
+	'other'
+] as const;
+export type AgendaKind = (typeof AGENDA_KINDS)[number];
+
+export const meetingAgendaItems = pgTable(
+	'meeting_agenda_items',
+	{
+		id: text('id').primaryKey().$defaultFn(newId),
+		meetingId: text('meeting_id')
+			.notNull()
+			.references(() => meetings.id, { onDelete: 'cascade' }),
+		position: integer('position').notNull(),
+		kind: text('kind').$type<AgendaKind>().notNull(),
+		title: text('title').notNull(),
+		ref: text('ref'),
+		generated: boolean('generated').notNull().default(false),
+		createdBy: text('created_by').references(() => users.id),
+		createdAt: createdAt()
+	},
+	(t) => [index('meeting_agenda_items_meeting_idx').on(t.meetingId, t.position)]
+);
+
+/**
+ * An adopted version of the plan ("vedtatt versjon"): what each of the plan's documents held when a meeting
+ * closed, with who closed it. `throughId` is the last `doc_updates.id` folded into `state`, so history can line
+ * the version up with the attributed update log.
+ */
+export const planVersions = pgTable(
+	'plan_versions',
+	{
+		id: text('id').primaryKey().$defaultFn(newId),
+		planId: text('plan_id')
+			.notNull()
+			.references(() => plans.id, { onDelete: 'cascade' }),
+		meetingId: text('meeting_id').references(() => meetings.id),
+		adoptedBy: text('adopted_by')
+			.notNull()
+			.references(() => users.id),
+		adoptedAt: createdAt()
+	},
+	(t) => [index('plan_versions_plan_idx').on(t.planId, t.adoptedAt)]
+);
+
+export const planVersionDocs = pgTable(
+	'plan_version_docs',
+	{
+		versionId: text('version_id')
+			.notNull()
+			.references(() => planVersions.id, { onDelete: 'cascade' }),
+		docName: text('doc_name').notNull(),
+		state: bytea('state').notNull(),
+		throughId: bigint('through_id', { mode: 'number' }).notNull()
+	},
+	(t) => [primaryKey({ columns: [t.versionId, t.docName] })]
+);
