@@ -17,6 +17,7 @@ import {
 	addPatientResource,
 	answerGoalProposal,
 	applyAsMember,
+	FORM_CHANGES,
 	MemberChangeError,
 	ratePatientGoal,
 	rewordPatientGoal,
@@ -127,5 +128,25 @@ describe.each(engines)("the patient's view on %s", (engine) => {
 		// Even through the general path, the voice is the patient's alone: the coordinator's seat reads it.
 		expect(await refusal(applyAsMember(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, 'voice', () => {}))).toMatchObject({ status: 403, code: 'forbidden' });
 		expect(listOwnResources(await doc(voiceDocName(demo.planId))).map((r) => r.text)).not.toContain('Skrevet av andre');
+	});
+
+	// Last: it spends the patient's budget of form changes.
+	it('refuses a burst of form changes past the budget with 429 "busy" and stores nothing of the refused ones', async () => {
+		const goalId = await addPatientGoal(deps(), demo.userIds.patient, await access('patient'), demo.planId, { title: 'Gå tur hver dag', lifeArea: 'physical_health' });
+		const outcomes: (number | 'ok')[] = [];
+		for (let i = 0; i < FORM_CHANGES.burst + 5; i++) {
+			const title = `Gå tur ${i} ganger`;
+			const result = await rewordPatientGoal(deps(), demo.userIds.patient, await access('patient'), demo.planId, goalId, title).then(
+				() => 'ok' as const,
+				(e: unknown) => (e instanceof MemberChangeError ? e.status : Promise.reject(e))
+			);
+			outcomes.push(result);
+		}
+		expect(outcomes).toContain(429);
+		const lastOk = outcomes.lastIndexOf('ok');
+		expect(lastOk).toBeGreaterThanOrEqual(0);
+		// The stored title is the last one let through, not a refused one.
+		expect(getGoal(await doc(planDocName(demo.planId)), goalId)?.title).toBe(`Gå tur ${lastOk} ganger`);
+		expect(outcomes.slice(lastOk + 1).every((o) => o === 429)).toBe(true);
 	});
 });

@@ -10,14 +10,15 @@ import { actorOf, type PlanAccess } from '../access/plans';
 import { recordAudit } from '../audit';
 import type { CollabServer } from '../collab';
 import { checkUpdate } from '../collab/gate';
+import { KeyedBuckets, type RateLimit } from '../collab/limits';
 import type { Db } from '../db';
 
-export type MemberChangeCode = 'forbidden' | 'not_allowed' | 'invalid' | 'not_found';
+export type MemberChangeCode = 'forbidden' | 'not_allowed' | 'invalid' | 'not_found' | 'busy';
 
 /** A refusal with its HTTP status and, for bad input, the field it is about. */
 export class MemberChangeError extends Error {
 	constructor(
-		readonly status: 400 | 403 | 404,
+		readonly status: 400 | 403 | 404 | 429,
 		readonly code: MemberChangeCode,
 		message: string,
 		readonly field?: string
@@ -26,6 +27,14 @@ export class MemberChangeError extends Error {
 		this.name = 'MemberChangeError';
 	}
 }
+
+/**
+ * Changes per person through forms. Each one copies the live document, so a script posting in a loop costs the
+ * server far more than the same edits over a socket (which has its own message limits). A person tapping
+ * through their plan stays far below this.
+ */
+export const FORM_CHANGES: RateLimit = { burst: 20, perSecond: 0.5 };
+const formChanges = new KeyedBuckets(FORM_CHANGES);
 
 export interface MemberChangeDeps {
 	db: Db;
@@ -46,6 +55,7 @@ export async function applyAsMember(
 ): Promise<void> {
 	// A reading seat's socket has its writes dropped; here it is told so.
 	if (!access || access.docs[kind] !== 'write') throw new MemberChangeError(403, 'forbidden', `No write access to the ${kind} document.`);
+	if (!formChanges.take(userId)) throw new MemberChangeError(429, 'busy', 'Too many changes in a short time; wait a little.');
 	const actor = actorOf(userId, access);
 	const docName = DOC_PREFIX[kind] + planId;
 
