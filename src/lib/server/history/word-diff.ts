@@ -44,8 +44,8 @@ export function wordDiff(before: string, after: string): DiffPart[] {
 				push(out, 'same', x[i]);
 				i++;
 				j++;
-			} else if (j < y.length && (i === x.length || lcs[i][j + 1] >= lcs[i + 1][j])) push(out, 'ins', y[j++]);
-			else push(out, 'del', x[i++]);
+			} else if (i < x.length && (j === y.length || lcs[i + 1][j] >= lcs[i][j + 1])) push(out, 'del', x[i++]);
+			else push(out, 'ins', y[j++]);
 		}
 	}
 	if (end > 0) push(out, 'same', a.slice(a.length - end).join(''));
