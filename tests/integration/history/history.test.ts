@@ -38,6 +38,7 @@ import {
 	listPlanVersions,
 	loadTimeline,
 	restoreFromHistory,
+	SESSIONS_PER_PAGE,
 	stateAt,
 	type HistoryPoint
 } from '../../../src/lib/server/history';
@@ -117,6 +118,25 @@ describe.each(engines)('plan history on %s', (engine) => {
 		expect(patient.updates).toBeGreaterThanOrEqual(2);
 		// Sessions follow each other without gaps or overlaps, newest first.
 		for (let i = 1; i < sessions.length; i++) expect(sessions[i].lastId).toBeLessThan(sessions[i - 1].firstId);
+	});
+
+	it('pages the timeline by sessions: the older page continues where the newer one ends, each session told from its own edges', async () => {
+		// Alternating people: every update is its own session.
+		for (let i = 0; i < 24; i++) {
+			const who = i % 2 === 0 ? 'patient' : 'coordinator';
+			await as(who, 'plan', (d) => addGoal(d, { id: `histpage${i}`, title: `Mål nummer ${i}`, lifeArea: 'other', expressedBy: who === 'patient' ? 'patient' : 'staff', createdBy: demo.userIds[who] }));
+		}
+		await node.collab.flush();
+		const first = await loadTimeline(db(), demo.planId, DOC_KINDS, 1);
+		const second = await loadTimeline(db(), demo.planId, DOC_KINDS, 2);
+		expect(first.sessions).toHaveLength(SESSIONS_PER_PAGE);
+		expect(first.hasMore).toBe(true);
+		expect(first.sessions.map((s) => s.diff.goals[0]?.title)).toEqual(Array.from({ length: SESSIONS_PER_PAGE }, (_, i) => `Mål nummer ${23 - i}`));
+		expect(second.sessions[0].lastId).toBeLessThan(first.sessions.at(-1)!.firstId);
+		expect(second.sessions.slice(0, 4).map((s) => s.diff.goals)).toEqual([3, 2, 1, 0].map((i) => [{ id: `histpage${i}`, change: 'added', title: `Mål nummer ${i}`, fields: [] }]));
+		expect(second.total).toBe(first.total);
+		// A page past the end shows the last one.
+		expect((await loadTimeline(db(), demo.planId, DOC_KINDS, 10_000)).page).toBe(Math.ceil(first.total / SESSIONS_PER_PAGE));
 	});
 
 	it('rebuilds the plan at any point exactly as it stood live then, and finds the point for a date and time', async () => {

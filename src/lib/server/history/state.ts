@@ -6,8 +6,6 @@
 import type * as Y from 'yjs';
 import {
 	fragmentToRichText,
-	getGoalDescription,
-	getMeasureDescription,
 	getOpenReturn,
 	getWhatHelps,
 	getWhatMatters,
@@ -96,6 +94,7 @@ export type PlanStateDocs = Partial<Record<DocKind, Y.Doc>>;
 
 const plain = (fragment: Y.XmlFragment | null) => richTextToPlainText(fragmentToRichText(fragment)).trim();
 
+/** One pass over the goals and one over the measures: read at every session edge, so never per-entity lookups. */
 function readPlanDoc(doc: Y.Doc): Pick<PlanState, 'goals' | 'measures'> {
 	const goals = listGoals(doc).map(
 		(g): GoalState => ({
@@ -105,7 +104,7 @@ function readPlanDoc(doc: Y.Doc): Pick<PlanState, 'goals' | 'measures'> {
 			status: g.status,
 			level: g.level,
 			expressedBy: g.expressedBy,
-			description: plain(getGoalDescription(doc, g.id)),
+			description: plain(g.description),
 			proposedTitle: g.proposal?.title ?? null,
 			evaluations: g.evaluations.length
 		})
@@ -125,7 +124,7 @@ function readPlanDoc(doc: Y.Doc): Pick<PlanState, 'goals' | 'measures'> {
 				status: x.status,
 				statusReason: x.statusReason,
 				interimMeasure: x.interimMeasure,
-				description: plain(getMeasureDescription(doc, x.id))
+				description: plain(x.description)
 			});
 		}
 	}
