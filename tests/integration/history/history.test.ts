@@ -285,8 +285,8 @@ describe.each(engines)('plan history on %s', (engine) => {
 		const sister = await userOf('sister');
 		const url = new URL(`http://localhost/plans/${demo.planId}/historikk`);
 		const call = async (user: unknown) =>
-			historyLoad({ params: { id: demo.planId }, url, locals: { db: db(), user, engine, session: null } } as never).then(
-				(d) => ({ status: 200, data: d as { kinds: string[]; timeline: { sessions: { kinds: string[]; goals: unknown[]; measures: unknown[]; texts: string[] }[] } } }),
+			Promise.resolve(historyLoad({ params: { id: demo.planId }, url, locals: { db: db(), user, engine, session: null } } as never)).then(
+				(d: unknown) => ({ status: 200, data: d as { kinds: string[]; timeline: { sessions: { kinds: string[]; goals: unknown[]; measures: unknown[]; texts: string[] }[] } } }),
 				(e: { status?: number }) => ({ status: e.status ?? 500, data: null })
 			);
 		const seen = await call(sister);
