@@ -21,6 +21,7 @@ import {
 	listAllMeasures,
 	planDocName,
 	removeGoal,
+	removeMeasure,
 	renderPlan,
 	setRichTextFromParagraphs,
 	updateGoal,
@@ -245,6 +246,12 @@ describe.each(engines)('plan history on %s', (engine) => {
 		expect(JSON.stringify(renderPlan({ crisis: nowDocs.crisis }))).toBe(JSON.stringify(renderPlan({ crisis: beforeDocs!.crisis })));
 		destroyDocs(beforeDocs);
 
+		// A removed measure comes back as a new request to its service (answers are the service's to give).
+		await as('coordinator', 'plan', (d) => removeMeasure(d, budget.id));
+		expect(getMeasure((await liveDocs()).plan, budget.id)).toBeNull();
+		await restoreFromHistory(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, { kind: 'update', id: before }, { what: 'measure', id: budget.id });
+		expect(getMeasure((await liveDocs()).plan, budget.id)).toMatchObject({ title: budget.title, dueDate: budget.dueDate, goalId: budget.goalId, status: 'requested' });
+
 		// History is never rewritten: the rows there before are all still there, unchanged.
 		const rowsAfter = await db().select({ n: count() }).from(docUpdates).where(eq(docUpdates.docName, planDocName(demo.planId)));
 		expect(rowsAfter[0].n).toBeGreaterThan(rowsBefore[0].n);
@@ -266,6 +273,14 @@ describe.each(engines)('plan history on %s', (engine) => {
 		expect(data.timeline.sessions[0].userId).toBe(demo.userIds.coordinator);
 		const read = await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'history.read'), eq(auditEvents.actorId, coordinator.id)));
 		expect(read.at(-1)?.detail).toMatchObject({ parts: ['plan', 'crisis', 'voice'], at: String(before), compare: 'now' });
+
+		// A date and time asked for becomes the log's point at that moment, in the address.
+		const asked = new URL(`http://localhost/plans/${demo.planId}/historikk?when=2000-01-01T12:00&compare=now`);
+		const redirected = await Promise.resolve(historyLoad({ params: { id: demo.planId }, url: asked, locals: { db: db(), user: coordinator, engine, session: null } } as never)).then(
+			() => null,
+			(e: unknown) => e
+		);
+		expect(redirected).toMatchObject({ status: 303, location: `/plans/${demo.planId}/historikk?compare=now&at=0` });
 
 		const form = new FormData();
 		form.set('from', String(before));
