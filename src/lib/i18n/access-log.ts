@@ -91,6 +91,10 @@ export function logSentence(line: LogLine, viewerId?: string): string {
 			return m.log_read_log({ who });
 		case 'consent.read':
 			return m.log_read_consents({ who });
+		case 'history.read':
+			return m.log_read_history({ who });
+		case 'history.restored':
+			return m.log_restored({ who, parts: partsText(line.parts.length ? line.parts : ['plan']) });
 		default:
 			return m.log_other({ who, action: line.action });
 	}

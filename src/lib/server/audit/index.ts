@@ -31,6 +31,8 @@ export type AuditAction =
 	| 'consent.withdrawn'
 	| 'consent.read'
 	| 'access_log.read'
+	| 'history.read'
+	| 'history.restored'
 	| 'measure.added'
 	| 'measure.answered'
 	| 'measure.status_changed'

@@ -124,7 +124,7 @@ async function readLog(db: Db, where: SQL | undefined, page: number, pageSize: n
 
 function partsOf(action: string, target: string | null, detail: Record<string, unknown> | null): string[] {
 	if (action === 'plan.read' || action === 'plan.exported') return strings(detail?.parts);
-	if (action.startsWith('doc.') && target) {
+	if ((action.startsWith('doc.') || action === 'history.restored') && target) {
 		const doc = parseDocName(target);
 		return doc ? [doc.kind] : [];
 	}

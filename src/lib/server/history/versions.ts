@@ -6,8 +6,9 @@
 import * as Y from 'yjs';
 import { DOC_KINDS, DOC_PREFIX } from '../../plan/schema';
 import { applyStoredDoc, PgDocStore } from '../collab/doc-store';
+import { desc, eq } from 'drizzle-orm';
 import { engineOf, type Db } from '../db';
-import { planVersionDocs, planVersions } from '../db/schema';
+import { planVersionDocs, planVersions, users } from '../db/schema';
 
 export interface AdoptVersionInput {
 	planId: string;
@@ -42,4 +43,22 @@ export async function adoptPlanVersion(db: Db, input: AdoptVersionInput): Promis
 		await tx.insert(planVersionDocs).values(docs.map((d) => ({ versionId: version.id, ...d })));
 		return version.id;
 	});
+}
+
+export interface PlanVersionListing {
+	id: string;
+	meetingId: string | null;
+	adoptedAt: Date;
+	adoptedBy: string;
+	adoptedByName: string;
+}
+
+/** The plan's adopted versions, newest first. */
+export async function listPlanVersions(db: Db, planId: string): Promise<PlanVersionListing[]> {
+	return db
+		.select({ id: planVersions.id, meetingId: planVersions.meetingId, adoptedAt: planVersions.adoptedAt, adoptedBy: planVersions.adoptedBy, adoptedByName: users.name })
+		.from(planVersions)
+		.innerJoin(users, eq(users.id, planVersions.adoptedBy))
+		.where(eq(planVersions.planId, planId))
+		.orderBy(desc(planVersions.adoptedAt), desc(planVersions.id));
 }
