@@ -39,8 +39,10 @@ export interface MissRun {
 function runOf(entries: StreakEntry[], measureId: string | null): MissRun | null {
 	let run: MissRun | null = null;
 	for (const e of entries) {
-		if (MISS_KINDS.has(e.kind)) run = run ? { ...run, count: run.count + 1, last: e.occurredAt } : { measureId, count: 1, since: e.occurredAt, last: e.occurredAt };
-		else if (REACHED_KINDS.has(e.kind)) run = null;
+		if (MISS_KINDS.has(e.kind)) {
+			if (run) run = { measureId, count: run.count + 1, since: run.since, last: e.occurredAt };
+			else run = { measureId, count: 1, since: e.occurredAt, last: e.occurredAt };
+		} else if (REACHED_KINDS.has(e.kind)) run = null;
 	}
 	return run;
 }
