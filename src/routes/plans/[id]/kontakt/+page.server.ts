@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requirePlanAccess, speaksForPatient } from '$lib/server/access/guards';
 import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
-import { followUpAccess, FollowUpError, listContacts, missedInARow, NOTE_MAX, planMeasureTitles, recordContact, strikeContact, STRIKE_REASON_MAX, toOsloWallTime } from '$lib/server/contacts';
+import { followUpAccess, FollowUpError, listContacts, missedInARow, NOTE_MAX, planMeasureTitles, recordContact, strikeContact, STRIKE_REASON_MAX } from '$lib/server/contacts';
 import { osloDay } from '$lib/server/oslo-day';
 
 /** Anyone whose consent covers the plan reads the log (the patient reads their own); others get 403, logged. */
@@ -28,7 +28,6 @@ export const load: PageServerLoad = async (event) => {
 	await recordAudit(db, { actorId: user.id, action: 'contact.read', planId, detail: filter ? { measureId: filter } : undefined });
 	// The flag is for those who follow the patient up (staff); the patient reads the log itself, plainly.
 	const runs = user.kind === 'staff' ? await missedInARow(db, planId) : [];
-	const now = new Date();
 	return {
 		own: speaksForPatient(access),
 		patientName: header.patient.name,
@@ -37,7 +36,6 @@ export const load: PageServerLoad = async (event) => {
 		measures: [...titles].map(([id, title]) => ({ id, title })),
 		filter,
 		flags: runs.map((r) => ({ count: r.count, since: osloDay(r.since), measureId: r.measureId, measureTitle: r.measureId ? (titles.get(r.measureId) ?? null) : null })),
-		nowWall: toOsloWallTime(now),
 		noteMax: NOTE_MAX,
 		reasonMax: STRIKE_REASON_MAX,
 		saved: event.url.searchParams.has('saved'),
