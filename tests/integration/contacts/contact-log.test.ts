@@ -8,7 +8,8 @@ import * as Y from 'yjs';
 import { and, eq, inArray } from 'drizzle-orm';
 import { engines, useTestDatabase } from '../../helpers/services';
 import { seedDemo, type DemoSeed } from '../../../src/lib/server/seed/demo';
-import { auditEvents, consents, contactEntries } from '../../../src/lib/server/db/schema';
+import { auditEvents, consents, contactEntries, users } from '../../../src/lib/server/db/schema';
+import { GET, POST } from '../../../src/routes/api/plans/[id]/contacts/+server';
 import { listAllMeasures, planDocName } from '../../../src/lib/plan';
 import { followUpAccess, FollowUpError, listContacts, missedInARow, recordContact, strikeContact, toOsloWallTime, type ContactInput } from '../../../src/lib/server/contacts';
 import { planWarnings } from '../../../src/lib/server/plans/warnings';
@@ -173,5 +174,61 @@ describe.each(engines)('the contact log on %s', (engine) => {
 		const visit = await record('nav', { kind: 'phone', measureId: nav, occurredAt: ago(5) });
 		expect(visit.cleared).toMatchObject([{ measureId: nav }]);
 		expect(await missedInARow(db(), demo.planId)).toEqual([]);
+	});
+});
+
+const RUNTIME = Symbol.for('fellesplan.runtime');
+const holder = globalThis as { [RUNTIME]?: unknown };
+
+describe.each(engines)('the contact log API on %s', (engine) => {
+	const testDb = useTestDatabase(engine);
+	const db = () => testDb().db;
+	let demo: DemoSeed;
+	let node: TestNode;
+	const previous = holder[RUNTIME];
+
+	beforeAll(async () => {
+		demo = await seedDemo(db());
+		node = await startNode(db());
+		holder[RUNTIME] = Promise.resolve({ collab: node.collab });
+	});
+	afterAll(async () => {
+		holder[RUNTIME] = previous;
+		await cleanup();
+	});
+
+	async function sessionOf(who: string | null) {
+		const userId = who ? demo.userIds[who] : null;
+		return userId ? (await db().select({ id: users.id, name: users.name, email: users.email, kind: users.kind, isAdmin: users.isAdmin }).from(users).where(eq(users.id, userId)))[0] : null;
+	}
+	async function post(who: string | null, body: unknown) {
+		const request = new Request(`http://localhost/api/plans/${demo.planId}/contacts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		const response = await POST({ params: { id: demo.planId }, request, locals: { db: db(), user: await sessionOf(who), engine, session: null } } as never);
+		return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+	}
+	async function get(who: string | null) {
+		const url = new URL(`http://localhost/api/plans/${demo.planId}/contacts`);
+		const response = await GET({ params: { id: demo.planId }, url, request: new Request(url), locals: { db: db(), user: await sessionOf(who), engine, session: null } } as never);
+		return { status: response.status, body: (await response.json()) as unknown };
+	}
+
+	it('records with the same checks as the form (400 naming the field), reads for plan scope only, and reports a raised flag', async () => {
+		expect(await post(null, { kind: 'met' })).toMatchObject({ status: 401 });
+		expect(await post('act', { kind: 'met', mood: 'good' })).toMatchObject({ status: 400, body: { field: 'mood' } });
+		expect(await post('act', { kind: 'visited' })).toMatchObject({ status: 400, body: { field: 'kind' } });
+		expect(await post('act', { kind: 'met', occurredAt: 12 })).toMatchObject({ status: 400, body: { field: 'occurredAt' } });
+		expect(await post('act', { kind: 'met', note: ['x'] })).toMatchObject({ status: 400, body: { field: 'note' } });
+		expect(await post('act', { kind: 'met', measureId: 'nope' })).toMatchObject({ status: 400, body: { field: 'measureId' } });
+		expect(await post('patient', { kind: 'met' })).toMatchObject({ status: 403 });
+		expect(await post('act', { kind: 'no_show' })).toMatchObject({ status: 201, body: { flagged: [] } });
+		expect(await post('act', { kind: 'no_show' })).toMatchObject({ status: 201 });
+		expect(await post('nav', { kind: 'door_not_opened' })).toMatchObject({ status: 201, body: { flagged: [{ measureId: null, count: 3 }] } });
+
+		const patient = await get('patient');
+		expect(patient.status).toBe(200);
+		expect(patient.body).toHaveLength(3);
+		expect((patient.body as { kind: string }[])[0]).toMatchObject({ kind: 'door_not_opened', recordedBy: { id: demo.userIds.nav } });
+		expect(await get('sister')).toMatchObject({ status: 403 });
+		expect(await get('outsider')).toMatchObject({ status: 403 });
 	});
 });
