@@ -51,4 +51,18 @@ ALTER TABLE "contact_entries" ADD CONSTRAINT "contact_entries_service_id_service
 ALTER TABLE "contact_entries" ADD CONSTRAINT "contact_entries_struck_by_users_id_fk" FOREIGN KEY ("struck_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "application_measures_plan_idx" ON "application_measures" USING btree ("plan_id","measure_id");--> statement-breakpoint
 CREATE INDEX "applications_plan_idx" ON "applications" USING btree ("plan_id");--> statement-breakpoint
-CREATE INDEX "contact_entries_plan_idx" ON "contact_entries" USING btree ("plan_id","occurred_at");
+CREATE INDEX "contact_entries_plan_idx" ON "contact_entries" USING btree ("plan_id","occurred_at");--> statement-breakpoint
+CREATE FUNCTION "contact_entries_strike_only"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	-- The contact log is append-only: the one change an entry takes is being struck out, once, with who and why.
+	IF OLD.struck_at IS NOT NULL
+		OR NEW.id IS DISTINCT FROM OLD.id OR NEW.plan_id IS DISTINCT FROM OLD.plan_id OR NEW.measure_id IS DISTINCT FROM OLD.measure_id
+		OR NEW.kind IS DISTINCT FROM OLD.kind OR NEW.occurred_at IS DISTINCT FROM OLD.occurred_at OR NEW.recorded_by IS DISTINCT FROM OLD.recorded_by
+		OR NEW.service_id IS DISTINCT FROM OLD.service_id OR NEW.note IS DISTINCT FROM OLD.note OR NEW.created_at IS DISTINCT FROM OLD.created_at
+		OR NEW.struck_at IS NULL OR NEW.struck_by IS NULL OR NEW.struck_reason IS NULL THEN
+		RAISE EXCEPTION 'contact_entries is append-only: an entry is only struck out, once';
+	END IF;
+	RETURN NEW;
+END;
+$$;--> statement-breakpoint
+CREATE TRIGGER "contact_entries_no_change" BEFORE UPDATE ON "contact_entries" FOR EACH ROW EXECUTE FUNCTION "contact_entries_strike_only"();

@@ -118,6 +118,13 @@ describe.each(engines)('the contact log on %s', (engine) => {
 		const [row] = await listContacts(db(), demo.planId);
 		expect(row).toMatchObject({ id, kind: 'no_show', note: 'Feil person', struck: { byName: 'Ingrid Solberg', reason: 'Registrert på feil plan' } });
 		expect((await audits('contact.struck')).map((e) => e.target)).toContain(id);
+
+		// The database itself refuses any other change, and a second strike-out.
+		const { id: other } = await record('nav', { kind: 'met', note: 'Kaffe' });
+		const refused = (p: Promise<unknown>) => p.then(() => 'changed', () => 'refused');
+		expect(await refused(db().update(contactEntries).set({ note: 'Omskrevet' }).where(eq(contactEntries.id, other)))).toBe('refused');
+		expect(await refused(db().update(contactEntries).set({ struckReason: 'Ny grunn' }).where(eq(contactEntries.id, id)))).toBe('refused');
+		expect((await listContacts(db(), demo.planId)).find((r) => r.id === other)?.note).toBe('Kaffe');
 	});
 
 	it('flags three misses in a row to the coordinator, once, and clears the flag at the next contact', async () => {
