@@ -48,7 +48,8 @@ const contactErrors: Record<string, () => string> = {
 	reason_required: m.contacts_error_reason_required,
 	reason_too_long: m.contacts_error_reason_too_long,
 	already_struck: m.contacts_error_already_struck,
-	forbidden: m.contacts_error_forbidden
+	forbidden: m.contacts_error_forbidden,
+	not_yours: m.contacts_error_not_yours
 };
 export function contactErrorText(code: string, noteMax: number): string {
 	if (code === 'note_too_long') return m.contacts_error_note_too_long({ max: noteMax });

@@ -113,6 +113,8 @@ describe.each(engines)('the contact log on %s', (engine) => {
 		expect(await refusal(strikeContact(ctx(), demo.userIds.nav, demo.planId, id, '   '))).toMatchObject({ status: 400, field: 'reason' });
 		expect(await refusal(strikeContact(ctx(), demo.userIds.patient, demo.planId, id, 'Ikke meg'))).toMatchObject({ status: 403 });
 		expect(await refusal(strikeContact(ctx(), demo.userIds.nav, demo.planId, 'no-such-entry', 'Feil'))).toMatchObject({ status: 404 });
+		// Another service does not strike NAV's entry; the writer or the coordinator does.
+		expect(await refusal(strikeContact(ctx(), demo.userIds.act, demo.planId, id, 'Feil'))).toMatchObject({ status: 403, code: 'not_yours' });
 		await strikeContact(ctx(), demo.userIds.coordinator, demo.planId, id, 'Registrert på feil plan');
 		expect(await refusal(strikeContact(ctx(), demo.userIds.nav, demo.planId, id, 'Igjen'))).toMatchObject({ status: 409 });
 		const [row] = await listContacts(db(), demo.planId);

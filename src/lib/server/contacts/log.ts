@@ -8,6 +8,7 @@ import { CONTACT_KINDS, contactEntries, services, users, type ContactKind } from
 import { recordAudit } from '../audit';
 import type { CollabServer } from '../collab';
 import { followUpAccess, FollowUpError } from './access';
+import type { PlanAccess } from '../access/plans';
 import { BACKDATE_MAX_DAYS, FUTURE_GRACE_MS, NOTE_MAX, STRIKE_REASON_MAX } from './rules';
 import { osloWallTime } from './oslo-time';
 import { planMeasureTitles } from './plan-measures';
@@ -79,14 +80,27 @@ export async function recordContact(ctx: ContactCtx, userId: string, planId: str
 	return { id: row.id, ...changes };
 }
 
+/** Whoever wrote an entry strikes it out; the coordinator may too (someone has left, or it was written in the wrong plan). */
+export function mayStrike(access: Pick<PlanAccess, 'roles'>, userId: string, recordedBy: string): boolean {
+	return recordedBy === userId || access.roles.has('coordinator');
+}
+
 /** Strikes out a wrong entry, with a reason: the row stays, shown as struck, and no longer counts. */
 export async function strikeContact(ctx: Pick<ContactCtx, 'db'>, userId: string, planId: string, entryId: string, reasonInput: unknown, now = new Date()) {
-	await requireRecorder(ctx.db, userId, planId, now);
+	const who = await requireRecorder(ctx.db, userId, planId, now);
 	const reason = typeof reasonInput === 'string' ? reasonInput.replace(/\r\n?/g, '\n').trim() : '';
 	if (!reason) throw new FollowUpError(400, 'reason_required', 'reason');
 	if (reason.length > STRIKE_REASON_MAX) throw new FollowUpError(400, 'reason_too_long', 'reason');
-	const [entry] = await ctx.db.select({ struckAt: contactEntries.struckAt }).from(contactEntries).where(and(eq(contactEntries.id, typeof entryId === 'string' ? entryId : ''), eq(contactEntries.planId, planId))).limit(1);
+	const [entry] = await ctx.db
+		.select({ recordedBy: contactEntries.recordedBy })
+		.from(contactEntries)
+		.where(and(eq(contactEntries.id, typeof entryId === 'string' ? entryId : ''), eq(contactEntries.planId, planId)))
+		.limit(1);
 	if (!entry) throw new FollowUpError(404, 'not_found', 'entryId');
+	if (!mayStrike(who.access, userId, entry.recordedBy)) {
+		await recordAudit(ctx.db, { actorId: userId, action: 'plan.denied', planId, target: entryId });
+		throw new FollowUpError(403, 'not_yours', 'entryId');
+	}
 	const before = await flagsOf(ctx.db, planId);
 	const done = await ctx.db
 		.update(contactEntries)

@@ -32,6 +32,9 @@ export const load: PageServerLoad = async (event) => {
 		own: speaksForPatient(access),
 		patientName: header.patient.name,
 		records: who.records,
+		me: user.id,
+		// The coordinator strikes out any entry; others their own (`mayStrike`, checked again on the server).
+		strikesAll: who.records && access.roles.has('coordinator'),
 		entries,
 		measures: [...titles].map(([id, title]) => ({ id, title })),
 		filter,
