@@ -95,6 +95,22 @@ export function logSentence(line: LogLine, viewerId?: string): string {
 			return m.log_read_history({ who });
 		case 'history.restored':
 			return m.log_restored({ who, parts: partsText(line.parts.length ? line.parts : ['plan']) });
+		case 'contact.read':
+			return m.log_contact_read({ who });
+		case 'contact.recorded':
+			return m.log_contact_recorded({ who });
+		case 'contact.struck':
+			return m.log_contact_struck({ who });
+		case 'contact.flagged':
+			return m.log_contact_flagged();
+		case 'contact.flag_cleared':
+			return m.log_contact_flag_cleared();
+		case 'application.read':
+			return m.log_application_read({ who });
+		case 'application.recorded':
+			return m.log_application_recorded({ who });
+		case 'application.updated':
+			return m.log_application_updated({ who });
 		default:
 			return m.log_other({ who, action: line.action });
 	}

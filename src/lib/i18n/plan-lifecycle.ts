@@ -2,6 +2,7 @@ import { m } from '$lib/paraglide/messages';
 import type { ActivationGap } from '$lib/server/plans/lifecycle';
 import type { PlanWarning } from '$lib/server/plans/warnings';
 import { formatDate, roleLabel } from './labels';
+import { missRunText, outcomeLabel } from './contacts';
 
 /** What is missing before a plan may be active, as one plain sentence each. */
 const gaps: Record<ActivationGap, () => string> = {
@@ -27,5 +28,9 @@ export function warningText(w: PlanWarning): string {
 			return m.warning_revision_overdue({ date: formatDate(w.revisionDate) });
 		case 'draft_waiting':
 			return m.warning_draft_waiting({ days: w.days });
+		case 'contact_misses':
+			return missRunText(w);
+		case 'decision_arrived':
+			return m.warning_decision_arrived({ date: formatDate(w.decidedOn), what: w.what, outcome: outcomeLabel(w.outcome) });
 	}
 }

@@ -38,7 +38,15 @@ export type AuditAction =
 	| 'measure.status_changed'
 	| 'service.proposed'
 	| 'admin.service_saved'
-	| 'admin.user_saved';
+	| 'admin.user_saved'
+	| 'contact.read'
+	| 'contact.recorded'
+	| 'contact.struck'
+	| 'contact.flagged'
+	| 'contact.flag_cleared'
+	| 'application.read'
+	| 'application.recorded'
+	| 'application.updated';
 
 export interface AuditEvent {
 	actorId: string | null;

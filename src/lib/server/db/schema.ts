@@ -552,3 +552,87 @@ export const planVersionDocs = pgTable(
 	},
 	(t) => [primaryKey({ columns: [t.versionId, t.docName] })]
 );
+
+/**
+ * The contact log (kontaktlogg): each attempt to reach the patient, or meeting with them, by a staff member of the
+ * group, on the plan or on one measure (`measureId`, an id in the plan document). Append-only: a wrong entry is
+ * struck out with a reason, never changed or deleted, and stays visible as struck.
+ */
+export const CONTACT_KINDS = ['phone', 'sms', 'home_visit', 'met', 'no_show', 'door_not_opened'] as const;
+export type ContactKind = (typeof CONTACT_KINDS)[number];
+
+export const contactEntries = pgTable(
+	'contact_entries',
+	{
+		id: text('id').primaryKey().$defaultFn(newId),
+		planId: text('plan_id')
+			.notNull()
+			.references(() => plans.id, { onDelete: 'cascade' }),
+		measureId: text('measure_id'),
+		kind: text('kind').$type<ContactKind>().notNull(),
+		/** When it happened (may be earlier than it was written down, never later). */
+		occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+		recordedBy: text('recorded_by')
+			.notNull()
+			.references(() => users.id),
+		/** The service the recorder worked for in this plan, as it was then. */
+		serviceId: text('service_id').references(() => services.id),
+		note: text('note'),
+		createdAt: createdAt(),
+		struckAt: timestamp('struck_at', { withTimezone: true }),
+		struckBy: text('struck_by').references(() => users.id),
+		struckReason: text('struck_reason')
+	},
+	(t) => [index('contact_entries_plan_idx').on(t.planId, t.occurredAt)]
+);
+
+/** Applications (søknader) made for the patient, and the decisions (vedtak) that answer them. */
+export const APPLICATION_STATUSES = ['prepared', 'sent', 'decided', 'withdrawn', 'appealed'] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+export const DECISION_OUTCOMES = ['granted', 'partly', 'refused'] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+
+export const applications = pgTable(
+	'applications',
+	{
+		id: text('id').primaryKey().$defaultFn(newId),
+		planId: text('plan_id')
+			.notNull()
+			.references(() => plans.id, { onDelete: 'cascade' }),
+		/** What was applied for, in a few words ("Bostøtte", "Uføretrygd"). */
+		what: text('what').notNull(),
+		/** To whom: a service of the directory, or a body named in free text (exactly one). */
+		serviceId: text('service_id').references(() => services.id),
+		body: text('body'),
+		appliedOn: date('applied_on'),
+		expectedOn: date('expected_on'),
+		status: text('status').$type<ApplicationStatus>().notNull(),
+		outcome: text('outcome').$type<DecisionOutcome>(),
+		decidedOn: date('decided_on'),
+		decisionText: text('decision_text'),
+		/** When the decision was written down: the coordinator's "decisions that came in". */
+		decisionRecordedAt: timestamp('decision_recorded_at', { withTimezone: true }),
+		createdBy: text('created_by')
+			.notNull()
+			.references(() => users.id),
+		createdAt: createdAt(),
+		updatedBy: text('updated_by').references(() => users.id),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('applications_plan_idx').on(t.planId)]
+);
+
+/** A measure that waits on an application (its `measureId` is an id in the plan document). */
+export const applicationMeasures = pgTable(
+	'application_measures',
+	{
+		applicationId: text('application_id')
+			.notNull()
+			.references(() => applications.id, { onDelete: 'cascade' }),
+		planId: text('plan_id')
+			.notNull()
+			.references(() => plans.id, { onDelete: 'cascade' }),
+		measureId: text('measure_id').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.applicationId, t.measureId] }), index('application_measures_plan_idx').on(t.planId, t.measureId)]
+);

@@ -1,9 +1,11 @@
-import { and, eq, gt, isNull, lte, ne } from 'drizzle-orm';
-import { consents, planMembers, plans, services, users, type MemberRole, type PlanStatus } from '../db/schema';
+import { and, eq, gt, inArray, isNull, lte, ne } from 'drizzle-orm';
+import { consents, planMembers, plans, projectedMeasures, services, users, type DecisionOutcome, type MemberRole, type PlanStatus } from '../db/schema';
 import type { Db } from '../db';
 import { liveConsentCondition } from '../access/consent';
 import { seatIsLive } from '../access/seats';
 import { addDays, daysBetween, osloDay } from '../oslo-day';
+import { missedInARow } from '../contacts/flag';
+import { recentDecisions } from '../applications/store';
 
 /** How far ahead the coordinator is warned. */
 export const WARN_DAYS = { commitment: 14, consent: 30, draft: 14 } as const;
@@ -15,11 +17,14 @@ export type PlanWarning =
 	| { kind: 'commitment_ending'; name: string; role: MemberRole; until: string }
 	| { kind: 'consent_expiring'; consentId: string; consentKind: 'plan' | 'access'; grantee: string | null; until: string }
 	| { kind: 'revision_overdue'; revisionDate: string }
-	| { kind: 'draft_waiting'; since: string; days: number };
+	| { kind: 'draft_waiting'; since: string; days: number }
+	| { kind: 'contact_misses'; count: number; since: string; measureId: string | null; measureTitle: string | null }
+	| { kind: 'decision_arrived'; applicationId: string; what: string; outcome: DecisionOutcome; decidedOn: string };
 
 /**
  * The warnings for one plan at `now`: no coordinator; no GP in the group; a member's committed period ends within
- * 14 days; a consent expires within 30 days; the revision date has passed; a draft has waited more than 14 days.
+ * 14 days; a consent expires within 30 days; the revision date has passed; a draft has waited more than 14 days;
+ * the contact log shows three misses in a row (on the plan or a measure); a decision on an application came in.
  * A closed plan has none.
  */
 export async function planWarnings(db: Db, planId: string, now = new Date()): Promise<PlanWarning[]> {
@@ -54,6 +59,14 @@ export async function planWarnings(db: Db, planId: string, now = new Date()): Pr
 		const days = daysBetween(since, today);
 		if (now.getTime() - plan.createdAt.getTime() > WARN_DAYS.draft * 86_400_000) warnings.push({ kind: 'draft_waiting', since, days });
 	}
+	// The contact log: misses in a row, so a pattern is seen before anyone quietly gives up; and decisions that came in.
+	const runs = await missedInARow(db, planId);
+	const measureIds = runs.map((r) => r.measureId).filter((id): id is string => !!id);
+	const titles = measureIds.length
+		? new Map((await db.select({ id: projectedMeasures.measureId, title: projectedMeasures.title }).from(projectedMeasures).where(and(eq(projectedMeasures.planId, planId), inArray(projectedMeasures.measureId, measureIds)))).map((r) => [r.id, r.title]))
+		: new Map<string, string>();
+	for (const r of runs) warnings.push({ kind: 'contact_misses', count: r.count, since: osloDay(r.since), measureId: r.measureId, measureTitle: r.measureId ? (titles.get(r.measureId) ?? null) : null });
+	for (const d of await recentDecisions(db, planId, now)) if (d.outcome && d.decidedOn) warnings.push({ kind: 'decision_arrived', applicationId: d.id, what: d.what, outcome: d.outcome, decidedOn: d.decidedOn });
 	return warnings;
 }
 

@@ -9,6 +9,8 @@ import { DOC_KINDS } from '$lib/plan';
 import { allServices, staffByService } from '$lib/server/group/directory';
 import { addMeasureAsServer, MEASURE_ACTIONS, MeasureActionError, runMeasureAction, type MeasureAction } from '$lib/server/measures';
 import { planAccess } from '$lib/server/access/plans';
+import { contactCounts } from '$lib/server/contacts';
+import { measureWaits } from '$lib/server/applications';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -28,6 +30,8 @@ export const load: PageServerLoad = async (event) => {
 	// business (patients and relatives find people only by their whole e-mail), so only staff get the names.
 	const writes = access.docs.plan === 'write';
 	const [directory, staff] = writes ? await Promise.all([allServices(db), user.kind === 'staff' ? staffByService(db) : []]) : [[], []];
+	// Each measure's contact log count and the decision it waits on: part of the plan (consent to the plan covers it).
+	const [counts, waits] = access.scopes.includes('plan') ? await Promise.all([contactCounts(db, planId), measureWaits(db, planId)]) : [null, null];
 	const staffOf = new Map<string, { userId: string; name: string }[]>();
 	for (const x of staff) staffOf.set(x.serviceId, [...(staffOf.get(x.serviceId) ?? []), { userId: x.userId, name: x.name }]);
 	return {
@@ -38,7 +42,8 @@ export const load: PageServerLoad = async (event) => {
 		access: access.docs,
 		people: header.members.map((x) => ({ userId: x.userId, name: x.name, serviceId: x.serviceId, serviceName: x.serviceName })),
 		services: [...services].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name, 'nb')),
-		directory: directory.map((s) => ({ id: s.id, name: s.name, staff: staffOf.get(s.id) ?? [] }))
+		directory: directory.map((s) => ({ id: s.id, name: s.name, staff: staffOf.get(s.id) ?? [] })),
+		measureLinks: counts && waits ? { planId, counts, waits } : null
 	};
 };
 
