@@ -26,14 +26,15 @@ test.describe('@meeting the ordinary plan page', () => {
 		await page.setViewportSize({ width: 1280, height: 800 });
 		await openPlanFromList(page);
 
-		// A measure in read state: title and status, who and when, a line of description; no toolbar, no arrows.
-		const measure = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig', exact: true }) });
+		// A measure in read state: title; status, who and when; a line of description. No toolbar, no arrows.
+		const title = 'Tett oppfølging de første månedene etter innflytting';
+		const measure = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
 		await expect(measure.getByRole('toolbar')).toHaveCount(0);
 		await expect(measure.getByRole('button', { name: /^Flytt tiltaket/ })).toHaveCount(0);
 		expect((await measure.boundingBox())!.height).toBeLessThanOrEqual(120);
 		// Its controls open on demand, where it is.
-		await measure.getByLabel('Endre tiltaket «Behandle søknad om kommunal utleiebolig»').click();
-		await expect(measure.getByRole('button', { name: 'Flytt tiltaket «Behandle søknad om kommunal utleiebolig» ned' })).toBeVisible();
+		await measure.getByLabel(`Endre tiltaket «${title}»`).click();
+		await expect(measure.getByRole('button', { name: `Flytt tiltaket «${title}» opp` })).toBeVisible();
 		await expect(measure.getByRole('toolbar')).toBeVisible();
 
 		// The contents jump to the crisis plan, and the keyboard goes along.
