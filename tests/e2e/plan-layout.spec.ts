@@ -48,7 +48,7 @@ test.describe('@meeting the ordinary plan page', () => {
 		await expectAccessible(page);
 
 		// From the top of the page, "Nytt mål" is a few Tab presses away, and it leads into the new goal's field.
-		await page.goto(page.url());
+		await page.goto(page.url().replace(/#.*$/, ''));
 		await expect(page.locator('.plan-page')).toHaveAttribute('data-live', 'true', { timeout: 10_000 });
 		let presses = 0;
 		while (presses < 40 && !(await page.evaluate(() => document.activeElement?.textContent?.trim() === 'Nytt mål'))) {
