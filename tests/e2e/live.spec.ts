@@ -129,7 +129,7 @@ test('@live a refused edit says why and changes nothing', async ({ page }) => {
 	await page.getByRole('link', { name: 'Individuell plan for Jonas' }).click();
 	await expect(page.locator('.plan-page')).toHaveAttribute('data-live', 'true', { timeout: 10_000 });
 	const measure = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig', exact: true }) });
-	await measure.getByText('Endre tiltaket «Behandle søknad om kommunal utleiebolig»').click();
+	await measure.getByLabel('Endre tiltaket «Behandle søknad om kommunal utleiebolig»').click();
 	// A due date before the start: the plan model refuses it before writing, and the page says why.
 	await measure.getByLabel('Start', { exact: true }).fill('2027-03-01');
 	await measure.getByLabel('Frist', { exact: true }).fill('2027-02-01');
@@ -164,6 +164,8 @@ test('@live a goal gets a measure owned by a named service and person, and goals
 	const area = page.getByRole('region', { name: 'Fritid' });
 	const before = await area.getByRole('article').evaluateAll((els) => els.map((e) => e.querySelector('h4')?.textContent));
 	expect(before.at(-1)).toBe(title);
+	// The arrows are among the goal's editing controls, which open on demand.
+	await goal.getByLabel(`Endre målet «${title}»`).click();
 	await goal.getByRole('button', { name: `Flytt målet «${title}» opp` }).focus();
 	await page.keyboard.press('Enter');
 	await expect.poll(() => area.getByRole('article').evaluateAll((els) => els.map((e) => e.querySelector('h4')?.textContent))).toEqual([title, ...before.slice(0, -1)]);

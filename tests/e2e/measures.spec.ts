@@ -24,7 +24,8 @@ test.describe('@measures who says yes', () => {
 		await aft.getByRole('button', { name: 'Aksepter tiltaket' }).click();
 		await expect(aft.locator('.status')).toHaveText('Akseptert', { timeout: 10_000 });
 		await expect(aft.getByRole('button', { name: 'Aksepter tiltaket' })).toHaveCount(0);
-		// Now work can start: NAV's next steps are buttons, not a select that saves on every arrow key.
+		// Now work can start: NAV's next steps are buttons, not a select that saves on every arrow key (under "Endre").
+		await aft.getByLabel(`Endre tiltaket «${AFT}»`).click();
 		await expect(aft.getByRole('button', { name: 'Start arbeidet' })).toBeVisible();
 		await expectAccessible(nav);
 
@@ -122,7 +123,7 @@ test.describe('@measures who says yes', () => {
 		await expect(coordinator.getByRole('form', { name: 'Nytt mål' }).getByLabel('Hvem sitt mål')).toHaveValue('staff');
 
 		const goal = coordinator.getByRole('article', { name: 'Redusere cannabisbruken' });
-		await goal.getByText('Endre målet «Redusere cannabisbruken»').click();
+		await goal.getByLabel('Endre målet «Redusere cannabisbruken»').click();
 		// A select saves nothing by itself: only the button does.
 		await goal.getByLabel('Nivå for målet').selectOption('reduction');
 		await expect(goal.locator('.meta')).not.toContainText('Redusert bruk');
@@ -159,6 +160,8 @@ test.describe('@measures who says yes', () => {
 		await nav.getByRole('link', { name: 'Individuell plan for Jonas' }).click();
 		const debt = measureItem(nav, 'Gjeldsrådgivning: oversikt over inkassosaker og forslag til nedbetaling');
 		await expect(debt.locator('.status')).toHaveText('Pågår');
+		// The next steps open on demand, without scripts too.
+		await debt.getByLabel('Endre tiltaket «Gjeldsrådgivning: oversikt over inkassosaker og forslag til nedbetaling»').click();
 		await debt.getByText('Sett tiltaket på vent').click();
 		await debt.getByLabel('Hva venter tiltaket på?').fill('Svar fra inkassoselskapene');
 		await debt.getByRole('button', { name: 'Sett på vent' }).click();

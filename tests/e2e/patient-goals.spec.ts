@@ -60,7 +60,7 @@ test.describe('@patient one list of goals', () => {
 		await expect(theirs.getByRole('heading', { name: words, exact: true })).toBeVisible({ timeout: 2000 });
 		await expect(theirs.getByText('Pasientens eget mål', { exact: true })).toBeVisible();
 		// Staff do not reword it; they propose.
-		await theirs.getByText(`Endre målet «${words}»`).click();
+		await theirs.getByLabel(`Endre målet «${words}»`).click();
 		await expect(theirs.getByRole('textbox', { name: 'Mål', exact: true })).toHaveCount(0);
 		await expect(theirs.getByLabel('Hvem sitt mål')).toHaveCount(0);
 		await theirs.getByText('Foreslå ny formulering', { exact: true }).click();
@@ -101,6 +101,8 @@ test.describe('@patient one list of goals', () => {
 		// A goal of his from the demo plan, in his words.
 		const title = 'Komme meg ut av huset hver dag';
 		const theirs = coordinator.getByRole('article', { name: title });
+		// Proposing a wording is among the goal's editing controls, which open on demand.
+		await theirs.getByLabel(`Endre målet «${title}»`).click();
 		await theirs.getByText('Foreslå ny formulering', { exact: true }).click();
 		await theirs.getByRole('textbox', { name: 'Ny formulering' }).fill('Daglig aktivitet utenfor boligen');
 		await theirs.getByRole('button', { name: 'Send forslaget' }).click();

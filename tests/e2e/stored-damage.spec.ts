@@ -74,6 +74,8 @@ async function expectRestOfPlanWorks(page: Page): Promise<{ typed: string; sign:
 	await expect(page.getByRole('textbox', { name: 'Beskrivelse av målet' })).toHaveCount(goals - 1);
 	// ...including the fields after it, in the same goal.
 	const measure = goal(page).getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig', exact: true }) });
+	// A measure's description is edited under "Endre", which opens on demand.
+	await measure.getByLabel('Endre tiltaket «Behandle søknad om kommunal utleiebolig»').click();
 	const howItIsDone = measure.getByRole('textbox', { name: 'Hvordan tiltaket gjennomføres' });
 	await expect(howItIsDone).toHaveAttribute('contenteditable', 'true');
 	const sameDocument = `Ringe utleier ${Date.now()}`;
@@ -119,6 +121,8 @@ test('@live structure too deep arriving while the editor is open: that field say
 	const page = await freshLogin(browser, 'koordinator');
 	const gate = await routeCollab(page, false);
 	await openPlanFromList(page);
+	// The goal's description is edited under "Endre", which opens on demand.
+	await goal(page).getByLabel(`Endre målet «${GOAL}»`).click();
 	await expect(description(page)).toHaveAttribute('contenteditable', 'true');
 	const copy = await offlineCopyName(page, 'plan');
 	await expect.poll(async () => goalDescription(await readOfflineCopy(page, copy))?.length ?? 0).toBeGreaterThan(0);
@@ -151,6 +155,7 @@ test('@live a poisoned offline copy is refused by the server when the browser re
 	// Everything below needs the server's gate (4422 'too-deep'); without it the server takes the poison.
 	await expect(page.getByRole('alert').filter({ hasText: REFUSED_TOO_DEEP })).toBeVisible({ timeout: 10_000 });
 	await waitUntilSynced(page);
+	await goal(page).getByLabel(`Endre målet «${GOAL}»`).click();
 	await expect(description(page)).toHaveAttribute('contenteditable', 'true');
 	await expect(description(page)).toContainText('Ønsker egen leilighet med egen inngang');
 	await expect(goal(page).getByRole('status').filter({ hasText: DAMAGED })).toHaveCount(0);
