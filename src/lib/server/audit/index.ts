@@ -36,7 +36,8 @@ export type AuditAction =
 	| 'measure.status_changed'
 	| 'service.proposed'
 	| 'admin.service_saved'
-	| 'admin.user_saved';
+	| 'admin.user_saved'
+	| 'meeting.opened';
 
 export interface AuditEvent {
 	actorId: string | null;
