@@ -9,6 +9,7 @@ import { DOC_KINDS } from '$lib/plan';
 import { allServices, staffByService } from '$lib/server/group/directory';
 import { addMeasureAsServer, MEASURE_ACTIONS, MeasureActionError, runMeasureAction, type MeasureAction } from '$lib/server/measures';
 import { planAccess } from '$lib/server/access/plans';
+import { mayViewWall, openMeetingToday } from '$lib/server/meetings/wall';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -30,7 +31,10 @@ export const load: PageServerLoad = async (event) => {
 	const [directory, staff] = writes ? await Promise.all([allServices(db), user.kind === 'staff' ? staffByService(db) : []]) : [[], []];
 	const staffOf = new Map<string, { userId: string; name: string }[]>();
 	for (const x of staff) staffOf.set(x.serviceId, [...(staffOf.get(x.serviceId) ?? []), { userId: x.userId, name: x.name }]);
+	// An open meeting today: the page links to its wall screen (for those who may see it).
+	const wallMeetingId = mayViewWall({ scopes: new Set(access.scopes) }) ? await openMeetingToday(db, planId) : null;
 	return {
+		wallMeetingId,
 		scopes: access.scopes,
 		content,
 		me: { id: user.id, name: user.name, color: colorForUser(user.id) },
