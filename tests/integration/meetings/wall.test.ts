@@ -19,7 +19,7 @@ import {
 	loadWallPresent,
 	mayViewWall,
 	openMeeting,
-	openMeetingToday
+	wallMeetingToday
 } from '../../../src/lib/server/meetings/wall';
 import { actions, load } from '../../../src/routes/plans/[id]/moter/[meetingId]/skjerm/+page.server';
 import { POST as keepAlive } from '../../../src/routes/plans/[id]/moter/[meetingId]/skjerm/keep-alive/+server';
@@ -224,11 +224,14 @@ describe.each(engines)('the wall screen on %s', (engine) => {
 		});
 	});
 
-	it('finds an open meeting of the plan today for the plan page link, and none otherwise', async () => {
+	it('finds the meeting of today for the plan page link: an open one, or a planned one for those who may open it', async () => {
 		const other = await plannedMeeting(demo.secondPlanId);
-		expect(await openMeetingToday(db(), demo.secondPlanId)).toBeNull();
+		expect(await wallMeetingToday(db(), demo.secondPlanId, { planned: false })).toBeNull();
+		expect(await wallMeetingToday(db(), demo.secondPlanId, { planned: true })).toBe(other);
 		await db().update(meetings).set({ status: 'open', openedAt: new Date() }).where(eq(meetings.id, other));
-		expect(await openMeetingToday(db(), demo.secondPlanId)).toBe(other);
-		expect(await openMeetingToday(db(), demo.secondPlanId, new Date(Date.now() + 3 * 86_400_000))).toBeNull();
+		expect(await wallMeetingToday(db(), demo.secondPlanId, { planned: false })).toBe(other);
+		expect(await wallMeetingToday(db(), demo.secondPlanId, { planned: false }, new Date(Date.now() + 3 * 86_400_000))).toBeNull();
+		await db().update(meetings).set({ status: 'closed' }).where(eq(meetings.id, other));
+		expect(await wallMeetingToday(db(), demo.secondPlanId, { planned: true })).toBeNull();
 	});
 });

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { meetingAgendaItems, meetingParticipants, meetings, sessions, users, type AgendaKind, type Attendance, type MeetingStatus, type MemberRole } from '../db/schema';
 import type { Db } from '../db';
 import type { PlanAccess } from '../access/plans';
@@ -141,14 +141,18 @@ export async function keepWallSignedIn(db: Db, sessionId: string, meeting: Pick<
 	return decision;
 }
 
-/** An open meeting of the plan that started, or was opened, today (in Oslo): the plan page links to its wall screen. */
-export async function openMeetingToday(db: Db, planId: string, now = new Date()): Promise<string | null> {
+/**
+ * The meeting of today (in Oslo) the plan page links to the wall screen of: an open one that started or was opened
+ * today; or, for those who may open it (`planned: true`), one planned for today, so the coordinator can start it there.
+ */
+export async function wallMeetingToday(db: Db, planId: string, opts: { planned: boolean }, now = new Date()): Promise<string | null> {
 	const rows = await db
-		.select({ id: meetings.id, startsAt: meetings.startsAt, openedAt: meetings.openedAt })
+		.select({ id: meetings.id, status: meetings.status, startsAt: meetings.startsAt, openedAt: meetings.openedAt })
 		.from(meetings)
-		.where(and(eq(meetings.planId, planId), eq(meetings.status, 'open')))
+		.where(and(eq(meetings.planId, planId), inArray(meetings.status, opts.planned ? ['open', 'planned'] : ['open'])))
 		.orderBy(asc(meetings.startsAt));
 	const today = osloDay(now);
-	const found = rows.find((r) => osloDay(r.startsAt) === today || (r.openedAt && osloDay(r.openedAt) === today));
+	const isToday = (r: (typeof rows)[number]) => osloDay(r.startsAt) === today || (!!r.openedAt && osloDay(r.openedAt) === today);
+	const found = rows.find((r) => r.status === 'open' && isToday(r)) ?? rows.find((r) => r.status === 'planned' && isToday(r));
 	return found?.id ?? null;
 }

@@ -157,12 +157,13 @@ export async function seedDemo(db: Db): Promise<DemoSeed> {
 }
 
 /**
- * The group's next meeting, planned for the coming hour (so the demo can open it on the wall screen today), with a
+ * The group's meeting, planned for the start of the hour the demo is seeded in (so it can be opened on the wall screen
+ * that day, from the plan page's link), with a
  * short agenda: Jonas's own points, the housing goal, and the measure that waits for a flat.
  */
 async function seedDemoMeeting(tx: Db, planId: string, planDoc: Y.Doc, userIds: Record<string, string>): Promise<void> {
 	const hour = 60 * 60 * 1000;
-	const startsAt = new Date(Math.ceil(Date.now() / hour) * hour);
+	const startsAt = new Date(Math.floor(Date.now() / hour) * hour);
 	const goal = listGoals(planDoc).find((g) => g.title === 'Flytte til egen leilighet');
 	const waiting = listAllMeasures(planDoc).find((x) => x.title === 'Behandle søknad om kommunal utleiebolig');
 	const [meeting] = await tx

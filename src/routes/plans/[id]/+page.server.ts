@@ -6,10 +6,11 @@ import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
 import { colorForUser } from '$lib/sync/colors';
 import { DOC_KINDS } from '$lib/plan';
+import { actorFromData } from '$lib/plan/rights';
 import { allServices, staffByService } from '$lib/server/group/directory';
 import { addMeasureAsServer, MEASURE_ACTIONS, MeasureActionError, runMeasureAction, type MeasureAction } from '$lib/server/measures';
 import { planAccess } from '$lib/server/access/plans';
-import { mayViewWall, openMeetingToday } from '$lib/server/meetings/wall';
+import { mayOpenMeeting, mayViewWall, wallMeetingToday } from '$lib/server/meetings/wall';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -31,8 +32,9 @@ export const load: PageServerLoad = async (event) => {
 	const [directory, staff] = writes ? await Promise.all([allServices(db), user.kind === 'staff' ? staffByService(db) : []]) : [[], []];
 	const staffOf = new Map<string, { userId: string; name: string }[]>();
 	for (const x of staff) staffOf.set(x.serviceId, [...(staffOf.get(x.serviceId) ?? []), { userId: x.userId, name: x.name }]);
-	// An open meeting today: the page links to its wall screen (for those who may see it).
-	const wallMeetingId = mayViewWall({ scopes: new Set(access.scopes) }) ? await openMeetingToday(db, planId) : null;
+	// An open meeting today (or, for the coordinator, one planned for today): the page links to its wall screen.
+	const wallAccess = { scopes: new Set(access.scopes), actor: actorFromData(access.actor) };
+	const wallMeetingId = mayViewWall(wallAccess) ? await wallMeetingToday(db, planId, { planned: mayOpenMeeting(wallAccess) }) : null;
 	return {
 		wallMeetingId,
 		scopes: access.scopes,
