@@ -99,7 +99,7 @@ describe.each(engines)('the wall screen on %s', (engine) => {
 		expect(mayViewWall(await access('outsider'))).toBe(false);
 
 		for (const who of ['sister', 'outsider']) {
-			const refused = await load(await event(who, seeded)).then(
+			const refused = await Promise.resolve(load(await event(who, seeded))).then(
 				() => null,
 				(err: unknown) => err
 			);
@@ -133,7 +133,7 @@ describe.each(engines)('the wall screen on %s', (engine) => {
 			const result = await actions.start(await event(who, id));
 			expect(isActionFailure(result) && result.status, who).toBe(403);
 		}
-		const sister = await actions.start(await event('sister', id)).then(
+		const sister = await Promise.resolve(actions.start(await event('sister', id))).then(
 			() => null,
 			(err: unknown) => err
 		);
