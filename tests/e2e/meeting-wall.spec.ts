@@ -31,11 +31,16 @@ test('@meeting the wall screen: the coordinator starts the meeting; a goal the p
 	// No site header on the wall.
 	await expect(wall.getByRole('banner')).toHaveCount(0);
 
+	// End and Home jump to the last and first item; starting the meeting keeps the screen where it is.
+	await wall.keyboard.press('End');
+	await expect(wall.getByRole('heading', { level: 1 })).toHaveText('Neste møte');
 	// Once open, the screen asks to stay signed in, and the server agrees.
 	const keptAlive = wall.waitForResponse((r) => r.url().endsWith('/skjerm/keep-alive'));
 	await wall.getByRole('button', { name: 'Start møtet' }).click();
 	await expect(wall.getByText('Møtet pågår')).toBeVisible();
 	expect((await keptAlive).status()).toBe(200);
+	await expect(wall.getByText('Sak 4 av 4')).toBeVisible();
+	await wall.keyboard.press('Home');
 	await expect(wall.getByText(/Skjermen holdes innlogget til \d\d:\d\d \(4 timer etter at møtet startet\)/)).toBeVisible();
 	await expect(wall.getByText(/Tilkoblet nå:.*Ingrid Solberg/)).toBeVisible();
 
