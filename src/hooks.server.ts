@@ -7,6 +7,7 @@ import { getRuntime } from '$lib/server/runtime';
 import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
 import { clearSessionCookie } from '$lib/server/auth/cookie';
 import { log } from '$lib/server/log';
+import { isWallKeepAlivePath } from '$lib/server/meetings/wall';
 import { apiWriteAllowed } from '$lib/server/http/api-origin';
 import { json } from '@sveltejs/kit';
 
@@ -33,7 +34,9 @@ const session: Handle = async ({ event, resolve }) => {
 	event.locals.session = null;
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (token) {
-		const valid = await validateSessionToken(event.locals.db, token, runtime.config.sessionIdleMinutes * 60_000);
+		// The wall screen's keep-alive is not activity: it refreshes the session only by its own rule (meetings/wall.ts).
+		const touch = !isWallKeepAlivePath(event.url.pathname);
+		const valid = await validateSessionToken(event.locals.db, token, runtime.config.sessionIdleMinutes * 60_000, touch);
 		if (valid) {
 			event.locals.user = valid.user;
 			event.locals.session = valid.session;

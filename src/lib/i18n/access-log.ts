@@ -87,6 +87,8 @@ export function logSentence(line: LogLine, viewerId?: string): string {
 			return m.log_plan_status({ who });
 		case 'plan.exported':
 			return m.log_plan_exported({ who });
+		case 'meeting.opened':
+			return m.log_meeting_opened({ who });
 		case 'access_log.read':
 			return m.log_read_log({ who });
 		case 'consent.read':

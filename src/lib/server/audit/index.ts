@@ -46,7 +46,8 @@ export type AuditAction =
 	| 'contact.flag_cleared'
 	| 'application.read'
 	| 'application.recorded'
-	| 'application.updated';
+	| 'application.updated'
+	| 'meeting.opened';
 
 export interface AuditEvent {
 	actorId: string | null;

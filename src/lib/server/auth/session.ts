@@ -46,7 +46,9 @@ export async function createSession(db: Db, userId: string): Promise<{ token: st
 export async function validateSessionToken(
 	db: Db,
 	token: string | undefined,
-	idleTimeoutMs: number
+	idleTimeoutMs: number,
+	/** False for a request that must not count as activity (the wall screen's keep-alive decides that itself). */
+	touch = true
 ): Promise<{ session: Session; user: SessionUser } | null> {
 	if (!token) return null;
 	const parts = token.split('.');
@@ -77,7 +79,7 @@ export async function validateSessionToken(
 		return null;
 	}
 	let lastVerifiedAt = row.lastVerifiedAt;
-	if (now - lastVerifiedAt.getTime() >= ACTIVITY_CHECK_MS) {
+	if (touch && now - lastVerifiedAt.getTime() >= ACTIVITY_CHECK_MS) {
 		lastVerifiedAt = new Date(now);
 		await db.update(sessions).set({ lastVerifiedAt }).where(eq(sessions.id, id));
 	}

@@ -1,12 +1,12 @@
 import * as Y from 'yjs';
 import { sql } from 'drizzle-orm';
-import { consents, CONSENT_SCOPES, docSnapshots, docUpdates, planMembers, plans, serviceStaff, services, users, type ConsentScope, type MemberRole, type ServiceKind, type ServiceLevel, type UserKind } from '../db/schema';
+import { consents, CONSENT_SCOPES, docSnapshots, docUpdates, meetingAgendaItems, meetingParticipants, meetings, planMembers, plans, serviceStaff, services, users, type ConsentScope, type MemberRole, type ServiceKind, type ServiceLevel, type UserKind } from '../db/schema';
 import type { Db } from '../db';
 import { hashPassword } from '../auth/password';
 import { newId } from '../id';
 import { fillDemoPlan } from './demo-plan';
 import { fillSecondDemoPlan } from './demo-plan-second';
-import { crisisDocName, planDocName, voiceDocName } from '../../plan';
+import { crisisDocName, listAllMeasures, listGoals, planDocName, voiceDocName } from '../../plan';
 
 /**
  * The demo municipality (Fjordvik, 45 000 inhabitants): every name, number and story here is fictional,
@@ -149,10 +149,37 @@ export async function seedDemo(db: Db): Promise<DemoSeed> {
 			contents.map((c) => ({ docName: c.docName, state: c.update, throughId: stored.find((r) => r.docName === c.docName)!.id }))
 		);
 
+		await seedDemoMeeting(tx as unknown as Db, planId, planDoc, userIds);
 		await seedSecondPlan(tx as unknown as Db, secondPlanId, userIds, serviceIds);
 	});
 
 	return { planId, secondPlanId, userIds, serviceIds, logins: PEOPLE.map((p) => p.email) };
+}
+
+/**
+ * The group's meeting, planned for the start of the hour the demo is seeded in (so it can be opened on the wall screen
+ * that day, from the plan page's link), with a
+ * short agenda: Jonas's own points, the housing goal, and the measure that waits for a flat.
+ */
+async function seedDemoMeeting(tx: Db, planId: string, planDoc: Y.Doc, userIds: Record<string, string>): Promise<void> {
+	const hour = 60 * 60 * 1000;
+	const startsAt = new Date(Math.floor(Date.now() / hour) * hour);
+	const goal = listGoals(planDoc).find((g) => g.title === 'Flytte til egen leilighet');
+	const waiting = listAllMeasures(planDoc).find((x) => x.title === 'Behandle søknad om kommunal utleiebolig');
+	const [meeting] = await tx
+		.insert(meetings)
+		.values({ planId, startsAt, durationMinutes: 90, place: 'Møterom 2, Fjordvik helsehus', createdBy: userIds.coordinator })
+		.returning({ id: meetings.id });
+	const agenda = [
+		{ kind: 'patient_point' as const, title: 'Jonas sine egne punkter', ref: null },
+		{ kind: 'goal_evaluation' as const, title: 'Flytte til egen leilighet', ref: goal?.id ?? null },
+		{ kind: 'waiting_measure' as const, title: 'Venter på leilighet', ref: waiting?.id ?? null },
+		{ kind: 'other' as const, title: 'Neste møte', ref: null }
+	];
+	await tx.insert(meetingAgendaItems).values(agenda.map((a, i) => ({ ...a, meetingId: meeting.id, position: i + 1, generated: false, createdBy: userIds.coordinator })));
+	await tx.insert(meetingParticipants).values(
+		['coordinator', 'patient', 'sister', 'nav', 'gp', 'dps', 'housing'].map((key) => ({ meetingId: meeting.id, userId: userIds[key], invitedBy: userIds.coordinator }))
+	);
 }
 
 /** Amira Haddad's plan: active since August, its revision date already passed (the coordinator's overview shows it). */

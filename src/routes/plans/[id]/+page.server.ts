@@ -6,11 +6,13 @@ import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
 import { colorForUser } from '$lib/sync/colors';
 import { DOC_KINDS } from '$lib/plan';
+import { actorFromData } from '$lib/plan/rights';
 import { allServices, staffByService } from '$lib/server/group/directory';
 import { addMeasureAsServer, MEASURE_ACTIONS, MeasureActionError, runMeasureAction, type MeasureAction } from '$lib/server/measures';
 import { planAccess } from '$lib/server/access/plans';
 import { contactCounts } from '$lib/server/contacts';
 import { measureWaits } from '$lib/server/applications';
+import { mayOpenMeeting, mayViewWall, wallMeetingToday } from '$lib/server/meetings/wall';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -34,7 +36,11 @@ export const load: PageServerLoad = async (event) => {
 	const [counts, waits] = access.scopes.includes('plan') ? await Promise.all([contactCounts(db, planId), measureWaits(db, planId)]) : [null, null];
 	const staffOf = new Map<string, { userId: string; name: string }[]>();
 	for (const x of staff) staffOf.set(x.serviceId, [...(staffOf.get(x.serviceId) ?? []), { userId: x.userId, name: x.name }]);
+	// An open meeting today (or, for the coordinator, one planned for today): the page links to its wall screen.
+	const wallAccess = { scopes: new Set(access.scopes), actor: actorFromData(access.actor) };
+	const wallMeetingId = mayViewWall(wallAccess) ? await wallMeetingToday(db, planId, { planned: mayOpenMeeting(wallAccess) }) : null;
 	return {
+		wallMeetingId,
 		scopes: access.scopes,
 		content,
 		me: { id: user.id, name: user.name, color: colorForUser(user.id) },
