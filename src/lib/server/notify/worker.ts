@@ -14,7 +14,7 @@ export interface WorkerOptions extends DeliveryDeps {
 	leaseMs?: number;
 	/** Retry waits: base · 2^(attempt−1), capped (default 30 s … 1 h). */
 	backoff?: { baseMs: number; maxMs: number };
-	/** How often the time-based sweep runs (default 60 s): one sweep job per slot across all nodes. */
+	/** How often the time-based sweep runs (default 60 s; 0: never): one sweep job per slot across all nodes. */
 	sweepEveryMs?: number;
 	/** The clock (tests move it). */
 	now?: () => Date;
@@ -63,8 +63,8 @@ export class NotifyWorker {
 	async runOnce(): Promise<number> {
 		const now = this.now();
 		const every = this.opts.sweepEveryMs ?? 60_000;
-		const slot = Math.floor(now.getTime() / every);
-		if (slot !== this.lastSweepSlot) {
+		const slot = every > 0 ? Math.floor(now.getTime() / every) : 0;
+		if (every > 0 && slot !== this.lastSweepSlot) {
 			await enqueue(this.opts.db, [{ type: 'sweep', dedupeKey: `sweep:${every}:${slot}`, payload: {} }], now);
 			this.lastSweepSlot = slot;
 		}
