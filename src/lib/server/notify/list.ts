@@ -45,7 +45,7 @@ export async function listNotices(db: Db, userId: string, opts: { limit?: number
 			? (await db.select({ meetingId: meetingStatusNotes.meetingId }).from(meetingStatusNotes).where(and(inArray(meetingStatusNotes.meetingId, meetingIds), eq(meetingStatusNotes.userId, userId)))).map((n) => n.meetingId)
 			: []
 	);
-	for (const planId of planIds) await recordAudit(db, { actorId: userId, action: 'plan.read', planId, detail: { via: 'notices' } });
+	for (const planId of planIds) await recordAudit(db, { actorId: userId, action: 'plan.read', planId, detail: { parts: ['plan'], via: 'notices' } });
 	return shown.map((r) => ({
 		id: r.id,
 		kind: r.kind,
