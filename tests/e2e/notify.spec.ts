@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, expectAccessible, test } from './fixtures';
+import { expect, expectAccessible, login, test } from './fixtures';
 import { freshLogin, openPlanFromList, waitUntilSynced } from './collab-helpers';
 
 const measureItem = (page: Page, title: string) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
@@ -46,4 +46,19 @@ test('@notify NAV sees an assigned measure arrive live in /varsler, and the coor
 	await expect(coordinator.getByRole('link', { name: `Tjenesten har svart på tiltaket «${title}».` })).toBeVisible({ timeout: 10_000 });
 	await expectAccessible(coordinator);
 	await nav.context().close();
+});
+
+test('@notify preferences are a plain form, and the administrator sees delivery failures and recorded SMS', async ({ page }) => {
+	await login(page, 'admin');
+	await page.goto('/account/varsler');
+	const meetings = page.getByRole('group', { name: 'Jeg blir invitert til et møte' });
+	await meetings.getByLabel('SMS').selectOption('now');
+	await meetings.getByLabel('E-post').selectOption('digest');
+	await page.getByRole('button', { name: 'Lagre valgene' }).click();
+	await expect(page.getByRole('status')).toHaveText('Valgene er lagret.');
+	await expect(page.getByRole('group', { name: 'Jeg blir invitert til et møte' }).getByLabel('E-post')).toHaveValue('digest');
+	await expectAccessible(page);
+	await page.goto('/admin/varsler');
+	await expect(page.getByRole('heading', { name: 'Mislykte sendinger' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Lagrede SMS' })).toBeVisible();
 });
