@@ -132,7 +132,7 @@ async function storedPlanDocs(db: Db): Promise<Array<{ docName: string; lastId: 
  * Projects every plan document whose stored version is ahead of its projection (at start: documents seeded or
  * changed while no projector ran). Returns how many were projected.
  */
-export async function projectStale(db: Db, opts: { store?: DocStore } = {}): Promise<number> {
+export async function projectStale(db: Db, opts: Pick<ProjectOptions, 'store' | 'onMeasuresChanged'> = {}): Promise<number> {
 	const states = new Map((await db.select().from(projectionState)).map((s) => [s.docName, s.throughId]));
 	let n = 0;
 	for (const { docName, lastId } of await storedPlanDocs(db)) {

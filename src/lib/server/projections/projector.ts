@@ -52,7 +52,7 @@ export class Projector {
 
 	/** Projects every document stored ahead of its projection (run once at start). */
 	async catchUp(): Promise<number> {
-		return projectStale(this.opts.db, { store: this.opts.store });
+		return projectStale(this.opts.db, { store: this.opts.store, onMeasuresChanged: this.opts.onMeasuresChanged });
 	}
 
 	/** Resolves once nothing is scheduled or running (tests; shutdown). Scheduled projections run now. */
