@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { inArray, sql } from 'drizzle-orm';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Db } from '../db';
-import { notifications } from '../db/schema';
+import { notifications, sessions } from '../db/schema';
 import { sessionTokenFromCookieHeader, validateSessionToken } from '../auth/session';
 import { originAllowed } from '../collab/upgrade';
 import type { CollabLogger } from '../collab/types';
@@ -18,6 +18,8 @@ export interface NoticeHubOptions {
 	sessionIdleMs: number;
 	/** How often this node looks for changes made anywhere (another node's worker, a read on another tab); default 1 s. */
 	pollMs?: number;
+	/** How often sockets are checked against their sessions (ended, or idle too long): default 60 s. */
+	sessionCheckMs?: number;
 }
 
 /**
@@ -33,6 +35,9 @@ export class NoticeHub {
 	private timer: ReturnType<typeof setInterval> | null = null;
 	private polling: Promise<void> | null = null;
 	private closed = false;
+	/** The session each socket was opened with: it closes (4401) when that session ends. */
+	private readonly sessionOf = new WeakMap<WebSocket, string>();
+	private lastSessionCheck = Date.now();
 
 	constructor(private readonly opts: NoticeHubOptions) {}
 
@@ -79,6 +84,7 @@ export class NoticeHub {
 			let set = this.sockets.get(userId);
 			if (!set) this.sockets.set(userId, (set = new Set()));
 			set.add(ws);
+			this.sessionOf.set(ws, auth.session.id);
 			ws.on('close', () => {
 				set.delete(ws);
 				if (set.size === 0) {
@@ -114,6 +120,7 @@ export class NoticeHub {
 			}
 			return;
 		}
+		if (Date.now() - this.lastSessionCheck >= (this.opts.sessionCheckMs ?? 60_000)) await this.checkSessions();
 		const rows = await this.opts.db
 			.select({
 				userId: notifications.recipientId,
@@ -130,6 +137,21 @@ export class NoticeHub {
 			if (this.stamps.get(userId) === stamp) continue;
 			this.stamps.set(userId, stamp);
 			for (const ws of this.sockets.get(userId) ?? []) if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ stamp }));
+		}
+	}
+
+	/** A socket lives no longer than its session; listening is not activity, so it never extends one. */
+	private async checkSessions(): Promise<void> {
+		this.lastSessionCheck = Date.now();
+		const sockets = [...this.sockets.values()].flatMap((set) => [...set]);
+		const ids = [...new Set(sockets.map((ws) => this.sessionOf.get(ws)).filter((id): id is string => !!id))];
+		if (ids.length === 0) return;
+		const rows = await this.opts.db.select({ id: sessions.id, lastVerifiedAt: sessions.lastVerifiedAt }).from(sessions).where(inArray(sessions.id, ids));
+		const seen = new Map(rows.map((r) => [r.id, r.lastVerifiedAt.getTime()]));
+		const now = Date.now();
+		for (const ws of sockets) {
+			const last = seen.get(this.sessionOf.get(ws) ?? '');
+			if (last === undefined || now - last >= this.opts.sessionIdleMs) ws.close(CLOSE.unauthenticated, 'session ended');
 		}
 	}
 }
