@@ -22,6 +22,8 @@ export interface Config {
 	smtpUrl: string | undefined;
 	/** The sender of those e-mails. */
 	mailFrom: string;
+	/** An SMS gateway taking `POST { to, text }`. Unset: SMS are recorded for the administrator (/admin/varsler). */
+	smsGatewayUrl: string | undefined;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -46,6 +48,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		addressHeader: env.ADDRESS_HEADER?.toLowerCase() || undefined,
 		xffDepth: int('XFF_DEPTH', 1, env),
 		smtpUrl: env.SMTP_URL || undefined,
-		mailFrom: env.MAIL_FROM || 'Fellesplan <ikke-svar@fellesplan.invalid>'
+		mailFrom: env.MAIL_FROM || 'Fellesplan <ikke-svar@fellesplan.invalid>',
+		smsGatewayUrl: env.SMS_GATEWAY_URL || undefined
 	};
 }

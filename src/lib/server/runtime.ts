@@ -4,6 +4,8 @@ import { createCollabServer } from './collab';
 import { Projector } from './projections';
 import { printDemoLogins, seedDemoIfEmpty } from './seed/demo';
 import { log } from './log';
+import { getMailer } from './mail/mailer';
+import { startNotify, type NotifyService } from './notify';
 
 /**
  * The long-lived parts of one server process: configuration, the database and the collab server.
@@ -16,6 +18,8 @@ export interface Runtime {
 	collab: ReturnType<typeof createCollabServer>;
 	/** Keeps goals and measures projected into SQL for the lists across plans. */
 	projector: Projector;
+	/** Notifications: the job queue's worker and the `/notices` socket. */
+	notify: NotifyService;
 	close(): Promise<void>;
 }
 
@@ -36,7 +40,13 @@ async function start(): Promise<Runtime> {
 		const seeded = await seedDemoIfEmpty(database.db);
 		if (seeded) printDemoLogins(seeded.logins);
 	}
-	const projector = new Projector({ db: database.db, log: log.child({ module: 'projections' }) });
+	const notify = startNotify({ db: database.db, config, log: log.child({ module: 'notify' }), mailer: getMailer() });
+	const projector = new Projector({
+		db: database.db,
+		log: log.child({ module: 'projections' }),
+		onMeasuresChanged: notify.onMeasuresChanged,
+		onProjected: notify.onProjected
+	});
 	const collab = createCollabServer({ db: database.db, engine: database.engine, config, log, onStored: (docName) => projector.notify(docName) });
 	// Documents seeded or changed while no projector ran (another version, the rebuild script) are caught up in the background.
 	projector.catchUp().catch((err) => log.error({ err }, 'projections: catching up failed'));
@@ -45,9 +55,11 @@ async function start(): Promise<Runtime> {
 		database,
 		collab,
 		projector,
+		notify,
 		async close() {
 			await collab.close();
 			await projector.close();
+			await notify.close();
 			await database.close();
 		}
 	};

@@ -10,10 +10,13 @@ export function collabDevServer(): Plugin {
 		apply: 'serve',
 		configureServer(server) {
 			server.httpServer?.on('upgrade', async (req, socket, head) => {
-				if (!req.url?.startsWith('/collab/')) return; // Vite's own HMR socket
+				const notices = req.url === '/notices';
+				if (!req.url?.startsWith('/collab/') && !notices) return; // Vite's own HMR socket
 				try {
 					const { getRuntime } = await server.ssrLoadModule('/src/lib/server/runtime.ts');
-					(await getRuntime()).collab.handleUpgrade(req, socket, head);
+					const runtime = await getRuntime();
+					if (notices) runtime.notify.handleUpgrade(req, socket, head);
+					else runtime.collab.handleUpgrade(req, socket, head);
 				} catch (err) {
 					server.config.logger.error(`collab upgrade failed: ${(err as Error).message}`);
 					socket.destroy();

@@ -636,3 +636,81 @@ export const applicationMeasures = pgTable(
 	},
 	(t) => [primaryKey({ columns: [t.applicationId, t.measureId] }), index('application_measures_plan_idx').on(t.planId, t.measureId)]
 );
+
+/**
+ * Notifications (issue 12). Ids only: the text is rendered from the kind and the plan as it is when read, and
+ * only for a reader who still has access. `refs` holds the ids the text needs (a measure, a meeting, a consent).
+ */
+export const notifications = pgTable(
+	'notifications',
+	{
+		id: text('id').primaryKey().$defaultFn(newId),
+		recipientId: text('recipient_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		kind: text('kind').notNull(),
+		planId: text('plan_id').references(() => plans.id, { onDelete: 'cascade' }),
+		/** Where in the plan it points: a path with ids only (`/plans/<id>#measure-<id>-title`). */
+		linkPath: text('link_path').notNull(),
+		refs: jsonb('refs').$type<Record<string, string>>().notNull().default({}),
+		/** The event it comes from: each notification is created once, whichever node sees the event. */
+		dedupeKey: text('dedupe_key').notNull(),
+		createdAt: createdAt(),
+		readAt: timestamp('read_at', { withTimezone: true })
+	},
+	(t) => [uniqueIndex('notifications_dedupe_idx').on(t.dedupeKey), index('notifications_recipient_idx').on(t.recipientId, t.createdAt)]
+);
+
+/** How a person wants each kind outside the app: at once, in the daily digest, or not at all. In-app is always on. */
+export const NOTICE_DELIVERIES = ['now', 'digest', 'off'] as const;
+export type NoticeDelivery = (typeof NOTICE_DELIVERIES)[number];
+
+export const notificationPreferences = pgTable(
+	'notification_preferences',
+	{
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		kind: text('kind').notNull(),
+		email: text('email').$type<NoticeDelivery>().notNull(),
+		sms: text('sms').$type<NoticeDelivery>().notNull(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.kind] })]
+);
+
+export const NOTIFY_JOB_STATES = ['pending', 'running', 'done', 'failed', 'dropped'] as const;
+export type NotifyJobState = (typeof NOTIFY_JOB_STATES)[number];
+
+/**
+ * The job queue behind notifications: rows claimed with `FOR UPDATE SKIP LOCKED`, so several nodes share it and
+ * each job runs once. `dedupeKey` makes enqueueing idempotent; `payload` holds ids only; `lastError` an error
+ * code, never an address or a message body.
+ */
+export const notifyJobs = pgTable(
+	'notify_jobs',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		type: text('type').notNull(),
+		dedupeKey: text('dedupe_key').notNull(),
+		payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+		state: text('state').$type<NotifyJobState>().notNull().default('pending'),
+		runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
+		attempts: integer('attempts').notNull().default(0),
+		maxAttempts: integer('max_attempts').notNull().default(6),
+		lastError: text('last_error'),
+		lockedBy: text('locked_by'),
+		lockedAt: timestamp('locked_at', { withTimezone: true }),
+		createdAt: createdAt(),
+		finishedAt: timestamp('finished_at', { withTimezone: true })
+	},
+	(t) => [uniqueIndex('notify_jobs_dedupe_idx').on(t.dedupeKey), index('notify_jobs_due_idx').on(t.state, t.runAt)]
+);
+
+/** SMS as the recording transport keeps them when no gateway is configured: the administrator sees them. */
+export const smsOutbox = pgTable('sms_outbox', {
+	id: text('id').primaryKey().$defaultFn(newId),
+	toPhone: text('to_phone').notNull(),
+	body: text('body').notNull(),
+	createdAt: createdAt()
+});

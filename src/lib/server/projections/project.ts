@@ -4,7 +4,25 @@ import { engineOf, type Db } from '../db';
 import { docUpdates, projectedGoals, projectedMeasures, projectionState } from '../db/schema';
 import { applyStoredDoc, PgDocStore, type DocStore } from '../collab/doc-store';
 import { DOC_PREFIX, parseDocName } from '../../plan/schema';
-import { readPlanRows } from './read-plan';
+import { listAllMeasures } from '../../plan';
+import { readPlanRows, type MeasureRow } from './read-plan';
+
+/**
+ * What one projection changed in a plan's measures: the rows before and after, and who created each measure.
+ * Told inside the projection's transaction, so whatever the listener writes commits with the rows (once per
+ * version, on whichever node projects it). Not told on a first projection or a rebuild (nothing "happened").
+ */
+export interface MeasureChange {
+	planId: string;
+	docName: string;
+	/** The stored version the old rows reflected, and the one the new rows do. */
+	fromId: number;
+	throughId: number;
+	before: Map<string, MeasureRow>;
+	after: MeasureRow[];
+	/** measureId → who proposed it (`createdBy`), for the new rows. */
+	creators: Map<string, string | null>;
+}
 
 /** Namespace of the advisory lock that serialises projecting one document across nodes and the rebuild script. */
 const PROJECTION_LOCK = 0x7072; // "pr"
@@ -22,6 +40,8 @@ export interface ProjectOptions {
 	/** Project even if the stored version is already projected (the rebuild). */
 	force?: boolean;
 	now?: Date;
+	/** Told what changed in the measures (notifications hook in here). */
+	onMeasuresChanged?(tx: Db, change: MeasureChange): Promise<void>;
 }
 
 /**
@@ -45,9 +65,11 @@ export async function projectDocument(db: Db, docName: string, opts: ProjectOpti
 
 	const doc = new Y.Doc();
 	let rows: ReturnType<typeof readPlanRows>;
+	let creators = new Map<string, string | null>();
 	try {
 		applyStoredDoc(doc, stored);
 		rows = readPlanRows(doc);
+		if (opts.onMeasuresChanged) creators = new Map(listAllMeasures(doc).map((m) => [m.id, m.createdBy]));
 	} finally {
 		doc.destroy();
 	}
@@ -71,6 +93,10 @@ export async function projectDocument(db: Db, docName: string, opts: ProjectOpti
 			.insert(projectionState)
 			.values({ docName, throughId, projectedAt: now })
 			.onConflictDoUpdate({ target: projectionState.docName, set: { throughId, projectedAt: now } });
+		if (opts.onMeasuresChanged && state && !opts.force) {
+			const before = new Map([...oldMeasures].map(([id, row]) => [id, row as MeasureRow]));
+			await opts.onMeasuresChanged(tx as unknown as Db, { planId, docName, fromId: state.throughId, throughId, before, after: rows.measures, creators });
+		}
 		return { kind: 'projected', throughId, goals: rows.goals.length, measures: rows.measures.length } as const;
 	});
 }
@@ -106,7 +132,7 @@ async function storedPlanDocs(db: Db): Promise<Array<{ docName: string; lastId: 
  * Projects every plan document whose stored version is ahead of its projection (at start: documents seeded or
  * changed while no projector ran). Returns how many were projected.
  */
-export async function projectStale(db: Db, opts: { store?: DocStore } = {}): Promise<number> {
+export async function projectStale(db: Db, opts: Pick<ProjectOptions, 'store' | 'onMeasuresChanged'> = {}): Promise<number> {
 	const states = new Map((await db.select().from(projectionState)).map((s) => [s.docName, s.throughId]));
 	let n = 0;
 	for (const { docName, lastId } of await storedPlanDocs(db)) {

@@ -2,7 +2,7 @@ import type { Db } from '../db';
 import type { DocStore } from '../collab/doc-store';
 import type { CollabLogger } from '../collab/types';
 import { parseDocName } from '../../plan/schema';
-import { projectDocument, projectStale } from './project';
+import { projectDocument, projectStale, type ProjectOptions } from './project';
 
 export interface ProjectorOptions {
 	db: Db;
@@ -15,6 +15,10 @@ export interface ProjectorOptions {
 	delayMs?: number;
 	/** After a failed projection, try again this much later (default 5 s). */
 	retryMs?: number;
+	/** Told, inside each projection's transaction, what changed in a plan's measures (notifications). */
+	onMeasuresChanged?: ProjectOptions['onMeasuresChanged'];
+	/** Told after a projection committed (the notification worker wakes up). */
+	onProjected?(docName: string): void;
 }
 
 /**
@@ -48,7 +52,7 @@ export class Projector {
 
 	/** Projects every document stored ahead of its projection (run once at start). */
 	async catchUp(): Promise<number> {
-		return projectStale(this.opts.db, { store: this.opts.store });
+		return projectStale(this.opts.db, { store: this.opts.store, onMeasuresChanged: this.opts.onMeasuresChanged });
 	}
 
 	/** Resolves once nothing is scheduled or running (tests; shutdown). Scheduled projections run now. */
@@ -88,8 +92,10 @@ export class Projector {
 			this.again.add(docName);
 			return;
 		}
-		const job = projectDocument(this.opts.db, docName, { store: this.opts.store }).then(
-			() => {},
+		const job = projectDocument(this.opts.db, docName, { store: this.opts.store, onMeasuresChanged: this.opts.onMeasuresChanged }).then(
+			(outcome) => {
+				if (outcome.kind === 'projected') this.opts.onProjected?.(docName);
+			},
 			(err) => {
 				this.opts.log.error({ err, doc: docName }, 'projections: projecting failed');
 				if (!this.closed) this.schedule(docName, this.retryMs);
