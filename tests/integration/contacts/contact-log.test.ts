@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { and, eq, inArray } from 'drizzle-orm';
 import { engines, useTestDatabase } from '../../helpers/services';
 import { seedDemo, type DemoSeed } from '../../../src/lib/server/seed/demo';
-import { auditEvents, consents, contactEntries, users } from '../../../src/lib/server/db/schema';
+import { auditEvents, consents, contactEntries, notifyJobs, users } from '../../../src/lib/server/db/schema';
 import { GET, POST } from '../../../src/routes/api/plans/[id]/contacts/+server';
 import { listAllMeasures, planDocName } from '../../../src/lib/plan';
 import { followUpAccess, FollowUpError, listContacts, missedInARow, recordContact, strikeContact, toOsloWallTime, type ContactInput } from '../../../src/lib/server/contacts';
@@ -139,6 +139,9 @@ describe.each(engines)('the contact log on %s', (engine) => {
 		expect(await missedInARow(db(), demo.planId)).toMatchObject([{ measureId: null, count: 3 }]);
 		expect((await planWarnings(db(), demo.planId)).filter((w) => w.kind === 'contact_misses')).toMatchObject([{ count: 3, measureId: null }]);
 		expect((await audits('contact.flagged')).length).toBe(before + 1);
+		// The coordinator is to be told (a queued notice), once, about the entry that made the third miss; nobody else.
+		const told = async () => (await db().select().from(notifyJobs)).filter((j) => j.dedupeKey.startsWith('notice:contacts.three_misses:'));
+		expect((await told()).map((j) => j.dedupeKey)).toEqual([`notice:contacts.three_misses:${third.id}:${demo.userIds.coordinator}`]);
 
 		// A fourth miss keeps the flag (no new event); an SMS is not contact; a visit dated before the misses changes nothing.
 		expect((await record('act', { kind: 'door_not_opened', occurredAt: ago(50) })).raised).toEqual([]);
@@ -146,6 +149,7 @@ describe.each(engines)('the contact log on %s', (engine) => {
 		await record('act', { kind: 'met', occurredAt: ago(400) });
 		expect(await missedInARow(db(), demo.planId)).toMatchObject([{ count: 4 }]);
 		expect((await audits('contact.flagged')).length).toBe(before + 1);
+		expect(await told()).toHaveLength(1);
 
 		const met = await record('act', { kind: 'met', occurredAt: ago(10) });
 		expect(met.cleared).toMatchObject([{ measureId: null }]);

@@ -76,7 +76,7 @@ export async function recordContact(ctx: ContactCtx, userId: string, planId: str
 		.values({ planId, measureId: valid.measureId, kind: valid.kind, occurredAt: valid.occurredAt, recordedBy: userId, serviceId: who.serviceId, note: valid.note, createdAt: now })
 		.returning({ id: contactEntries.id });
 	await recordAudit(ctx.db, { actorId: userId, action: 'contact.recorded', planId, target: row.id, detail: { kind: valid.kind, ...(valid.measureId ? { measureId: valid.measureId } : {}) } });
-	const changes = await announceFlagChanges(ctx.db, userId, planId, before);
+	const changes = await announceFlagChanges(ctx.db, userId, planId, before, row.id);
 	return { id: row.id, ...changes };
 }
 
@@ -109,7 +109,7 @@ export async function strikeContact(ctx: Pick<ContactCtx, 'db'>, userId: string,
 		.returning({ id: contactEntries.id });
 	if (done.length === 0) throw new FollowUpError(409, 'already_struck', 'entryId');
 	await recordAudit(ctx.db, { actorId: userId, action: 'contact.struck', planId, target: entryId });
-	return announceFlagChanges(ctx.db, userId, planId, before);
+	return announceFlagChanges(ctx.db, userId, planId, before, entryId);
 }
 
 export interface ContactEntryView {
