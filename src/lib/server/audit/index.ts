@@ -35,6 +35,15 @@ export type AuditAction =
 	| 'measure.answered'
 	| 'measure.status_changed'
 	| 'service.proposed'
+	| 'meeting.planned'
+	| 'meeting.moved'
+	| 'meeting.cancelled'
+	| 'meeting.read'
+	| 'meeting.status_note'
+	| 'meeting.agenda_changed'
+	| 'meeting.attendance'
+	| 'meeting.decided'
+	| 'meeting.closed'
 	| 'admin.service_saved'
 	| 'admin.user_saved';
 
