@@ -148,3 +148,14 @@ export async function lastClosedMeeting(db: Db, planId: string, before: Date): P
 		.orderBy(desc(meetings.startsAt));
 	return rows.find((r) => r.startsAt < before) ?? null;
 }
+
+/** The most recent closed meeting of a plan (its summary is what the patient's view links to), or null. */
+export async function latestClosedMeetingId(db: Db, planId: string): Promise<string | null> {
+	const [row] = await db
+		.select({ id: meetings.id })
+		.from(meetings)
+		.where(and(eq(meetings.planId, planId), eq(meetings.status, 'closed')))
+		.orderBy(desc(meetings.closedAt))
+		.limit(1);
+	return row?.id ?? null;
+}
