@@ -21,7 +21,9 @@ export const load: PageServerLoad = async (event) => {
 	});
 	const header = await loadPlanHeader(db, planId);
 	if (!header) error(404, 'not found');
-	const summary = await agreedSummary(db, meeting);
+	// The measures are the plan's goals-and-measures part: shown only where consent covers it (the meetings alone do not).
+	const seesMeasures = access.docs.plan !== 'none';
+	const summary = seesMeasures ? await agreedSummary(db, meeting) : null;
 	const next = meeting.nextMeetingId ? await meetingOf(db, planId, meeting.nextMeetingId).catch(() => null) : null;
 	await recordAudit(db, { actorId: user.id, action: 'meeting.read', planId, target: meeting.id, detail: { page: 'agreed' } });
 	return {
@@ -31,6 +33,8 @@ export const load: PageServerLoad = async (event) => {
 		patientName: header.patient.name,
 		toPatient: speaksForPatient(access),
 		startsAt: meeting.startsAt.toISOString(),
+		closed: meeting.status === 'closed',
+		seesMeasures,
 		summary: summary ? { decided: summary.decided, ongoing: summary.ongoing } : null,
 		next: next ? { startsAt: next.startsAt.toISOString(), place: next.place, videoLink: next.videoLink } : null
 	};
