@@ -79,7 +79,7 @@ export function actorOf(userId: string, access: Pick<PlanAccess, 'actor'> | null
 
 export interface DocAccessAnswer {
 	level: DocAccess;
-	/** The plan the document belongs to (for a meeting's minutes, the meeting's plan); null when unknown. */
+	/** The plan the document belongs to (for a meeting's minutes, the meeting's plan), also when access is refused; null when there is none. */
 	planId: string | null;
 	changesAt: Date | null;
 	/** Roles and services now: the gate checks this person's updates against them. */
@@ -95,10 +95,10 @@ export async function docAccess(db: Db, userId: string, docName: string, now = n
 		if (!meeting) return none;
 		const access = await planAccess(db, userId, meeting.planId, now);
 		const level = minutesAccess(access, meeting.status);
-		return level === 'none' ? none : { level, planId: meeting.planId, changesAt: access!.changesAt, actor: actorOf(userId, access) };
+		return level === 'none' ? { ...none, planId: meeting.planId } : { level, planId: meeting.planId, changesAt: access!.changesAt, actor: actorOf(userId, access) };
 	}
 	const access = await planAccess(db, userId, doc.planId, now);
-	return access ? { level: access.docs[doc.kind], planId: doc.planId, changesAt: access.changesAt, actor: actorOf(userId, access) } : none;
+	return access ? { level: access.docs[doc.kind], planId: doc.planId, changesAt: access.changesAt, actor: actorOf(userId, access) } : { ...none, planId: doc.planId };
 }
 
 /**
