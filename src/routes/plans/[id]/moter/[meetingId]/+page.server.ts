@@ -26,6 +26,7 @@ import {
 	listStatusNotes,
 	meetingFormTime,
 	meetingOf,
+	MeetingError,
 	moveAgendaItem,
 	moveMeeting,
 	readMinutes,
@@ -154,6 +155,7 @@ async function change(event: RequestEvent, name: string, values: (form: FormData
 	redirect(303, to ?? `/plans/${planId}/moter/${event.params.meetingId}#${anchor}`);
 }
 
+const refusal = () => new MeetingError(403, 'forbidden', 'Not allowed here.');
 const deps = async (event: RequestEvent) => ({ db: event.locals.db, collab: (await getRuntime()).collab });
 const none = () => ({});
 
@@ -259,6 +261,3 @@ export const actions: Actions = {
 			'close'
 		)
 };
-
-import { MeetingError } from '$lib/server/meetings';
-const refusal = () => new MeetingError(403, 'forbidden', 'Not allowed here.');
