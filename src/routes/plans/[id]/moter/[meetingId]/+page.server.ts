@@ -162,7 +162,18 @@ const none = () => ({});
 export const actions: Actions = {
 	move: (event) => change(event, 'move', meetingValues, async ({ userId, access, values }) => moveMeeting(event.locals.db, userId, access, event.params.id, event.params.meetingId, values as never), 'when'),
 
-	cancel: (event) => change(event, 'cancel', none, async ({ userId, access }) => cancelMeeting(event.locals.db, userId, access, event.params.id, event.params.meetingId), 'when'),
+	cancel: (event) =>
+		change(
+			event,
+			'cancel',
+			none,
+			async ({ userId, access }) => {
+				await cancelMeeting(event.locals.db, userId, access, event.params.id, event.params.meetingId);
+				// A cancelled meeting's minutes are read-only: open editors become readers now.
+				await (await getRuntime()).collab.revalidate({ planId: event.params.id });
+			},
+			'when'
+		),
 
 	note: (event) =>
 		change(event, 'note', (f) => ({ body: formField(f, 'body') }), async ({ userId, access, values }) => saveStatusNote(event.locals.db, userId, access, event.params.id, event.params.meetingId, values.body), 'notes'),
