@@ -113,6 +113,23 @@ export function logSentence(line: LogLine, viewerId?: string): string {
 			return m.log_application_recorded({ who });
 		case 'application.updated':
 			return m.log_application_updated({ who });
+		case 'meeting.read':
+			return m.log_meeting_read({ who });
+		case 'meeting.planned':
+			return m.log_meeting_planned({ who });
+		case 'meeting.moved':
+			return m.log_meeting_moved({ who });
+		case 'meeting.cancelled':
+			return m.log_meeting_cancelled({ who });
+		case 'meeting.status_note':
+			return m.log_meeting_status_note({ who });
+		case 'meeting.agenda_changed':
+		case 'meeting.attendance':
+			return m.log_meeting_changed({ who });
+		case 'meeting.decided':
+			return m.log_meeting_decided({ who });
+		case 'meeting.closed':
+			return m.log_meeting_closed({ who });
 		default:
 			return m.log_other({ who, action: line.action });
 	}

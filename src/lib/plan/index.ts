@@ -21,9 +21,13 @@ export {
 	planDocName,
 	crisisDocName,
 	voiceDocName,
-	parseDocName
+	parseDocName,
+	MEETING_DOC_PREFIX,
+	MEETING_ROOT,
+	meetingDocName,
+	parseLiveDocName
 } from './schema';
-export type { DocKind, ParsedDocName, RootShape, LifeArea, GoalStatus, GoalLevel, WarningLevel, ExpressedBy, MeasureStatus } from './schema';
+export type { DocKind, LiveDocKind, ParsedLiveDocName, ParsedDocName, RootShape, LifeArea, GoalStatus, GoalLevel, WarningLevel, ExpressedBy, MeasureStatus } from './schema';
 export { readShortText, writeShortText, textDiff } from './short-text';
 
 export { PlanValidationError, isPlanValidationError } from './errors';

@@ -29,7 +29,10 @@ export interface ParsedDocName {
 /** Plan ids are lower-case alphanumeric (see `newId`); anything else is not a document of ours. */
 const PLAN_ID = /^[a-z0-9]{1,64}$/;
 
-/** `plan:<id>` → { kind: 'plan', planId }; null for anything that is not one of our document names. */
+/**
+ * `plan:<id>` → { kind: 'plan', planId }; null for anything that is not one of a plan's own documents. A meeting's
+ * minutes (`meeting:<meetingId>`) are not a document of the plan: see `parseLiveDocName`.
+ */
 export function parseDocName(name: string): ParsedDocName | null {
 	for (const kind of DOC_KINDS) {
 		const prefix = DOC_PREFIX[kind];
@@ -40,6 +43,38 @@ export function parseDocName(name: string): ParsedDocName | null {
 	}
 	return null;
 }
+
+/**
+ * A meeting's minutes: one live document per meeting, `meeting:<meetingId>`, outside the plan's own kinds (it is
+ * not part of an adopted version, and its access follows the meeting: see `access/plans.ts` `docAccess`).
+ */
+export const MEETING_DOC_PREFIX = 'meeting:';
+
+export function meetingDocName(meetingId: string): string {
+	return MEETING_DOC_PREFIX + meetingId;
+}
+
+/** Every kind of live document the sync server serves: the plan's own, and a meeting's minutes. */
+export type LiveDocKind = DocKind | 'meeting';
+
+/** A live document name: `id` is the plan's id for the plan's kinds, the meeting's id for `meeting`. */
+export type ParsedLiveDocName = { kind: DocKind; id: string; planId: string } | { kind: 'meeting'; id: string; planId: null };
+
+/** Any document the sync server serves; null for anything else. Meeting ids are `newId`s like plan ids. */
+export function parseLiveDocName(name: string): ParsedLiveDocName | null {
+	if (name.startsWith(MEETING_DOC_PREFIX)) {
+		const id = name.slice(MEETING_DOC_PREFIX.length);
+		return PLAN_ID.test(id) ? { kind: 'meeting', id, planId: null } : null;
+	}
+	const doc = parseDocName(name);
+	return doc ? { kind: doc.kind, id: doc.planId, planId: doc.planId } : null;
+}
+
+/** Roots of `meeting:<meetingId>`. */
+export const MEETING_ROOT = {
+	/** Y.XmlFragment — the minutes (referat), rich text. */
+	minutes: 'minutes'
+} as const;
 
 /** Roots of `plan:<planId>` (goals, measures) and of `crisis:<planId>` (the rest). */
 export const ROOT = {
@@ -78,7 +113,7 @@ export const RETIRED_ROOT = {
 
 /** The shape of each root: a map of keys, or a rich-text fragment. A document holds these roots and no others. */
 export type RootShape = 'map' | 'fragment';
-export const ROOT_SHAPES: Readonly<Record<DocKind, Readonly<Record<string, RootShape>>>> = {
+export const ROOT_SHAPES: Readonly<Record<LiveDocKind, Readonly<Record<string, RootShape>>>> = {
 	plan: {
 		[ROOT.goals]: 'map',
 		[ROOT.measures]: 'map'
@@ -93,6 +128,9 @@ export const ROOT_SHAPES: Readonly<Record<DocKind, Readonly<Record<string, RootS
 	voice: {
 		[VOICE_ROOT.whatMatters]: 'fragment',
 		[VOICE_ROOT.ownResources]: 'map'
+	},
+	meeting: {
+		[MEETING_ROOT.minutes]: 'fragment'
 	}
 };
 

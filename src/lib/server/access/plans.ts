@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import { planMembers, plans, users, type Access, type ConsentScope, type MemberRole, type PlanStatus, type ServiceKind } from '../db/schema';
+import { meetings, planMembers, plans, users, type MeetingStatus, type Access, type ConsentScope, type MemberRole, type PlanStatus, type ServiceKind } from '../db/schema';
 import type { Db } from '../db';
-import { parseDocName, type DocKind } from '../../plan/schema';
+import { parseLiveDocName, type DocKind } from '../../plan/schema';
 import { writesCrisisPlan, type Actor } from '../../plan/rights';
 import { consentCover } from './consent';
 import { liveSeats, seatIsLive, type Seat } from './seats';
@@ -79,18 +79,38 @@ export function actorOf(userId: string, access: Pick<PlanAccess, 'actor'> | null
 
 export interface DocAccessAnswer {
 	level: DocAccess;
+	/** The plan the document belongs to (for a meeting's minutes, the meeting's plan), also when access is refused; null when there is none. */
+	planId: string | null;
 	changesAt: Date | null;
 	/** Roles and services now: the gate checks this person's updates against them. */
 	actor: Actor;
 }
 
 export async function docAccess(db: Db, userId: string, docName: string, now = new Date()): Promise<DocAccessAnswer> {
-	const doc = parseDocName(docName);
-	if (!doc) return { level: 'none', changesAt: null, actor: actorOf(userId, null) };
+	const none: DocAccessAnswer = { level: 'none', planId: null, changesAt: null, actor: actorOf(userId, null) };
+	const doc = parseLiveDocName(docName);
+	if (!doc) return none;
+	if (doc.kind === 'meeting') {
+		const [meeting] = await db.select({ planId: meetings.planId, status: meetings.status }).from(meetings).where(eq(meetings.id, doc.id)).limit(1);
+		if (!meeting) return none;
+		const access = await planAccess(db, userId, meeting.planId, now);
+		const level = minutesAccess(access, meeting.status);
+		return level === 'none' ? { ...none, planId: meeting.planId } : { level, planId: meeting.planId, changesAt: access!.changesAt, actor: actorOf(userId, access) };
+	}
 	const access = await planAccess(db, userId, doc.planId, now);
-	return access
-		? { level: access.docs[doc.kind], changesAt: access.changesAt, actor: actorOf(userId, access) }
-		: { level: 'none', changesAt: null, actor: actorOf(userId, null) };
+	return access ? { level: access.docs[doc.kind], planId: doc.planId, changesAt: access.changesAt, actor: actorOf(userId, access) } : { ...none, planId: doc.planId };
+}
+
+/**
+ * A meeting's minutes (`meeting:<id>`): readable by members whose consent covers the meetings; writable by those
+ * with a writing seat while the meeting is planned or open; read-only for everyone once it is closed or cancelled
+ * (and when the plan is closed). The sync server drops a reader's writes, so a closed meeting's minutes stay as
+ * they were adopted.
+ */
+export function minutesAccess(access: PlanAccess | null, status: MeetingStatus): DocAccess {
+	if (!access || !access.scopes.has('meetings')) return 'none';
+	if (status === 'closed' || status === 'cancelled' || access.status === 'closed') return 'read';
+	return access.actor.roles.size > 0 ? 'write' : 'read';
 }
 
 export interface PlanListing {

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
 import { auditEvents, planMembers, plans, services, users, type MemberRole } from '../db/schema';
 import type { Db } from '../db';
-import { parseDocName } from '../../plan/schema';
+import { parseLiveDocName } from '../../plan/schema';
 
 /**
  * Reading the access log: who did what, with names joined in. The log holds ids only; names come from the
@@ -124,9 +124,11 @@ async function readLog(db: Db, where: SQL | undefined, page: number, pageSize: n
 
 function partsOf(action: string, target: string | null, detail: Record<string, unknown> | null): string[] {
 	if (action === 'plan.read' || action === 'plan.exported') return strings(detail?.parts);
+	if (action.startsWith('meeting.')) return ['meetings'];
 	if ((action.startsWith('doc.') || action === 'history.restored') && target) {
-		const doc = parseDocName(target);
-		return doc ? [doc.kind] : [];
+		// A meeting's minutes fall under the meetings part of the consent.
+		const doc = parseLiveDocName(target);
+		return doc ? [doc.kind === 'meeting' ? 'meetings' : doc.kind] : [];
 	}
 	return [];
 }

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate as encodeAwarenessStates, removeAwarenessStates } from 'y-protocols/awareness';
-import { parseDocName, type DocKind } from '../../plan/schema';
+import { parseLiveDocName, type LiveDocKind } from '../../plan/schema';
 import { REFUSAL } from '../../sync/close-codes';
 import type { Actor } from '../../plan/rights';
 import { Compactor, type CompactionResult } from './compaction';
@@ -82,7 +82,7 @@ interface QueuedUpdate extends AppendEntry {
  */
 export class SharedDoc {
 	readonly name: string;
-	readonly kind: DocKind;
+	readonly kind: LiveDocKind;
 	readonly doc: Y.Doc;
 	readonly awareness: Awareness;
 	readonly connections = new Set<DocClient>();
@@ -106,7 +106,7 @@ export class SharedDoc {
 	private size = { measured: 0, growth: 0 };
 
 	constructor(private readonly opts: SharedDocOptions) {
-		const parsed = parseDocName(opts.name);
+		const parsed = parseLiveDocName(opts.name);
 		if (!parsed) throw new Error('not a document name of ours');
 		this.name = opts.name;
 		this.kind = parsed.kind;

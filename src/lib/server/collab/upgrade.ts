@@ -4,7 +4,7 @@ import type WebSocket from 'ws';
 import type { WebSocketServer } from 'ws';
 import type { Db } from '../db';
 import { docAccess } from '../access/plans';
-import { parseDocName } from '../../plan/schema';
+import { parseLiveDocName } from '../../plan/schema';
 import type { Actor } from '../../plan/rights';
 import { recordAudit } from '../audit';
 import { sessionTokenFromCookieHeader, validateSessionToken, type SessionUser } from '../auth/session';
@@ -150,15 +150,16 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
 			log.info({ user: userId, reason: 'user-limit' }, 'collab: upgrade refused');
 			return refuse(req, socket, head, CLOSE.rateLimited, 'too many connections');
 		}
-		const parsed = docName ? parseDocName(docName) : null;
+		const parsed = docName ? parseLiveDocName(docName) : null;
 		if (!docName || !parsed) {
 			await denied(userId, null, null, 'unknown-document');
 			log.info({ user: userId, reason: 'unknown-document' }, 'collab: upgrade refused');
 			return refuse(req, socket, head, CLOSE.forbidden, 'unknown document');
 		}
-		const { level: access, changesAt, actor } = await docAccess(db, userId, docName);
-		if (access === 'none') {
-			await denied(userId, docName, parsed.planId, 'no-access');
+		// A meeting's minutes name the meeting, not the plan: the plan id comes from the access check.
+		const { level: access, changesAt, actor, planId } = await docAccess(db, userId, docName);
+		if (access === 'none' || !planId) {
+			await denied(userId, docName, planId, 'no-access');
 			log.info({ user: userId, doc: docName, reason: 'no-access' }, 'collab: upgrade refused');
 			return refuse(req, socket, head, CLOSE.forbidden, 'forbidden');
 		}
@@ -166,13 +167,13 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
 		const audited = recordAudit(db, {
 			actorId: userId,
 			action: 'doc.open',
-			planId: parsed.planId,
+			planId,
 			target: docName,
 			detail: { access }
 		});
 		audited.catch(() => {}); // handled by whoever awaits it
 		wss.handleUpgrade(req, socket, head, (ws) =>
-			deps.accept(ws, { user: auth.user, sessionId: auth.session.id, docName, planId: parsed.planId, access, actor, accessChangesAt: changesAt, address, audited })
+			deps.accept(ws, { user: auth.user, sessionId: auth.session.id, docName, planId, access, actor, accessChangesAt: changesAt, address, audited })
 		);
 	}
 

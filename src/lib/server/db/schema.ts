@@ -714,3 +714,24 @@ export const smsOutbox = pgTable('sms_outbox', {
 	body: text('body').notNull(),
 	createdAt: createdAt()
 });
+
+/**
+ * A decision made in a meeting that became a measure of the plan ("Vedtak → tiltak"): the measure lives in the
+ * plan document; this row says which meeting decided it, so the summary can list what was decided there.
+ */
+export const meetingDecisions = pgTable(
+	'meeting_decisions',
+	{
+		id: text('id').primaryKey().$defaultFn(newId),
+		meetingId: text('meeting_id')
+			.notNull()
+			.references(() => meetings.id, { onDelete: 'cascade' }),
+		/** The measure's id in the plan document. */
+		measureId: text('measure_id').notNull(),
+		decidedBy: text('decided_by')
+			.notNull()
+			.references(() => users.id),
+		decidedAt: createdAt()
+	},
+	(t) => [index('meeting_decisions_meeting_idx').on(t.meetingId), uniqueIndex('meeting_decisions_measure_idx').on(t.meetingId, t.measureId)]
+);

@@ -25,9 +25,9 @@ export type PlanWarning =
  * The warnings for one plan at `now`: no coordinator; no GP in the group; a member's committed period ends within
  * 14 days; a consent expires within 30 days; the revision date has passed; a draft has waited more than 14 days;
  * the contact log shows three misses in a row (on the plan or a measure); a decision on an application came in.
- * A closed plan has none.
+ * A closed plan has none. `horizon` widens the look-ahead (a meeting's agenda looks 30 days ahead).
  */
-export async function planWarnings(db: Db, planId: string, now = new Date()): Promise<PlanWarning[]> {
+export async function planWarnings(db: Db, planId: string, now = new Date(), horizon: { commitment: number; consent: number; draft: number } = WARN_DAYS): Promise<PlanWarning[]> {
 	const [plan] = await db.select({ status: plans.status, revisionDate: plans.revisionDate, createdAt: plans.createdAt }).from(plans).where(eq(plans.id, planId)).limit(1);
 	if (!plan || plan.status === 'closed') return [];
 	const today = osloDay(now);
@@ -41,7 +41,7 @@ export async function planWarnings(db: Db, planId: string, now = new Date()): Pr
 	const warnings: PlanWarning[] = [];
 	if (!seats.some((s) => s.role === 'coordinator')) warnings.push({ kind: 'no_coordinator' });
 	if (!seats.some((s) => s.role === 'gp' || s.serviceKind === 'gp')) warnings.push({ kind: 'no_gp' });
-	const commitmentHorizon = addDays(today, WARN_DAYS.commitment);
+	const commitmentHorizon = addDays(today, horizon.commitment);
 	for (const s of seats) {
 		if (s.committedUntil && s.committedUntil >= today && s.committedUntil <= commitmentHorizon) warnings.push({ kind: 'commitment_ending', name: s.name, role: s.role, until: s.committedUntil });
 	}
@@ -50,14 +50,14 @@ export async function planWarnings(db: Db, planId: string, now = new Date()): Pr
 		.from(consents)
 		.leftJoin(users, eq(users.id, consents.granteeUserId))
 		.leftJoin(services, eq(services.id, consents.granteeServiceId))
-		.where(and(eq(consents.planId, planId), liveConsentCondition(now), gt(consents.validUntil, now), lte(consents.validUntil, new Date(now.getTime() + WARN_DAYS.consent * 86_400_000))))
+		.where(and(eq(consents.planId, planId), liveConsentCondition(now), gt(consents.validUntil, now), lte(consents.validUntil, new Date(now.getTime() + horizon.consent * 86_400_000))))
 		.orderBy(consents.validUntil);
 	for (const c of expiring) warnings.push({ kind: 'consent_expiring', consentId: c.id, consentKind: c.kind, grantee: c.userName ?? c.serviceName ?? null, until: osloDay(c.validUntil!) });
 	if (plan.revisionDate && plan.revisionDate < today) warnings.push({ kind: 'revision_overdue', revisionDate: plan.revisionDate });
 	if (plan.status === 'draft') {
 		const since = osloDay(plan.createdAt);
 		const days = daysBetween(since, today);
-		if (now.getTime() - plan.createdAt.getTime() > WARN_DAYS.draft * 86_400_000) warnings.push({ kind: 'draft_waiting', since, days });
+		if (now.getTime() - plan.createdAt.getTime() > horizon.draft * 86_400_000) warnings.push({ kind: 'draft_waiting', since, days });
 	}
 	// The contact log: misses in a row, so a pattern is seen before anyone quietly gives up; and decisions that came in.
 	const runs = await missedInARow(db, planId);

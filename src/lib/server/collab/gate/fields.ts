@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { REFUSAL, type RefusalDetail, type RefusalReason } from '../../../sync/close-codes';
-import { ROOT_SHAPES, type DocKind } from '../../../plan/schema';
+import { ROOT_SHAPES, type LiveDocKind } from '../../../plan/schema';
 import { EVALUATION_FIELDS, EVALUATIONS_FIELD, MAP_ROOTS, type EntityKind, type FieldSpec, type MapRootSpec } from '../../../plan/field-schema';
 import {
 	canCreateGoal,
@@ -40,7 +40,7 @@ export interface FieldRefusal {
  * - Deleting an entity, or putting a new one in its place: the right to remove it.
  * Items the update inserts and deletes itself change nothing and need no right; they must still fit the schema.
  */
-export function checkFields(doc: Y.Doc, kind: DocKind, inspection: Extract<Inspection, { kind: 'ok' }>, actor: Actor | null): FieldRefusal | null {
+export function checkFields(doc: Y.Doc, kind: LiveDocKind, inspection: Extract<Inspection, { kind: 'ok' }>, actor: Actor | null): FieldRefusal | null {
 	const changes = new Changes(doc, kind);
 	for (const insert of inspection.inserts) {
 		const refusal = changes.insert(insert);
@@ -109,9 +109,10 @@ class Changes {
 
 	constructor(
 		private readonly doc: Y.Doc,
-		private readonly kind: DocKind
+		private readonly kind: LiveDocKind
 	) {
-		this.rootsOfKind = MAP_ROOTS[kind];
+		// A meeting's minutes hold one rich-text fragment and no map roots.
+		this.rootsOfKind = kind === 'meeting' ? {} : MAP_ROOTS[kind];
 	}
 
 	private entity(spec: MapRootSpec, root: string, id: string): EntityChange {

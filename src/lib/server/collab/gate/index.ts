@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import { formatRefusal } from '../../../sync/close-codes';
-import type { DocKind } from '../../../plan/schema';
+import type { LiveDocKind } from '../../../plan/schema';
 import type { Actor } from '../../../plan/rights';
 import { checkFields } from './fields';
 import { inspectUpdate } from './inspect';
@@ -25,7 +25,7 @@ export type Verdict =
  */
 export function checkUpdate(
 	doc: Y.Doc,
-	kind: DocKind,
+	kind: LiveDocKind,
 	update: Uint8Array,
 	actor: Actor | null,
 	limits: StructureLimits = DEFAULT_STRUCTURE_LIMITS

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { REFUSAL, type RefusalReason } from '../../../sync/close-codes';
-import { LIMITS, ROOT_SHAPES, type DocKind } from '../../../plan/schema';
+import { LIMITS, ROOT_SHAPES, type LiveDocKind } from '../../../plan/schema';
 import type { Inspection } from './inspect';
 
 export interface StructureLimits {
@@ -22,7 +22,7 @@ export const DEFAULT_STRUCTURE_LIMITS: StructureLimits = {
  * `maxValueSize`, and no embedded sub-documents. Returns the reason for the first violation, or null.
  * Deletions are always allowed here: removing something never makes a document harder to hold.
  */
-export function checkStructure(inspection: Extract<Inspection, { kind: 'ok' }>, kind: DocKind, limits = DEFAULT_STRUCTURE_LIMITS): RefusalReason | null {
+export function checkStructure(inspection: Extract<Inspection, { kind: 'ok' }>, kind: LiveDocKind, limits = DEFAULT_STRUCTURE_LIMITS): RefusalReason | null {
 	const shapes = ROOT_SHAPES[kind];
 	for (const { parent, key, item } of inspection.inserts) {
 		const shape = shapes[parent.root];

@@ -1,3 +1,4 @@
+import { absenceCounts } from '$lib/server/meetings';
 import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { isCoordinator, requirePlanAccess } from '$lib/server/access/guards';
@@ -58,7 +59,9 @@ export const load: PageServerLoad = async (event) => {
 			proposals: proposals.map((p) => ({ id: p.id, serviceId: p.serviceId, serviceName: p.serviceName, proposedByName: p.proposedByName, proposedOn: osloDay(p.createdAt), inGroup: p.inGroup }))
 		};
 	}
-	return { group, myOffers, manage, offerAccepted: event.url.searchParams.get('offer') === 'accepted' };
+	// How often each member has missed the group's meetings (issue 9), for those who see the meetings.
+	const absence = planAccess.scopes.includes('meetings') ? await absenceCounts(db, planId, [...new Set(group.members.map((x) => x.userId))]) : {};
+	return { group, myOffers, manage, absence, offerAccepted: event.url.searchParams.get('offer') === 'accepted' };
 };
 
 /** The coordinator of this plan (or an administrator with a seat in it), or 403. */

@@ -6,6 +6,7 @@ import { loadPlanHeader } from '$lib/server/plans/header';
 import { loadPlanContent } from '$lib/server/plans/content';
 import { allServices } from '$lib/server/group/directory';
 import { recordAudit } from '$lib/server/audit';
+import { latestClosedMeetingId } from '$lib/server/meetings';
 import { getRuntime } from '$lib/server/runtime';
 import { actorOf } from '$lib/server/access/plans';
 import { speaksForPatient } from '$lib/plan/rights';
@@ -48,6 +49,8 @@ export const load: PageServerLoad = async (event) => {
 		voice: content.voice,
 		lifeAreas: content.lifeAreas,
 		seesCrisis: access.docs.crisis !== 'none',
+		// What the last meeting agreed, in plain words (issue 9), for those who see the meetings.
+		agreedMeetingId: access.scopes.has('meetings') ? await latestClosedMeetingId(db, planId) : null,
 		// The plan's pages (the whole plan, who may see it, who has looked), as on every page of the plan.
 		navAccess: { scopes: [...access.scopes], isCoordinator: coordinates, speaksForPatient: patient },
 		// Forms only for the patient (or guardian), and only where they write: the server checks again on each post.
