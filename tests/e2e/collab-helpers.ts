@@ -1,14 +1,14 @@
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import type { Browser, Page, WebSocketRoute } from '@playwright/test';
+import type { Browser, BrowserContextOptions, Page, WebSocketRoute } from '@playwright/test';
 import { expect, login } from './fixtures';
 
 export const PLAN_TITLE = 'Individuell plan for Jonas';
 
-/** Logs `who` in, in a fresh browser context (its own cookies and IndexedDB), without opening anything yet. */
-export async function freshLogin(browser: Browser, who: string): Promise<Page> {
-	const context = await browser.newContext({ locale: 'nb-NO' });
+/** Logs `who` in, in a fresh browser context (its own cookies and IndexedDB; a screen or phone by `options`), without opening anything yet. */
+export async function freshLogin(browser: Browser, who: string, options: BrowserContextOptions = {}): Promise<Page> {
+	const context = await browser.newContext({ locale: 'nb-NO', ...options });
 	const page = await context.newPage();
 	await login(page, who);
 	await expect(page.getByRole('link', { name: PLAN_TITLE })).toBeVisible();

@@ -87,4 +87,25 @@ test.describe('@meeting the ordinary plan page', () => {
 		await page.emulateMedia({ media: 'screen' });
 		await page.context().close();
 	});
+
+	test('@meeting "Endre" opened on a slow phone before the page's script ran stays open once it runs', async ({ browser }) => {
+		const page = await freshLogin(browser, 'koordinator');
+		const planPath = (await page.getByRole('link', { name: PLAN_TITLE }).getAttribute('href'))!.replace(/\/min-plan$/, '');
+		// Hold the page's script back, as a slow connection does, until the person has opened a measure's controls.
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		await page.route('**/_app/immutable/**/*.js', async (route) => {
+			await held;
+			await route.continue();
+		});
+		await page.goto(planPath);
+		const measure = page.getByRole('listitem', { name: 'Tett oppfølging de første månedene etter innflytting' });
+		await measure.getByLabel(/^Endre tiltaket/).click();
+		await expect(measure.locator('details.manage')).toHaveAttribute('open', '');
+		await expect(page.locator('.plan-page')).toHaveAttribute('data-live', 'false');
+		release();
+		await expect(page.locator('.plan-page')).toHaveAttribute('data-live', 'true', { timeout: 10_000 });
+		await expect(measure.locator('details.manage')).toHaveAttribute('open', '');
+		await page.context().close();
+	});
 });

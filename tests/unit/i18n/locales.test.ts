@@ -51,6 +51,13 @@ describe.each(settings.locales)('messages/%s.json', (locale) => {
 		expect(shared(own, base)).toEqual(shared(base, own));
 	});
 
+	it('names each key once (JSON keeps the last of two, silently dropping the other text)', () => {
+		const source = readFileSync(new URL(`../../../messages/${locale}.json`, import.meta.url), 'utf8');
+		// Top-level keys are the lines indented by exactly one tab.
+		const keys = [...source.matchAll(/^\t"([^"]+)":/gm)].map((m) => m[1]);
+		expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+	});
+
 	it('has no empty text', () => {
 		const empty = Object.entries(own)
 			.filter(([, value]) => texts(value).length === 0 || texts(value).some((t) => t.trim() === ''))

@@ -1,6 +1,7 @@
 /**
  * The agenda: generated from the plan when a meeting is planned (and again on request), then edited by hand.
- * Generated: the patient's own points (goals they expressed since the last meeting), overdue and waiting
+ * Generated: the patient's own points (one item for their words and own goals, in the language of whoever
+ * planned the meeting, then each goal they expressed since the last meeting), overdue and waiting
  * measures, goals due for evaluation, consents and commitments that run out within 30 days (the plan's own
  * warnings, `plans/warnings.ts`). By hand: open questions, and the patient's (or guardian's) own points.
  * Titles are plain text; the page puts the kind in words in front of them.
@@ -15,6 +16,8 @@ import type { PlanAccess } from '../access/plans';
 import { recordAudit } from '../audit';
 import { osloDay, osloToday } from '../oslo-day';
 import { planWarnings } from '../plans/warnings';
+import { loadPlanHeader } from '../plans/header';
+import { m } from '../../paraglide/messages';
 import { meetingOf, requireNotClosed, requireRuns, requireSees, runsMeetings, writesMeetings } from './access';
 import { lastClosedMeeting } from './planning';
 import { MeetingError } from './errors';
@@ -54,7 +57,10 @@ export async function agendaFromPlan(deps: AgendaDeps, planId: string, startsAt:
 	const since = last ? (last.closedAt ?? last.startsAt) : null;
 	const sinceDay = since ? osloDay(since) : null;
 	const today = osloToday(now);
-	const out: AgendaDraft[] = [];
+	// First the patient's own points: their words and own goals, as they stand when the item is shown (`ref` voice;
+	// the wall screen shows a goal they add during the meeting as they type it).
+	const patient = (await loadPlanHeader(deps.db, planId))?.patient.name.split(/\s+/)[0] ?? '';
+	const out: AgendaDraft[] = [{ kind: 'patient_point', title: m.meetings_agenda_own_points({ name: patient }), ref: 'voice' }];
 
 	for (const g of goals) {
 		if (g.expressedBy === 'patient' && LIVE_GOAL.has(g.status) && (!since || new Date(g.createdAt) > since)) out.push({ kind: 'patient_point', title: g.title, ref: g.id });

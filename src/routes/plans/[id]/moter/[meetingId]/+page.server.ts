@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { recordAudit } from '$lib/server/audit';
+import { mayViewWall } from '$lib/server/meetings/wall';
 import { getRuntime } from '$lib/server/runtime';
 import { minutesAccess } from '$lib/server/access/plans';
 import { allServices, staffByService } from '$lib/server/group/directory';
@@ -131,7 +132,9 @@ export const load: PageServerLoad = async (event) => {
 			run: runsMeetings(access) && open,
 			decide: writes && open && goals.length > 0,
 			note: open && participants.some((p) => p.userId === user.id),
-			addKinds: open ? addableKinds(access) : []
+			addKinds: open ? addableKinds(access) : [],
+			// The wall screen shows the plan too, so it needs the plan's consent as well as the meetings'.
+			wall: open && mayViewWall(access)
 		},
 		myNote: notes.find((n) => n.userId === user.id)?.body ?? ''
 	};
