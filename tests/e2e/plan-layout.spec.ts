@@ -88,7 +88,7 @@ test.describe('@meeting the ordinary plan page', () => {
 		await page.context().close();
 	});
 
-	test('@meeting "Endre" opened on a slow phone before the page's script ran stays open once it runs', async ({ browser }) => {
+	test('@meeting "Endre" opened on a slow phone before the page’s script ran stays open once it runs', async ({ browser }) => {
 		const page = await freshLogin(browser, 'koordinator');
 		const planPath = (await page.getByRole('link', { name: PLAN_TITLE }).getAttribute('href'))!.replace(/\/min-plan$/, '');
 		// Hold the page's script back, as a slow connection does, until the person has opened a measure's controls.
