@@ -171,6 +171,8 @@ describe.each(engines)('meetings on %s', (engine) => {
 		expect(agenda.every((i) => i.generated)).toBe(true);
 		expect(agenda.map((i) => i.position)).toEqual(agenda.map((_, i) => i));
 		const kinds = new Set(agenda.map((i) => i.kind));
+		// First the patient's own points: their words and own goals as they stand when it is shown.
+		expect(agenda[0]).toMatchObject({ kind: 'patient_point', ref: 'voice', title: 'Det Jonas vil ta opp' });
 		expect(agenda).toContainEqual(expect.objectContaining({ kind: 'expiring_consent', ref: expiring }));
 		for (const g of goals.filter((g) => g.expressedBy === 'patient' && g.status !== 'achieved' && g.status !== 'cancelled')) expect(agenda).toContainEqual(expect.objectContaining({ kind: 'patient_point', ref: g.id, title: g.title }));
 		for (const x of measures.filter((x) => x.status === 'on_hold')) expect(agenda.some((i) => i.ref === x.id && (i.kind === 'waiting_measure' || i.kind === 'overdue_measure'))).toBe(true);
