@@ -11,6 +11,19 @@ test.describe('login and logout', () => {
 		await expectAccessible(page);
 	});
 
+	test('a link followed while logged out (as from an e-mail) leads back to where it points after login, and never off the site', async ({ page }) => {
+		await page.goto('/varsler');
+		await expect(page).toHaveURL(/\/login\?next=%2Fvarsler$/);
+		await page.getByLabel('E-post').fill(demo('nav'));
+		await page.getByLabel('Passord').fill(DEMO_PASSWORD);
+		await page.getByRole('button', { name: 'Logg inn' }).click();
+		await expect(page).toHaveURL(/\/varsler$/);
+		await expect(page.getByRole('heading', { level: 1, name: 'Varsler' })).toBeVisible();
+		// Logged in, a `next` that leaves the site goes home instead.
+		await page.goto('/login?next=%2F%2Fevil.example%2F');
+		await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+	});
+
 	test('the coordinator logs in, sees the session cookie, and logs out', async ({ page, context }) => {
 		await login(page, 'koordinator');
 		await expect(page.getByRole('heading', { name: 'Mine planer' })).toBeVisible();

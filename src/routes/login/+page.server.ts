@@ -6,10 +6,16 @@ import { createSession } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/cookie';
 import { applyRememberedLanguage } from '$lib/server/i18n/language';
 import { waitMessage } from '$lib/i18n/wait';
+import { safeLocalPath } from '$lib/server/http/safe-local-path';
 import { m } from '$lib/paraglide/messages';
 
-export const load: PageServerLoad = ({ locals }) => {
-	if (locals.user) redirect(303, '/');
+/** Where to go after logging in: the page that sent the person here, if it is one of ours. */
+const nextPath = (value: unknown) => safeLocalPath(value, '/');
+
+export const load: PageServerLoad = ({ locals, url }) => {
+	const next = nextPath(url.searchParams.get('next'));
+	if (locals.user) redirect(303, next);
+	return { next };
 };
 
 export const actions: Actions = {
@@ -35,6 +41,6 @@ export const actions: Actions = {
 		setSessionCookie(event.cookies, token, event.url);
 		setDeviceCookie(event.cookies, result.deviceToken, event.url);
 		await applyRememberedLanguage(db, result.userId, event.cookies);
-		redirect(303, '/');
+		redirect(303, nextPath(form.get('next')));
 	}
 };
