@@ -1,22 +1,13 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requirePlanAccess, speaksForPatient } from '$lib/server/access/guards';
 import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
-import { followUpAccess, FollowUpError, listContacts, missedInARow, NOTE_MAX, planMeasureTitles, recordContact, strikeContact, STRIKE_REASON_MAX } from '$lib/server/contacts';
+import { requireFollowUpReader } from '$lib/server/contacts/guard';
+import { FollowUpError, listContacts, missedInARow, NOTE_MAX, planMeasureTitles, recordContact, strikeContact, STRIKE_REASON_MAX } from '$lib/server/contacts';
 import { osloDay } from '$lib/server/oslo-day';
 
-/** Anyone whose consent covers the plan reads the log (the patient reads their own); others get 403, logged. */
-async function requireReader(event: RequestEvent) {
-	const planId = event.params.id;
-	const { user, access } = await requirePlanAccess(event, planId);
-	const who = await followUpAccess(event.locals.db, user.id, planId);
-	if (!who?.reads) {
-		await recordAudit(event.locals.db, { actorId: user.id, action: 'plan.denied', planId, detail: { page: 'contacts' } });
-		error(403, 'forbidden');
-	}
-	return { user, access, who };
-}
+const requireReader = (event: RequestEvent) => requireFollowUpReader(event, 'contacts');
 
 export const load: PageServerLoad = async (event) => {
 	const { user, access, who } = await requireReader(event);

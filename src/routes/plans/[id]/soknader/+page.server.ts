@@ -1,24 +1,15 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requirePlanAccess, speaksForPatient } from '$lib/server/access/guards';
 import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
-import { followUpAccess, FollowUpError, planMeasureTitles } from '$lib/server/contacts';
+import { requireFollowUpReader } from '$lib/server/contacts/guard';
+import { FollowUpError, planMeasureTitles } from '$lib/server/contacts';
 import { createApplication, DECISION_TEXT_MAX, listApplications, updateApplication, WHAT_MAX, BODY_MAX } from '$lib/server/applications';
 import { allServices } from '$lib/server/group/directory';
 import { osloToday } from '$lib/server/oslo-day';
 
-/** Plan scope reads (the patient reads what was applied for on their behalf); others get 403, logged. */
-async function requireReader(event: RequestEvent) {
-	const planId = event.params.id;
-	const { user, access } = await requirePlanAccess(event, planId);
-	const who = await followUpAccess(event.locals.db, user.id, planId);
-	if (!who?.reads) {
-		await recordAudit(event.locals.db, { actorId: user.id, action: 'plan.denied', planId, detail: { page: 'applications' } });
-		error(403, 'forbidden');
-	}
-	return { user, access, who };
-}
+const requireReader = (event: RequestEvent) => requireFollowUpReader(event, 'applications');
 
 export const load: PageServerLoad = async (event) => {
 	const { user, access, who } = await requireReader(event);
