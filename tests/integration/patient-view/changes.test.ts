@@ -23,6 +23,7 @@ import {
 	rewordPatientGoal,
 	rewordPatientResource
 } from '../../../src/lib/server/patient-view';
+import { KeyedBuckets } from '../../../src/lib/server/collab/limits';
 import { cleanup, connectSynced, startNode, storedDoc, waitFor, type TestNode } from '../collab/harness';
 
 describe.each(engines)("the patient's view on %s", (engine) => {
@@ -130,13 +131,13 @@ describe.each(engines)("the patient's view on %s", (engine) => {
 		expect(listOwnResources(await doc(voiceDocName(demo.planId))).map((r) => r.text)).not.toContain('Skrevet av andre');
 	});
 
-	// Last: it spends the patient's budget of form changes.
 	it('refuses a burst of form changes past the budget with 429 "busy" and stores nothing of the refused ones', async () => {
 		const goalId = await addPatientGoal(deps(), demo.userIds.patient, await access('patient'), demo.planId, { title: 'Gå tur hver dag', lifeArea: 'physical_health' });
+		const budgeted = { ...deps(), budget: new KeyedBuckets(FORM_CHANGES) };
 		const outcomes: (number | 'ok')[] = [];
 		for (let i = 0; i < FORM_CHANGES.burst + 5; i++) {
 			const title = `Gå tur ${i} ganger`;
-			const result = await rewordPatientGoal(deps(), demo.userIds.patient, await access('patient'), demo.planId, goalId, title).then(
+			const result = await rewordPatientGoal(budgeted, demo.userIds.patient, await access('patient'), demo.planId, goalId, title).then(
 				() => 'ok' as const,
 				(e: unknown) => (e instanceof MemberChangeError ? e.status : Promise.reject(e))
 			);

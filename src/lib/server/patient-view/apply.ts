@@ -34,11 +34,14 @@ export class MemberChangeError extends Error {
  * through their plan stays far below this.
  */
 export const FORM_CHANGES: RateLimit = { burst: 20, perSecond: 0.5 };
-const formChanges = new KeyedBuckets(FORM_CHANGES);
+/** The budget the pages' form actions share (one per process; each node keeps its own). */
+export const formChangeBudget = new KeyedBuckets(FORM_CHANGES);
 
 export interface MemberChangeDeps {
 	db: Db;
 	collab: Pick<CollabServer, 'applyServerChange' | 'readDocState'>;
+	/** Per-person budget of changes; the form actions pass `formChangeBudget` (server code acting for tests or jobs need none). */
+	budget?: Pick<KeyedBuckets, 'take'>;
 }
 
 /**
@@ -55,7 +58,7 @@ export async function applyAsMember(
 ): Promise<void> {
 	// A reading seat's socket has its writes dropped; here it is told so.
 	if (!access || access.docs[kind] !== 'write') throw new MemberChangeError(403, 'forbidden', `No write access to the ${kind} document.`);
-	if (!formChanges.take(userId)) throw new MemberChangeError(429, 'busy', 'Too many changes in a short time; wait a little.');
+	if (deps.budget && !deps.budget.take(userId)) throw new MemberChangeError(429, 'busy', 'Too many changes in a short time; wait a little.');
 	const actor = actorOf(userId, access);
 	const docName = DOC_PREFIX[kind] + planId;
 

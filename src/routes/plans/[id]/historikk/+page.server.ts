@@ -4,7 +4,7 @@ import { requirePlanAccess } from '$lib/server/access/guards';
 import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
 import { renderPlan } from '$lib/plan';
-import { MemberChangeError } from '$lib/server/patient-view/apply';
+import { formChangeBudget, MemberChangeError } from '$lib/server/patient-view/apply';
 import {
 	compareStates,
 	destroyDocs,
@@ -166,7 +166,7 @@ export const actions: Actions = {
 		const target = parseRestoreTarget(values.what, values.id);
 		if (!from || !target) return fail(400, { restore: { ...values, error: 'invalid' } });
 		try {
-			await restoreFromHistory({ db: event.locals.db, collab: (await getRuntime()).collab }, user.id, access, planId, from, target);
+			await restoreFromHistory({ db: event.locals.db, collab: (await getRuntime()).collab, budget: formChangeBudget }, user.id, access, planId, from, target);
 			return { restore: { ...values, done: true } };
 		} catch (err) {
 			if (err instanceof MemberChangeError) return fail(err.status, { restore: { ...values, error: err.code } });

@@ -14,6 +14,7 @@ import {
 	addPatientGoal,
 	addPatientResource,
 	answerGoalProposal,
+	formChangeBudget,
 	MemberChangeError,
 	type MemberChangeDeps,
 	ratePatientGoal,
@@ -70,7 +71,7 @@ const field = (form: FormData, name: string) => {
 async function change(event: RequestEvent, form: string, values: Record<string, string>, run: (deps: MemberChangeDeps, userId: string, access: PlanAccess) => Promise<unknown>, anchor: string) {
 	const { user, access } = await requirePlanAccess(event, event.params.id);
 	try {
-		await run({ db: event.locals.db, collab: (await getRuntime()).collab }, user.id, access);
+		await run({ db: event.locals.db, collab: (await getRuntime()).collab, budget: formChangeBudget }, user.id, access);
 	} catch (err) {
 		if (err instanceof MemberChangeError) return fail(err.status, { form, values, error: err.code, field: err.field ?? null });
 		throw err;
