@@ -77,6 +77,10 @@ export function logSentence(line: LogLine, viewerId?: string): string {
 			return m.log_measure_answered({ who });
 		case 'measure.status_changed':
 			return m.log_measure_status({ who });
+		case 'measure.followed':
+			return m.log_measure_followed({ who });
+		case 'measure.unfollowed':
+			return m.log_measure_unfollowed({ who });
 		case 'service.proposed':
 			return m.log_service_proposed({ who, subject: subject() });
 		case 'plan.started':

@@ -36,6 +36,8 @@ export type AuditAction =
 	| 'measure.added'
 	| 'measure.answered'
 	| 'measure.status_changed'
+	| 'measure.followed'
+	| 'measure.unfollowed'
 	| 'service.proposed'
 	| 'meeting.planned'
 	| 'meeting.moved'

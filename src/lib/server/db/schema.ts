@@ -735,3 +735,23 @@ export const meetingDecisions = pgTable(
 	},
 	(t) => [index('meeting_decisions_meeting_idx').on(t.meetingId), uniqueIndex('meeting_decisions_measure_idx').on(t.meetingId, t.measureId)]
 );
+
+/**
+ * Who follows a measure of the plan (issue 12: "a measure I … follow changes status"): told of its status changes
+ * like its named person and its proposer. The measure lives in the plan document; this row holds ids only.
+ */
+export const measureFollowers = pgTable(
+	'measure_followers',
+	{
+		planId: text('plan_id')
+			.notNull()
+			.references(() => plans.id, { onDelete: 'cascade' }),
+		/** The measure's id in the plan document. */
+		measureId: text('measure_id').notNull(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.planId, t.measureId, t.userId] }), index('measure_followers_user_idx').on(t.userId, t.planId)]
+);

@@ -2,3 +2,4 @@ export { runMeasureAction, MeasureActionError, MEASURE_ACTIONS, type MeasureActi
 export { addMeasureAsServer, type NewMeasureForm } from './add';
 export { readMeasureActionJson } from './input';
 export { memberServiceIds, openServiceProposals, settleServiceProposal, type ServiceProposal } from './services';
+export { setFollowing, followedMeasures } from './follow';

@@ -4,7 +4,7 @@ import { docUpdates } from '../db/schema';
 import type { MeasureChange } from '../projections/project';
 import { link } from './kinds';
 import { queueNotices, type NoticeEvent } from './notices';
-import { seatHolders, serviceSeatHolders } from './recipients';
+import { measureFollowerIds, seatHolders, serviceSeatHolders } from './recipients';
 
 /** A service's answer: what the coordinator is told about. */
 const ANSWERS = new Set(['accepted', 'rejected', 'counter_proposed']);
@@ -13,8 +13,8 @@ const OVER = new Set(['completed', 'cancelled', 'rejected']);
 
 /**
  * Measure events, from one projection's before and after rows: a measure assigned to a person (or, with nobody
- * named, to the service's members in the group), a status change (to its named person and who proposed it), a
- * service's answer (to the coordinator). Whoever made the change is not told about it. Runs inside the projection's
+ * named, to the service's members in the group), a status change (to its named person, who proposed it and who
+ * follows it; each once), a service's answer (to the coordinator). Whoever made the change is not told about it. Runs inside the projection's
  * transaction, so each version's events are queued once, by whichever node projects it.
  */
 export async function measureEvents(tx: Db, change: MeasureChange, now = new Date()): Promise<number> {
@@ -41,7 +41,8 @@ export async function measureEvents(tx: Db, change: MeasureChange, now = new Dat
 			add('measure.answered', coordinators, a.measureId);
 			coordinators.forEach((c) => told.add(c));
 		}
-		add('measure.status', [a.personId, change.creators.get(a.measureId)].filter((r) => r && !told.has(r)), a.measureId);
+		const followers = await measureFollowerIds(tx, change.planId, a.measureId);
+		add('measure.status', [a.personId, change.creators.get(a.measureId), ...followers].filter((r) => r && !told.has(r)), a.measureId);
 	}
 	return queueNotices(tx, events, now);
 }

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db';
-import { planMembers, users, type MemberRole } from '../db/schema';
+import { measureFollowers, planMembers, users, type MemberRole } from '../db/schema';
 import { seatIsLive } from '../access/seats';
 import { planAccess } from '../access/plans';
 import { SCOPE_OF_KIND, type NoticeKind } from './kinds';
@@ -23,6 +23,15 @@ export async function serviceSeatHolders(db: Db, planId: string, serviceId: stri
 		.innerJoin(users, eq(users.id, planMembers.userId))
 		.where(and(eq(planMembers.planId, planId), eq(planMembers.serviceId, serviceId), eq(planMembers.access, 'write'), seatIsLive(now), isNull(users.disabledAt)));
 	return [...new Set(rows.map((r) => r.userId))];
+}
+
+/** Who follows this measure (the plan page's "Følg"). Access is checked again before anything goes out. */
+export async function measureFollowerIds(db: Db, planId: string, measureId: string): Promise<string[]> {
+	const rows = await db
+		.select({ userId: measureFollowers.userId })
+		.from(measureFollowers)
+		.where(and(eq(measureFollowers.planId, planId), eq(measureFollowers.measureId, measureId)));
+	return rows.map((r) => r.userId);
 }
 
 /**

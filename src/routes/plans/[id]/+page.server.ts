@@ -8,7 +8,7 @@ import { colorForUser } from '$lib/sync/colors';
 import { DOC_KINDS } from '$lib/plan';
 import { actorFromData } from '$lib/plan/rights';
 import { allServices, staffByService } from '$lib/server/group/directory';
-import { addMeasureAsServer, MEASURE_ACTIONS, MeasureActionError, runMeasureAction, type MeasureAction } from '$lib/server/measures';
+import { addMeasureAsServer, followedMeasures, setFollowing, MEASURE_ACTIONS, MeasureActionError, runMeasureAction, type MeasureAction } from '$lib/server/measures';
 import { planAccess } from '$lib/server/access/plans';
 import { contactCounts } from '$lib/server/contacts';
 import { measureWaits } from '$lib/server/applications';
@@ -34,6 +34,8 @@ export const load: PageServerLoad = async (event) => {
 	const [directory, staff] = writes ? await Promise.all([allServices(db), user.kind === 'staff' ? staffByService(db) : []]) : [[], []];
 	// Each measure's contact log count and the decision it waits on: part of the plan (consent to the plan covers it).
 	const [counts, waits] = access.scopes.includes('plan') ? await Promise.all([contactCounts(db, planId), measureWaits(db, planId)]) : [null, null];
+	// The measures this person follows ("Følg"): only with consent to the plan's goals and measures.
+	const following = access.scopes.includes('plan') ? await followedMeasures(db, user.id, planId) : null;
 	const staffOf = new Map<string, { userId: string; name: string }[]>();
 	for (const x of staff) staffOf.set(x.serviceId, [...(staffOf.get(x.serviceId) ?? []), { userId: x.userId, name: x.name }]);
 	// An open meeting today (or, for the coordinator, one planned for today): the page links to its wall screen.
@@ -49,7 +51,8 @@ export const load: PageServerLoad = async (event) => {
 		people: header.members.map((x) => ({ userId: x.userId, name: x.name, serviceId: x.serviceId, serviceName: x.serviceName })),
 		services: [...services].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name, 'nb')),
 		directory: directory.map((s) => ({ id: s.id, name: s.name, staff: staffOf.get(s.id) ?? [] })),
-		measureLinks: counts && waits ? { planId, counts, waits } : null
+		measureLinks: counts && waits ? { planId, counts, waits } : null,
+		following
 	};
 };
 
@@ -86,6 +89,22 @@ export const actions: Actions = {
 			return { measure: { measureId, action, done: true } };
 		} catch (err) {
 			if (err instanceof MeasureActionError) return fail(err.status, { measure: { ...values, error: err.code } });
+			throw err;
+		}
+	},
+
+	/** Follow or stop following a measure ("Følg" / "Følger"): told of its status changes. */
+	follow: async (event) => {
+		const user = requireUser(event);
+		const form = await event.request.formData();
+		const measureId = field(form, 'measureId');
+		const follow = field(form, 'follow');
+		if (follow !== 'true' && follow !== 'false') return fail(400, { follow: { measureId, error: 'invalid' } });
+		try {
+			const following = await setFollowing({ db: event.locals.db, collab: (await getRuntime()).collab }, user.id, event.params.id, measureId, follow === 'true');
+			return { follow: { measureId, following } };
+		} catch (err) {
+			if (err instanceof MeasureActionError) return fail(err.status, { follow: { measureId, error: err.code } });
 			throw err;
 		}
 	},
