@@ -24,10 +24,12 @@ export async function openPlanFromList(page: Page): Promise<void> {
 
 /** The patient lands in their own view (issue 10); the whole, live plan is the plan menu's first link from there. */
 export async function leavePatientView(page: Page): Promise<void> {
-	await page.waitForURL(/\/plans\/[^/]+(\/min-plan)?$/);
+	// Waiting for the address only ('commit'), not the document's load event: a person waits for the plan to show
+	// and go live (`waitUntilSynced`), and a client-side navigation has no load event of its own to wait for.
+	await page.waitForURL(/\/plans\/[^/]+(\/min-plan)?$/, { waitUntil: 'commit' });
 	if (!page.url().endsWith('/min-plan')) return;
 	await page.getByRole('navigation', { name: /^(Planens sider|Sidene i planen)$/ }).getByRole('link', { name: 'Planen', exact: true }).click();
-	await page.waitForURL(/\/plans\/[^/]+$/);
+	await page.waitForURL(/\/plans\/[^/]+$/, { waitUntil: 'commit' });
 }
 
 export async function waitUntilSynced(page: Page): Promise<void> {
