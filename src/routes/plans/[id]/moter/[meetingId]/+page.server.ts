@@ -3,6 +3,7 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { recordAudit } from '$lib/server/audit';
 import { mayViewWall } from '$lib/server/meetings/wall';
+import { m } from '$lib/paraglide/messages';
 import { getRuntime } from '$lib/server/runtime';
 import { minutesAccess } from '$lib/server/access/plans';
 import { allServices, staffByService } from '$lib/server/group/directory';
@@ -55,6 +56,9 @@ async function meetingFor(event: Pick<RequestEvent, 'locals' | 'params'>, planId
  * notes, the agenda, the decisions and their measures, the live minutes, and for the coordinator moving,
  * cancelling and closing. Everything works as plain forms; the minutes editor comes with script.
  */
+/** Generated agenda kinds whose title is a goal's or a measure's. */
+const PLAN_CONTENT_KINDS: ReadonlySet<string> = new Set(['patient_point', 'overdue_measure', 'waiting_measure', 'goal_evaluation']);
+
 export const load: PageServerLoad = async (event) => {
 	const planId = event.params.id;
 	const db = event.locals.db;
@@ -107,7 +111,9 @@ export const load: PageServerLoad = async (event) => {
 		participants: participants.map((p) => ({ ...p, absence: absence[p.userId] })),
 		absenceWindow: ABSENCE_WINDOW,
 		notes: notes.map((n) => ({ ...n, updatedAt: n.updatedAt.toISOString() })),
-		agenda,
+		// A generated item about a goal or a measure carries its title; without consent to the plan's goals and
+		// measures a member sees that there is such an item, not what it says.
+		agenda: seesPlan ? agenda : agenda.map((item) => (item.generated && PLAN_CONTENT_KINDS.has(item.kind) && item.ref !== 'voice' ? { ...item, title: m.meetings_agenda_plan_item() } : item)),
 		decisions: decided
 			.map((id) => byId.get(id))
 			.filter((x) => !!x)
