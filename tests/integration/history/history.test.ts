@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { and, count, desc, eq, inArray, max } from 'drizzle-orm';
 import { engines, useTestDatabase } from '../../helpers/services';
+import { installRuntime, sessionUser } from '../../helpers/runtime';
 import { seedDemo, type DemoSeed } from '../../../src/lib/server/seed/demo';
 import { auditEvents, consents, docUpdates, users } from '../../../src/lib/server/db/schema';
 import { planAccess } from '../../../src/lib/server/access/plans';
@@ -47,23 +48,20 @@ import { withdrawConsent } from '../../../src/lib/server/consent/withdraw';
 import { load as historyLoad, actions as historyActions } from '../../../src/routes/plans/[id]/historikk/+page.server';
 import { cleanup, startNode, type TestNode } from '../collab/harness';
 
-const RUNTIME = Symbol.for('fellesplan.runtime');
-const holder = globalThis as { [RUNTIME]?: unknown };
-const previous = holder[RUNTIME];
-
 describe.each(engines)('plan history on %s', (engine) => {
 	const testDb = useTestDatabase(engine);
 	const db = () => testDb().db;
 	let demo: DemoSeed;
 	let node: TestNode;
+	let restoreRuntime = () => {};
 
 	beforeAll(async () => {
 		demo = await seedDemo(db());
 		node = await startNode(db());
-		holder[RUNTIME] = Promise.resolve({ collab: node.collab });
+		restoreRuntime = installRuntime(node.collab);
 	});
 	afterAll(async () => {
-		holder[RUNTIME] = previous;
+		restoreRuntime();
 		await cleanup();
 	});
 
@@ -88,10 +86,7 @@ describe.each(engines)('plan history on %s', (engine) => {
 	}
 	const render = (docs: Record<string, Y.Doc | undefined>) => JSON.stringify(renderPlan(docs));
 	const measureTitled = async (start: string) => listAllMeasures((await liveDocs()).plan).find((x) => x.title.startsWith(start))!;
-	async function userOf(who: string) {
-		const [u] = await db().select({ id: users.id, name: users.name, email: users.email, kind: users.kind, isAdmin: users.isAdmin }).from(users).where(eq(users.id, demo.userIds[who]));
-		return u;
-	}
+	const userOf = (who: string) => sessionUser(db(), demo.userIds[who]);
 
 	it('groups the attributed log by person and working session, newest first, and says what each changed', async () => {
 		await as('patient', 'plan', (d) => addGoal(d, { id: 'histgoalone', title: 'Gå tur hver dag', lifeArea: 'leisure', expressedBy: 'patient', createdBy: demo.userIds.patient }));

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { and, eq } from 'drizzle-orm';
 import { engines, useTestDatabase } from '../../helpers/services';
+import { installRuntime } from '../../helpers/runtime';
 import { seedDemo, type DemoSeed } from '../../../src/lib/server/seed/demo';
 import { auditEvents, users } from '../../../src/lib/server/db/schema';
 import type { Db } from '../../../src/lib/server/db';
@@ -16,23 +17,20 @@ import { cleanup, connectSynced, startNode, storedDoc, waitFor, type TestNode } 
 import type { TestUser } from '../collab/fixtures';
 import { createSession } from '../../../src/lib/server/auth/session';
 
-const RUNTIME = Symbol.for('fellesplan.runtime');
-const holder = globalThis as { [RUNTIME]?: unknown };
-const previous = holder[RUNTIME];
-
 describe.each(engines)('measure actions on %s', (engine) => {
 	const testDb = useTestDatabase(engine);
 	const db = () => testDb().db;
 	let demo: DemoSeed;
 	let node: TestNode;
+	let restoreRuntime = () => {};
 
 	beforeAll(async () => {
 		demo = await seedDemo(db());
 		node = await startNode(db());
-		holder[RUNTIME] = Promise.resolve({ collab: node.collab });
+		restoreRuntime = installRuntime(node.collab);
 	});
 	afterAll(async () => {
-		holder[RUNTIME] = previous;
+		restoreRuntime();
 		await cleanup();
 	});
 

@@ -4,37 +4,33 @@
  * it names; the coordinator sees them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
 import { engines, useTestDatabase } from '../../helpers/services';
+import { installRuntime, sessionUser } from '../../helpers/runtime';
 import { seedDemo, type DemoSeed } from '../../../src/lib/server/seed/demo';
-import { users } from '../../../src/lib/server/db/schema';
 import { planAccess } from '../../../src/lib/server/access/plans';
 import { planMeeting } from '../../../src/lib/server/meetings';
 import { load } from '../../../src/routes/plans/[id]/moter/[meetingId]/+page.server';
 import { cleanup, startNode, type TestNode } from '../collab/harness';
-
-const RUNTIME = Symbol.for('fellesplan.runtime');
-const holder = globalThis as { [RUNTIME]?: unknown };
-const previous = holder[RUNTIME];
 
 describe.each(engines)('the meeting page on %s', (engine) => {
 	const testDb = useTestDatabase(engine);
 	const db = () => testDb().db;
 	let demo: DemoSeed;
 	let node: TestNode;
+	let restoreRuntime = () => {};
 
 	beforeAll(async () => {
 		demo = await seedDemo(db());
 		node = await startNode(db());
-		holder[RUNTIME] = Promise.resolve({ collab: node.collab });
+		restoreRuntime = installRuntime(node.collab);
 	});
 	afterAll(async () => {
-		holder[RUNTIME] = previous;
+		restoreRuntime();
 		await cleanup();
 	});
 
 	async function pageAs(who: string, meetingId: string) {
-		const [user] = await db().select({ id: users.id, name: users.name, email: users.email, kind: users.kind, isAdmin: users.isAdmin }).from(users).where(eq(users.id, demo.userIds[who]));
+		const user = await sessionUser(db(), demo.userIds[who]);
 		const url = new URL(`http://localhost/plans/${demo.planId}/moter/${meetingId}`);
 		return (await load({ params: { id: demo.planId, meetingId }, url, locals: { db: db(), user, engine, session: null } } as never)) as { agenda: { kind: string; title: string; generated: boolean }[] };
 	}

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { isActionFailure, isHttpError } from '@sveltejs/kit';
 import { engines, useTestDatabase } from '../../helpers/services';
+import { installRuntime } from '../../helpers/runtime';
 import { seedDemo, type DemoSeed } from '../../../src/lib/server/seed/demo';
 import { auditEvents, meetingAgendaItems, meetingParticipants, meetings, sessions, users } from '../../../src/lib/server/db/schema';
 import { planAccess } from '../../../src/lib/server/access/plans';
@@ -25,24 +26,21 @@ import { actions, load } from '../../../src/routes/plans/[id]/moter/[meetingId]/
 import { POST as keepAlive } from '../../../src/routes/plans/[id]/moter/[meetingId]/skjerm/keep-alive/+server';
 import { cleanup, startNode } from '../collab/harness';
 
-const RUNTIME = Symbol.for('fellesplan.runtime');
-const holder = globalThis as { [RUNTIME]?: unknown };
-const previous = holder[RUNTIME];
-
 describe.each(engines)('the wall screen on %s', (engine) => {
 	const testDb = useTestDatabase(engine);
 	const db = () => testDb().db;
 	let demo: DemoSeed;
 	let seeded: string;
+	let restoreRuntime = () => {};
 
 	beforeAll(async () => {
 		demo = await seedDemo(db());
 		const node = await startNode(db());
-		holder[RUNTIME] = Promise.resolve({ collab: node.collab });
+		restoreRuntime = installRuntime(node.collab);
 		[{ id: seeded }] = await db().select({ id: meetings.id }).from(meetings).where(eq(meetings.planId, demo.planId));
 	});
 	afterAll(async () => {
-		holder[RUNTIME] = previous;
+		restoreRuntime();
 		await cleanup();
 	});
 
