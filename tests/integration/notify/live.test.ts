@@ -11,6 +11,7 @@ import type { Db } from '../../../src/lib/server/db';
 import { notifications, sessions } from '../../../src/lib/server/db/schema';
 import { NoticeHub } from '../../../src/lib/server/notify';
 import { createNotice } from '../../../src/lib/server/notify/notices';
+import { NOTICES_MAX_FRAME_BYTES } from '../../../src/lib/server/notify/live';
 import { createPlan, type TestPlan } from '../collab/fixtures';
 import { silentLog } from '../collab/harness';
 
@@ -89,5 +90,12 @@ describe.each(engines)('the live notice socket on %s', (engine) => {
 		await mine.next(0);
 		await db().delete(sessions).where(eq(sessions.userId, plan.reader.id));
 		expect(await mine.closed).toBe(4401);
+	});
+
+	it('closes a socket that sends a frame over the limit (1009), since the socket only listens', async () => {
+		const mine = listen(server.port, { cookie: plan.coordinator.cookie });
+		await mine.next(0);
+		mine.ws.send('x'.repeat(NOTICES_MAX_FRAME_BYTES + 1));
+		expect(await mine.closed).toBe(1009);
 	});
 });

@@ -10,6 +10,8 @@ import type { CollabLogger } from '../collab/types';
 import { CLOSE } from '../../sync/close-codes';
 
 export const NOTICES_PATH = '/notices';
+/** The largest frame a client may send on `/notices` (it has nothing to say; ws closes a bigger one with 1009). */
+export const NOTICES_MAX_FRAME_BYTES = 1024;
 
 export interface NoticeHubOptions {
 	db: Db;
@@ -29,7 +31,8 @@ export interface NoticeHubOptions {
  * where access is checked. Nodes need no fan-out: each looks at the rows of the people connected to it.
  */
 export class NoticeHub {
-	private readonly wss = new WebSocketServer({ noServer: true });
+	// The socket only listens: anything a client sends is dropped, so a frame is never allowed to be large.
+	private readonly wss = new WebSocketServer({ noServer: true, maxPayload: NOTICES_MAX_FRAME_BYTES });
 	private readonly sockets = new Map<string, Set<WebSocket>>();
 	private readonly stamps = new Map<string, string>();
 	private timer: ReturnType<typeof setInterval> | null = null;
