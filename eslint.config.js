@@ -41,7 +41,10 @@ export default ts.config(
 		rules: {
 			// TypeScript checks names; the core rule does not know type-only globals.
 			'no-undef': 'off',
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }]
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }
+			]
 		}
 	},
 	{
@@ -51,7 +54,14 @@ export default ts.config(
 		}
 	},
 	{
-		files: ['src/lib/plan/**', 'src/lib/collab/**', 'src/lib/sync/**', 'src/lib/components/**', 'src/lib/group/**', 'src/lib/i18n/**'],
+		files: [
+			'src/lib/plan/**',
+			'src/lib/collab/**',
+			'src/lib/sync/**',
+			'src/lib/components/**',
+			'src/lib/group/**',
+			'src/lib/i18n/**'
+		],
 		rules: {
 			'no-restricted-imports': 'off',
 			'@typescript-eslint/no-restricted-imports': ['error', serverOnly]

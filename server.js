@@ -30,10 +30,13 @@ const server = http.createServer((req, res) => {
 	handler(req, res);
 });
 server.on('upgrade', (req, socket, head) => {
-	if (!runtime.collab.handleUpgrade(req, socket, head) && !runtime.notify.handleUpgrade(req, socket, head)) socket.destroy();
+	if (!runtime.collab.handleUpgrade(req, socket, head) && !runtime.notify.handleUpgrade(req, socket, head))
+		socket.destroy();
 });
 server.listen(port, host, () => {
-	console.log(`Fellesplan listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port} (database: ${runtime.database.engine}, Node ${process.version})`);
+	console.log(
+		`Fellesplan listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port} (database: ${runtime.database.engine}, Node ${process.version})`
+	);
 });
 
 let stopping = false;

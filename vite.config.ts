@@ -8,13 +8,13 @@ export default defineConfig({
 		// Under vitest the messages are already compiled (`npm test` runs `check` first), and the plugin's own
 		// file handles kept the test runner from exiting.
 		!process.env.VITEST &&
-		paraglideVitePlugin({
-			project: './project.inlang',
-			outdir: './src/lib/paraglide',
-			// The person's pick first; then nynorsk or bokmål as the browser asks (custom-norwegian, defined in the
-			// hooks); bokmål otherwise. An English browser is not a consent to switch to English.
-			strategy: ['cookie', 'custom-norwegian', 'baseLocale']
-		}),
+			paraglideVitePlugin({
+				project: './project.inlang',
+				outdir: './src/lib/paraglide',
+				// The person's pick first; then nynorsk or bokmål as the browser asks (custom-norwegian, defined in the
+				// hooks); bokmål otherwise. An English browser is not a consent to switch to English.
+				strategy: ['cookie', 'custom-norwegian', 'baseLocale']
+			}),
 		sveltekit(),
 		collabDevServer()
 	],

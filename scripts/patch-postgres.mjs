@@ -15,7 +15,9 @@ for (const file of ['src', 'cjs/src', 'cf/src'].map((d) => `node_modules/postgre
 	const text = readFileSync(file, 'utf8');
 	if (text.includes(MARK)) continue;
 	if (!text.includes(FROM)) {
-		console.warn(`patch-postgres: ${file} has no nextWrite as expected; left unchanged (check whether the guard is still needed)`);
+		console.warn(
+			`patch-postgres: ${file} has no nextWrite as expected; left unchanged (check whether the guard is still needed)`
+		);
 		continue;
 	}
 	writeFileSync(file, text.replace(FROM, TO));

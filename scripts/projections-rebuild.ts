@@ -8,5 +8,7 @@ const config = readConfig();
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 const started = performance.now();
 const totals = await rebuildProjections(database.db);
-console.log(`Projected ${totals.documents} plan documents (${totals.goals} goals, ${totals.measures} measures) in ${Math.round(performance.now() - started)} ms.`);
+console.log(
+	`Projected ${totals.documents} plan documents (${totals.goals} goals, ${totals.measures} measures) in ${Math.round(performance.now() - started)} ms.`
+);
 await database.close();

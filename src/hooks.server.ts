@@ -17,7 +17,8 @@ export const init: ServerInit = async () => {
 
 // Paraglide asks custom strategies before its own cookie strategy, so this one reads the person's pick itself.
 defineCustomServerStrategy('custom-norwegian', {
-	getLocale: (request) => (request ? requestLocale(request.headers.get('cookie'), request.headers.get('accept-language')) : undefined)
+	getLocale: (request) =>
+		request ? requestLocale(request.headers.get('cookie'), request.headers.get('accept-language')) : undefined
 });
 
 const i18n: Handle = ({ event, resolve }) =>
@@ -64,15 +65,28 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	// Logging out deletes the offline copies (the crisis page in Cache Storage, the plans in IndexedDB): they are
 	// health data on this device. Set here because a form action's redirect carries no `setHeaders`; the page's
 	// script and the service worker delete them too, this covers a logout from a page without script.
-	if (event.request.method === 'POST' && event.url.pathname === '/logout') h.set('Clear-Site-Data', '"cache", "storage"');
+	if (event.request.method === 'POST' && event.url.pathname === '/logout')
+		h.set('Clear-Site-Data', '"cache", "storage"');
 	// The route id, not the URL: ids only, no query strings.
-	log.info({ method: event.request.method, route: event.route.id, status: response.status, ms: Math.round(performance.now() - started) }, 'request');
+	log.info(
+		{
+			method: event.request.method,
+			route: event.route.id,
+			status: response.status,
+			ms: Math.round(performance.now() - started)
+		},
+		'request'
+	);
 	return response;
 };
 
 /** JSON writes to /api get the Origin check SvelteKit gives form posts. */
 const apiOrigin: Handle = ({ event, resolve }) => {
-	if (!apiWriteAllowed(event.request, event.url)) return json({ error: 'forbidden', message: 'Cross-site write refused: the Origin header must be this site.' }, { status: 403 });
+	if (!apiWriteAllowed(event.request, event.url))
+		return json(
+			{ error: 'forbidden', message: 'Cross-site write refused: the Origin header must be this site.' },
+			{ status: 403 }
+		);
 	return resolve(event);
 };
 

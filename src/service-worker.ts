@@ -124,7 +124,9 @@ async function pruneAssets(cache: Cache): Promise<void> {
 		const stored = await cache.match(page);
 		if (stored) for (const path of assetsOf(await stored.text())) needed.add(new URL(path, page.url).href);
 	}
-	await Promise.all(keys.filter((k) => !CRISIS_PAGE.test(new URL(k.url).pathname) && !needed.has(k.url)).map((k) => cache.delete(k)));
+	await Promise.all(
+		keys.filter((k) => !CRISIS_PAGE.test(new URL(k.url).pathname) && !needed.has(k.url)).map((k) => cache.delete(k))
+	);
 }
 
 /** The stored page, marked as the offline copy (the page's CSS then shows the notice with the copy's time). */

@@ -17,6 +17,8 @@ export const load: PageServerLoad = async (event) => {
 	]);
 	await recordAudit(db, { actorId: user.id, action: 'plan.list', detail: { count: plans.length } });
 	// The coordinator's warnings, by plan: only for plans they coordinate and still see.
-	const warnings = Object.fromEntries(coordinated.filter((c) => c.warnings.length > 0 && plans.some((p) => p.id === c.id)).map((c) => [c.id, c.warnings]));
+	const warnings = Object.fromEntries(
+		coordinated.filter((c) => c.warnings.length > 0 && plans.some((p) => p.id === c.id)).map((c) => [c.id, c.warnings])
+	);
 	return { plans, kind: user.kind, canStartPlans: starter.allowed, warnings, roleOffers };
 };

@@ -14,7 +14,8 @@ import { docUpdates } from '../../src/lib/server/db/schema';
 import { median } from './stats';
 
 const usePg = process.argv.includes('--pg') || !!process.env.BENCH_DATABASE_URL;
-const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const adminUrl =
+	process.env.BENCH_DATABASE_URL || process.env.TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const N = 300;
 
 let drop: (() => Promise<void>) | null = null;
@@ -55,26 +56,36 @@ async function measure(label: string, f: (i: number) => Promise<unknown>, n = N)
 	}
 	const stalls = wall.filter((w) => w > 20).length;
 	console.log(
-		`${label.padEnd(58)} wall ${median(wall).toFixed(3).padStart(7)} ms   cpu ${median(cpu).toFixed(3).padStart(7)} ms   max ${Math.max(...wall).toFixed(1).padStart(6)} ms` +
-			(stalls ? `   ${stalls} of ${n} calls > 20 ms` : '')
+		`${label.padEnd(58)} wall ${median(wall).toFixed(3).padStart(7)} ms   cpu ${median(cpu).toFixed(3).padStart(7)} ms   max ${Math.max(
+			...wall
+		)
+			.toFixed(1)
+			.padStart(6)} ms` + (stalls ? `   ${stalls} of ${n} calls > 20 ms` : '')
 	);
 }
 
-console.log(`engine: ${database.engine}${diskDir ? ' (data folder on disk)' : url ? '' : ' (memory://)'}; ${N} calls each (append: 5000), one 30-byte update per call; median per call`);
+console.log(
+	`engine: ${database.engine}${diskDir ? ' (data folder on disk)' : url ? '' : ' (memory://)'}; ${N} calls each (append: 5000), one 30-byte update per call; median per call`
+);
 await measure(
 	'PgDocStore.append (txn + advisory lock + insert returning)',
 	() => store.append(docName, [{ update, userId: 'u1', at: new Date() }]),
 	5000
 );
 const single = new PgDocStore(db, { singleProcess: true });
-await measure('PgDocStore.append, single process (as on PGlite)', () => single.append(docName, [{ update, userId: 'u1', at: new Date() }]));
+await measure('PgDocStore.append, single process (as on PGlite)', () =>
+	single.append(docName, [{ update, userId: 'u1', at: new Date() }])
+);
 await measure('  transaction + advisory lock only', () =>
 	db.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(${0x6670}::int4, hashtext(${docName}))`);
 	})
 );
 await measure('  insert returning id, no transaction', () =>
-	db.insert(docUpdates).values({ docName, update, userId: 'u1', createdAt: new Date() }).returning({ id: docUpdates.id })
+	db
+		.insert(docUpdates)
+		.values({ docName, update, userId: 'u1', createdAt: new Date() })
+		.returning({ id: docUpdates.id })
 );
 await measure('  select 1', () => db.execute(sql`select 1`));
 await measure('PgDocStore.append of a 20-entry batch (per batch)', () =>

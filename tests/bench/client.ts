@@ -82,7 +82,11 @@ export class BenchClient {
 		const type = decoding.readVarUint(decoder);
 		if (type !== MESSAGE_SYNC) return; // awareness and anything else: not needed here
 		if (this.opts.writeOnly && this.isSynced && decoding.peekVarUint(decoder) === syncProtocol.messageYjsUpdate) return;
-		if (!this.isSynced && Number.isNaN(this.step2ReceivedAt) && decoding.peekVarUint(decoder) === syncProtocol.messageYjsSyncStep2) {
+		if (
+			!this.isSynced &&
+			Number.isNaN(this.step2ReceivedAt) &&
+			decoding.peekVarUint(decoder) === syncProtocol.messageYjsSyncStep2
+		) {
 			this.step2ReceivedAt = performance.now();
 		}
 		const enc = encoding.createEncoder();
@@ -128,6 +132,5 @@ export async function connectMany(
 	await Promise.all(Array.from({ length: Math.min(parallel, specs.length) }, worker));
 	return out;
 }
-
 
 export { sleep, withTimeout };

@@ -8,25 +8,34 @@ export async function demoPlanUpdate(): Promise<Uint8Array> {
 	const planDoc = new Y.Doc();
 	const voiceDoc = new Y.Doc();
 	const id = (s: string) => `bench${s}`.padEnd(20, '0');
-	fillDemoPlan({ plan: planDoc, crisis: new Y.Doc(), voice: voiceDoc }, {
-		services: { nav: id('sa'), housing: id('sb'), gp: id('sc'), dps: id('sd'), mental_health: id('se'), act: id('sf') },
-		people: {
-			coordinator: id('pa'),
-			nav: id('pb'),
-			gp: id('pc'),
-			dps: id('pd'),
-			housing: id('pe'),
-			patient: id('pf'),
-			sister: id('pg'),
-			act: id('ph')
+	fillDemoPlan(
+		{ plan: planDoc, crisis: new Y.Doc(), voice: voiceDoc },
+		{
+			services: {
+				nav: id('sa'),
+				housing: id('sb'),
+				gp: id('sc'),
+				dps: id('sd'),
+				mental_health: id('se'),
+				act: id('sf')
+			},
+			people: {
+				coordinator: id('pa'),
+				nav: id('pb'),
+				gp: id('pc'),
+				dps: id('pd'),
+				housing: id('pe'),
+				patient: id('pf'),
+				sister: id('pg'),
+				act: id('ph')
+			}
 		}
-	});
+	);
 	const update = Y.encodeStateAsUpdate(planDoc);
 	planDoc.destroy();
 	voiceDoc.destroy();
 	return update;
 }
-
 
 /**
  * Types `count` keystrokes into the last paragraph of the first goal's description, as one editor in the
@@ -74,7 +83,10 @@ export async function typeInto(doc: Y.Doc, count: number, random: () => number):
 }
 
 /** The demo plan followed by `count` keystrokes of one editor (see `typeInto`). */
-export async function typingHistory(count: number, seed: number): Promise<{ demo: Uint8Array; updates: Uint8Array[]; doc: Y.Doc }> {
+export async function typingHistory(
+	count: number,
+	seed: number
+): Promise<{ demo: Uint8Array; updates: Uint8Array[]; doc: Y.Doc }> {
 	const demo = await demoPlanUpdate();
 	const doc = new Y.Doc();
 	doc.clientID = 123456789;
@@ -82,4 +94,3 @@ export async function typingHistory(count: number, seed: number): Promise<{ demo
 	const updates = await typeInto(doc, count, mulberry32(seed));
 	return { demo, updates, doc };
 }
-

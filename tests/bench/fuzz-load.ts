@@ -21,7 +21,10 @@ export interface FuzzLoad {
 	fuzz: FuzzReport & { framesPerSecond: number };
 }
 
-export async function measureFuzzLoad(host: { handle: HostHandle; wsBase: string }, opts: { rounds: number; seed: number; perSecond: number; track(c: BenchClient[]): BenchClient[] }): Promise<FuzzLoad> {
+export async function measureFuzzLoad(
+	host: { handle: HostHandle; wsBase: string },
+	opts: { rounds: number; seed: number; perSecond: number; track(c: BenchClient[]): BenchClient[] }
+): Promise<FuzzLoad> {
 	// The server as deployed: every limit at its default (the other scenarios raise the per-account ones).
 	await host.handle.call('reset', { flush: true, defaultLimits: true });
 	const [plan] = await host.handle.call<SeededDoc[]>('seed', { plans: 1, perPlan: 4, content: 'demo', readers: 1 });
@@ -59,7 +62,8 @@ export async function measureFuzzLoad(host: { handle: HostHandle; wsBase: string
 		await new Promise((r) => setTimeout(r, 500));
 		if (profiling('ours')) await host.handle.call('profStart');
 		during = await runRounds([honest], opts.rounds, 43, true);
-		if (profiling('ours')) process.stderr.write(`profile written: ${await host.handle.call<string>('profStop', { name: 'fuzz' })}\n`);
+		if (profiling('ours'))
+			process.stderr.write(`profile written: ${await host.handle.call<string>('profStop', { name: 'fuzz' })}\n`);
 	} finally {
 		child.send('stop');
 	}
@@ -69,5 +73,12 @@ export async function measureFuzzLoad(host: { handle: HostHandle; wsBase: string
 	await host.handle.call('reset', { flush: true });
 	const n = summarize(normal.samples, normal.lost);
 	const d = summarize(during.samples, during.lost);
-	return { rounds: opts.rounds, normal: n, duringFuzz: d, ratioP50: d.p50 / n.p50, ratioP99: d.p99 / n.p99, fuzz: { ...report, framesPerSecond: report.sent / seconds } };
+	return {
+		rounds: opts.rounds,
+		normal: n,
+		duringFuzz: d,
+		ratioP50: d.p50 / n.p50,
+		ratioP99: d.p99 / n.p99,
+		fuzz: { ...report, framesPerSecond: report.sent / seconds }
+	};
 }

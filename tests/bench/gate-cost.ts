@@ -8,7 +8,15 @@ import { checkUpdate } from '../../src/lib/server/collab/gate';
 import { checkFields } from '../../src/lib/server/collab/gate/fields';
 import { inspectUpdate } from '../../src/lib/server/collab/gate/inspect';
 import type { Actor } from '../../src/lib/plan/rights';
-import { addGoal, addMeasure, getGoal, listAllMeasures, listGoals, removeMeasure, updateMeasure } from '../../src/lib/plan';
+import {
+	addGoal,
+	addMeasure,
+	getGoal,
+	listAllMeasures,
+	listGoals,
+	removeMeasure,
+	updateMeasure
+} from '../../src/lib/plan';
 import { demoPlanUpdate, typingHistory } from './content';
 import { median } from './stats';
 
@@ -71,8 +79,24 @@ export async function measureGateCost(quick: boolean): Promise<GateCost[]> {
 					(p.get(0) as Y.XmlText).insert(0, 'abc');
 				})
 			],
-			['change a measure (status and reason)', updateOf(doc, (d) => updateMeasure(d, measure.id, { status: 'on_hold', statusReason: 'Venter på vedtak' }))],
-			['add a goal with a measure', updateOf(doc, (d) => addMeasure(d, { goalId: addGoal(d, { lifeArea: 'leisure', title: 'Gå tur', expressedBy: 'patient', description: ['Hver dag'] }), title: 'Turgruppe' }))],
+			[
+				'change a measure (status and reason)',
+				updateOf(doc, (d) => updateMeasure(d, measure.id, { status: 'on_hold', statusReason: 'Venter på vedtak' }))
+			],
+			[
+				'add a goal with a measure',
+				updateOf(doc, (d) =>
+					addMeasure(d, {
+						goalId: addGoal(d, {
+							lifeArea: 'leisure',
+							title: 'Gå tur',
+							expressedBy: 'patient',
+							description: ['Hver dag']
+						}),
+						title: 'Turgruppe'
+					})
+				)
+			],
 			['delete a measure', updateOf(doc, (d) => removeMeasure(d, measure.id))],
 			[
 				'paste 5,000 characters',
@@ -84,7 +108,8 @@ export async function measureGateCost(quick: boolean): Promise<GateCost[]> {
 		];
 		for (const [name, update] of cases) {
 			const verdict = checkUpdate(doc, 'plan', update, COORDINATOR);
-			if (verdict.kind !== 'accept') throw new Error(`the gate refused an honest update (${name}): ${JSON.stringify(verdict)}`);
+			if (verdict.kind !== 'accept')
+				throw new Error(`the gate refused an honest update (${name}): ${JSON.stringify(verdict)}`);
 			const checkUs = timeUs(reps, () => checkUpdate(doc, 'plan', update, COORDINATOR));
 			const inspection = inspectUpdate(doc, update);
 			if (inspection.kind !== 'ok') throw new Error(`inspection failed (${name})`);
@@ -100,7 +125,15 @@ export async function measureGateCost(quick: boolean): Promise<GateCost[]> {
 				applyTimes.push((performance.now() - t0) * 1000);
 				copy.destroy();
 			}
-			out.push({ plan, stateBytes: Y.encodeStateAsUpdate(doc).byteLength, update: name, updateBytes: update.byteLength, checkUs, rightsUs, applyUs: median(applyTimes) });
+			out.push({
+				plan,
+				stateBytes: Y.encodeStateAsUpdate(doc).byteLength,
+				update: name,
+				updateBytes: update.byteLength,
+				checkUs,
+				rightsUs,
+				applyUs: median(applyTimes)
+			});
 		}
 	}
 	return out;

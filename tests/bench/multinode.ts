@@ -108,10 +108,22 @@ interface ManyPlansResult {
 }
 
 /** 1,000 connections over 200 plans (quick: 500 over 100): connect, rounds, then a reconnect storm. */
-async function manyPlans(setup: Setup, opts: MultinodeOptions, plans: number, perPlan: number, rounds: number): Promise<ManyPlansResult> {
-	const seeded = await setup.nodes[0].handle.call<SeededDoc[]>('seed', { plans, perPlan, content: 'empty', sharedUsers: true }, 300_000);
+async function manyPlans(
+	setup: Setup,
+	opts: MultinodeOptions,
+	plans: number,
+	perPlan: number,
+	rounds: number
+): Promise<ManyPlansResult> {
+	const seeded = await setup.nodes[0].handle.call<SeededDoc[]>(
+		'seed',
+		{ plans, perPlan, content: 'empty', sharedUsers: true },
+		300_000
+	);
 	// Client j of each plan goes to node j mod n: on two nodes every plan has clients on both.
-	const specs: BenchClientOptions[] = seeded.flatMap((d) => d.cookies.map((cookie, j) => ({ url: setup.nodes[j % setup.nodes.length].wsBase + d.docName, cookie, onApplied })));
+	const specs: BenchClientOptions[] = seeded.flatMap((d) =>
+		d.cookies.map((cookie, j) => ({ url: setup.nodes[j % setup.nodes.length].wsBase + d.docName, cookie, onApplied }))
+	);
 	const c0 = await cpuMs(setup.nodes);
 	const t0 = performance.now();
 	const clients = opts.track(await connectMany(specs, { parallel: 50, timeoutMs: 60_000 }));
@@ -163,13 +175,27 @@ interface HotResult {
  * The hot plan: every client owns one goal and sets its title to `h<i>:<n>` every `intervalMs` (random phase);
  * every other client takes a sample when it sees that title. Edits overlap, as in a busy meeting.
  */
-async function hotPlan(setup: Setup, opts: MultinodeOptions, clients: number, intervalMs: number, seconds: number): Promise<HotResult> {
-	const [doc] = await setup.nodes[0].handle.call<SeededDoc[]>('seed', { plans: 1, perPlan: clients, content: 'empty', sharedUsers: true }, 300_000);
+async function hotPlan(
+	setup: Setup,
+	opts: MultinodeOptions,
+	clients: number,
+	intervalMs: number,
+	seconds: number
+): Promise<HotResult> {
+	const [doc] = await setup.nodes[0].handle.call<SeededDoc[]>(
+		'seed',
+		{ plans: 1, perPlan: clients, content: 'empty', sharedUsers: true },
+		300_000
+	);
 	const sentAt = new Map<string, number>();
 	const samples: number[] = [];
 	let expected = 0;
 	// Everyone edits; the first OBSERVERS also apply everything and take the samples (see `writeOnly`).
-	const specs = doc.cookies.map((cookie, j) => ({ url: setup.nodes[j % setup.nodes.length].wsBase + doc.docName, cookie, writeOnly: j >= HOT_OBSERVERS }));
+	const specs = doc.cookies.map((cookie, j) => ({
+		url: setup.nodes[j % setup.nodes.length].wsBase + doc.docName,
+		cookie,
+		writeOnly: j >= HOT_OBSERVERS
+	}));
 	const cs = opts.track(await connectMany(specs, { parallel: 50, timeoutMs: 60_000 }));
 	const observers = cs.slice(0, HOT_OBSERVERS);
 	// A title is a Y.Text inside its goal: the event is the text's, under the goal's id (`path[0]`).
@@ -216,7 +242,13 @@ async function hotPlan(setup: Setup, opts: MultinodeOptions, clients: number, in
 	const cpu = (await cpuMs(setup.nodes)) - c0;
 	closeAll(cs);
 	await waitConnections(setup.nodes, 0);
-	return { setup: setup.name, clients, edits, lat: summarize(samples, Math.max(0, expected - samples.length)), cpuPerEditMs: cpu / edits };
+	return {
+		setup: setup.name,
+		clients,
+		edits,
+		lat: summarize(samples, Math.max(0, expected - samples.length)),
+		cpuPerEditMs: cpu / edits
+	};
 }
 
 export async function measureMultinode(opts: MultinodeOptions) {
@@ -248,7 +280,11 @@ export async function measureMultinode(opts: MultinodeOptions) {
 			const url = new URL(PG_ADMIN_URL);
 			url.pathname = '/' + name;
 			const launch = async (i: number): Promise<HostInfo> => {
-				const handle = startHost('ours', { BENCH_HOST_DB_URL: url.toString(), BENCH_HOST_REDIS_URL: REDIS_URL, BENCH_HOST_NODE_ID: `bench-${process.pid}-${i}` });
+				const handle = startHost('ours', {
+					BENCH_HOST_DB_URL: url.toString(),
+					BENCH_HOST_REDIS_URL: REDIS_URL,
+					BENCH_HOST_NODE_ID: `bench-${process.pid}-${i}`
+				});
 				started.push(handle);
 				return { handle, ...(await handle.call<{ wsBase: string; engine: string }>('init', {}, 120_000)) };
 			};
@@ -256,11 +292,17 @@ export async function measureMultinode(opts: MultinodeOptions) {
 			pgNodes = [await launch(1)];
 			pgNodes.push(await launch(2));
 		} else {
-			notes.push(`PostgreSQL (${havePg ? 'up' : 'not reachable'}) and Redis (${haveRedis ? 'up' : 'not reachable'}) are both needed for the one-node/two-node and PostgreSQL hot-plan scenarios: left out`);
+			notes.push(
+				`PostgreSQL (${havePg ? 'up' : 'not reachable'}) and Redis (${haveRedis ? 'up' : 'not reachable'}) are both needed for the one-node/two-node and PostgreSQL hot-plan scenarios: left out`
+			);
 		}
 
 		const setups: Setup[] = [relay];
-		if (pgNodes.length) setups.push({ name: 'ours, 1 node (PostgreSQL)', kind: 'ours', nodes: [pgNodes[0]] }, { name: 'ours, 2 nodes (PostgreSQL + Redis)', kind: 'ours', nodes: pgNodes });
+		if (pgNodes.length)
+			setups.push(
+				{ name: 'ours, 1 node (PostgreSQL)', kind: 'ours', nodes: [pgNodes[0]] },
+				{ name: 'ours, 2 nodes (PostgreSQL + Redis)', kind: 'ours', nodes: pgNodes }
+			);
 		else if (opts.oursPglite) setups.push({ name: 'ours, 1 node (PGlite)', kind: 'ours', nodes: [opts.oursPglite] });
 		for (const s of setups) {
 			progress(`multinode: ${PLANS * PER_PLAN} connections over ${PLANS} plans, ${s.name}`);
@@ -283,42 +325,130 @@ export async function measureMultinode(opts: MultinodeOptions) {
 	const r = many.find((m) => m.setup === 'relay');
 	const one = many.find((m) => m.setup.startsWith('ours, 1 node'));
 	const two = many.find((m) => m.setup.startsWith('ours, 2 nodes'));
-	if (one && two) targets.push({ name: 'cross-node p99 / single-node p99 (1,000 conns, 200 plans)', target: `≤ ${MULTINODE_TARGETS.crossNodeP99}`, value: r3(two.prop.p99 / one.prop.p99), unit: 'ratio', pass: two.prop.p99 <= MULTINODE_TARGETS.crossNodeP99 * one.prop.p99 });
+	if (one && two)
+		targets.push({
+			name: 'cross-node p99 / single-node p99 (1,000 conns, 200 plans)',
+			target: `≤ ${MULTINODE_TARGETS.crossNodeP99}`,
+			value: r3(two.prop.p99 / one.prop.p99),
+			unit: 'ratio',
+			pass: two.prop.p99 <= MULTINODE_TARGETS.crossNodeP99 * one.prop.p99
+		});
 	if (r) {
 		for (const m of many.filter((x) => x !== r)) {
-			targets.push({ name: `server CPU/edit ours/relay, ${m.setup}`, target: `≤ ${MULTINODE_TARGETS.cpuPerEdit}`, value: r3(m.cpuPerEditMs / r.cpuPerEditMs), unit: 'ratio', pass: m.cpuPerEditMs <= MULTINODE_TARGETS.cpuPerEdit * r.cpuPerEditMs });
-			targets.push({ name: `connection cost ours/relay (connect ${m.connections}), ${m.setup}`, target: `≤ ${MULTINODE_TARGETS.connectionCost}`, value: r3(m.connectMs / r.connectMs), unit: 'ratio', pass: m.connectMs <= MULTINODE_TARGETS.connectionCost * r.connectMs });
-			targets.push({ name: `reconnect storm ours/relay (${m.connections} at once), ${m.setup}`, target: `≤ ${MULTINODE_TARGETS.connectionCost}`, value: r3(m.stormMs / r.stormMs), unit: 'ratio', pass: m.stormMs <= MULTINODE_TARGETS.connectionCost * r.stormMs });
+			targets.push({
+				name: `server CPU/edit ours/relay, ${m.setup}`,
+				target: `≤ ${MULTINODE_TARGETS.cpuPerEdit}`,
+				value: r3(m.cpuPerEditMs / r.cpuPerEditMs),
+				unit: 'ratio',
+				pass: m.cpuPerEditMs <= MULTINODE_TARGETS.cpuPerEdit * r.cpuPerEditMs
+			});
+			targets.push({
+				name: `connection cost ours/relay (connect ${m.connections}), ${m.setup}`,
+				target: `≤ ${MULTINODE_TARGETS.connectionCost}`,
+				value: r3(m.connectMs / r.connectMs),
+				unit: 'ratio',
+				pass: m.connectMs <= MULTINODE_TARGETS.connectionCost * r.connectMs
+			});
+			targets.push({
+				name: `reconnect storm ours/relay (${m.connections} at once), ${m.setup}`,
+				target: `≤ ${MULTINODE_TARGETS.connectionCost}`,
+				value: r3(m.stormMs / r.stormMs),
+				unit: 'ratio',
+				pass: m.stormMs <= MULTINODE_TARGETS.connectionCost * r.stormMs
+			});
 		}
 	}
 	const hr = hot.find((h) => h.setup === 'relay');
 	if (hr) {
 		for (const h of hot.filter((x) => x !== hr)) {
-			targets.push({ name: `hot plan p99 ours/relay, ${h.setup}`, target: `≤ ${MULTINODE_TARGETS.hotP99}`, value: r3(h.lat.p99 / hr.lat.p99), unit: 'ratio', pass: h.lat.p99 <= MULTINODE_TARGETS.hotP99 * hr.lat.p99 });
-			targets.push({ name: `hot plan server CPU/edit ours/relay, ${h.setup}`, target: `≤ ${MULTINODE_TARGETS.cpuPerEdit}`, value: r3(h.cpuPerEditMs / hr.cpuPerEditMs), unit: 'ratio', pass: h.cpuPerEditMs <= MULTINODE_TARGETS.cpuPerEdit * hr.cpuPerEditMs });
+			targets.push({
+				name: `hot plan p99 ours/relay, ${h.setup}`,
+				target: `≤ ${MULTINODE_TARGETS.hotP99}`,
+				value: r3(h.lat.p99 / hr.lat.p99),
+				unit: 'ratio',
+				pass: h.lat.p99 <= MULTINODE_TARGETS.hotP99 * hr.lat.p99
+			});
+			targets.push({
+				name: `hot plan server CPU/edit ours/relay, ${h.setup}`,
+				target: `≤ ${MULTINODE_TARGETS.cpuPerEdit}`,
+				value: r3(h.cpuPerEditMs / hr.cpuPerEditMs),
+				unit: 'ratio',
+				pass: h.cpuPerEditMs <= MULTINODE_TARGETS.cpuPerEdit * hr.cpuPerEditMs
+			});
 		}
 	}
 
 	// --- report ---
 	const out: string[] = [];
-	out.push('', `6. Several nodes (issue 11): ${PLANS * PER_PLAN} connections over ${PLANS} plans; sequential edits (${ROUNDS} rounds), then a reconnect storm`);
+	out.push(
+		'',
+		`6. Several nodes (issue 11): ${PLANS * PER_PLAN} connections over ${PLANS} plans; sequential edits (${ROUNDS} rounds), then a reconnect storm`
+	);
 	out.push(
 		table(
-			['setup', 'connect all', 'server CPU/conn', 'p50', 'p99', 'max', 'lost', 'server CPU/edit', 'storm: all synced', 'storm server CPU'],
-			many.map((m) => [m.setup, fmtMs(m.connectMs), fmtMs(m.connectCpuMsPerConnection), fmtMs(m.prop.p50), fmtMs(m.prop.p99), fmtMs(m.prop.max), String(m.prop.lost), fmtMs(m.cpuPerEditMs), fmtMs(m.stormMs), fmtMs(m.stormCpuMs)])
+			[
+				'setup',
+				'connect all',
+				'server CPU/conn',
+				'p50',
+				'p99',
+				'max',
+				'lost',
+				'server CPU/edit',
+				'storm: all synced',
+				'storm server CPU'
+			],
+			many.map((m) => [
+				m.setup,
+				fmtMs(m.connectMs),
+				fmtMs(m.connectCpuMsPerConnection),
+				fmtMs(m.prop.p50),
+				fmtMs(m.prop.p99),
+				fmtMs(m.prop.max),
+				String(m.prop.lost),
+				fmtMs(m.cpuPerEditMs),
+				fmtMs(m.stormMs),
+				fmtMs(m.stormCpuMs)
+			])
 		)
 	);
-	out.push('', `   hot plan: ${HOT_CLIENTS} clients on one plan, each editing every 500 ms for ${HOT_SECONDS} s (edits overlap; every client gets every edit, ${HOT_OBSERVERS} of them apply it and take a sample)`);
+	out.push(
+		'',
+		`   hot plan: ${HOT_CLIENTS} clients on one plan, each editing every 500 ms for ${HOT_SECONDS} s (edits overlap; every client gets every edit, ${HOT_OBSERVERS} of them apply it and take a sample)`
+	);
 	out.push(
 		table(
 			['   setup', 'edits', 'samples', 'p50', 'p99', 'max', 'lost', 'server CPU/edit'],
-			hot.map((h) => ['   ' + h.setup, String(h.edits), String(h.lat.n), fmtMs(h.lat.p50), fmtMs(h.lat.p99), fmtMs(h.lat.max), String(h.lat.lost), fmtMs(h.cpuPerEditMs)])
+			hot.map((h) => [
+				'   ' + h.setup,
+				String(h.edits),
+				String(h.lat.n),
+				fmtMs(h.lat.p50),
+				fmtMs(h.lat.p99),
+				fmtMs(h.lat.max),
+				String(h.lat.lost),
+				fmtMs(h.cpuPerEditMs)
+			])
 		)
 	);
 	for (const n of notes) out.push(`   note: ${n}`);
 	const json = {
-		manyPlans: many.map((m) => ({ ...m, connectMs: r3(m.connectMs), connectCpuMsPerConnection: r3(m.connectCpuMsPerConnection), cpuPerEditMs: r3(m.cpuPerEditMs), stormMs: r3(m.stormMs), stormCpuMs: r3(m.stormCpuMs), prop: { p50: r3(m.prop.p50), p99: r3(m.prop.p99), max: r3(m.prop.max), n: m.prop.n, lost: m.prop.lost } })),
-		hotPlan: hot.map((h) => ({ setup: h.setup, clients: h.clients, edits: h.edits, cpuPerEditMs: r3(h.cpuPerEditMs), lat: { p50: r3(h.lat.p50), p99: r3(h.lat.p99), max: r3(h.lat.max), n: h.lat.n, lost: h.lat.lost } })),
+		manyPlans: many.map((m) => ({
+			...m,
+			connectMs: r3(m.connectMs),
+			connectCpuMsPerConnection: r3(m.connectCpuMsPerConnection),
+			cpuPerEditMs: r3(m.cpuPerEditMs),
+			stormMs: r3(m.stormMs),
+			stormCpuMs: r3(m.stormCpuMs),
+			prop: { p50: r3(m.prop.p50), p99: r3(m.prop.p99), max: r3(m.prop.max), n: m.prop.n, lost: m.prop.lost }
+		})),
+		hotPlan: hot.map((h) => ({
+			setup: h.setup,
+			clients: h.clients,
+			edits: h.edits,
+			cpuPerEditMs: r3(h.cpuPerEditMs),
+			lat: { p50: r3(h.lat.p50), p99: r3(h.lat.p99), max: r3(h.lat.max), n: h.lat.n, lost: h.lat.lost }
+		})),
 		notes
 	};
 	return { report: out, targets, json };

@@ -19,7 +19,12 @@ import { freePort } from '../helpers/node-process';
 import { median, table } from './stats';
 
 const RUNS = 3;
-const THROTTLE = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8, cpuRate: 4 };
+const THROTTLE = {
+	latency: 150,
+	downloadThroughput: (1.6 * 1024 * 1024) / 8,
+	uploadThroughput: (750 * 1024) / 8,
+	cpuRate: 4
+};
 /** The patient's pages may weigh at most this share of the full plan page's JavaScript and CSS (issue 10). */
 const TARGET_SHARE = 0.5;
 
@@ -43,7 +48,15 @@ const port = await freePort();
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fellesplan-weight-'));
 const origin = `http://127.0.0.1:${port}`;
 const server = spawn(process.execPath, ['server.js'], {
-	env: { ...process.env, NODE_ENV: 'production', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin, LOG_LEVEL: 'warn' },
+	env: {
+		...process.env,
+		NODE_ENV: 'production',
+		DATA_DIR: dataDir,
+		PORT: String(port),
+		HOST: '127.0.0.1',
+		ORIGIN: origin,
+		LOG_LEVEL: 'warn'
+	},
 	stdio: ['ignore', 'inherit', 'inherit']
 });
 const stopServer = () => {
@@ -71,7 +84,12 @@ async function measure(context: BrowserContext, name: string, pagePath: string):
 	await cdp.send('Network.enable');
 	await cdp.send('Network.clearBrowserCache');
 	await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-	await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: THROTTLE.latency, downloadThroughput: THROTTLE.downloadThroughput, uploadThroughput: THROTTLE.uploadThroughput });
+	await cdp.send('Network.emulateNetworkConditions', {
+		offline: false,
+		latency: THROTTLE.latency,
+		downloadThroughput: THROTTLE.downloadThroughput,
+		uploadThroughput: THROTTLE.uploadThroughput
+	});
 	await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE.cpuRate });
 	const bodies: Array<Promise<{ kind: 'js' | 'css'; bytes: number }>> = [];
 	page.on('response', (res) => {
@@ -106,8 +124,17 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
 try {
 	await waitHealthy();
-	const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-	const context = await browser.newContext({ locale: 'nb-NO', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, serviceWorkers: 'block' });
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		args: ['--no-sandbox', '--disable-gpu']
+	});
+	const context = await browser.newContext({
+		locale: 'nb-NO',
+		viewport: { width: 390, height: 844 },
+		isMobile: true,
+		hasTouch: true,
+		serviceWorkers: 'block'
+	});
 	const login = await context.newPage();
 	await login.goto(`${origin}/login`);
 	await login.getByLabel('E-post').fill('pasient@demo.fellesplan.no');
@@ -127,8 +154,17 @@ try {
 	for (const p of pages) {
 		const runs: PageFigures[] = [];
 		for (let i = 0; i < RUNS; i++) runs.push(await measure(context, p.name, p.path));
-		if (runs.some((r) => r.status !== 200)) throw new Error(`${p.path} answered ${runs.map((r) => r.status).join(', ')}`);
-		results.push({ ...p, runs: RUNS, jsBytes: median(runs.map((r) => r.jsBytes)), cssBytes: median(runs.map((r) => r.cssBytes)), fcpMs: median(runs.map((r) => r.fcpMs)), loadedMs: median(runs.map((r) => r.loadedMs)), status: 200 });
+		if (runs.some((r) => r.status !== 200))
+			throw new Error(`${p.path} answered ${runs.map((r) => r.status).join(', ')}`);
+		results.push({
+			...p,
+			runs: RUNS,
+			jsBytes: median(runs.map((r) => r.jsBytes)),
+			cssBytes: median(runs.map((r) => r.cssBytes)),
+			fcpMs: median(runs.map((r) => r.fcpMs)),
+			loadedMs: median(runs.map((r) => r.loadedMs)),
+			status: 200
+		});
 	}
 	await browser.close();
 
@@ -138,16 +174,47 @@ try {
 		value: (r.jsBytes + r.cssBytes) / (base.jsBytes + base.cssBytes),
 		pass: r.jsBytes + r.cssBytes <= TARGET_SHARE * (base.jsBytes + base.cssBytes)
 	}));
-	console.log(`\nPage weight on a throttled phone (390×844, ${THROTTLE.latency} ms RTT, 1.6 Mbit/s, CPU ×${THROTTLE.cpuRate}; median of ${RUNS} cold loads)`);
+	console.log(
+		`\nPage weight on a throttled phone (390×844, ${THROTTLE.latency} ms RTT, 1.6 Mbit/s, CPU ×${THROTTLE.cpuRate}; median of ${RUNS} cold loads)`
+	);
 	console.log(
 		table(
-			['page', 'JS (gzip)', 'CSS (gzip)', 'first contentful paint', 'paint / plan page', 'loaded', 'loaded / plan page'],
-			results.map((r) => [r.name, kb(r.jsBytes), kb(r.cssBytes), `${Math.round(r.fcpMs)} ms`, (r.fcpMs / base.fcpMs).toFixed(2), `${Math.round(r.loadedMs)} ms`, (r.loadedMs / base.loadedMs).toFixed(2)])
+			[
+				'page',
+				'JS (gzip)',
+				'CSS (gzip)',
+				'first contentful paint',
+				'paint / plan page',
+				'loaded',
+				'loaded / plan page'
+			],
+			results.map((r) => [
+				r.name,
+				kb(r.jsBytes),
+				kb(r.cssBytes),
+				`${Math.round(r.fcpMs)} ms`,
+				(r.fcpMs / base.fcpMs).toFixed(2),
+				`${Math.round(r.loadedMs)} ms`,
+				(r.loadedMs / base.loadedMs).toFixed(2)
+			])
 		)
 	);
 	console.log('');
-	console.log(table(['target', 'goal', 'measured', 'result'], targets.map((t) => [t.name, `≤ ${TARGET_SHARE}`, t.value.toFixed(2), t.pass ? 'PASS' : 'MISS'])));
-	console.log('WEIGHT ' + JSON.stringify({ throttle: THROTTLE, runs: RUNS, pages: results, targets: targets.map((t) => ({ ...t, result: t.pass ? 'PASS' : 'MISS' })) }));
+	console.log(
+		table(
+			['target', 'goal', 'measured', 'result'],
+			targets.map((t) => [t.name, `≤ ${TARGET_SHARE}`, t.value.toFixed(2), t.pass ? 'PASS' : 'MISS'])
+		)
+	);
+	console.log(
+		'WEIGHT ' +
+			JSON.stringify({
+				throttle: THROTTLE,
+				runs: RUNS,
+				pages: results,
+				targets: targets.map((t) => ({ ...t, result: t.pass ? 'PASS' : 'MISS' }))
+			})
+	);
 } finally {
 	stopServer();
 }

@@ -48,7 +48,11 @@ for (let i = 0; i < profile.samples.length; i++) {
 }
 const totalUs = profile.endTime - profile.startTime;
 
-const shortUrl = (u: string) => u.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'node_modules/').replace(/^.*\/work\/main\//, '');
+const shortUrl = (u: string) =>
+	u
+		.replace(/^file:\/\//, '')
+		.replace(/^.*\/node_modules\//, 'node_modules/')
+		.replace(/^.*\/work\/main\//, '');
 const key = (f: CallFrame) => `${f.functionName || '(anonymous)'}  ${shortUrl(f.url)}:${f.lineNumber + 1}`;
 
 const selfByFn = new Map<string, number>();

@@ -47,7 +47,14 @@ function benchEdit(doc: Y.Doc, seq: number): void {
 /** The first client of each plan creates the bench goal; every client has it before the rounds start. */
 export async function prepareGroups(groups: BenchClient[][]): Promise<void> {
 	for (const group of groups) {
-		if (!getGoal(group[0].doc, BENCH_GOAL)) addGoal(group[0].doc, { id: BENCH_GOAL, lifeArea: 'housing', title: '#0', expressedBy: 'staff', description: ['Benk: '] });
+		if (!getGoal(group[0].doc, BENCH_GOAL))
+			addGoal(group[0].doc, {
+				id: BENCH_GOAL,
+				lifeArea: 'housing',
+				title: '#0',
+				expressedBy: 'staff',
+				description: ['Benk: ']
+			});
 	}
 	const deadline = Date.now() + 30_000;
 	while (!groups.every((g) => g.every((c) => getGoal(c.doc, BENCH_GOAL)))) {
@@ -92,7 +99,13 @@ export async function runRounds(
 		const seq = nextSeq++;
 		let done!: () => void;
 		const finished = new Promise<void>((resolve) => (done = resolve));
-		const round: Round = { seq, t0: 0, pending: new Set(group.filter((c) => c !== editor)), samples: record ? samples : null, done };
+		const round: Round = {
+			seq,
+			t0: 0,
+			pending: new Set(group.filter((c) => c !== editor)),
+			samples: record ? samples : null,
+			done
+		};
 		current = round;
 		round.t0 = performance.now();
 		benchEdit(editor.doc, seq);
@@ -102,7 +115,8 @@ export async function runRounds(
 		if (round.pending.size > 0 && record) lost += round.pending.size;
 		if (process.env.BENCH_DEBUG_SLOW && record) {
 			const worst = performance.now() - round.t0;
-			if (worst > Number(process.env.BENCH_DEBUG_SLOW)) slowRounds.push({ kind, epoch: performance.timeOrigin + round.t0, ms: worst, seq });
+			if (worst > Number(process.env.BENCH_DEBUG_SLOW))
+				slowRounds.push({ kind, epoch: performance.timeOrigin + round.t0, ms: worst, seq });
 		}
 		current = null;
 		const wait = round.t0 + EDIT_INTERVAL_MS - performance.now();

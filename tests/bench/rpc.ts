@@ -47,7 +47,11 @@ export function startHost(kind: HostKind, env: Record<string, string | undefined
 	for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
 	const child: ChildProcess = fork(script, [kind], {
 		// BENCH_HOST_NODE_ARGS: extra node flags for the hosts only (e.g. --trace-gc, --cpu-prof).
-		execArgv: [...process.execArgv, '--expose-gc', ...(process.env.BENCH_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean)],
+		execArgv: [
+			...process.execArgv,
+			'--expose-gc',
+			...(process.env.BENCH_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean)
+		],
 		env: childEnv,
 		stdio: ['ignore', 'inherit', 'inherit', 'ipc']
 	});

@@ -29,7 +29,10 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyArg = argv.find((a) => a.startsWith('--only='));
 /** `--scenario=editors2,clients500`: run only these propagation scenarios. */
-const scenarioArg = argv.find((a) => a.startsWith('--scenario='))?.slice('--scenario='.length).split(',');
+const scenarioArg = argv
+	.find((a) => a.startsWith('--scenario='))
+	?.slice('--scenario='.length)
+	.split(',');
 const only = new Set((onlyArg ? onlyArg.slice('--only='.length) : 'heap,prop,open,gate,fuzz,multi').split(','));
 const waitQuietArg = argv.find((a) => a.startsWith('--wait-quiet'));
 /** `--wait-quiet[=s]`: before each measurement wait (at most s seconds, default 60) until other processes use < 10 % CPU. */
@@ -37,7 +40,9 @@ const WAIT_QUIET_MS = waitQuietArg ? 1000 * Number(waitQuietArg.split('=')[1] ??
 const QUIET_PERCENT = 10;
 /** `--pglite-disk`: PGlite in a temporary data folder instead of memory:// (the production embedded mode). */
 const pgliteDisk = argv.includes('--pglite-disk');
-const pgAdminUrl = process.env.BENCH_DATABASE_URL || (argv.includes('--pg') ? process.env.TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres' : undefined);
+const pgAdminUrl =
+	process.env.BENCH_DATABASE_URL ||
+	(argv.includes('--pg') ? process.env.TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres' : undefined);
 
 interface PropScenario {
 	key: string;
@@ -53,7 +58,14 @@ const PROP: PropScenario[] = [
 	{ key: 'editors2', label: '2 editors, 1 plan', plans: 1, perPlan: 2, rounds: quick ? 300 : 3000 },
 	{ key: 'editors20', label: '20 editors, 1 plan', plans: 1, perPlan: 20, rounds: quick ? 100 : 1000 },
 	{ key: 'editors50', label: '50 editors, 1 plan', plans: 1, perPlan: 50, rounds: quick ? 40 : 600 },
-	{ key: 'clients500', label: '500 clients, 100 plans', plans: 100, perPlan: 5, rounds: quick ? 300 : 2000, sharedUsers: true }
+	{
+		key: 'clients500',
+		label: '500 clients, 100 plans',
+		plans: 100,
+		perPlan: 5,
+		rounds: quick ? 300 : 2000,
+		sharedUsers: true
+	}
 ];
 const WARMUP_ROUNDS = quick ? 30 : 100;
 /** Measured blocks per scenario: ABBA in the full run cancels drift between the two servers. */
@@ -238,8 +250,15 @@ async function propagation(ours: HostInfo, relay: HostInfo, sc: PropScenario): P
 	const connectMs: Record<HostKind, number> = { ours: 0, relay: 0 };
 	for (const kind of ['ours', 'relay'] as const) {
 		const h = byKind[kind];
-		const seeded = await h.handle.call<SeededDoc[]>('seed', { plans: sc.plans, perPlan: sc.perPlan, content: 'empty', sharedUsers: sc.sharedUsers });
-		const specs: BenchClientOptions[] = seeded.flatMap((d) => d.cookies.map((cookie) => ({ url: h.wsBase + d.docName, cookie, onApplied })));
+		const seeded = await h.handle.call<SeededDoc[]>('seed', {
+			plans: sc.plans,
+			perPlan: sc.perPlan,
+			content: 'empty',
+			sharedUsers: sc.sharedUsers
+		});
+		const specs: BenchClientOptions[] = seeded.flatMap((d) =>
+			d.cookies.map((cookie) => ({ url: h.wsBase + d.docName, cookie, onApplied }))
+		);
 		const t = performance.now();
 		const clients = track(await connectMany(specs, { parallel: 20, timeoutMs: 30_000 }));
 		connectMs[kind] = performance.now() - t;
@@ -284,8 +303,15 @@ async function propagation(ours: HostInfo, relay: HostInfo, sc: PropScenario): P
 		// Which of our server's storage calls were running while a slow round was in flight?
 		for (const s of slowRounds.splice(0)) {
 			const overlapping = events.filter((e) => e.startedAt < s.epoch + s.ms && e.startedAt + e.ms > s.epoch - 2);
-			const what = overlapping.map((e) => `${e.op}${e.rows !== undefined ? `(${e.rows})` : ''} ${e.ms.toFixed(1)}ms@${(e.startedAt - s.epoch).toFixed(1)}`).join(', ');
-			progress(`slow ${s.kind} round seq ${s.seq}: ${s.ms.toFixed(1)} ms${s.kind === 'ours' ? ` — storage calls in flight: ${what || 'none'}` : ''}`);
+			const what = overlapping
+				.map(
+					(e) =>
+						`${e.op}${e.rows !== undefined ? `(${e.rows})` : ''} ${e.ms.toFixed(1)}ms@${(e.startedAt - s.epoch).toFixed(1)}`
+				)
+				.join(', ');
+			progress(
+				`slow ${s.kind} round seq ${s.seq}: ${s.ms.toFixed(1)} ms${s.kind === 'ours' ? ` — storage calls in flight: ${what || 'none'}` : ''}`
+			);
 		}
 	}
 	for (const kind of ['ours', 'relay'] as const) {
@@ -319,11 +345,19 @@ async function propagation(ours: HostInfo, relay: HostInfo, sc: PropScenario): P
  * One client: time from creating the socket to the arrival of sync step 2 (the whole document), and to
  * the moment the client has applied it. `startEpoch` is comparable with the host's store events.
  */
-async function timedOpen(url: string, cookie: string): Promise<{ ms: number; appliedMs: number; startEpoch: number; client: BenchClient }> {
+async function timedOpen(
+	url: string,
+	cookie: string
+): Promise<{ ms: number; appliedMs: number; startEpoch: number; client: BenchClient }> {
 	const client = new BenchClient({ url, cookie });
 	openClients.add(client);
 	const at = await withTimeout(client.synced, 120_000, 'cold open');
-	return { ms: client.step2ReceivedAt - client.startedAt, appliedMs: at - client.startedAt, startEpoch: performance.timeOrigin + client.startedAt, client };
+	return {
+		ms: client.step2ReceivedAt - client.startedAt,
+		appliedMs: at - client.startedAt,
+		startEpoch: performance.timeOrigin + client.startedAt,
+		client
+	};
 }
 
 async function coldOpens(ours: HostInfo, docName: string, cookie: string, repeats: number) {
@@ -335,7 +369,13 @@ async function coldOpens(ours: HostInfo, docName: string, cookie: string, repeat
 		await waitConnections(ours.handle, 0);
 		const ev = await ours.handle.call<StoreEvent[]>('events', { doc: docName });
 		const load = ev.find((e) => e.op === 'load');
-		opens.push({ ms, appliedMs, loadMs: load?.ms ?? NaN, rows: load?.rows ?? -1, snapshotBytes: load?.snapshotBytes ?? 0 });
+		opens.push({
+			ms,
+			appliedMs,
+			loadMs: load?.ms ?? NaN,
+			rows: load?.rows ?? -1,
+			snapshotBytes: load?.snapshotBytes ?? 0
+		});
 	}
 	return opens;
 }
@@ -349,11 +389,24 @@ async function editLargePlan(ours: HostInfo, relay: HostInfo, docName: string, c
 	const rounds = quick ? 300 : 1000;
 	progress(`open: editing the large plan (${rounds} edits per server)`);
 	await ours.handle.call('reset', { flush: false, idleUnloadMs: 3_600_000 });
-	const oc = track(await connectMany([{ url: ours.wsBase + docName, cookie, onApplied }, { url: ours.wsBase + docName, cookie, onApplied }], { timeoutMs: 60_000 }));
+	const oc = track(
+		await connectMany(
+			[
+				{ url: ours.wsBase + docName, cookie, onApplied },
+				{ url: ours.wsBase + docName, cookie, onApplied }
+			],
+			{ timeoutMs: 60_000 }
+		)
+	);
 	await prepareGroups([oc]);
 	const initialUpdate = Y.encodeStateAsUpdate(oc[0].doc);
 	const [relayDoc] = await relay.handle.call<SeededDoc[]>('seed', { plans: 1, perPlan: 2, content: 'empty' });
-	const rc = track(await connectMany([0, 1].map(() => ({ url: relay.wsBase + relayDoc.docName, initialUpdate, onApplied })), { timeoutMs: 60_000 }));
+	const rc = track(
+		await connectMany(
+			[0, 1].map(() => ({ url: relay.wsBase + relayDoc.docName, initialUpdate, onApplied })),
+			{ timeoutMs: 60_000 }
+		)
+	);
 	await runRounds([oc], WARMUP_ROUNDS, 31, false);
 	await runRounds([rc], WARMUP_ROUNDS, 32, false);
 	await waitQuiet();
@@ -416,7 +469,9 @@ async function openHistory(ours: HostInfo, relay: HostInfo) {
 	const tFirst = performance.now();
 	const first = await timedOpen(ours.wsBase + h.docName, h.cookie);
 	// The server compacts in the background once the tail exceeds its threshold: wait for the snapshot.
-	let snap = await ours.handle.call<{ throughId: number; maxId: number; bytes: number; rows: number }>('snapshot', { docName: h.docName });
+	let snap = await ours.handle.call<{ throughId: number; maxId: number; bytes: number; rows: number }>('snapshot', {
+		docName: h.docName
+	});
 	const deadline = Date.now() + 300_000;
 	while (snap.throughId < snap.maxId && Date.now() < deadline) {
 		await sleep(20);
@@ -424,7 +479,8 @@ async function openHistory(ours: HostInfo, relay: HostInfo) {
 	}
 	const compactedAfterMs = performance.now() - tFirst;
 	const eld = await ours.handle.call<{ maxMs: number; p99Ms: number; meanMs: number }>('eldStop');
-	if (profiling('ours')) progress(`profile written: ${await ours.handle.call<string>('profStop', { name: 'first-open' })}`);
+	if (profiling('ours'))
+		progress(`profile written: ${await ours.handle.call<string>('profStop', { name: 'first-open' })}`);
 	const firstEvents = await ours.handle.call<StoreEvent[]>('events', { doc: h.docName });
 	await ours.handle.call('trackSends', { on: false });
 	closeAll([first.client]);
@@ -436,10 +492,14 @@ async function openHistory(ours: HostInfo, relay: HostInfo) {
 	const timeline: [string, number][] = [];
 	for (const [i, e] of firstEvents.entries()) {
 		if (e.op === 'bigSend') {
-			timeline.push([`server: ws.send(${e.rows} bytes) called (step 2; ${e.snapshotBytes} bytes left queued)`, rel(e.startedAt)]);
+			timeline.push([
+				`server: ws.send(${e.rows} bytes) called (step 2; ${e.snapshotBytes} bytes left queued)`,
+				rel(e.startedAt)
+			]);
 			continue;
 		}
-		const what = e.op === 'load' ? (i === 0 ? 'server: load() for the client' : 'server: compaction read') : `server: ${e.op}`;
+		const what =
+			e.op === 'load' ? (i === 0 ? 'server: load() for the client' : 'server: compaction read') : `server: ${e.op}`;
 		const rows = e.rows !== undefined ? ` (${e.rows} rows)` : '';
 		timeline.push([`${what} starts`, rel(e.startedAt)], [`${what} ends${rows}`, rel(e.startedAt + e.ms)]);
 	}
@@ -448,7 +508,12 @@ async function openHistory(ours: HostInfo, relay: HostInfo) {
 
 	// Later cold opens: snapshot + a short tail (below the compaction threshold, so it stays a tail).
 	progress('open: later cold opens (snapshot + tail)');
-	const tail = await ours.handle.call<{ rows: number }>('appendTail', { docName: h.docName, userId: h.userId, count: TAIL_UPDATES, seed: 11 });
+	const tail = await ours.handle.call<{ rows: number }>('appendTail', {
+		docName: h.docName,
+		userId: h.userId,
+		count: TAIL_UPDATES,
+		seed: 11
+	});
 	await waitQuiet();
 	const later = await coldOpens(ours, h.docName, h.cookie, COLD_REPEATS);
 
@@ -496,12 +561,23 @@ async function openHistory(ours: HostInfo, relay: HostInfo) {
 
 async function heapPerPlan(host: HostInfo, n: number) {
 	const warm = 10;
-	const seeded = await host.handle.call<SeededDoc[]>('seed', { plans: n + warm, perPlan: 1, content: 'demo', sharedUsers: true });
+	const seeded = await host.handle.call<SeededDoc[]>('seed', {
+		plans: n + warm,
+		perPlan: 1,
+		content: 'demo',
+		sharedUsers: true
+	});
 	await host.handle.call('reset', { flush: true, idleUnloadMs: 3_600_000 });
 	// The relay has no storage: its clients bring the demo plan and upload it in the sync.
 	const initialUpdate =
-		host.handle.kind === 'relay' ? new Uint8Array(Buffer.from(await host.handle.call<string>('demoUpdate'), 'base64')) : undefined;
-	const spec = (d: SeededDoc): BenchClientOptions => ({ url: host.wsBase + d.docName, cookie: d.cookies[0], initialUpdate });
+		host.handle.kind === 'relay'
+			? new Uint8Array(Buffer.from(await host.handle.call<string>('demoUpdate'), 'base64'))
+			: undefined;
+	const spec = (d: SeededDoc): BenchClientOptions => ({
+		url: host.wsBase + d.docName,
+		cookie: d.cookies[0],
+		initialUpdate
+	});
 
 	// Warm-up (code paths, JIT, pools): load and leave a few plans; they stay loaded and are in the baseline.
 	const warmClients = track(await connectMany(seeded.slice(0, warm).map(spec)));
@@ -552,7 +628,9 @@ async function main(): Promise<void> {
 		pgliteDir = dir;
 		dropDatabase = async () => rmSync(dir, { recursive: true, force: true });
 	}
-	progress(`starting hosts (${quick ? 'quick' : 'full'} run, database ${dbUrl ? 'PostgreSQL' : pgliteDir ? `PGlite in ${pgliteDir}` : 'PGlite in memory'})`);
+	progress(
+		`starting hosts (${quick ? 'quick' : 'full'} run, database ${dbUrl ? 'PostgreSQL' : pgliteDir ? `PGlite in ${pgliteDir}` : 'PGlite in memory'})`
+	);
 	const [ours, relay] = await Promise.all([launch('ours', dbUrl, pgliteDir), launch('relay', undefined)]);
 	const runMark = await cpuMark();
 
@@ -578,43 +656,130 @@ async function main(): Promise<void> {
 
 	if (only.has('gate')) progress('gate: checking time per update');
 	const gate = only.has('gate') ? await measureGateCost(quick) : [];
-	if (only.has('fuzz')) progress(`fuzz: 2 honest editors, ${FUZZ_ROUNDS} rounds alone and ${FUZZ_ROUNDS} under ${FUZZ_FRAMES_PER_SECOND} hostile frames/s`);
-	const fuzz = only.has('fuzz') ? await measureFuzzLoad(ours, { rounds: FUZZ_ROUNDS, seed: 20261122, perSecond: FUZZ_FRAMES_PER_SECOND, track }) : null;
+	if (only.has('fuzz'))
+		progress(
+			`fuzz: 2 honest editors, ${FUZZ_ROUNDS} rounds alone and ${FUZZ_ROUNDS} under ${FUZZ_FRAMES_PER_SECOND} hostile frames/s`
+		);
+	const fuzz = only.has('fuzz')
+		? await measureFuzzLoad(ours, { rounds: FUZZ_ROUNDS, seed: 20261122, perSecond: FUZZ_FRAMES_PER_SECOND, track })
+		: null;
 	if (fuzz) await ours.handle.call('errors'); // the fuzz's refusals are expected warnings
-	const multi = only.has('multi') ? await measureMultinode({ quick, relay, oursPglite: ours.engine.startsWith('pglite') ? ours : null, track, progress }) : null;
+	const multi = only.has('multi')
+		? await measureMultinode({
+				quick,
+				relay,
+				oursPglite: ours.engine.startsWith('pglite') ? ours : null,
+				track,
+				progress
+			})
+		: null;
 	const runOtherCpu = otherCpuPercent(runMark, await cpuMark());
 
 	// --- targets ---
 	const targets: Target[] = [];
 	const p20 = prop.find((p) => p.key === 'editors20');
-	if (p20) targets.push({ name: 'propagation p99, 20 editors', target: `≤ ${TARGETS.p99Editors20Ms} ms`, value: r3(p20.ours.p99), unit: 'ms', pass: p20.ours.p99 <= TARGETS.p99Editors20Ms });
+	if (p20)
+		targets.push({
+			name: 'propagation p99, 20 editors',
+			target: `≤ ${TARGETS.p99Editors20Ms} ms`,
+			value: r3(p20.ours.p99),
+			unit: 'ms',
+			pass: p20.ours.p99 <= TARGETS.p99Editors20Ms
+		});
 	for (const p of prop) {
-		targets.push({ name: `p99 ours/relay, ${p.label}`, target: `≤ ${TARGETS.ratio}`, value: r3(p.ratioP99), unit: 'ratio', pass: p.ratioP99 <= TARGETS.ratio });
-		targets.push({ name: `p50 ours/relay, ${p.label}`, target: `≤ ${TARGETS.ratio}`, value: r3(p.ratioP50), unit: 'ratio', pass: p.ratioP50 <= TARGETS.ratio });
+		targets.push({
+			name: `p99 ours/relay, ${p.label}`,
+			target: `≤ ${TARGETS.ratio}`,
+			value: r3(p.ratioP99),
+			unit: 'ratio',
+			pass: p.ratioP99 <= TARGETS.ratio
+		});
+		targets.push({
+			name: `p50 ours/relay, ${p.label}`,
+			target: `≤ ${TARGETS.ratio}`,
+			value: r3(p.ratioP50),
+			unit: 'ratio',
+			pass: p.ratioP50 <= TARGETS.ratio
+		});
 	}
 	if (open) {
-		targets.push({ name: 'open 100k updates: FIRST open (no snapshot yet)', target: `≤ ${TARGETS.open100kMs} ms`, value: r3(open.first.ms), unit: 'ms', pass: open.first.ms <= TARGETS.open100kMs });
-		targets.push({ name: `open 100k updates: later cold open (snapshot + ${TAIL_UPDATES} tail), median`, target: `≤ ${TARGETS.open100kMs} ms`, value: r3(open.later.medianMs), unit: 'ms', pass: open.later.medianMs <= TARGETS.open100kMs });
+		targets.push({
+			name: 'open 100k updates: FIRST open (no snapshot yet)',
+			target: `≤ ${TARGETS.open100kMs} ms`,
+			value: r3(open.first.ms),
+			unit: 'ms',
+			pass: open.first.ms <= TARGETS.open100kMs
+		});
+		targets.push({
+			name: `open 100k updates: later cold open (snapshot + ${TAIL_UPDATES} tail), median`,
+			target: `≤ ${TARGETS.open100kMs} ms`,
+			value: r3(open.later.medianMs),
+			unit: 'ms',
+			pass: open.later.medianMs <= TARGETS.open100kMs
+		});
 	}
 	if (fuzz) {
-		targets.push({ name: 'propagation p50 during a fuzz / without', target: `≤ ${TARGETS.fuzzRatio}`, value: r3(fuzz.ratioP50), unit: 'ratio', pass: fuzz.ratioP50 <= TARGETS.fuzzRatio });
-		targets.push({ name: 'propagation p99 during a fuzz / without', target: `≤ ${TARGETS.fuzzRatio}`, value: r3(fuzz.ratioP99), unit: 'ratio', pass: fuzz.ratioP99 <= TARGETS.fuzzRatio });
+		targets.push({
+			name: 'propagation p50 during a fuzz / without',
+			target: `≤ ${TARGETS.fuzzRatio}`,
+			value: r3(fuzz.ratioP50),
+			unit: 'ratio',
+			pass: fuzz.ratioP50 <= TARGETS.fuzzRatio
+		});
+		targets.push({
+			name: 'propagation p99 during a fuzz / without',
+			target: `≤ ${TARGETS.fuzzRatio}`,
+			value: r3(fuzz.ratioP99),
+			unit: 'ratio',
+			pass: fuzz.ratioP99 <= TARGETS.fuzzRatio
+		});
 	}
 	if (multi) targets.push(...multi.targets);
-	if (heap.ours) targets.push({ name: 'heap per loaded small plan', target: `≤ ${TARGETS.heapPerPlanBytes / 1024} KB`, value: Math.round(heap.ours.perPlanBytes), unit: 'bytes', pass: heap.ours.perPlanBytes <= TARGETS.heapPerPlanBytes });
+	if (heap.ours)
+		targets.push({
+			name: 'heap per loaded small plan',
+			target: `≤ ${TARGETS.heapPerPlanBytes / 1024} KB`,
+			value: Math.round(heap.ours.perPlanBytes),
+			unit: 'bytes',
+			pass: heap.ours.perPlanBytes <= TARGETS.heapPerPlanBytes
+		});
 
 	// --- report ---
 	const out: string[] = [];
 	out.push('', `Fellesplan sync bench — ${quick ? 'quick' : 'full'} run, ${new Date().toISOString()}`);
-	out.push(`machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}, database ${ours.engine}`);
-	out.push(`servers: each in its own child process on 127.0.0.1; all clients in the parent process (same client code for both)`);
-	out.push(`other processes used ${runOtherCpu.toFixed(0)} % of the machine's CPU during the run${runOtherCpu > QUIET_PERCENT ? '  ← BUSY MACHINE: figures are noisy, rerun when quiet (--wait-quiet)' : ''}`);
-	if (WAIT_QUIET_MS > 0) out.push(`--wait-quiet: waited ${(quietWaitedMs / 1000).toFixed(1)} s in total for a quiet machine`);
+	out.push(
+		`machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}, database ${ours.engine}`
+	);
+	out.push(
+		`servers: each in its own child process on 127.0.0.1; all clients in the parent process (same client code for both)`
+	);
+	out.push(
+		`other processes used ${runOtherCpu.toFixed(0)} % of the machine's CPU during the run${runOtherCpu > QUIET_PERCENT ? '  ← BUSY MACHINE: figures are noisy, rerun when quiet (--wait-quiet)' : ''}`
+	);
+	if (WAIT_QUIET_MS > 0)
+		out.push(`--wait-quiet: waited ${(quietWaitedMs / 1000).toFixed(1)} s in total for a quiet machine`);
 	if (prop.length) {
-		out.push('', `1. Update propagation (per receiver; sequential edits, ≥ ${EDIT_INTERVAL_MS} ms apart; blocks ${BLOCKS.join('/')})`);
+		out.push(
+			'',
+			`1. Update propagation (per receiver; sequential edits, ≥ ${EDIT_INTERVAL_MS} ms apart; blocks ${BLOCKS.join('/')})`
+		);
 		out.push(
 			table(
-				['scenario', 'samples', 'ours p50', 'ours p99', 'relay p50', 'relay p99', 'p50 ratio', 'p99 ratio', 'ours max', 'relay max', 'lost', 'server CPU/edit ours/relay', 'other CPU'],
+				[
+					'scenario',
+					'samples',
+					'ours p50',
+					'ours p99',
+					'relay p50',
+					'relay p99',
+					'p50 ratio',
+					'p99 ratio',
+					'ours max',
+					'relay max',
+					'lost',
+					'server CPU/edit ours/relay',
+					'other CPU'
+				],
 				prop.map((p) => [
 					p.label,
 					`${p.ours.n}/${p.relay.n}`,
@@ -634,10 +799,23 @@ async function main(): Promise<void> {
 		);
 	}
 	if (prop.length) {
-		out.push('', '   our server\'s storage calls per scenario (wall ms, warm-up included; load = document load or compaction read):');
+		out.push(
+			'',
+			"   our server's storage calls per scenario (wall ms, warm-up included; load = document load or compaction read):"
+		);
 		out.push(
 			table(
-				['   scenario', 'append n', 'append median', 'append max', 'load n', 'load median', 'load max', 'saveSnapshot n', 'save max'],
+				[
+					'   scenario',
+					'append n',
+					'append median',
+					'append max',
+					'load n',
+					'load median',
+					'load max',
+					'saveSnapshot n',
+					'save max'
+				],
 				prop.map((p) => [
 					'   ' + p.label,
 					String(p.store.append?.n ?? 0),
@@ -659,27 +837,76 @@ async function main(): Promise<void> {
 			table(
 				['what', 'time', 'detail'],
 				[
-					['FIRST open (no snapshot: reads + applies every row)', fmtMs(open.first.ms), `server load() ${fmtMs(open.first.serverLoadMs)} for ${open.first.serverLoadRows} rows; client applied at ${fmtMs(open.first.appliedMs)}`],
-					['  then background compaction (read + apply + save)', fmtMs(open.first.compaction.totalMs), `read ${fmtMs(open.first.compaction.readMs)}, save ${fmtMs(open.first.compaction.saveSnapshotMs)}, snapshot ${fmtKiB(open.first.compaction.snapshotBytes)}`],
+					[
+						'FIRST open (no snapshot: reads + applies every row)',
+						fmtMs(open.first.ms),
+						`server load() ${fmtMs(open.first.serverLoadMs)} for ${open.first.serverLoadRows} rows; client applied at ${fmtMs(open.first.appliedMs)}`
+					],
+					[
+						'  then background compaction (read + apply + save)',
+						fmtMs(open.first.compaction.totalMs),
+						`read ${fmtMs(open.first.compaction.readMs)}, save ${fmtMs(open.first.compaction.saveSnapshotMs)}, snapshot ${fmtKiB(open.first.compaction.snapshotBytes)}`
+					],
 					['  server event loop blocked (max) during open+compaction', fmtMs(open.first.serverEventLoopMaxDelayMs), ''],
-					[`later cold open (snapshot + ${open.later.tailRows} tail), median of ${open.later.opens.length}`, fmtMs(open.later.medianMs), `min ${fmtMs(open.later.minMs)}, max ${fmtMs(open.later.maxMs)}, server load() ${fmtMs(open.later.medianServerLoadMs)}; client applied at ${fmtMs(open.later.medianAppliedMs)}`],
-					['cold open of an empty plan (fixed cost), median', fmtMs(open.emptyPlan.medianMs), `max ${fmtMs(open.emptyPlan.maxMs)}`],
-					['context: apply all updates to a Y.Doc (one transaction)', fmtMs(h.applyTxMs), `${(h.updateBytesTotal / 1024 / 1024).toFixed(1)} MB of updates → ${fmtKiB(h.stateBytes)} state`],
+					[
+						`later cold open (snapshot + ${open.later.tailRows} tail), median of ${open.later.opens.length}`,
+						fmtMs(open.later.medianMs),
+						`min ${fmtMs(open.later.minMs)}, max ${fmtMs(open.later.maxMs)}, server load() ${fmtMs(open.later.medianServerLoadMs)}; client applied at ${fmtMs(open.later.medianAppliedMs)}`
+					],
+					[
+						'cold open of an empty plan (fixed cost), median',
+						fmtMs(open.emptyPlan.medianMs),
+						`max ${fmtMs(open.emptyPlan.maxMs)}`
+					],
+					[
+						'context: apply all updates to a Y.Doc (one transaction)',
+						fmtMs(h.applyTxMs),
+						`${(h.updateBytesTotal / 1024 / 1024).toFixed(1)} MB of updates → ${fmtKiB(h.stateBytes)} state`
+					],
 					['context: apply all updates to a Y.Doc (no transaction)', fmtMs(h.applyNoTxMs), ''],
-					['context: apply the snapshot to a Y.Doc', fmtMs(h.applySnapshotMs), `encodeStateAsUpdate ${fmtMs(h.encodeStateMs)}`],
-					['context: writing the history (multi-row inserts)', fmtMs(h.insertMs), `generating it ${fmtMs(h.generateMs)}`]
+					[
+						'context: apply the snapshot to a Y.Doc',
+						fmtMs(h.applySnapshotMs),
+						`encodeStateAsUpdate ${fmtMs(h.encodeStateMs)}`
+					],
+					[
+						'context: writing the history (multi-row inserts)',
+						fmtMs(h.insertMs),
+						`generating it ${fmtMs(h.generateMs)}`
+					]
 				]
 			)
 		);
 		out.push('', '   first open, timeline (ms after the client created its socket):');
 		for (const [what, t] of open.first.timeline) out.push(`   ${fmtMs(t).padStart(9)}  ${what}`);
 		const b = open.big;
-		out.push('', `   editing that plan (${fmtKiB(b.stateBytes)} state): 2 editors, ${b.rounds} sequential edits per server, same method as part 1`);
+		out.push(
+			'',
+			`   editing that plan (${fmtKiB(b.stateBytes)} state): 2 editors, ${b.rounds} sequential edits per server, same method as part 1`
+		);
 		out.push(
 			table(
-				['   server', 'p50', 'p99', 'max', 'compactions', 'compaction read (median)', 'saveSnapshot (median)', 'event loop blocked (max)'],
 				[
-					['   ours', fmtMs(b.ours.p50), fmtMs(b.ours.p99), fmtMs(b.ours.max), String(b.compactions), fmtMs(b.compactionReadMedianMs), fmtMs(b.saveSnapshotMedianMs), fmtMs(b.serverEventLoopMaxDelayMs)],
+					'   server',
+					'p50',
+					'p99',
+					'max',
+					'compactions',
+					'compaction read (median)',
+					'saveSnapshot (median)',
+					'event loop blocked (max)'
+				],
+				[
+					[
+						'   ours',
+						fmtMs(b.ours.p50),
+						fmtMs(b.ours.p99),
+						fmtMs(b.ours.max),
+						String(b.compactions),
+						fmtMs(b.compactionReadMedianMs),
+						fmtMs(b.saveSnapshotMedianMs),
+						fmtMs(b.serverEventLoopMaxDelayMs)
+					],
 					['   relay', fmtMs(b.relay.p50), fmtMs(b.relay.p99), fmtMs(b.relay.max), '–', '–', '–', '–']
 				]
 			)
@@ -691,22 +918,75 @@ async function main(): Promise<void> {
 			.filter((k) => heap[k])
 			.map((k) => {
 				const x = heap[k]!;
-				return [k, String(x.plans), String(x.docsLoaded), fmtKiB(x.perPlanBytes), fmtKiB(x.perConnectionBytes), x.bareYDocPerPlanBytes === null ? '–' : fmtKiB(x.bareYDocPerPlanBytes)];
+				return [
+					k,
+					String(x.plans),
+					String(x.docsLoaded),
+					fmtKiB(x.perPlanBytes),
+					fmtKiB(x.perConnectionBytes),
+					x.bareYDocPerPlanBytes === null ? '–' : fmtKiB(x.bareYDocPerPlanBytes)
+				];
 			});
 		out.push(table(['server', 'plans', 'docs loaded', 'heap/plan', 'heap/open connection', 'bare Y.Doc/plan'], rows));
 	}
 	if (gate.length) {
-		out.push('', '4. The update gate: CPU per update (median µs), in process; applying it is what the server does anyway');
-		out.push(table(['plan', 'update', 'bytes', 'check', 'of which rights', 'apply', 'check/apply'], gate.map((g) => [`${g.plan} (${fmtKiB(g.stateBytes)})`, g.update, String(g.updateBytes), `${g.checkUs.toFixed(1)} µs`, `${g.rightsUs.toFixed(1)} µs`, `${g.applyUs.toFixed(1)} µs`, (g.checkUs / g.applyUs).toFixed(2)])));
+		out.push(
+			'',
+			'4. The update gate: CPU per update (median µs), in process; applying it is what the server does anyway'
+		);
+		out.push(
+			table(
+				['plan', 'update', 'bytes', 'check', 'of which rights', 'apply', 'check/apply'],
+				gate.map((g) => [
+					`${g.plan} (${fmtKiB(g.stateBytes)})`,
+					g.update,
+					String(g.updateBytes),
+					`${g.checkUs.toFixed(1)} µs`,
+					`${g.rightsUs.toFixed(1)} µs`,
+					`${g.applyUs.toFixed(1)} µs`,
+					(g.checkUs / g.applyUs).toFixed(2)
+				])
+			)
+		);
 	}
 	if (fuzz) {
-		out.push('', `5. A hostile member: 2 honest editors on a plan, ${fuzz.rounds} edits alone, then ${fuzz.rounds} while a fuzzer (own process) sends ${fuzz.fuzz.framesPerSecond.toFixed(0)} frames/s to the same plan`);
-		out.push(table(['', 'p50', 'p90', 'p99', 'max', 'lost'], [['alone', fuzz.normal], ['during the fuzz', fuzz.duringFuzz]].map(([name, l]) => { const x = l as LatencySummary; return [name as string, fmtMs(x.p50), fmtMs(x.p90), fmtMs(x.p99), fmtMs(x.max), String(x.lost)]; })));
-		out.push(`   fuzz: ${fuzz.fuzz.sent} frames over ${fuzz.fuzz.connections} connections; server closed them with ${Object.entries(fuzz.fuzz.closes).map(([c, n]) => `${c}×${n}`).join(', ')}`);
+		out.push(
+			'',
+			`5. A hostile member: 2 honest editors on a plan, ${fuzz.rounds} edits alone, then ${fuzz.rounds} while a fuzzer (own process) sends ${fuzz.fuzz.framesPerSecond.toFixed(0)} frames/s to the same plan`
+		);
+		out.push(
+			table(
+				['', 'p50', 'p90', 'p99', 'max', 'lost'],
+				[
+					['alone', fuzz.normal],
+					['during the fuzz', fuzz.duringFuzz]
+				].map(([name, l]) => {
+					const x = l as LatencySummary;
+					return [name as string, fmtMs(x.p50), fmtMs(x.p90), fmtMs(x.p99), fmtMs(x.max), String(x.lost)];
+				})
+			)
+		);
+		out.push(
+			`   fuzz: ${fuzz.fuzz.sent} frames over ${fuzz.fuzz.connections} connections; server closed them with ${Object.entries(
+				fuzz.fuzz.closes
+			)
+				.map(([c, n]) => `${c}×${n}`)
+				.join(', ')}`
+		);
 	}
 	if (multi) out.push(...multi.report);
 	out.push('', 'Targets');
-	out.push(table(['target', 'goal', 'measured', 'result'], targets.map((t) => [t.name, t.target, t.unit === 'ms' ? fmtMs(t.value) : t.unit === 'bytes' ? fmtKiB(t.value) : t.value.toFixed(2), t.pass ? 'PASS' : 'MISS'])));
+	out.push(
+		table(
+			['target', 'goal', 'measured', 'result'],
+			targets.map((t) => [
+				t.name,
+				t.target,
+				t.unit === 'ms' ? fmtMs(t.value) : t.unit === 'bytes' ? fmtKiB(t.value) : t.value.toFixed(2),
+				t.pass ? 'PASS' : 'MISS'
+			])
+		)
+	);
 	if (serverWarnings.length) {
 		out.push('', `Our server logged ${serverWarnings.length} warnings/errors (first 5):`);
 		for (const w of serverWarnings.slice(0, 5)) out.push('  ' + w);
@@ -717,9 +997,22 @@ async function main(): Promise<void> {
 	const json = {
 		date: new Date().toISOString(),
 		mode: quick ? 'quick' : 'full',
-		machine: { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? null, node: process.version, platform: `${os.platform()} ${os.release()}`, otherCpuPercent: r3(runOtherCpu) },
+		machine: {
+			cores: os.availableParallelism(),
+			cpu: os.cpus()[0]?.model ?? null,
+			node: process.version,
+			platform: `${os.platform()} ${os.release()}`,
+			otherCpuPercent: r3(runOtherCpu)
+		},
 		database: ours.engine,
-		method: { serversInChildProcesses: true, editIntervalMs: EDIT_INTERVAL_MS, warmupRounds: WARMUP_ROUNDS, blocks: BLOCKS, waitQuietMs: WAIT_QUIET_MS, quietWaitedMs: r3(quietWaitedMs) },
+		method: {
+			serversInChildProcesses: true,
+			editIntervalMs: EDIT_INTERVAL_MS,
+			warmupRounds: WARMUP_ROUNDS,
+			blocks: BLOCKS,
+			waitQuietMs: WAIT_QUIET_MS,
+			quietWaitedMs: r3(quietWaitedMs)
+		},
 		propagation: prop.map((p) => ({
 			scenario: p.key,
 			label: p.label,
@@ -744,7 +1037,15 @@ async function main(): Promise<void> {
 			compactionReadMs: r3(open.first.compaction.readMs),
 			serverEventLoopMaxDelayMs: r3(open.first.serverEventLoopMaxDelayMs),
 			snapshotBytes: open.first.compaction.snapshotBytes,
-			laterColdOpen: { tailUpdates: open.later.tailRows, medianMs: r3(open.later.medianMs), medianAppliedMs: r3(open.later.medianAppliedMs), minMs: r3(open.later.minMs), maxMs: r3(open.later.maxMs), serverLoadMedianMs: r3(open.later.medianServerLoadMs), n: open.later.opens.length },
+			laterColdOpen: {
+				tailUpdates: open.later.tailRows,
+				medianMs: r3(open.later.medianMs),
+				medianAppliedMs: r3(open.later.medianAppliedMs),
+				minMs: r3(open.later.minMs),
+				maxMs: r3(open.later.maxMs),
+				serverLoadMedianMs: r3(open.later.medianServerLoadMs),
+				n: open.later.opens.length
+			},
 			emptyPlanColdOpenMedianMs: r3(open.emptyPlan.medianMs),
 			editingLargePlan: {
 				rounds: open.big.rounds,
@@ -765,8 +1066,30 @@ async function main(): Promise<void> {
 			insertMs: r3(open.history.insertMs)
 		},
 		gate: gate.map((g) => ({ ...g, checkUs: r3(g.checkUs), rightsUs: r3(g.rightsUs), applyUs: r3(g.applyUs) })),
-		fuzz: fuzz && { rounds: fuzz.rounds, normal: roundSummary(fuzz.normal), duringFuzz: roundSummary(fuzz.duringFuzz), ratioP50: r3(fuzz.ratioP50), ratioP99: r3(fuzz.ratioP99), framesPerSecond: r3(fuzz.fuzz.framesPerSecond), frames: fuzz.fuzz.sent, connections: fuzz.fuzz.connections, closes: fuzz.fuzz.closes, seed: fuzz.fuzz.seed },
-		heap: Object.fromEntries(Object.entries(heap).map(([k, v]) => [k, { ...v, perPlanBytes: Math.round(v.perPlanBytes), perConnectionBytes: Math.round(v.perConnectionBytes), externalPerPlanBytes: Math.round(v.externalPerPlanBytes), bareYDocPerPlanBytes: v.bareYDocPerPlanBytes === null ? null : Math.round(v.bareYDocPerPlanBytes) }])),
+		fuzz: fuzz && {
+			rounds: fuzz.rounds,
+			normal: roundSummary(fuzz.normal),
+			duringFuzz: roundSummary(fuzz.duringFuzz),
+			ratioP50: r3(fuzz.ratioP50),
+			ratioP99: r3(fuzz.ratioP99),
+			framesPerSecond: r3(fuzz.fuzz.framesPerSecond),
+			frames: fuzz.fuzz.sent,
+			connections: fuzz.fuzz.connections,
+			closes: fuzz.fuzz.closes,
+			seed: fuzz.fuzz.seed
+		},
+		heap: Object.fromEntries(
+			Object.entries(heap).map(([k, v]) => [
+				k,
+				{
+					...v,
+					perPlanBytes: Math.round(v.perPlanBytes),
+					perConnectionBytes: Math.round(v.perConnectionBytes),
+					externalPerPlanBytes: Math.round(v.externalPerPlanBytes),
+					bareYDocPerPlanBytes: v.bareYDocPerPlanBytes === null ? null : Math.round(v.bareYDocPerPlanBytes)
+				}
+			])
+		),
 		multinode: multi?.json ?? null,
 		targets: targets.map((t) => ({ ...t, result: t.pass ? 'PASS' : 'MISS' })),
 		serverWarnings: serverWarnings.length,

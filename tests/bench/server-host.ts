@@ -71,9 +71,14 @@ async function fullGc(): Promise<HeapFigures> {
 		await new Promise((r) => setImmediate(r));
 	}
 	const m = process.memoryUsage();
-	return { heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss };
+	return {
+		heapUsed: m.heapUsed,
+		heapTotal: m.heapTotal,
+		external: m.external,
+		arrayBuffers: m.arrayBuffers,
+		rss: m.rss
+	};
 }
-
 
 /**
  * CPU profile of this process over a window (`profStart` … `profStop`), written to
@@ -82,7 +87,9 @@ async function fullGc(): Promise<HeapFigures> {
 const inspector = new Session();
 let profilerOn = false;
 function post<T = unknown>(method: string, params?: object): Promise<T> {
-	return new Promise((resolve, reject) => inspector.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res as T))));
+	return new Promise((resolve, reject) =>
+		inspector.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res as T)))
+	);
 }
 const profilerCommands = {
 	async profStart() {
@@ -141,14 +148,41 @@ async function runOurs(): Promise<void> {
 	};
 	const store: DocStore = Object.assign(Object.create(PgDocStore.prototype) as DocStore, {
 		load: (d: string) =>
-			timed('load', d, () => inner.load(d), (r) => ({ rows: r.updates.length, snapshotBytes: r.snapshot?.byteLength ?? 0 })),
-		loadSince: (d: string, after: number) => timed('loadSince', d, () => inner.loadSince(d, after), (r) => ({ rows: r.length })),
-		append: (d: string, e: Parameters<DocStore['append']>[1]) => timed('append', d, () => inner.append(d, e), () => ({ rows: e.length })),
+			timed(
+				'load',
+				d,
+				() => inner.load(d),
+				(r) => ({ rows: r.updates.length, snapshotBytes: r.snapshot?.byteLength ?? 0 })
+			),
+		loadSince: (d: string, after: number) =>
+			timed(
+				'loadSince',
+				d,
+				() => inner.loadSince(d, after),
+				(r) => ({ rows: r.length })
+			),
+		append: (d: string, e: Parameters<DocStore['append']>[1]) =>
+			timed(
+				'append',
+				d,
+				() => inner.append(d, e),
+				() => ({ rows: e.length })
+			),
 		saveSnapshot: (d: string, s: Uint8Array, t: number) =>
-			timed('saveSnapshot', d, () => inner.saveSnapshot(d, s, t), () => ({ snapshotBytes: s.byteLength })),
+			timed(
+				'saveSnapshot',
+				d,
+				() => inner.saveSnapshot(d, s, t),
+				() => ({ snapshotBytes: s.byteLength })
+			),
 		// A compaction reads and saves in one call (under the cross-node lock on PostgreSQL): timed as a save.
 		compact: (d: string, fold: Parameters<DocStore['compact']>[1]) =>
-			timed('saveSnapshot', d, () => inner.compact(d, fold), (r) => ({ rows: r?.folded })),
+			timed(
+				'saveSnapshot',
+				d,
+				() => inner.compact(d, fold),
+				(r) => ({ rows: r?.folded })
+			),
 		importUpdates: (d: string, e: Parameters<DocStore['importUpdates']>[1]) => inner.importUpdates(d, e)
 	});
 
@@ -196,7 +230,13 @@ async function runOurs(): Promise<void> {
 			engine: database.engine,
 			// Hundreds of bench clients share a few accounts and one address (127.0.0.1); every limit per
 			// connection and per document stays at its default.
-			limits: benchLimits ? { connectionsPerUser: 100_000, connectionsPerAddress: 100_000, upgradesPerUser: { burst: 100_000, perSecond: 100_000 } } : {},
+			limits: benchLimits
+				? {
+						connectionsPerUser: 100_000,
+						connectionsPerAddress: 100_000,
+						upgradesPerUser: { burst: 100_000, perSecond: 100_000 }
+					}
+				: {},
 			config: {
 				origin: undefined,
 				redisUrl: undefined,
@@ -216,19 +256,28 @@ async function runOurs(): Promise<void> {
 	async function seed(args: SeedArgs): Promise<SeededDoc[]> {
 		if (args.content === 'demo' && !demo) demo = await demoPlanUpdate();
 		const out: SeededDoc[] = [];
-		const shared = args.sharedUsers ? await Promise.all(Array.from({ length: args.perPlan }, () => createUser(db))) : null;
+		const shared = args.sharedUsers
+			? await Promise.all(Array.from({ length: args.perPlan }, () => createUser(db)))
+			: null;
 		for (let p = 0; p < args.plans; p++) {
 			const planId = testId();
 			const seats = shared ?? [];
 			if (!shared) for (let i = 0; i < args.perPlan; i++) seats.push(await createUser(db));
-			await db.insert(plans).values({ id: planId, patientId: seats[0].id, title: `Bench ${p}`, createdBy: seats[0].id });
+			await db
+				.insert(plans)
+				.values({ id: planId, patientId: seats[0].id, title: `Bench ${p}`, createdBy: seats[0].id });
 			for (const s of seats) await addMember(db, planId, s.id, 'service_provider', 'write');
 			const readers = [];
 			for (let i = 0; i < (args.readers ?? 0); i++) readers.push(await createUser(db));
 			for (const r of readers) await addMember(db, planId, r.id, 'relative', 'read');
 			const docName = `plan:${planId}`;
 			if (args.content === 'demo') await db.insert(docUpdates).values({ docName, update: demo!, userId: seats[0].id });
-			out.push({ docName, cookies: seats.map((s) => s.cookie), userIds: seats.map((s) => s.id), readerCookies: readers.map((r) => r.cookie) });
+			out.push({
+				docName,
+				cookies: seats.map((s) => s.cookie),
+				userIds: seats.map((s) => s.id),
+				readerCookies: readers.map((r) => r.cookie)
+			});
 		}
 		return out;
 	}
@@ -238,7 +287,9 @@ async function runOurs(): Promise<void> {
 		init: () => ({
 			port: http.port,
 			wsBase: `ws://127.0.0.1:${http.port}/collab/`,
-			engine: url ? database.engine : `${database.engine} (${pgliteDir === 'memory://' ? 'memory://' : 'data folder on disk'})`
+			engine: url
+				? database.engine
+				: `${database.engine} (${pgliteDir === 'memory://' ? 'memory://' : 'data folder on disk'})`
 		}),
 
 		seed,
@@ -334,7 +385,9 @@ async function runOurs(): Promise<void> {
 			for (const r of tail) Y.applyUpdate(d, r.update);
 			const updates = await typeInto(d, args.count, mulberry32(args.seed));
 			d.destroy();
-			await db.insert(docUpdates).values(updates.map((update) => ({ docName: args.docName, update, userId: args.userId })));
+			await db
+				.insert(docUpdates)
+				.values(updates.map((update) => ({ docName: args.docName, update, userId: args.userId })));
 			return { rows: updates.length, tailBefore: tail.length, snapshotThroughId: after };
 		},
 
@@ -344,7 +397,12 @@ async function runOurs(): Promise<void> {
 				.select({ maxId: sql<number>`max(${docUpdates.id})`, rows: count() })
 				.from(docUpdates)
 				.where(eq(docUpdates.docName, args.docName));
-			return { throughId: snap?.throughId ?? 0, bytes: snap?.state.byteLength ?? 0, maxId: Number(agg.maxId), rows: Number(agg.rows) };
+			return {
+				throughId: snap?.throughId ?? 0,
+				bytes: snap?.state.byteLength ?? 0,
+				maxId: Number(agg.maxId),
+				rows: Number(agg.rows)
+			};
 		},
 
 		/** Event-loop delay histogram of this process (to see how long the loop was blocked). */

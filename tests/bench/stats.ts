@@ -33,7 +33,10 @@ export function summarize(samples: number[], lost = 0): LatencySummary {
 }
 
 export function median(xs: number[]): number {
-	return percentile([...xs].sort((a, b) => a - b), 50);
+	return percentile(
+		[...xs].sort((a, b) => a - b),
+		50
+	);
 }
 
 /** Round for the JSON line: 3 decimals for ms figures. */

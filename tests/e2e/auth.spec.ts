@@ -11,7 +11,9 @@ test.describe('login and logout', () => {
 		await expectAccessible(page);
 	});
 
-	test('a link followed while logged out (as from an e-mail) leads back to where it points after login, and never off the site', async ({ page }) => {
+	test('a link followed while logged out (as from an e-mail) leads back to where it points after login, and never off the site', async ({
+		page
+	}) => {
 		await page.goto('/varsler');
 		await expect(page).toHaveURL(/\/login\?next=%2Fvarsler$/);
 		await page.getByLabel('E-post').fill(demo('nav'));
@@ -54,11 +56,15 @@ test.describe('login and logout', () => {
 		expect(await page.getByRole('alert').textContent()).toBe(known);
 	});
 
-	test('repeated failures slow the account down: the page says how long to wait, and then the right password works', async ({ page }) => {
+	test('repeated failures slow the account down: the page says how long to wait, and then the right password works', async ({
+		page
+	}) => {
 		// Someone who keeps getting it wrong: the first tries go straight through, then each has to wait a little.
 		let response: Response | undefined;
 		for (let i = 0; i < 10 && response?.status() !== 429; i++) {
-			const posted = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login');
+			const posted = page.waitForResponse(
+				(r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login'
+			);
 			await login(page, 'bolig', 'feil-passord-' + i);
 			response = await posted;
 			await expect(page.getByRole('alert')).toBeVisible();
@@ -85,7 +91,13 @@ test.describe('login and logout', () => {
 	test('switching language never redirects off the site', async ({ request, baseURL }) => {
 		const post = (redirectTo: string) =>
 			request.post('/language', { form: { locale: 'nb', redirectTo }, headers: { origin: baseURL! }, maxRedirects: 0 });
-		for (const target of ['/\\evil.example', '//evil.example', '/%5Cevil.example', '/\t/evil.example', 'https://evil.example/']) {
+		for (const target of [
+			'/\\evil.example',
+			'//evil.example',
+			'/%5Cevil.example',
+			'/\t/evil.example',
+			'https://evil.example/'
+		]) {
 			const r = await post(target);
 			expect(r.status(), target).toBe(303);
 			expect(r.headers()['location'], target).toBe('/');
@@ -98,7 +110,9 @@ test.describe('login and logout', () => {
 		await page.getByRole('group', { name: 'Språk' }).getByRole('button', { name: 'English' }).click();
 		await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
 		await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-		await expect(page.getByRole('group', { name: 'Language' }).getByRole('button', { name: 'English' })).toHaveAttribute('aria-current', 'true');
+		await expect(
+			page.getByRole('group', { name: 'Language' }).getByRole('button', { name: 'English' })
+		).toHaveAttribute('aria-current', 'true');
 		await expectAccessible(page);
 		await page.getByRole('group', { name: 'Language' }).getByRole('button', { name: 'Norsk (bokmål)' }).click();
 		await expect(page.getByRole('heading', { name: 'Logg inn' })).toBeVisible();

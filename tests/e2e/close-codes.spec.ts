@@ -1,6 +1,14 @@
 import type { Page } from '@playwright/test';
 import { test, expect, expectAccessible } from './fixtures';
-import { carriesContent, freshLogin, offlineCopyName, openPlanFromList, readOfflineCopy, routeCollab, waitUntilSynced } from './collab-helpers';
+import {
+	carriesContent,
+	freshLogin,
+	offlineCopyName,
+	openPlanFromList,
+	readOfflineCopy,
+	routeCollab,
+	waitUntilSynced
+} from './collab-helpers';
 import { getWhatHelps, richTextToPlainText, fragmentToRichText } from '../../src/lib/plan';
 import { CLOSE, REFUSAL } from '../../src/lib/sync/close-codes';
 import { encodeSavingMessage } from '../../src/lib/sync/saving';
@@ -21,7 +29,9 @@ async function typeAtEnd(page: Page, text: string): Promise<void> {
 	await page.keyboard.type(text);
 }
 
-test('@live a refused update: the browser drops its copy of the document, resyncs from the server and says why', async ({ browser }) => {
+test('@live a refused update: the browser drops its copy of the document, resyncs from the server and says why', async ({
+	browser
+}) => {
 	const page = await freshLogin(browser, 'koordinator');
 	const gate = await routeCollab(page, false);
 	await openPlanFromList(page);
@@ -38,15 +48,24 @@ test('@live a refused update: the browser drops its copy of the document, resync
 	const lost = `Ikke lagret ${Date.now()}`;
 	await typeAtEnd(page, lost);
 
-	const notice = page.getByRole('alert').filter({ hasText: 'Endringen din ble ikke lagret fordi innholdet hadde for mange nivåer inni hverandre. Planen er hentet på nytt fra serveren.' });
+	const notice = page
+		.getByRole('alert')
+		.filter({
+			hasText:
+				'Endringen din ble ikke lagret fordi innholdet hadde for mange nivåer inni hverandre. Planen er hentet på nytt fra serveren.'
+		});
 	await expect(notice).toBeVisible({ timeout: 10_000 });
 	expect(refused).toBe(1);
 	await waitUntilSynced(page);
 	// The refused text is gone from the page and from the offline copy: both now hold what the server has.
 	await expect(whatHelps(page)).toHaveAttribute('contenteditable', 'true');
 	await expect(whatHelps(page)).not.toContainText(lost);
-	await expect.poll(async () => richTextToPlainText(fragmentToRichText(getWhatHelps(await readOfflineCopy(page, copy))))).not.toContain('Ikke lagret');
-	await expect.poll(async () => richTextToPlainText(fragmentToRichText(getWhatHelps(await readOfflineCopy(page, copy))))).toContain('Rolig prat med noen jeg kjenner');
+	await expect
+		.poll(async () => richTextToPlainText(fragmentToRichText(getWhatHelps(await readOfflineCopy(page, copy)))))
+		.not.toContain('Ikke lagret');
+	await expect
+		.poll(async () => richTextToPlainText(fragmentToRichText(getWhatHelps(await readOfflineCopy(page, copy)))))
+		.toContain('Rolig prat med noen jeg kjenner');
 
 	// Everything is bound to the new document: presence, editing, and undo of my own changes.
 	await expect(page.getByRole('list', { name: 'Til stede nå' })).toContainText('Ingrid Solberg (deg)');
@@ -56,9 +75,13 @@ test('@live a refused update: the browser drops its copy of the document, resync
 	await page.getByLabel('Ny linje i «Tegn på at det går dårlig»').fill(sign);
 	await page.getByLabel('Ny linje i «Tegn på at det går dårlig»').press('Enter');
 	const signs = page.getByRole('region', { name: 'Tegn på at det går dårlig' }).locator('li textarea');
-	await expect.poll(() => signs.evaluateAll((inputs) => inputs.map((i) => (i as HTMLTextAreaElement).value))).toContain(sign);
+	await expect
+		.poll(() => signs.evaluateAll((inputs) => inputs.map((i) => (i as HTMLTextAreaElement).value)))
+		.toContain(sign);
 	await page.getByRole('button', { name: 'Angre' }).click();
-	await expect.poll(() => signs.evaluateAll((inputs) => inputs.map((i) => (i as HTMLTextAreaElement).value))).not.toContain(sign);
+	await expect
+		.poll(() => signs.evaluateAll((inputs) => inputs.map((i) => (i as HTMLTextAreaElement).value)))
+		.not.toContain(sign);
 	// And what was typed after the resync reached the server: a colleague sees it.
 	const nav = await freshLogin(browser, 'nav');
 	await openPlanFromList(nav);
@@ -73,7 +96,9 @@ test('@live a refused update: the browser drops its copy of the document, resync
 	await page.context().close();
 });
 
-test('@live after the server reloads a document (1012) the page says it is reconnecting, not that something failed', async ({ browser }) => {
+test('@live after the server reloads a document (1012) the page says it is reconnecting, not that something failed', async ({
+	browser
+}) => {
 	const page = await freshLogin(browser, 'koordinator');
 	const gate = await routeCollab(page, false);
 	await openPlanFromList(page);
@@ -95,7 +120,9 @@ test('@live after the server reloads a document (1012) the page says it is recon
 	await page.context().close();
 });
 
-test('@live a server too busy for us (4429): the page says so and comes back by itself after a jittered pause', async ({ browser }) => {
+test('@live a server too busy for us (4429): the page says so and comes back by itself after a jittered pause', async ({
+	browser
+}) => {
 	const page = await freshLogin(browser, 'koordinator');
 	await page.clock.install(); // time runs as usual; the test can jump ahead over the pause
 	const gate = await routeCollab(page, false);
@@ -124,7 +151,9 @@ test('@live a server too busy for us (4429): the page says so and comes back by 
 	await page.context().close();
 });
 
-test('@live saving delayed: while the server cannot store what we send, the bar says so; once it has, it is online again', async ({ browser }) => {
+test('@live saving delayed: while the server cannot store what we send, the bar says so; once it has, it is online again', async ({
+	browser
+}) => {
 	const page = await freshLogin(browser, 'koordinator');
 	const gate = await routeCollab(page, false);
 	await openPlanFromList(page);

@@ -28,7 +28,10 @@ export async function leavePatientView(page: Page): Promise<void> {
 	// and go live (`waitUntilSynced`), and a client-side navigation has no load event of its own to wait for.
 	await page.waitForURL(/\/plans\/[^/]+(\/min-plan)?$/, { waitUntil: 'commit' });
 	if (!page.url().endsWith('/min-plan')) return;
-	await page.getByRole('navigation', { name: /^(Planens sider|Sidene i planen)$/ }).getByRole('link', { name: 'Planen', exact: true }).click();
+	await page
+		.getByRole('navigation', { name: /^(Planens sider|Sidene i planen)$/ })
+		.getByRole('link', { name: 'Planen', exact: true })
+		.click();
 	await page.waitForURL(/\/plans\/[^/]+$/, { waitUntil: 'commit' });
 }
 
@@ -42,7 +45,10 @@ export async function waitUntilSynced(page: Page): Promise<void> {
 /** The name of the IndexedDB database holding this browser's offline copy of a `plan:` (or `crisis:`, `voice:`) document. */
 export async function offlineCopyName(page: Page, kind: 'plan' | 'crisis' | 'voice' = 'plan'): Promise<string> {
 	const name = await page.evaluate(
-		async (kind) => (await indexedDB.databases()).map((d) => d.name ?? '').find((n) => n.startsWith('fellesplan:') && n.includes(`:${kind}:`)) ?? '',
+		async (kind) =>
+			(await indexedDB.databases())
+				.map((d) => d.name ?? '')
+				.find((n) => n.startsWith('fellesplan:') && n.includes(`:${kind}:`)) ?? '',
 		kind
 	);
 	expect(name, `an offline copy of the ${kind} document`).not.toBe('');

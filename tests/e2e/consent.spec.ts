@@ -25,7 +25,11 @@ async function grantNav(page: Page, parts: string[]): Promise<void> {
 	await expect(page.getByRole('status').filter({ hasText: 'Samtykket er registrert.' })).toBeVisible();
 }
 
-const card = (page: Page, name: string) => page.getByRole('region', { name: 'Disse kan se planen nå' }).getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
+const card = (page: Page, name: string) =>
+	page
+		.getByRole('region', { name: 'Disse kan se planen nå' })
+		.getByRole('listitem')
+		.filter({ has: page.getByRole('heading', { name, exact: true }) });
 
 // Other tests use NAV with the whole plan: whatever happens here, NAV ends with consent for all of it again.
 test.afterAll(async ({ browser }: { browser: Browser }) => {
@@ -35,7 +39,9 @@ test.afterAll(async ({ browser }: { browser: Browser }) => {
 	await patient.context().close();
 });
 
-test('@group the patient withdraws NAV’s consent while NAV has the plan open, gives NAV the crisis plan alone, and sees who has looked', async ({ browser }) => {
+test('@group the patient withdraws NAV’s consent while NAV has the plan open, gives NAV the crisis plan alone, and sees who has looked', async ({
+	browser
+}) => {
 	const nav = await freshLogin(browser, 'nav');
 	await openPlanFromList(nav);
 	const planId = new URL(nav.url()).pathname.split('/')[2];
@@ -47,19 +53,31 @@ test('@group the patient withdraws NAV’s consent while NAV has the plan open, 
 	// His sister sees the crisis plan and the meetings, nothing else.
 	const sister = card(patient, 'Silje Berg (Pårørende)');
 	await expect(sister.getByRole('definition').first()).toHaveText('kriseplanen og møtene');
-	await expect(card(patient, NAV).getByRole('definition').first()).toHaveText('«Hva er viktig for meg», mål og tiltak, kriseplanen og møtene');
+	await expect(card(patient, NAV).getByRole('definition').first()).toHaveText(
+		'«Hva er viktig for meg», mål og tiltak, kriseplanen og møtene'
+	);
 	await expectAccessible(patient);
 
 	// Withdrawing asks first, and takes him to the question.
-	await card(patient, NAV).getByRole('button', { name: `Trekk tilbake samtykket for ${NAV}` }).click();
+	await card(patient, NAV)
+		.getByRole('button', { name: `Trekk tilbake samtykket for ${NAV}` })
+		.click();
 	await expect(patient.getByRole('heading', { name: `Vil du trekke tilbake samtykket for ${NAV}?` })).toBeFocused();
-	await expect(patient.getByText(`${NAV} mister tilgangen til «Hva er viktig for meg», mål og tiltak, kriseplanen og møtene med en gang.`)).toBeVisible();
+	await expect(
+		patient.getByText(
+			`${NAV} mister tilgangen til «Hva er viktig for meg», mål og tiltak, kriseplanen og møtene med en gang.`
+		)
+	).toBeVisible();
 	await expectAccessible(patient);
 	await patient.getByRole('button', { name: 'Ja, trekk tilbake' }).click();
 
 	// NAV's open plan is closed by the server at once, and the page says so: within 2 seconds of the click.
-	await expect(nav.getByRole('status').filter({ hasText: 'Du har ikke lenger tilgang til denne planen.' })).toBeVisible({ timeout: 2000 });
-	await expect(patient.getByRole('status').filter({ hasText: `Samtykket for ${NAV} er trukket tilbake. Det gjelder fra nå.` })).toBeVisible();
+	await expect(nav.getByRole('status').filter({ hasText: 'Du har ikke lenger tilgang til denne planen.' })).toBeVisible(
+		{ timeout: 2000 }
+	);
+	await expect(
+		patient.getByRole('status').filter({ hasText: `Samtykket for ${NAV} er trukket tilbake. Det gjelder fra nå.` })
+	).toBeVisible();
 	// The server refuses NAV from here on: a new live connection (4403), the page (403), the API list.
 	const closeCode = await nav.evaluate(
 		(doc) =>
@@ -72,7 +90,9 @@ test('@group the patient withdraws NAV’s consent while NAV has the plan open, 
 	expect(closeCode).toBe(4403);
 	expect((await nav.request.get(`/plans/${planId}`)).status()).toBe(403);
 	// NAV's adviser is in the second demo plan too (Amira's): only Jonas's plan leaves the list.
-	expect(((await (await nav.request.get('/api/plans')).json()) as { id: string }[]).map((p) => p.id)).not.toContain(planId);
+	expect(((await (await nav.request.get('/api/plans')).json()) as { id: string }[]).map((p) => p.id)).not.toContain(
+		planId
+	);
 	await expectAccessible(nav);
 	await nav.goto('/');
 	await expect(nav.getByRole('link', { name: 'Individuell plan for Amira' })).toBeVisible();
@@ -115,7 +135,9 @@ test('@group the patient withdraws NAV’s consent while NAV has the plan open, 
 	await patient.context().close();
 });
 
-test('@group the administrator filters the access log by plan, person and day, and sees that the chain holds', async ({ page }) => {
+test('@group the administrator filters the access log by plan, person and day, and sees that the chain holds', async ({
+	page
+}) => {
 	await login(page, 'admin');
 	await page.getByRole('link', { name: 'Administrasjon' }).click();
 	await page.getByRole('link', { name: 'Tilgangslogg' }).click();
@@ -133,7 +155,10 @@ test('@group the administrator filters the access log by plan, person and day, a
 	await page.getByRole('button', { name: 'Vis', exact: true }).click();
 	await expect(page).toHaveURL(/person=/);
 
-	const rows = page.getByRole('table').getByRole('row').filter({ has: page.getByRole('cell') });
+	const rows = page
+		.getByRole('table')
+		.getByRole('row')
+		.filter({ has: page.getByRole('cell') });
 	await expect(rows.first()).toBeVisible();
 	const count = await rows.count();
 	for (let i = 0; i < count; i++) await expect(rows.nth(i).getByRole('cell').nth(1)).toContainText('Ahmed Karimi');
@@ -148,7 +173,9 @@ test('@group the administrator filters the access log by plan, person and day, a
 	await expect(page.getByText('Ingen hendelser passer med filteret.')).toBeVisible();
 });
 
-test('@group the coordinator records the patient’s decision: a missing review date is named and nothing typed is lost', async ({ page }) => {
+test('@group the coordinator records the patient’s decision: a missing review date is named and nothing typed is lost', async ({
+	page
+}) => {
 	await login(page, 'koordinator');
 	await openPlanPage(page, 'Hvem kan se planen');
 	await expect(page.getByRole('heading', { level: 1, name: 'Hvem kan se planen til Jonas Berg' })).toBeVisible();
@@ -160,9 +187,14 @@ test('@group the coordinator records the patient’s decision: a missing review 
 	await form.getByRole('button', { name: 'Registrer samtykket' }).click();
 
 	await expect(page.getByRole('alert')).toContainText('Skriv når det skal vurderes på nytt.');
-	await expect(form.getByLabel('Når skal det vurderes på nytt om pasienten kan bestemme selv?')).toHaveAttribute('aria-invalid', 'true');
+	await expect(form.getByLabel('Når skal det vurderes på nytt om pasienten kan bestemme selv?')).toHaveAttribute(
+		'aria-invalid',
+		'true'
+	);
 	await expect(form.getByLabel('Hvem skal få se planen?')).toHaveValue(/^user:/);
-	await expect(form.getByLabel('Hvem skal få se planen?').locator('option:checked')).toHaveText('Lene Haugland (Fjordvik legesenter)');
+	await expect(form.getByLabel('Hvem skal få se planen?').locator('option:checked')).toHaveText(
+		'Lene Haugland (Fjordvik legesenter)'
+	);
 	await expect(form.getByRole('checkbox', { name: 'Møtene', exact: true })).toBeChecked();
 	await expect(form.getByRole('checkbox', { name: 'Kriseplanen', exact: true })).not.toBeChecked();
 	await expect(form.getByLabel('Merknad (kan stå tom)')).toHaveValue('Avtalt i møtet');
@@ -172,7 +204,10 @@ test('@group the coordinator records the patient’s decision: a missing review 
 	await form.getByLabel('Når skal det vurderes på nytt om pasienten kan bestemme selv?').fill('2099-01-31');
 	await form.getByRole('button', { name: 'Registrer samtykket' }).click();
 	await expect(page.getByRole('status').filter({ hasText: 'Samtykket er registrert.' })).toBeVisible();
-	const recorded = page.getByRole('region', { name: 'Disse kan se planen nå' }).getByRole('listitem').filter({ hasText: 'Vurderes på nytt 31. januar 2099' });
+	const recorded = page
+		.getByRole('region', { name: 'Disse kan se planen nå' })
+		.getByRole('listitem')
+		.filter({ hasText: 'Vurderes på nytt 31. januar 2099' });
 	await expect(recorded).toContainText('Ansatte, fordi pasienten ikke kunne bestemme selv da');
 	await expect(recorded).toContainText('Avtalt i møtet');
 	// The form starts over after a change.
@@ -180,21 +215,37 @@ test('@group the coordinator records the patient’s decision: a missing review 
 });
 
 // Withdraws the grant the test above recorded (tests in a file run in order, on one server).
-test('@group withdrawing works without JavaScript, and other members may not open the consent or log pages', async ({ browser }) => {
+test('@group withdrawing works without JavaScript, and other members may not open the consent or log pages', async ({
+	browser
+}) => {
 	const context = await browser.newContext({ javaScriptEnabled: false, locale: 'nb-NO' });
 	const page = await context.newPage();
 	await login(page, 'koordinator');
 	await openPlanPage(page, 'Hvem kan se planen');
 	const planPath = new URL(page.url()).pathname.replace(/\/consent$/, '');
-	const recorded = page.getByRole('region', { name: 'Disse kan se planen nå' }).getByRole('listitem').filter({ hasText: 'Vurderes på nytt 31. januar 2099' });
+	const recorded = page
+		.getByRole('region', { name: 'Disse kan se planen nå' })
+		.getByRole('listitem')
+		.filter({ hasText: 'Vurderes på nytt 31. januar 2099' });
 	await recorded.getByRole('button', { name: /^Trekk tilbake/ }).click();
 	await expect(page).toHaveURL(/\?withdraw=/);
 	await page.getByRole('button', { name: 'Ja, trekk tilbake' }).click();
-	await expect(page.getByRole('status')).toHaveText('Samtykket for Lene Haugland (Fjordvik legesenter) er trukket tilbake. Det gjelder fra nå.');
+	await expect(page.getByRole('status')).toHaveText(
+		'Samtykket for Lene Haugland (Fjordvik legesenter) er trukket tilbake. Det gjelder fra nå.'
+	);
 	await expect(recorded).toHaveCount(0);
-	await expect(page.getByRole('region', { name: 'Tidligere samtykker' }).getByRole('listitem').filter({ hasText: 'Vurderes på nytt 31. januar 2099' })).toContainText('av Ingrid Solberg');
+	await expect(
+		page
+			.getByRole('region', { name: 'Tidligere samtykker' })
+			.getByRole('listitem')
+			.filter({ hasText: 'Vurderes på nytt 31. januar 2099' })
+	).toContainText('av Ingrid Solberg');
 	// The GP's own consent from the start is still there.
-	await expect(page.getByRole('region', { name: 'Disse kan se planen nå' }).getByRole('heading', { name: 'Lene Haugland (Fjordvik legesenter)' })).toHaveCount(1);
+	await expect(
+		page
+			.getByRole('region', { name: 'Disse kan se planen nå' })
+			.getByRole('heading', { name: 'Lene Haugland (Fjordvik legesenter)' })
+	).toHaveCount(1);
 	await context.close();
 
 	// Axe runs on this page (with JavaScript): what a member outside these rights gets.
@@ -202,7 +253,9 @@ test('@group withdrawing works without JavaScript, and other members may not ope
 	await login(gp, 'fastlege');
 	await expect(gp.getByRole('link', { name: PLAN_TITLE })).toBeVisible();
 	await gp.goto(planPath);
-	await expect(gp.getByRole('navigation', { name: 'Planens sider' }).getByRole('link', { name: 'Hvem kan se planen' })).toHaveCount(0);
+	await expect(
+		gp.getByRole('navigation', { name: 'Planens sider' }).getByRole('link', { name: 'Hvem kan se planen' })
+	).toHaveCount(0);
 	for (const sub of ['consent', 'access-log']) {
 		const response = await gp.goto(`${planPath}/${sub}`);
 		expect(response?.status(), sub).toBe(403);

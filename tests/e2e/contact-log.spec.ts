@@ -2,7 +2,9 @@ import { test, expect, expectAccessible, login } from './fixtures';
 import { PLAN_TITLE } from './collab-helpers';
 
 test.describe('@notify the contact log', () => {
-	test('@notify three "ikke møtt" in a row raise the flag the coordinator sees on the plan page; /kontakt and /soknader pass axe', async ({ browser }) => {
+	test('@notify three "ikke møtt" in a row raise the flag the coordinator sees on the plan page; /kontakt and /soknader pass axe', async ({
+		browser
+	}) => {
 		// Tone Vik (ACT) writes three missed appointments, plain forms.
 		const act = await (await browser.newContext({ locale: 'nb-NO' })).newPage();
 		await login(act, 'act');
@@ -25,7 +27,9 @@ test.describe('@notify the contact log', () => {
 		const coordinator = await (await browser.newContext({ locale: 'nb-NO' })).newPage();
 		await login(coordinator, 'koordinator');
 		await coordinator.goto(planUrl);
-		await expect(coordinator.getByRole('region', { name: 'Å følge opp' })).toContainText('3 ganger på rad uten kontakt');
+		await expect(coordinator.getByRole('region', { name: 'Å følge opp' })).toContainText(
+			'3 ganger på rad uten kontakt'
+		);
 		// A measure without entries keeps its two lines; the way to its log is under "Endre".
 		const measure = coordinator.locator('li.measure').first();
 		await expect(measure.getByRole('link', { name: /^Kontaktlogg/ })).toHaveCount(0);

@@ -15,7 +15,11 @@ const PLAN = 'Individuell plan for Jonas';
 
 /** The quick view's path of the demo plan, from the logged-in person's list of plans (the patient's link opens their own view). */
 async function crisisPath(page: Page): Promise<string> {
-	const href = await page.getByRole('listitem').filter({ hasText: PLAN }).getByRole('link', { name: PLAN }).getAttribute('href');
+	const href = await page
+		.getByRole('listitem')
+		.filter({ hasText: PLAN })
+		.getByRole('link', { name: PLAN })
+		.getAttribute('href');
 	expect(href).toMatch(/^\/plans\/[^/]+(\/min-plan)?$/);
 	return `${href!.replace(/\/min-plan$/, '')}/krise`;
 }
@@ -33,7 +37,8 @@ const DEMO_LEVELS: Array<[string, string[]]> = [
 	['Akutt fare', ['Slutter å ta medisiner', 'Stemmene blir mer kritiske']]
 ];
 
-const storedCopy = (page: Page, path: string) => page.evaluate(async (p) => ((await caches.match(p)) ? 'stored' : 'none'), path);
+const storedCopy = (page: Page, path: string) =>
+	page.evaluate(async (p) => ((await caches.match(p)) ? 'stored' : 'none'), path);
 
 async function expectCallLinks(page: Page): Promise<void> {
 	const contacts = page.getByRole('region', { name: 'Hvem du kan ringe' });
@@ -50,18 +55,26 @@ async function smallControls(page: Page): Promise<string[]> {
 		[...document.querySelectorAll<HTMLElement>('a[href], button, select, input, textarea, summary')]
 			.filter((el) => {
 				const r = el.getBoundingClientRect();
-				return r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 && getComputedStyle(el).visibility !== 'hidden';
+				return (
+					r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 && getComputedStyle(el).visibility !== 'hidden'
+				);
 			})
 			.filter((el) => {
 				const r = el.getBoundingClientRect();
 				return r.width < 44 || r.height < 44;
 			})
-			.map((el) => `${el.tagName} "${el.textContent?.trim()}" ${Math.round(el.getBoundingClientRect().width)}×${Math.round(el.getBoundingClientRect().height)}`)
+			.map(
+				(el) =>
+					`${el.tagName} "${el.textContent?.trim()}" ${Math.round(el.getBoundingClientRect().width)}×${Math.round(el.getBoundingClientRect().height)}`
+			)
 	);
 }
 
 test.describe('the crisis plan on a phone @patient', () => {
-	test('the patient opens it once, reads it offline after a reload with tap-to-call, and logging out deletes the copy', async ({ page, context }) => {
+	test('the patient opens it once, reads it offline after a reload with tap-to-call, and logging out deletes the copy', async ({
+		page,
+		context
+	}) => {
 		await login(page, 'pasient');
 		await expect(page).toHaveURL(/\/$/);
 		const path = await crisisPath(page);
@@ -74,7 +87,9 @@ test.describe('the crisis plan on a phone @patient', () => {
 		await expect(signs).toContainText('Sover dårlig flere netter på rad');
 		await expect(page.getByRole('region', { name: 'Dette hjelper' })).toContainText('Rolig prat med noen jeg kjenner');
 		await expect(page.getByRole('region', { name: 'Dette vil jeg at andre gjør' })).toContainText('Ring meg først.');
-		await expect(page.getByRole('region', { name: 'Åpen retur' })).toContainText('Åpen retur betyr at du kan kontakte DPS Fjordvik, døgnenheten direkte');
+		await expect(page.getByRole('region', { name: 'Åpen retur' })).toContainText(
+			'Åpen retur betyr at du kan kontakte DPS Fjordvik, døgnenheten direkte'
+		);
 		await expect(page.getByRole('region', { name: 'Åpen retur' })).toContainText('Avtalen gjelder til 31. mars 2027.');
 		await expectCallLinks(page);
 		const updated = page.getByText(/^Sist oppdatert \d{1,2}\. \p{L}+ \d{4}( kl\.)?,? \d{2}[:.]\d{2}$/u);
@@ -88,7 +103,9 @@ test.describe('the crisis plan on a phone @patient', () => {
 		await context.setOffline(true);
 		await page.reload();
 		await expect(page.getByRole('heading', { level: 1, name: 'Kriseplanen min' })).toBeVisible();
-		await expect(page.getByRole('status')).toContainText('Du har ikke nett nå. Dette er en kopi som er lagret på denne enheten');
+		await expect(page.getByRole('status')).toContainText(
+			'Du har ikke nett nå. Dette er en kopi som er lagret på denne enheten'
+		);
 		await expect(page.getByRole('status')).toBeVisible();
 		await expect(page.getByText(updatedText!)).toBeVisible();
 		await expect(page.getByRole('region', { name: 'Tegn på at det går dårlig' }).getByRole('listitem')).toHaveCount(6);
@@ -108,7 +125,11 @@ test.describe('the crisis plan on a phone @patient', () => {
 		await expect.poll(() => storedCopy(page, path)).toBe('none');
 		expect(await page.evaluate(() => caches.keys())).toEqual([]);
 		// The logout answer itself tells the browser to wipe (Chromium does not show that header to Playwright).
-		const wipe = await page.request.post('/logout', { headers: { Origin: new URL(page.url()).origin, Accept: 'text/html' }, form: { logout: '1' }, maxRedirects: 0 });
+		const wipe = await page.request.post('/logout', {
+			headers: { Origin: new URL(page.url()).origin, Accept: 'text/html' },
+			form: { logout: '1' },
+			maxRedirects: 0
+		});
 		expect(wipe.status()).toBe(303);
 		expect(wipe.headers()['clear-site-data']).toBe('"cache", "storage"');
 
@@ -126,13 +147,21 @@ test.describe('the crisis plan on a phone @patient', () => {
 		await page.goto('/');
 	});
 
-	test('the sister reads the crisis plan alone, reaches it from the plan, and keeps it offline too', async ({ page, context }) => {
+	test('the sister reads the crisis plan alone, reaches it from the plan, and keeps it offline too', async ({
+		page,
+		context
+	}) => {
 		await login(page, 'parorende');
 		await page.getByRole('listitem').filter({ hasText: PLAN }).getByRole('link', { name: PLAN }).click();
-		await page.getByRole('navigation', { name: 'Planens sider' }).getByRole('link', { name: 'Kriseplanen på telefonen' }).click();
+		await page
+			.getByRole('navigation', { name: 'Planens sider' })
+			.getByRole('link', { name: 'Kriseplanen på telefonen' })
+			.click();
 		await expect(page).toHaveURL(/\/plans\/[^/]+\/krise$/);
 		await expect(page.getByRole('heading', { level: 1, name: 'Kriseplan for Jonas Berg' })).toBeVisible();
-		await expect(page.getByRole('region', { name: 'Tegn på at det går dårlig' })).toContainText('Slutter å ta medisiner');
+		await expect(page.getByRole('region', { name: 'Tegn på at det går dårlig' })).toContainText(
+			'Slutter å ta medisiner'
+		);
 		await expectCallLinks(page);
 		await expectAccessible(page);
 
@@ -149,7 +178,15 @@ test.describe('the crisis plan on a phone @patient', () => {
 		// One browser profile on disk, closed and opened again: what a phone does when the browser is restarted.
 		const profile = await mkdtemp(join(tmpdir(), 'fellesplan-crisis-'));
 		const { baseURL, launchOptions } = testInfo.project.use;
-		const open = () => chromium.launchPersistentContext(profile, { ...launchOptions, baseURL, locale: 'nb-NO', viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+		const open = () =>
+			chromium.launchPersistentContext(profile, {
+				...launchOptions,
+				baseURL,
+				locale: 'nb-NO',
+				viewport: { width: 390, height: 844 },
+				hasTouch: true,
+				isMobile: true
+			});
 		try {
 			let browser = await open();
 			const first = browser.pages()[0] ?? (await browser.newPage());
@@ -188,7 +225,9 @@ test.describe('the crisis plan on a phone @patient', () => {
 		await expect(page.locator('body')).not.toContainText('Jonas');
 	});
 
-	test('nothing scrolls sideways at 320 px, every control is at least 44×44 px, and print shows the text without controls', async ({ page }) => {
+	test('nothing scrolls sideways at 320 px, every control is at least 44×44 px, and print shows the text without controls', async ({
+		page
+	}) => {
 		await login(page, 'pasient');
 		const path = await crisisPath(page);
 		await page.goto(path);
@@ -201,18 +240,23 @@ test.describe('the crisis plan on a phone @patient', () => {
 		await expectAccessible(page);
 
 		await page.emulateMedia({ media: 'print' });
-		await expect(page.getByRole('region', { name: 'Dette vil jeg at andre gjør' })).toContainText('Hvis jeg må legges inn, vil jeg til DPS');
+		await expect(page.getByRole('region', { name: 'Dette vil jeg at andre gjør' })).toContainText(
+			'Hvis jeg må legges inn, vil jeg til DPS'
+		);
 		await expect(page.getByText('900 00 003')).toBeVisible();
 		await expect(page.getByRole('button')).toHaveCount(0);
 		await expect(page.getByRole('link', { name: 'Til hele planen' })).toBeHidden();
 		await page.emulateMedia({ media: 'screen' });
 	});
-	test('the quick view shows the warning signs under a heading per level, early → worse → acute, on screen and in print', async ({ page }) => {
+	test('the quick view shows the warning signs under a heading per level, early → worse → acute, on screen and in print', async ({
+		page
+	}) => {
 		await login(page, 'pasient');
 		await page.goto(await crisisPath(page));
 		const signs = page.getByRole('region', { name: 'Tegn på at det går dårlig' });
 		await expect(signs.getByRole('heading', { level: 3 })).toHaveText(DEMO_LEVELS.map(([level]) => level));
-		for (const [level, texts] of DEMO_LEVELS) await expect(signs.getByRole('list', { name: level }).getByRole('listitem')).toHaveText(texts);
+		for (const [level, texts] of DEMO_LEVELS)
+			await expect(signs.getByRole('list', { name: level }).getByRole('listitem')).toHaveText(texts);
 		await expect(signs).toContainText('Nå trengs hjelp med en gang.');
 		await page.emulateMedia({ media: 'print' });
 		for (const [level, texts] of DEMO_LEVELS) {
@@ -222,13 +266,19 @@ test.describe('the crisis plan on a phone @patient', () => {
 		await page.emulateMedia({ media: 'screen' });
 	});
 
-	test('on the plan page a writer picks a sign’s level, and the sign moves under it there and in the quick view', async ({ page }) => {
+	test('on the plan page a writer picks a sign’s level, and the sign moves under it there and in the quick view', async ({
+		page
+	}) => {
 		await login(page, 'koordinator');
 		await openPlanFromList(page);
 		const planPath = new URL(page.url()).pathname;
 		const signs = page.getByRole('region', { name: 'Tegn på at det går dårlig' });
 		await expect(signs.getByRole('heading', { level: 4 })).toHaveText(DEMO_LEVELS.map(([level]) => level));
-		const lines = (level: string) => signs.getByRole('list', { name: level }).locator('li textarea').evaluateAll((inputs) => inputs.map((i) => (i as HTMLTextAreaElement).value));
+		const lines = (level: string) =>
+			signs
+				.getByRole('list', { name: level })
+				.locator('li textarea')
+				.evaluateAll((inputs) => inputs.map((i) => (i as HTMLTextAreaElement).value));
 		for (const [level, texts] of DEMO_LEVELS) expect(await lines(level)).toEqual(texts);
 
 		const sign = `Går ikke ut av leiligheten ${Date.now()}`;

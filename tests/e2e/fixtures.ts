@@ -23,11 +23,16 @@ export async function expectAccessible(page: Page): Promise<void> {
 	await page.evaluate(axeSource);
 	const violations = (await page.evaluate(async () => {
 		// @ts-expect-error axe is injected above
-		const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+		const result = await window.axe.run(document, {
+			runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }
+		});
 		return result.violations;
 	})) as AxeViolation[];
 	const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-	expect(serious.map((v) => `${v.id} (${v.impact}): ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${page.url()}`).toEqual([]);
+	expect(
+		serious.map((v) => `${v.id} (${v.impact}): ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+		`axe on ${page.url()}`
+	).toEqual([]);
 }
 
 export async function login(page: Page, who: string, password = DEMO_PASSWORD): Promise<void> {

@@ -19,5 +19,8 @@ test('@notify the GP follows a measure under "Endre", and stops following it', a
 	await page.reload();
 	await measure.getByLabel(`Endre tiltaket «${title}»`).click();
 	await pressed.click();
-	await expect(measure.getByRole('button', { name: `Følg tiltaket «${title}»` })).toHaveAttribute('aria-pressed', 'false');
+	await expect(measure.getByRole('button', { name: `Følg tiltaket «${title}»` })).toHaveAttribute(
+		'aria-pressed',
+		'false'
+	);
 });

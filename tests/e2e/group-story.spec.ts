@@ -11,7 +11,8 @@ import { PLAN_TITLE, waitUntilSynced } from './collab-helpers';
 const NAV = 'Ahmed Karimi (NAV Fjordvik)';
 
 /** Today and later calendar days in Norway, as the date fields take them. */
-const osloDay = (offsetDays = 0) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo' }).format(new Date(Date.now() + offsetDays * 86_400_000));
+const osloDay = (offsetDays = 0) =>
+	new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo' }).format(new Date(Date.now() + offsetDays * 86_400_000));
 
 /** A browser of one's own (cookies and offline copies apart), with or without JavaScript. */
 async function freshPage(browser: Browser, javaScriptEnabled = true): Promise<Page> {
@@ -19,7 +20,8 @@ async function freshPage(browser: Browser, javaScriptEnabled = true): Promise<Pa
 	return context.newPage();
 }
 
-const planNav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Planens sider' }).getByRole('link', { name });
+const planNav = (page: Page, name: string) =>
+	page.getByRole('navigation', { name: 'Planens sider' }).getByRole('link', { name });
 
 test.describe('issue 7, told as stories', { tag: '@group' }, () => {
 	// Set once NAV has a seat in the new plan, so the clean-up below finds it even if the story stopped half-way.
@@ -37,13 +39,18 @@ test.describe('issue 7, told as stories', { tag: '@group' }, () => {
 		await nav.getByText('Avslutt plassen').first().click();
 		await nav.getByLabel('Ja, Ahmed Karimi skal gå ut av gruppen nå').check();
 		await nav.getByRole('button', { name: 'Avslutt plassen' }).click();
-		await expect(coordinator.getByRole('status').filter({ hasText: 'Ahmed Karimi er ikke lenger med i gruppen.' })).toBeVisible();
+		await expect(
+			coordinator.getByRole('status').filter({ hasText: 'Ahmed Karimi er ikke lenger med i gruppen.' })
+		).toBeVisible();
 		await expect(nav).toHaveCount(0);
 		await coordinator.context().close();
 		navSeatIn = '';
 	});
 
-	test('starting: a new patient’s plan goes from registration, invitations and consent to a live edit by NAV and an active plan', async ({ page, browser }) => {
+	test('starting: a new patient’s plan goes from registration, invitations and consent to a live edit by NAV and an active plan', async ({
+		page,
+		browser
+	}) => {
 		test.setTimeout(120_000);
 		const stamp = Date.now().toString(36);
 		const patientName = `Marte Lien ${stamp}`;
@@ -117,10 +124,14 @@ test.describe('issue 7, told as stories', { tag: '@group' }, () => {
 		await expect(patient.getByRole('heading', { level: 1, name: 'Hvem kan se planen min' })).toBeVisible();
 		const grant = patient.getByRole('region', { name: 'Gi et nytt samtykke' });
 		await grant.getByLabel('Hvem skal få se planen?').selectOption({ label: NAV });
-		for (const part of ['Mål og tiltak', 'Kriseplanen', 'Møtene']) await grant.getByRole('checkbox', { name: part, exact: true }).check();
+		for (const part of ['Mål og tiltak', 'Kriseplanen', 'Møtene'])
+			await grant.getByRole('checkbox', { name: part, exact: true }).check();
 		await grant.getByRole('button', { name: 'Registrer samtykket' }).click();
 		await expect(patient.getByRole('status').filter({ hasText: 'Samtykket er registrert.' })).toBeVisible();
-		const navGrant = patient.getByRole('region', { name: 'Disse kan se planen nå' }).getByRole('listitem').filter({ has: patient.getByRole('heading', { name: NAV, exact: true }) });
+		const navGrant = patient
+			.getByRole('region', { name: 'Disse kan se planen nå' })
+			.getByRole('listitem')
+			.filter({ has: patient.getByRole('heading', { name: NAV, exact: true }) });
 		await expect(navGrant.getByRole('definition').first()).toHaveText('mål og tiltak, kriseplanen og møtene');
 		await expectAccessible(patient);
 
@@ -163,13 +174,18 @@ test.describe('issue 7, told as stories', { tag: '@group' }, () => {
 		// The coordinator sees NAV's goal and measure arrive, without reloading.
 		const seen = page.getByRole('article', { name: goalTitle });
 		await expect(seen).toBeVisible({ timeout: 10_000 });
-		const measure = seen.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Sette opp et månedsbudsjett sammen' }) });
+		const measure = seen
+			.getByRole('listitem')
+			.filter({ has: page.getByRole('heading', { name: 'Sette opp et månedsbudsjett sammen' }) });
 		await expect(measure).toContainText('NAV Fjordvik · Ahmed Karimi', { timeout: 10_000 });
 		await expectAccessible(page);
 
 		// Only the period and the revision date are missing now. The coordinator sets them and makes the plan active.
 		const gaps = page.getByRole('region', { name: 'Dette mangler før planen kan bli aktiv:' });
-		await expect(gaps.getByRole('listitem')).toHaveText(['Planperioden (fra og til) er ikke satt.', 'Revisjonsdatoen er ikke satt.']);
+		await expect(gaps.getByRole('listitem')).toHaveText([
+			'Planperioden (fra og til) er ikke satt.',
+			'Revisjonsdatoen er ikke satt.'
+		]);
 		await page.getByRole('link', { name: 'Endre status, tittel eller periode' }).click();
 		await expect(page.getByRole('heading', { level: 2, name: 'Status og periode' })).toBeVisible();
 		await page.getByLabel('Planperioden starter').fill(osloDay());
@@ -178,23 +194,37 @@ test.describe('issue 7, told as stories', { tag: '@group' }, () => {
 		await page.getByRole('button', { name: 'Lagre' }).click();
 		await expect(page.getByRole('status')).toHaveText('Endringene er lagret.');
 		await expect(page.getByRole('region', { name: 'Dette mangler før planen kan bli aktiv:' })).toHaveCount(0);
-		await page.getByRole('region', { name: 'Status og periode' }).getByRole('button', { name: 'Gjør planen aktiv' }).click();
+		await page
+			.getByRole('region', { name: 'Status og periode' })
+			.getByRole('button', { name: 'Gjør planen aktiv' })
+			.click();
 		await expect(page.getByRole('status')).toHaveText('Planen er nå: Aktiv.');
 		await expect(page.locator('header.plan-header .status')).toHaveText('Aktiv');
 		await expectAccessible(page);
 
 		// Everyone's list says so too: the patient's plan is active.
 		await patient.goto('/');
-		await expect(patient.getByRole('listitem').filter({ has: patient.getByRole('heading', { name: title }) })).toContainText('Aktiv');
+		await expect(
+			patient.getByRole('listitem').filter({ has: patient.getByRole('heading', { name: title }) })
+		).toContainText('Aktiv');
 		await expectAccessible(patient);
 
 		await nav.context().close();
 		await patient.context().close();
 	});
 
-	test('scope: the sister sees the crisis plan and no goal or measure, in the live page, the HTML without JavaScript, /api and the sync server', async ({ page, browser }) => {
+	test('scope: the sister sees the crisis plan and no goal or measure, in the live page, the HTML without JavaScript, /api and the sync server', async ({
+		page,
+		browser
+	}) => {
 		// Goals, measures and the patient's own words of the demo plan: none may reach her, anywhere.
-		const hidden = ['Flytte til egen leilighet', 'Behandle søknad om kommunal utleiebolig', 'Gjeldsrådgivning', 'Redusere cannabisbruken', 'Jeg vil ha et vanlig liv'];
+		const hidden = [
+			'Flytte til egen leilighet',
+			'Behandle søknad om kommunal utleiebolig',
+			'Gjeldsrådgivning',
+			'Redusere cannabisbruken',
+			'Jeg vil ha et vanlig liv'
+		];
 		const crisisText = 'Rolig prat med noen jeg kjenner';
 		const expectNoneOf = (text: string, where: string) => {
 			for (const h of hidden) expect(text, `${where} must not contain «${h}»`).not.toContain(h);

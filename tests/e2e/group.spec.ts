@@ -85,7 +85,9 @@ test.describe('the responsibility group', { tag: '@group' }, () => {
 	}
 	const card = (page: Page, name: string) => page.getByRole('article', { name });
 
-	test('members see cards: role, service, what it offers, how to reach them, the committed period', async ({ page }) => {
+	test('members see cards: role, service, what it offers, how to reach them, the committed period', async ({
+		page
+	}) => {
 		await login(page, 'parorende');
 		await openGroup(page);
 		const erik = card(page, 'Erik Dahl');
@@ -153,7 +155,9 @@ test.describe('the responsibility group', { tag: '@group' }, () => {
 		await expectAccessible(page);
 	});
 
-	test('the invited person sets a password in a fresh browser and lands logged in, without the plan (no consent yet)', async ({ browser }) => {
+	test('the invited person sets a password in a fresh browser and lands logged in, without the plan (no consent yet)', async ({
+		browser
+	}) => {
 		const context = await browser.newContext({ locale: 'nb-NO' });
 		const invited = await context.newPage();
 		await invited.goto(inviteLink);
@@ -188,7 +192,10 @@ test.describe('the responsibility group', { tag: '@group' }, () => {
 		await context.close();
 	});
 
-	test('the coordinator role is offered to Per Olsen, taken on only when he accepts, and handed back', async ({ page, browser }) => {
+	test('the coordinator role is offered to Per Olsen, taken on only when he accepts, and handed back', async ({
+		page,
+		browser
+	}) => {
 		await login(page, 'koordinator');
 		await openGroup(page);
 		const offer = page.locator('form[action="?/offer"]');
@@ -205,7 +212,9 @@ test.describe('the responsibility group', { tag: '@group' }, () => {
 		const per = await asPerson(browser, 'utenfor');
 		// The offer waits on Per's home page.
 		await per.goto('/');
-		await expect(per.getByText('Ingrid Solberg spør om du vil ta over som koordinator for «Individuell plan for Jonas».')).toBeVisible();
+		await expect(
+			per.getByText('Ingrid Solberg spør om du vil ta over som koordinator for «Individuell plan for Jonas».')
+		).toBeVisible();
 		await expect(per.getByText('Den som er koordinator nå, fortsetter i gruppen som tjenesteyter.')).toBeVisible();
 		await expectAccessible(per);
 		await per.getByRole('button', { name: 'Ja, jeg tar over' }).click();
@@ -217,7 +226,9 @@ test.describe('the responsibility group', { tag: '@group' }, () => {
 
 		// And back: Per offers it to Ingrid, and leaves the group when she accepts.
 		const back = per.locator('form[action="?/offer"]');
-		await back.getByLabel('Ny koordinator').selectOption({ label: 'Ingrid Solberg (Psykiatrisk sykepleier, koordinator) – Psykisk helseteam' });
+		await back
+			.getByLabel('Ny koordinator')
+			.selectOption({ label: 'Ingrid Solberg (Psykiatrisk sykepleier, koordinator) – Psykisk helseteam' });
 		await back.getByLabel('gå ut av gruppen').check();
 		await back.getByRole('button', { name: 'Send tilbudet' }).click();
 		await expect(per.getByText('Tilbudet er sendt til Ingrid Solberg.')).toBeVisible();
@@ -243,30 +254,43 @@ test.describe('the responsibility group', { tag: '@group' }, () => {
 		await expect(nina).toBeVisible();
 		await nina.getByLabel('Ja, Nina Nyhus skal gå ut av gruppen nå').check();
 		await nina.getByRole('button', { name: 'Avslutt plassen' }).click();
-		await expect(page.getByRole('status').filter({ hasText: 'Nina Nyhus er ikke lenger med i gruppen.' })).toBeVisible();
+		await expect(
+			page.getByRole('status').filter({ hasText: 'Nina Nyhus er ikke lenger med i gruppen.' })
+		).toBeVisible();
 		await expect(card(page, 'Nina Nyhus')).toHaveCount(0);
 		await expect(page.getByRole('region', { name: 'Tidligere i gruppen' })).toContainText('Nina Nyhus, Pårørende');
 		await expectAccessible(page);
 	});
 });
 
-test('the administrator lets one person work in several services, each with a title', { tag: '@group' }, async ({ page }) => {
-	await login(page, 'admin');
-	await page.goto('/admin/people');
-	await page.getByRole('link', { name: 'Per Olsen' }).click();
-	const services = page.getByRole('region', { name: 'Tjenester personen jobber i' });
-	await expect(services).toContainText('Hjemmetjenesten, Helsefagarbeider');
-	await services.getByLabel('Tjeneste').selectOption({ label: 'Rustiltak' });
-	await services.getByLabel('Stillingstittel').fill('Miljøarbeider');
-	await services.getByRole('button', { name: 'Lagre tjenesten' }).click();
-	await expect(page.getByRole('status')).toContainText('Tjenesten er lagret.');
-	await expect(services.getByRole('listitem')).toHaveText([/Hjemmetjenesten, Helsefagarbeider/, /Rustiltak, Miljøarbeider/]);
-	await expectAccessible(page);
+test(
+	'the administrator lets one person work in several services, each with a title',
+	{ tag: '@group' },
+	async ({ page }) => {
+		await login(page, 'admin');
+		await page.goto('/admin/people');
+		await page.getByRole('link', { name: 'Per Olsen' }).click();
+		const services = page.getByRole('region', { name: 'Tjenester personen jobber i' });
+		await expect(services).toContainText('Hjemmetjenesten, Helsefagarbeider');
+		await services.getByLabel('Tjeneste').selectOption({ label: 'Rustiltak' });
+		await services.getByLabel('Stillingstittel').fill('Miljøarbeider');
+		await services.getByRole('button', { name: 'Lagre tjenesten' }).click();
+		await expect(page.getByRole('status')).toContainText('Tjenesten er lagret.');
+		await expect(services.getByRole('listitem')).toHaveText([
+			/Hjemmetjenesten, Helsefagarbeider/,
+			/Rustiltak, Miljøarbeider/
+		]);
+		await expectAccessible(page);
 
-	await page.goto('/admin/people');
-	await expect(page.getByRole('row', { name: /Per Olsen/ })).toContainText('Hjemmetjenesten (Helsefagarbeider), Rustiltak (Miljøarbeider)');
-	await page.getByRole('link', { name: 'Per Olsen' }).click();
-	await services.getByRole('button', { name: 'Fjern Rustiltak' }).click();
-	await expect(page.getByRole('status')).toContainText('Tjenesten er fjernet.');
-	await expect(services.getByRole('listitem')).toHaveText(['Hjemmetjenesten, Helsefagarbeider Fjern Hjemmetjenesten']);
-});
+		await page.goto('/admin/people');
+		await expect(page.getByRole('row', { name: /Per Olsen/ })).toContainText(
+			'Hjemmetjenesten (Helsefagarbeider), Rustiltak (Miljøarbeider)'
+		);
+		await page.getByRole('link', { name: 'Per Olsen' }).click();
+		await services.getByRole('button', { name: 'Fjern Rustiltak' }).click();
+		await expect(page.getByRole('status')).toContainText('Tjenesten er fjernet.');
+		await expect(services.getByRole('listitem')).toHaveText([
+			'Hjemmetjenesten, Helsefagarbeider Fjern Hjemmetjenesten'
+		]);
+	}
+);

@@ -7,7 +7,9 @@ const NORWEGIAN_DATE = new RegExp(`^\\d{1,2}\\. ${MONTH} \\d{4}$`);
 const NORWEGIAN_PERIOD = new RegExp(`^\\d{1,2}\\. ${MONTH} \\d{4} – \\d{1,2}\\. ${MONTH} \\d{4}$`);
 
 test.describe('the UI languages', { tag: '@i18n' }, () => {
-	test('the coordinator picks nynorsk: the home page and the plan speak nynorsk with Norwegian dates, after a reload too, and bokmål comes back', async ({ page }) => {
+	test('the coordinator picks nynorsk: the home page and the plan speak nynorsk with Norwegian dates, after a reload too, and bokmål comes back', async ({
+		page
+	}) => {
 		const html = page.locator('html');
 		await login(page, 'koordinator');
 		await expect(page.getByRole('heading', { level: 1, name: 'Mine planer' })).toBeVisible();
@@ -28,7 +30,9 @@ test.describe('the UI languages', { tag: '@i18n' }, () => {
 		await card.getByRole('link').click();
 		await expect(page.getByRole('heading', { level: 1, name: 'Individuell plan for Jonas' })).toBeVisible();
 		await expect(html).toHaveAttribute('lang', 'nn');
-		await expect(page.getByRole('navigation', { name: 'Sidene i planen' }).getByRole('link', { name: 'Kven kan sjå planen' })).toBeVisible();
+		await expect(
+			page.getByRole('navigation', { name: 'Sidene i planen' }).getByRole('link', { name: 'Kven kan sjå planen' })
+		).toBeVisible();
 		await expect(page.getByRole('heading', { name: 'Kva er viktig for meg' })).toBeVisible();
 		await expect(page.getByRole('heading', { name: 'Ansvarsgruppa' })).toBeVisible();
 		const revision = page.locator('dt:text-is("Skal reviderast") + dd');
@@ -36,7 +40,9 @@ test.describe('the UI languages', { tag: '@i18n' }, () => {
 		await expect(page.locator('dt:text-is("Planperiode") + dd')).toHaveText(NORWEGIAN_PERIOD);
 		// Rendered by the browser once the plan is live: the page's script speaks nynorsk too.
 		await expect(page.locator('.plan-page')).toHaveAttribute('data-live', 'true', { timeout: 10_000 });
-		await expect(page.getByRole('status').filter({ hasText: 'Tilkopla – endringar blir delte med ein gong' })).toBeVisible();
+		await expect(
+			page.getByRole('status').filter({ hasText: 'Tilkopla – endringar blir delte med ein gong' })
+		).toBeVisible();
 		await expectAccessible(page);
 
 		await page.reload();
@@ -90,7 +96,9 @@ test.describe('the UI languages', { tag: '@i18n' }, () => {
 		await context.close();
 	});
 
-	test('the language is the person’s: picked on one device, it is there when they log in on another', async ({ browser }) => {
+	test('the language is the person’s: picked on one device, it is there when they log in on another', async ({
+		browser
+	}) => {
 		const phone = await browser.newContext({ locale: 'nb-NO' });
 		const first = await phone.newPage();
 		await login(first, 'fastlege');
@@ -123,8 +131,16 @@ test.describe('the UI languages', { tag: '@i18n' }, () => {
 		await context.close();
 	});
 
-	test('the language switch accepts nynorsk without JavaScript and refuses what it does not know', async ({ request, baseURL }) => {
-		const post = (locale: string) => request.post('/language', { form: { locale, redirectTo: '/login' }, headers: { origin: baseURL! }, maxRedirects: 0 });
+	test('the language switch accepts nynorsk without JavaScript and refuses what it does not know', async ({
+		request,
+		baseURL
+	}) => {
+		const post = (locale: string) =>
+			request.post('/language', {
+				form: { locale, redirectTo: '/login' },
+				headers: { origin: baseURL! },
+				maxRedirects: 0
+			});
 		const chosen = await post('nn');
 		expect(chosen.status()).toBe(303);
 		expect(chosen.headers()['set-cookie']).toMatch(/PARAGLIDE_LOCALE=nn;/);

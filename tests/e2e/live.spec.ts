@@ -39,14 +39,18 @@ test.describe('@live the plan is edited together', () => {
 		await expect(whatHelps(patient)).toContainText(text, { timeout: 1000 });
 
 		// The coordinator's caret is labelled with her real name in the patient's view.
-		await expect(patient.locator('.collaboration-carets__label', { hasText: 'Ingrid Solberg' })).toBeVisible({ timeout: 1000 });
+		await expect(patient.locator('.collaboration-carets__label', { hasText: 'Ingrid Solberg' })).toBeVisible({
+			timeout: 1000
+		});
 
 		// And back: the patient adds a line to their own resources; the coordinator sees it live.
 		// (The patient's goals are goals of the plan now: tests/e2e/patient-goals.spec.ts.)
 		const own = `Flink til å lage middag ${Date.now()}`;
 		await patient.getByLabel('Ny linje i «Mine ressurser – det jeg får til»').fill(own);
 		await patient.getByLabel('Ny linje i «Mine ressurser – det jeg får til»').press('Enter');
-		await expect(coordinator.getByRole('region', { name: 'Mine ressurser – det jeg får til' })).toContainText(own, { timeout: 1000 });
+		await expect(coordinator.getByRole('region', { name: 'Mine ressurser – det jeg får til' })).toContainText(own, {
+			timeout: 1000
+		});
 		await expectAccessible(coordinator);
 		await expectAccessible(patient);
 
@@ -58,7 +62,9 @@ test.describe('@live the plan is edited together', () => {
 		await patient.context().close();
 	});
 
-	test('@live the sister sees only what her consent covers (the crisis plan), and can change nothing', async ({ browser }) => {
+	test('@live the sister sees only what her consent covers (the crisis plan), and can change nothing', async ({
+		browser
+	}) => {
 		const sister = await openPlan(browser, 'parorende');
 		await expect(sister.getByText('Du kan lese planen, men ikke endre den.')).toBeVisible();
 		await expect(sister.getByText('Pasientens samtykke gir deg tilgang til kriseplanen, møtene.')).toBeVisible();
@@ -77,7 +83,10 @@ test.describe('@live the plan is edited together', () => {
 
 	test('@live only the patient writes their own voice', async ({ browser }) => {
 		const coordinator = await openPlan(browser, 'koordinator');
-		await expect(coordinator.getByRole('textbox', { name: 'Det som er viktig for meg' })).toHaveAttribute('contenteditable', 'false');
+		await expect(coordinator.getByRole('textbox', { name: 'Det som er viktig for meg' })).toHaveAttribute(
+			'contenteditable',
+			'false'
+		);
 		await expect(whatHelps(coordinator)).toHaveAttribute('contenteditable', 'true');
 		await coordinator.context().close();
 	});
@@ -116,7 +125,9 @@ test.describe('@live the plan is edited together', () => {
 		await page.getByRole('link', { name: 'Individuell plan for Jonas' }).click();
 		await expect(page.getByRole('heading', { name: 'Hva er viktig for meg' })).toBeVisible();
 		await expect(page.getByRole('heading', { name: 'Flytte til egen leilighet', exact: true })).toBeVisible();
-		await expect(page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig', exact: true })).toBeVisible();
+		await expect(
+			page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig', exact: true })
+		).toBeVisible();
 		await expect(page.getByRole('heading', { name: 'Kriseplan' })).toBeVisible();
 		await expect(page.getByText('Boligkontoret', { exact: false }).first()).toBeVisible();
 		// axe needs script to run, so this page is checked in the reader's test above, with JavaScript on.
@@ -128,7 +139,9 @@ test('@live a refused edit says why and changes nothing', async ({ page }) => {
 	await login(page, 'koordinator');
 	await page.getByRole('link', { name: 'Individuell plan for Jonas' }).click();
 	await expect(page.locator('.plan-page')).toHaveAttribute('data-live', 'true', { timeout: 10_000 });
-	const measure = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig', exact: true }) });
+	const measure = page
+		.getByRole('listitem')
+		.filter({ has: page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig', exact: true }) });
 	await measure.getByLabel('Endre tiltaket «Behandle søknad om kommunal utleiebolig»').click();
 	// A due date before the start: the plan model refuses it before writing, and the page says why.
 	await measure.getByLabel('Start', { exact: true }).fill('2027-03-01');
@@ -138,7 +151,9 @@ test('@live a refused edit says why and changes nothing', async ({ page }) => {
 	await expect(measure.locator('.owner')).toContainText('5. oktober 2026 – 31. januar 2027');
 });
 
-test('@live a goal gets a measure owned by a named service and person, and goals reorder by keyboard', async ({ page }) => {
+test('@live a goal gets a measure owned by a named service and person, and goals reorder by keyboard', async ({
+	page
+}) => {
 	await login(page, 'koordinator');
 	await page.getByRole('link', { name: 'Individuell plan for Jonas' }).click();
 	await expect(page.locator('.plan-page')).toHaveAttribute('data-live', 'true', { timeout: 10_000 });
@@ -156,21 +171,29 @@ test('@live a goal gets a measure owned by a named service and person, and goals
 	await newMeasure.getByLabel('Ansvarlig tjeneste').selectOption({ label: 'NAV Fjordvik' });
 	await newMeasure.getByLabel('Ansvarlig person').selectOption({ label: 'Ahmed Karimi' });
 	await newMeasure.getByRole('button', { name: 'Legg til tiltak' }).click();
-	const measure = goal.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Søke om fritidskort' }) });
+	const measure = goal
+		.getByRole('listitem')
+		.filter({ has: page.getByRole('heading', { name: 'Søke om fritidskort' }) });
 	await expect(measure).toContainText('NAV Fjordvik · Ahmed Karimi');
 	await expect(measure).toContainText('Foreslått');
 
 	// Reorder within the life area with the keyboard: the new goal moves above the demo's leisure goal.
 	const area = page.getByRole('region', { name: 'Fritid' });
-	const before = await area.getByRole('article').evaluateAll((els) => els.map((e) => e.querySelector('h4')?.textContent));
+	const before = await area
+		.getByRole('article')
+		.evaluateAll((els) => els.map((e) => e.querySelector('h4')?.textContent));
 	expect(before.at(-1)).toBe(title);
 	// The arrows are among the goal's editing controls, which open on demand.
 	await goal.getByLabel(`Endre målet «${title}»`).click();
 	await goal.getByRole('button', { name: `Flytt målet «${title}» opp` }).focus();
 	await page.keyboard.press('Enter');
-	await expect.poll(() => area.getByRole('article').evaluateAll((els) => els.map((e) => e.querySelector('h4')?.textContent))).toEqual([title, ...before.slice(0, -1)]);
+	await expect
+		.poll(() => area.getByRole('article').evaluateAll((els) => els.map((e) => e.querySelector('h4')?.textContent)))
+		.toEqual([title, ...before.slice(0, -1)]);
 
 	// And it is undoable: my last change is the move.
 	await page.getByRole('button', { name: 'Angre' }).click();
-	await expect.poll(() => area.getByRole('article').evaluateAll((els) => els.map((e) => e.querySelector('h4')?.textContent))).toEqual(before);
+	await expect
+		.poll(() => area.getByRole('article').evaluateAll((els) => els.map((e) => e.querySelector('h4')?.textContent)))
+		.toEqual(before);
 });

@@ -2,15 +2,21 @@ import { expect, expectAccessible, login, test } from './fixtures';
 import { freshLogin, openPlanFromList } from './collab-helpers';
 import type { Page } from '@playwright/test';
 
-const measureItem = (page: Page, title: string) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
+const measureItem = (page: Page, title: string) =>
+	page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
 
 test.describe('@measures who says yes', () => {
-	test('@measures NAV accepts its measure, and the patient reads in plain words who helps and by when', async ({ browser }) => {
+	test('@measures NAV accepts its measure, and the patient reads in plain words who helps and by when', async ({
+		browser
+	}) => {
 		const AFT = 'Søke om arbeidsforberedende trening (AFT) med IPS-veileder';
 		// The coordinator's overview: the measure waits for NAV's answer.
 		const coordinator = await freshLogin(browser, 'koordinator');
 		await coordinator.goto('/oversikt');
-		const unanswered = coordinator.getByRole('region', { name: 'Ikke besvart av tjenesten ennå' }).getByRole('row').filter({ hasText: AFT });
+		const unanswered = coordinator
+			.getByRole('region', { name: 'Ikke besvart av tjenesten ennå' })
+			.getByRole('row')
+			.filter({ hasText: AFT });
 		await expect(unanswered).toHaveCount(1);
 
 		const nav = await freshLogin(browser, 'nav');
@@ -39,7 +45,9 @@ test.describe('@measures who says yes', () => {
 		const patient = await freshLogin(browser, 'pasient');
 		await openPlanFromList(patient);
 		const seen = measureItem(patient, 'Søke om arbeidsforberedende trening (AFT) med IPS-veileder');
-		await expect(seen).toContainText('NAV Fjordvik har sagt ja. Ahmed Karimi hjelper deg med dette innen 15. mars 2027.');
+		await expect(seen).toContainText(
+			'NAV Fjordvik har sagt ja. Ahmed Karimi hjelper deg med dette innen 15. mars 2027.'
+		);
 		// The patient cannot answer for NAV.
 		await expect(seen.getByRole('button', { name: 'Aksepter tiltaket' })).toHaveCount(0);
 		// Nor does the page hand the patient the directory's staff: Per Olsen (home care, outside the group) is not in it,
@@ -52,7 +60,9 @@ test.describe('@measures who says yes', () => {
 		await coordinator.context().close();
 	});
 
-	test('@measures declining without a reason is refused in the page; with one, everyone sees the reason', async ({ browser }) => {
+	test('@measures declining without a reason is refused in the page; with one, everyone sees the reason', async ({
+		browser
+	}) => {
 		const dps = await freshLogin(browser, 'dps');
 		await openPlanFromList(dps);
 		const review = measureItem(dps, 'Gjennomgang av medisinene sammen med fastlegen');
@@ -73,13 +83,17 @@ test.describe('@measures who says yes', () => {
 		// An editor who is not DPS (the GP wrote the measure) sees why.
 		const gp = await freshLogin(browser, 'fastlege');
 		await openPlanFromList(gp);
-		await expect(measureItem(gp, 'Gjennomgang av medisinene sammen med fastlegen')).toContainText('Fastlegen har gått gjennom medisinene i oktober.');
+		await expect(measureItem(gp, 'Gjennomgang av medisinene sammen med fastlegen')).toContainText(
+			'Fastlegen har gått gjennom medisinene i oktober.'
+		);
 		await expectAccessible(gp);
 		await dps.context().close();
 		await gp.context().close();
 	});
 
-	test('@measures NAV gets no control over a DPS measure or a goal, and a change forced from the console is refused and rolled back', async ({ browser }) => {
+	test('@measures NAV gets no control over a DPS measure or a goal, and a change forced from the console is refused and rolled back', async ({
+		browser
+	}) => {
 		const context = await browser.newContext({ locale: 'nb-NO' });
 		await context.addInitScript(() => {
 			(window as { __fellesplanHooks?: object }).__fellesplanHooks = {};
@@ -101,7 +115,15 @@ test.describe('@measures who says yes', () => {
 
 		// From the console: NAV's own browser writes "completed" into the DPS measure.
 		await nav.evaluate((title) => {
-			type Live = { origin: unknown; plan: { doc: { transact(f: () => void, o: unknown): void; getMap(n: string): Map<string, { get(k: string): unknown; set(k: string, v: unknown): void }> } } };
+			type Live = {
+				origin: unknown;
+				plan: {
+					doc: {
+						transact(f: () => void, o: unknown): void;
+						getMap(n: string): Map<string, { get(k: string): unknown; set(k: string, v: unknown): void }>;
+					};
+				};
+			};
 			const live = (window as unknown as { __fellesplanHooks: { live: Live } }).__fellesplanHooks.live;
 			const doc = live.plan.doc;
 			const measures = doc.getMap('measures');
@@ -111,13 +133,18 @@ test.describe('@measures who says yes', () => {
 			}
 		}, title);
 		// The server refuses it: NAV's screen says so and shows the measure as it is.
-		await expect(nav.locator('.refusal p[role="alert"]')).toContainText('Bare DPS Fjordvik og koordinatoren kan endre statusen på dette tiltaket.', { timeout: 10_000 });
+		await expect(nav.locator('.refusal p[role="alert"]')).toContainText(
+			'Bare DPS Fjordvik og koordinatoren kan endre statusen på dette tiltaket.',
+			{ timeout: 10_000 }
+		);
 		await expect(dpsMeasure.locator('.status')).toHaveText('Pågår', { timeout: 10_000 });
 		await expectAccessible(nav);
 		await context.close();
 	});
 
-	test('@measures goals: staff goals default to staff, an agreed level, and dated evaluations with the patient’s rating as a trend', async ({ browser }) => {
+	test('@measures goals: staff goals default to staff, an agreed level, and dated evaluations with the patient’s rating as a trend', async ({
+		browser
+	}) => {
 		const coordinator = await freshLogin(browser, 'koordinator');
 		await openPlanFromList(coordinator);
 		await expect(coordinator.getByRole('form', { name: 'Nytt mål' }).getByLabel('Hvem sitt mål')).toHaveValue('staff');
@@ -148,12 +175,18 @@ test.describe('@measures who says yes', () => {
 		// The patient sees the same evaluations and trend.
 		const patient = await freshLogin(browser, 'pasient');
 		await openPlanFromList(patient);
-		await expect(patient.getByRole('article', { name: 'Redusere cannabisbruken' }).getByText('Pasientens vurdering: 3 → 6', { exact: true })).toBeVisible();
+		await expect(
+			patient
+				.getByRole('article', { name: 'Redusere cannabisbruken' })
+				.getByText('Pasientens vurdering: 3 → 6', { exact: true })
+		).toBeVisible();
 		await coordinator.context().close();
 		await patient.context().close();
 	});
 
-	test('@measures without JavaScript: waiting needs a reason and an interim measure; a refusal keeps what was typed', async ({ browser }) => {
+	test('@measures without JavaScript: waiting needs a reason and an interim measure; a refusal keeps what was typed', async ({
+		browser
+	}) => {
 		const context = await browser.newContext({ locale: 'nb-NO', javaScriptEnabled: false });
 		const nav = await context.newPage();
 		await login(nav, 'nav');
@@ -161,7 +194,9 @@ test.describe('@measures who says yes', () => {
 		const debt = measureItem(nav, 'Gjeldsrådgivning: oversikt over inkassosaker og forslag til nedbetaling');
 		await expect(debt.locator('.status')).toHaveText('Pågår');
 		// The next steps open on demand, without scripts too.
-		await debt.getByLabel('Endre tiltaket «Gjeldsrådgivning: oversikt over inkassosaker og forslag til nedbetaling»').click();
+		await debt
+			.getByLabel('Endre tiltaket «Gjeldsrådgivning: oversikt over inkassosaker og forslag til nedbetaling»')
+			.click();
 		await debt.getByText('Sett tiltaket på vent').click();
 		await debt.getByLabel('Hva venter tiltaket på?').fill('Svar fra inkassoselskapene');
 		await debt.getByRole('button', { name: 'Sett på vent' }).click();

@@ -3,8 +3,17 @@ import { test, expect, expectAccessible, login } from './fixtures';
 import { PLAN_TITLE, leavePatientView, waitUntilSynced } from './collab-helpers';
 
 /** A fresh context as `who`, with the demo plan open, live and synced. */
-async function openPlan(browser: Browser, who: string, viewport: { width: number; height: number }, phone = false): Promise<Page> {
-	const context = await browser.newContext({ locale: 'nb-NO', viewport, ...(phone ? { hasTouch: true, isMobile: true } : {}) });
+async function openPlan(
+	browser: Browser,
+	who: string,
+	viewport: { width: number; height: number },
+	phone = false
+): Promise<Page> {
+	const context = await browser.newContext({
+		locale: 'nb-NO',
+		viewport,
+		...(phone ? { hasTouch: true, isMobile: true } : {})
+	});
 	const page = await context.newPage();
 	await login(page, who);
 	await page.getByRole('link', { name: PLAN_TITLE }).click();
@@ -13,7 +22,11 @@ async function openPlan(browser: Browser, who: string, viewport: { width: number
 	return page;
 }
 
-const fontSize = (page: Page, selector: string) => page.locator(selector).first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+const fontSize = (page: Page, selector: string) =>
+	page
+		.locator(selector)
+		.first()
+		.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
 
 /** Ends the session the way logging out in another tab does: the server closes its live sockets with 4401. */
 async function endSession(page: Page): Promise<void> {
@@ -21,7 +34,9 @@ async function endSession(page: Page): Promise<void> {
 	await page.request.post('/logout', { headers: { Origin: origin }, form: {}, maxRedirects: 0 });
 }
 
-test('@meeting the wall screen: the coordinator starts the meeting; a goal the patient adds on the phone appears on it; large, keyboard-driven, no edit chrome; signed out shows', async ({ browser }) => {
+test('@meeting the wall screen: the coordinator starts the meeting; a goal the patient adds on the phone appears on it; large, keyboard-driven, no edit chrome; signed out shows', async ({
+	browser
+}) => {
 	const wall = await openPlan(browser, 'koordinator', { width: 1920, height: 1080 });
 	// The demo group's meeting today: the coordinator opens its wall screen from the plan.
 	await wall.getByRole('link', { name: 'Vis på storskjerm' }).click();
@@ -41,7 +56,9 @@ test('@meeting the wall screen: the coordinator starts the meeting; a goal the p
 	expect((await keptAlive).status()).toBe(200);
 	await expect(wall.getByText('Sak 4 av 4')).toBeVisible();
 	await wall.keyboard.press('Home');
-	await expect(wall.getByText(/Skjermen holdes innlogget til \d\d:\d\d \(4 timer etter at møtet startet\)/)).toBeVisible();
+	await expect(
+		wall.getByText(/Skjermen holdes innlogget til \d\d:\d\d \(4 timer etter at møtet startet\)/)
+	).toBeVisible();
 	await expect(wall.getByText(/Tilkoblet nå:.*Ingrid Solberg/)).toBeVisible();
 
 	// One item at a time, first the patient's own points.
@@ -69,7 +86,9 @@ test('@meeting the wall screen: the coordinator starts the meeting; a goal the p
 	await expect(wall).toHaveURL(/\?item=2$/);
 	await wall.keyboard.press('PageDown');
 	await expect(wall.getByRole('heading', { level: 1 })).toHaveText('Venter på leilighet');
-	await expect(wall.getByText('Tiltak i mellomtiden: Botrening i nåværende bolig med hjemmetjenesten to ganger i uka.')).toBeVisible();
+	await expect(
+		wall.getByText('Tiltak i mellomtiden: Botrening i nåværende bolig med hjemmetjenesten to ganger i uka.')
+	).toBeVisible();
 	await wall.keyboard.press('PageUp');
 	await expect(wall.getByText('Sak 2 av 4')).toBeVisible();
 

@@ -2,7 +2,11 @@ import type { Page } from '@playwright/test';
 import { expect, expectAccessible, test } from './fixtures';
 import { freshLogin, openPlanFromList } from './collab-helpers';
 
-const fontSize = (page: Page, selector: string) => page.locator(selector).first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+const fontSize = (page: Page, selector: string) =>
+	page
+		.locator(selector)
+		.first()
+		.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
 
 /**
  * The meeting the product is for (issue 9): the coordinator's laptop on a 1920×1080 wall screen, the patient on a
@@ -11,7 +15,9 @@ const fontSize = (page: Page, selector: string) => page.locator(selector).first(
  * summary, and history that names who did what and what changed since.
  */
 test.describe('@meeting the responsibility group meets', () => {
-	test('@meeting a meeting on the wall screen, with the patient on a phone and NAV on a laptop, closed into a record everyone shares', async ({ browser }) => {
+	test('@meeting a meeting on the wall screen, with the patient on a phone and NAV on a laptop, closed into a record everyone shares', async ({
+		browser
+	}) => {
 		const coordinator = await freshLogin(browser, 'koordinator', { viewport: { width: 1920, height: 1080 } });
 		await coordinator.getByRole('link', { name: 'Individuell plan for Jonas' }).click();
 		await coordinator.getByRole('navigation', { name: 'Planens sider' }).getByRole('link', { name: 'Møter' }).click();
@@ -25,7 +31,9 @@ test.describe('@meeting the responsibility group meets', () => {
 		const planUrl = meetingUrl.replace(/\/moter\/[a-z0-9]+$/, '');
 		await expect(coordinator.getByTestId('meeting-status')).toHaveText('Planlagt');
 		// The agenda came from the plan, the patient's own points first.
-		await expect(coordinator.getByRole('region', { name: 'Saksliste' }).getByRole('listitem').first()).toContainText('Det Jonas vil ta opp');
+		await expect(coordinator.getByRole('region', { name: 'Saksliste' }).getByRole('listitem').first()).toContainText(
+			'Det Jonas vil ta opp'
+		);
 
 		// The minutes are a live document: typed into, and stored.
 		const minutes = coordinator.getByRole('textbox', { name: 'Referat' });
@@ -45,7 +53,11 @@ test.describe('@meeting the responsibility group meets', () => {
 		await expect(wall.locator('input, textarea, select, button, [contenteditable="true"]')).toHaveCount(0);
 
 		// The patient, on a phone, adds a goal on the live plan: it appears on the wall without anyone reloading.
-		const phone = await freshLogin(browser, 'pasient', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+		const phone = await freshLogin(browser, 'pasient', {
+			viewport: { width: 390, height: 844 },
+			hasTouch: true,
+			isMobile: true
+		});
 		await openPlanFromList(phone);
 		const goal = `Gå på kafé med søsteren min hver lørdag (${Date.now()})`;
 		await phone.getByRole('textbox', { name: 'Målet mitt, med mine ord' }).fill(goal);
@@ -63,13 +75,18 @@ test.describe('@meeting the responsibility group meets', () => {
 		await decisions.getByLabel('Person', { exact: true }).selectOption({ label: 'Ahmed Karimi' });
 		await decisions.getByLabel('Frist').fill('2027-02-15');
 		await decisions.getByRole('button', { name: 'Lag tiltaket' }).click();
-		await expect(decisions.getByRole('listitem').filter({ hasText: 'Søknad om arbeidsavklaringspenger' })).toContainText('Foreslått');
+		await expect(
+			decisions.getByRole('listitem').filter({ hasText: 'Søknad om arbeidsavklaringspenger' })
+		).toContainText('Foreslått');
 		await expectAccessible(desk);
 
 		// NAV, from its own laptop, accepts on the spot.
 		const nav = await freshLogin(browser, 'nav', { viewport: { width: 1366, height: 768 } });
 		await nav.goto(meetingUrl);
-		const navDecided = nav.getByRole('region', { name: 'Vedtak' }).getByRole('listitem').filter({ hasText: 'Søknad om arbeidsavklaringspenger' });
+		const navDecided = nav
+			.getByRole('region', { name: 'Vedtak' })
+			.getByRole('listitem')
+			.filter({ hasText: 'Søknad om arbeidsavklaringspenger' });
 		await navDecided.getByRole('button', { name: 'Godta tiltaket' }).click();
 		await expect(navDecided).toContainText('Akseptert');
 		await expect(navDecided.getByRole('button', { name: 'Godta tiltaket' })).toHaveCount(0);
@@ -95,7 +112,9 @@ test.describe('@meeting the responsibility group meets', () => {
 		await phone.goto(`${meetingUrl}/enige`);
 		const agreed = phone.getByRole('region', { name: 'Bestemt i møtet' });
 		await expect(agreed).toContainText('Søknad om arbeidsavklaringspenger');
-		await expect(agreed).toContainText('NAV Fjordvik har sagt ja. Ahmed Karimi hjelper deg med dette innen 15. februar 2027.');
+		await expect(agreed).toContainText(
+			'NAV Fjordvik har sagt ja. Ahmed Karimi hjelper deg med dette innen 15. februar 2027.'
+		);
 		await expectAccessible(phone);
 
 		// After the meeting the patient adds another goal.
@@ -107,9 +126,16 @@ test.describe('@meeting the responsibility group meets', () => {
 
 		// History: the goal added in the meeting is the patient's; the adopted version against now shows only the later one.
 		await desk.goto(`${planUrl}/historikk`);
-		const session = desk.getByRole('listitem').filter({ has: desk.getByRole('heading', { level: 3 }) }).filter({ hasText: `La til målet «${goal}»` });
+		const session = desk
+			.getByRole('listitem')
+			.filter({ has: desk.getByRole('heading', { level: 3 }) })
+			.filter({ hasText: `La til målet «${goal}»` });
 		await expect(session.getByRole('heading', { level: 3 })).toHaveText('Jonas Berg');
-		await desk.getByRole('region', { name: 'Vedtatte versjoner' }).getByRole('link', { name: 'Sammenlign med nå' }).first().click();
+		await desk
+			.getByRole('region', { name: 'Vedtatte versjoner' })
+			.getByRole('link', { name: 'Sammenlign med nå' })
+			.first()
+			.click();
 		const differences = desk.getByRole('region', { name: 'Forskjeller' });
 		await expect(differences.getByRole('listitem').filter({ hasText: later })).toContainText('Lagt til:');
 		await expect(differences.getByText(goal)).toHaveCount(0);

@@ -2,10 +2,13 @@ import type { Page } from '@playwright/test';
 import { expect, expectAccessible, login, test } from './fixtures';
 import { freshLogin, openPlanFromList, waitUntilSynced } from './collab-helpers';
 
-const measureItem = (page: Page, title: string) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
+const measureItem = (page: Page, title: string) =>
+	page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
 const liveBell = (page: Page) => page.locator('[data-testid="notice-bell"][data-live="true"]');
 
-test('@notify NAV sees an assigned measure arrive live in /varsler, and the coordinator is told when NAV accepts', async ({ browser }) => {
+test('@notify NAV sees an assigned measure arrive live in /varsler, and the coordinator is told when NAV accepts', async ({
+	browser
+}) => {
 	// Two people in two browsers, each with the page a person would keep open.
 	test.setTimeout(60_000);
 	const title = `Søke om fritidskort ${Date.now()}`;
@@ -43,12 +46,16 @@ test('@notify NAV sees an assigned measure arrive live in /varsler, and the coor
 	await item.getByRole('button', { name: 'Aksepter tiltaket' }).click();
 	await expect(item.locator('.status')).toHaveText('Akseptert', { timeout: 10_000 });
 
-	await expect(coordinator.getByRole('link', { name: `Tjenesten har svart på tiltaket «${title}».` })).toBeVisible({ timeout: 10_000 });
+	await expect(coordinator.getByRole('link', { name: `Tjenesten har svart på tiltaket «${title}».` })).toBeVisible({
+		timeout: 10_000
+	});
 	await expectAccessible(coordinator);
 	await nav.context().close();
 });
 
-test('@notify preferences are a plain form, and the administrator sees delivery failures and recorded SMS', async ({ page }) => {
+test('@notify preferences are a plain form, and the administrator sees delivery failures and recorded SMS', async ({
+	page
+}) => {
 	await login(page, 'admin');
 	await page.goto('/account/varsler');
 	const meetings = page.getByRole('group', { name: 'Jeg blir invitert til et møte' });
@@ -56,7 +63,9 @@ test('@notify preferences are a plain form, and the administrator sees delivery 
 	await meetings.getByLabel('E-post').selectOption('digest');
 	await page.getByRole('button', { name: 'Lagre valgene' }).click();
 	await expect(page.getByRole('status')).toHaveText('Valgene er lagret.');
-	await expect(page.getByRole('group', { name: 'Jeg blir invitert til et møte' }).getByLabel('E-post')).toHaveValue('digest');
+	await expect(page.getByRole('group', { name: 'Jeg blir invitert til et møte' }).getByLabel('E-post')).toHaveValue(
+		'digest'
+	);
 	await expectAccessible(page);
 	await page.goto('/admin/varsler');
 	await expect(page.getByRole('heading', { name: 'Mislykte sendinger' })).toBeVisible();

@@ -4,7 +4,10 @@ import { PLAN_TITLE, leavePatientView, waitUntilSynced } from './collab-helpers'
 
 /** The demo plan, live and synced, as `who` in a fresh context: a phone (390×844, touch) or a desktop. */
 async function openPlan(browser: Browser, who: string, phone: boolean): Promise<Page> {
-	const context = await browser.newContext({ locale: 'nb-NO', ...(phone ? { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } : {}) });
+	const context = await browser.newContext({
+		locale: 'nb-NO',
+		...(phone ? { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } : {})
+	});
 	const page = await context.newPage();
 	await login(page, who);
 	await page.getByRole('link', { name: PLAN_TITLE }).click();
@@ -22,7 +25,9 @@ async function sizeOf(page: Page, name: string | RegExp): Promise<{ width: numbe
 }
 
 test.describe('@patient one list of goals', () => {
-	test("@patient the patient adds a goal on a phone; it is the plan's, marked as theirs, at the coordinator live; the coordinator proposes a wording and the patient accepts it", async ({ browser }) => {
+	test("@patient the patient adds a goal on a phone; it is the plan's, marked as theirs, at the coordinator live; the coordinator proposes a wording and the patient accepts it", async ({
+		browser
+	}) => {
 		const coordinator = await openPlan(browser, 'koordinator', false);
 		const patient = await openPlan(browser, 'pasient', true);
 
@@ -47,9 +52,18 @@ test.describe('@patient one list of goals', () => {
 		expect(await heading.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
 		// (Other parts of the page still overflow a phone; the goal cards must not.)
 		const cards = await patient.evaluate(() => {
-			const all = [...document.querySelectorAll('#goals-heading ~ * article.goal, #goals-heading ~ * article.goal *, form.add-goal, form.add-goal *')];
-			const overflowing = all.filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5);
-			return { checked: all.length, overflowing: overflowing.map((el) => `${el.tagName.toLowerCase()}.${el.className}`) };
+			const all = [
+				...document.querySelectorAll(
+					'#goals-heading ~ * article.goal, #goals-heading ~ * article.goal *, form.add-goal, form.add-goal *'
+				)
+			];
+			const overflowing = all.filter(
+				(el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5
+			);
+			return {
+				checked: all.length,
+				overflowing: overflowing.map((el) => `${el.tagName.toLowerCase()}.${el.className}`)
+			};
 		});
 		expect(cards.checked).toBeGreaterThan(50);
 		expect(cards.overflowing).toEqual([]);
@@ -95,7 +109,9 @@ test.describe('@patient one list of goals', () => {
 		await patient.context().close();
 	});
 
-	test("@patient the patient keeps their own words: 'Behold min' clears the proposal and the title stays", async ({ browser }) => {
+	test("@patient the patient keeps their own words: 'Behold min' clears the proposal and the title stays", async ({
+		browser
+	}) => {
 		const coordinator = await openPlan(browser, 'koordinator', false);
 		const patient = await openPlan(browser, 'pasient', true);
 		// A goal of his from the demo plan, in his words.
@@ -108,7 +124,10 @@ test.describe('@patient one list of goals', () => {
 		await theirs.getByRole('button', { name: 'Send forslaget' }).click();
 
 		const mine = patient.getByRole('article', { name: title });
-		await expect(mine.getByRole('region', { name: 'Forslag til ny formulering' })).toContainText('Daglig aktivitet utenfor boligen', { timeout: 2000 });
+		await expect(mine.getByRole('region', { name: 'Forslag til ny formulering' })).toContainText(
+			'Daglig aktivitet utenfor boligen',
+			{ timeout: 2000 }
+		);
 		await mine.getByRole('button', { name: /^Behold min/ }).tap();
 		await expect(mine.getByRole('region', { name: 'Forslag til ny formulering' })).toHaveCount(0);
 		await expect(theirs.getByRole('region', { name: 'Forslag til ny formulering' })).toHaveCount(0, { timeout: 2000 });
@@ -118,8 +137,15 @@ test.describe('@patient one list of goals', () => {
 		await patient.context().close();
 	});
 
-	test('@patient the whole live plan fits a 320 px phone, and the patient can call the crisis contacts from it', async ({ browser }) => {
-		const context = await browser.newContext({ locale: 'nb-NO', viewport: { width: 320, height: 700 }, hasTouch: true, isMobile: true });
+	test('@patient the whole live plan fits a 320 px phone, and the patient can call the crisis contacts from it', async ({
+		browser
+	}) => {
+		const context = await browser.newContext({
+			locale: 'nb-NO',
+			viewport: { width: 320, height: 700 },
+			hasTouch: true,
+			isMobile: true
+		});
 		const page = await context.newPage();
 		await login(page, 'pasient');
 		await page.getByRole('link', { name: PLAN_TITLE }).click();

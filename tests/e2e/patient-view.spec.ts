@@ -19,7 +19,10 @@ async function openPatientView(page: Page): Promise<void> {
 }
 
 const goalsSection = (page: Page) => page.getByRole('region', { name: 'Mine mål' });
-const goalItem = (page: Page, title: string) => goalsSection(page).getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3, name: title, exact: true }) });
+const goalItem = (page: Page, title: string) =>
+	goalsSection(page)
+		.getByRole('listitem')
+		.filter({ has: page.getByRole('heading', { level: 3, name: title, exact: true }) });
 
 /** Two taps: the field (then the words), and the button right under it. */
 async function addGoal(page: Page, title: string): Promise<void> {
@@ -39,7 +42,10 @@ async function patientOnPhone(browser: Browser, opts: { javaScriptEnabled?: bool
 }
 
 test.describe("the patient's view on a phone", { tag: '@patient' }, () => {
-	test('the patient adds a goal in two taps, and the coordinator sees it among the plan’s goals, marked as the patient’s, without reloading', async ({ page, browser }) => {
+	test('the patient adds a goal in two taps, and the coordinator sees it among the plan’s goals, marked as the patient’s, without reloading', async ({
+		page,
+		browser
+	}) => {
 		const coordinator = await freshLogin(browser, 'koordinator');
 		await openPlanFromList(coordinator);
 
@@ -76,12 +82,15 @@ test.describe("the patient's view on a phone", { tag: '@patient' }, () => {
 		await expect(goalItem(page, title)).toContainText('Sist sa du 7 av 10');
 
 		// A measure NAV has said yes to, in the words of the issue; one that waits says why, and what the patient gets meanwhile.
-		await expect(goalsSection(page)).toContainText('NAV Fjordvik har sagt ja. Ahmed Karimi hjelper deg med dette innen 30. november 2026.');
+		await expect(goalsSection(page)).toContainText(
+			'NAV Fjordvik har sagt ja. Ahmed Karimi hjelper deg med dette innen 30. november 2026.'
+		);
 		const waiting = goalsSection(page).locator('ul.measures > li').filter({ hasText: 'Dette venter.' }).first();
 		await expect(waiting).toContainText('Hvorfor: ');
 		await expect(waiting).toContainText('Mens du venter: ');
 		// None of the staff words the patient should not meet.
-		for (const word of ['Tiltak', 'Begrunnelse', 'Åpen retur', 'Enhet', 'Livsområde']) await expect(page.locator('main')).not.toContainText(word);
+		for (const word of ['Tiltak', 'Begrunnelse', 'Åpen retur', 'Enhet', 'Livsområde'])
+			await expect(page.locator('main')).not.toContainText(word);
 	});
 
 	test('refused input keeps what was typed and says what is wrong', async ({ page }) => {
@@ -114,9 +123,15 @@ test.describe("the patient's view on a phone", { tag: '@patient' }, () => {
 			const small = await page.locator('a, button, input, textarea, select, summary').evaluateAll((all) =>
 				all
 					.map((el) => ({ el, box: el.getBoundingClientRect() }))
-					.filter(({ el, box }) => box.width > 0 && box.height > 0 && box.right > 0 && getComputedStyle(el).visibility !== 'hidden')
+					.filter(
+						({ el, box }) =>
+							box.width > 0 && box.height > 0 && box.right > 0 && getComputedStyle(el).visibility !== 'hidden'
+					)
 					.filter(({ box }) => box.width < 44 || box.height < 44)
-					.map(({ el, box }) => `${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`)
+					.map(
+						({ el, box }) =>
+							`${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`
+					)
 			);
 			expect(small, `controls under 44 × 44 px at ${width} px`).toEqual([]);
 		}
@@ -128,7 +143,10 @@ test.describe("the patient's view on a phone", { tag: '@patient' }, () => {
 		await login(page, 'pasient');
 		await openPatientView(page);
 		const start = unique('Jeg vil flytte inn i min egen leilighet');
-		const long = (start + ' nær søsteren min, ha penger til mat hele måneden, og gå på jobb i kafeen tre dager i uka uten at noen trenger å minne meg på det hver eneste morgen, og ringe søsteren min når jeg selv vil det').slice(0, 200);
+		const long = (
+			start +
+			' nær søsteren min, ha penger til mat hele måneden, og gå på jobb i kafeen tre dager i uka uten at noen trenger å minne meg på det hver eneste morgen, og ringe søsteren min når jeg selv vil det'
+		).slice(0, 200);
 		expect(long).toHaveLength(200);
 		await addGoal(page, long);
 		const heading = goalsSection(page).getByRole('heading', { level: 3, name: long, exact: true });
@@ -137,7 +155,9 @@ test.describe("the patient's view on a phone", { tag: '@patient' }, () => {
 			await page.emulateMedia({ media });
 			await expect(heading).toBeVisible();
 			await expect(heading).toHaveText(long);
-			const fits = await heading.evaluate((el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight);
+			const fits = await heading.evaluate(
+				(el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight
+			);
 			expect(fits, `the goal is not clipped (${media})`).toBe(true);
 		}
 		// On paper: no buttons or forms.
@@ -163,7 +183,8 @@ test.describe("the patient's view on a phone", { tag: '@patient' }, () => {
 			for (const [key, value] of Object.entries(nb)) {
 				if (!key.startsWith('patient_view_') || typeof value !== 'string' || value === nn[key]) continue;
 				for (const fragment of value.split(/\{[^}]*\}/).map((f) => f.trim())) {
-					if (fragment.length >= 4 && !String(nn[key]).includes(fragment) && text.includes(fragment)) left.push(`${key}: ${fragment}`);
+					if (fragment.length >= 4 && !String(nn[key]).includes(fragment) && text.includes(fragment))
+						left.push(`${key}: ${fragment}`);
 				}
 			}
 			expect(left).toEqual([]);
@@ -191,7 +212,10 @@ test.describe("the patient's view on a phone", { tag: '@patient' }, () => {
 	test('staff open the view from the plan menu, read-only; without a seat there is no view', async ({ page }) => {
 		await login(page, 'koordinator');
 		await page.getByRole('link', { name: PLAN_TITLE }).click();
-		await page.getByRole('navigation', { name: 'Planens sider' }).getByRole('link', { name: 'Slik ser pasienten planen' }).click();
+		await page
+			.getByRole('navigation', { name: 'Planens sider' })
+			.getByRole('link', { name: 'Slik ser pasienten planen' })
+			.click();
 		await expect(page.getByRole('heading', { level: 1, name: PLAN_TITLE })).toBeVisible();
 		await expect(page.getByText('Slik ser Jonas Berg planen', { exact: true })).toBeVisible();
 		await expect(goalsSection(page).getByRole('heading', { level: 3 }).first()).toBeVisible();

@@ -7,21 +7,34 @@ import { PLAN_TITLE, freshLogin, openPlanFromList } from './collab-helpers';
  * editing on demand, a new goal from the top, and a clean print for every role.
  */
 
-const SIGNS = ['Sover dårlig flere netter på rad', 'Lar være å åpne post og regninger', 'Trekker meg unna og svarer ikke på telefonen', 'Stemmene blir mer kritiske'];
+const SIGNS = [
+	'Sover dårlig flere netter på rad',
+	'Lar være å åpne post og regninger',
+	'Trekker meg unna og svarer ikke på telefonen',
+	'Stemmene blir mer kritiske'
+];
 
 /** Controls that show in the page as it is now (screen or print): on paper there should be none. */
 const visibleControls = (page: Page) =>
 	page.evaluate(() =>
-		[...document.querySelectorAll('main button, main input:not([type=hidden]), main textarea, main select, main [role=toolbar], main summary')]
+		[
+			...document.querySelectorAll(
+				'main button, main input:not([type=hidden]), main textarea, main select, main [role=toolbar], main summary'
+			)
+		]
 			.filter((el) => {
 				const box = el.getBoundingClientRect();
 				return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== 'hidden';
 			})
-			.map((el) => `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 40)}`)
+			.map(
+				(el) => `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 40)}`
+			)
 	);
 
 test.describe('@meeting the ordinary plan page', () => {
-	test('@meeting contents jump to the crisis plan, a new goal is a few Tab presses away, and a measure reads in two lines', async ({ browser }) => {
+	test('@meeting contents jump to the crisis plan, a new goal is a few Tab presses away, and a measure reads in two lines', async ({
+		browser
+	}) => {
 		const page = await freshLogin(browser, 'koordinator');
 		await page.setViewportSize({ width: 1280, height: 800 });
 		await openPlanFromList(page);
@@ -61,7 +74,9 @@ test.describe('@meeting the ordinary plan page', () => {
 		await page.context().close();
 	});
 
-	test('@meeting print: the plan as an editor and the crisis quick view are text, without controls or cut-off boxes', async ({ browser }) => {
+	test('@meeting print: the plan as an editor and the crisis quick view are text, without controls or cut-off boxes', async ({
+		browser
+	}) => {
 		const page = await freshLogin(browser, 'koordinator');
 		const planPath = await page.getByRole('link', { name: PLAN_TITLE }).getAttribute('href');
 		await openPlanFromList(page);
@@ -74,9 +89,13 @@ test.describe('@meeting the ordinary plan page', () => {
 		for (const sign of SIGNS) {
 			const text = signs.getByText(sign, { exact: true });
 			await expect(text).toBeVisible();
-			expect(await text.evaluate((el) => el.scrollWidth <= el.clientWidth + 1 || getComputedStyle(el).display === 'inline')).toBe(true);
+			expect(
+				await text.evaluate((el) => el.scrollWidth <= el.clientWidth + 1 || getComputedStyle(el).display === 'inline')
+			).toBe(true);
 		}
-		await expect(page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig', exact: true })).toBeVisible();
+		await expect(
+			page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig', exact: true })
+		).toBeVisible();
 		await page.emulateMedia({ media: 'screen' });
 
 		await page.goto(`${planPath!.replace(/\/min-plan$/, '')}/krise`);
@@ -88,9 +107,14 @@ test.describe('@meeting the ordinary plan page', () => {
 		await page.context().close();
 	});
 
-	test('@meeting "Endre" opened on a slow phone before the page’s script ran stays open once it runs', async ({ browser }) => {
+	test('@meeting "Endre" opened on a slow phone before the page’s script ran stays open once it runs', async ({
+		browser
+	}) => {
 		const page = await freshLogin(browser, 'koordinator');
-		const planPath = (await page.getByRole('link', { name: PLAN_TITLE }).getAttribute('href'))!.replace(/\/min-plan$/, '');
+		const planPath = (await page.getByRole('link', { name: PLAN_TITLE }).getAttribute('href'))!.replace(
+			/\/min-plan$/,
+			''
+		);
 		// Hold the page's script back, as a slow connection does, until the person has opened a measure's controls.
 		let release!: () => void;
 		const held = new Promise<void>((resolve) => (release = resolve));

@@ -2,7 +2,18 @@ import type { Page } from '@playwright/test';
 import { test, expect, expectAccessible, login } from './fixtures';
 
 /** Fills the start form as a person would; dates are typed the way the date field takes them. */
-async function fillStartForm(page: Page, p: { name: string; birthDate: string; title: string; phone?: string; email?: string; period?: [string, string]; revision?: string }) {
+async function fillStartForm(
+	page: Page,
+	p: {
+		name: string;
+		birthDate: string;
+		title: string;
+		phone?: string;
+		email?: string;
+		period?: [string, string];
+		revision?: string;
+	}
+) {
 	await page.getByLabel('Fullt navn').fill(p.name);
 	await page.getByLabel('Fødselsdato').fill(p.birthDate);
 	if (p.phone) await page.getByLabel('Telefon (kan stå tom)').fill(p.phone);
@@ -24,10 +35,17 @@ async function openStartForm(page: Page) {
 const gaps = (page: Page) => page.getByRole('region', { name: 'Dette mangler før planen kan bli aktiv:' });
 
 test.describe('starting a plan @group', () => {
-	test('the coordinator registers a patient without e-mail, starts a draft, finds it listed and sees what activation lacks', async ({ page }) => {
+	test('the coordinator registers a patient without e-mail, starts a draft, finds it listed and sees what activation lacks', async ({
+		page
+	}) => {
 		await login(page, 'koordinator');
 		await openStartForm(page);
-		await fillStartForm(page, { name: 'Kari Nordmann', birthDate: '1991-03-14', phone: '900 12 345', title: 'Plan for Kari' });
+		await fillStartForm(page, {
+			name: 'Kari Nordmann',
+			birthDate: '1991-03-14',
+			phone: '900 12 345',
+			title: 'Plan for Kari'
+		});
 		await page.getByRole('button', { name: 'Start planen' }).click();
 
 		await expect(page.getByRole('heading', { level: 1, name: 'Plan for Kari' })).toBeVisible();
@@ -42,7 +60,9 @@ test.describe('starting a plan @group', () => {
 			'Planperioden (fra og til) er ikke satt.',
 			'Revisjonsdatoen er ikke satt.'
 		]);
-		await expect(page.getByRole('region', { name: 'Å følge opp' })).toContainText('Fastlegen er ikke med i ansvarsgruppen.');
+		await expect(page.getByRole('region', { name: 'Å følge opp' })).toContainText(
+			'Fastlegen er ikke med i ansvarsgruppen.'
+		);
 		await expectAccessible(page);
 
 		// Trying anyway: refused, and told why.
@@ -110,15 +130,27 @@ test.describe('starting a plan @group', () => {
 		await expect(page.locator('header.plan-header')).toContainText('Jonas Berg');
 	});
 
-	test('the administrator starts a plan, and activation is refused: no municipal coordinator has accepted', async ({ page }) => {
+	test('the administrator starts a plan, and activation is refused: no municipal coordinator has accepted', async ({
+		page
+	}) => {
 		await login(page, 'admin');
 		await openStartForm(page);
-		await fillStartForm(page, { name: 'Per Hansen', birthDate: '1980-10-10', email: 'per.hansen@example.test', title: 'Plan for Per', period: ['2026-12-01', '2027-11-30'], revision: '2027-06-01' });
+		await fillStartForm(page, {
+			name: 'Per Hansen',
+			birthDate: '1980-10-10',
+			email: 'per.hansen@example.test',
+			title: 'Plan for Per',
+			period: ['2026-12-01', '2027-11-30'],
+			revision: '2027-06-01'
+		});
 		await page.getByRole('button', { name: 'Start planen' }).click();
 		await expect(page.getByRole('heading', { level: 1, name: 'Plan for Per' })).toBeVisible();
 		await expect(page.locator('header.plan-header')).toContainText('Per Hansen');
 		await expect(page.locator('header.plan-header')).toContainText('Systemansvarlig Fjordvik');
-		await expect(gaps(page).getByRole('listitem')).toHaveText(['Pasientens samtykke til planen er ikke registrert.', 'Ingen kommunal koordinator har takket ja til rollen.']);
+		await expect(gaps(page).getByRole('listitem')).toHaveText([
+			'Pasientens samtykke til planen er ikke registrert.',
+			'Ingen kommunal koordinator har takket ja til rollen.'
+		]);
 		await expectAccessible(page);
 
 		await page.getByRole('button', { name: 'Gjør planen aktiv' }).click();
@@ -152,7 +184,9 @@ test.describe('starting a plan @group', () => {
 		await expect(page.getByRole('button', { name: 'Gjør planen aktiv' })).toHaveCount(0);
 	});
 
-	test('staff of a specialist service (the ACT team) are not offered to start a plan, and the form is refused', async ({ page }) => {
+	test('staff of a specialist service (the ACT team) are not offered to start a plan, and the form is refused', async ({
+		page
+	}) => {
 		await login(page, 'act');
 		await expect(page.getByRole('heading', { level: 1, name: 'Mine planer' })).toBeVisible();
 		await expect(page.getByRole('link', { name: 'Start en ny plan' })).toHaveCount(0);

@@ -95,8 +95,23 @@ test.describe('JSON API', () => {
 		const mine = await page.request.get('/api/plans');
 		expect(mine.status()).toBe(200);
 		// Other specs start plans of their own for this coordinator; the demo plan is among them.
-		expect(await mine.json()).toEqual(expect.arrayContaining([expect.objectContaining({ title: 'Individuell plan for Jonas', patientName: 'Jonas Berg', role: 'coordinator', access: 'write' })]));
+		expect(await mine.json()).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({
+					title: 'Individuell plan for Jonas',
+					patientName: 'Jonas Berg',
+					role: 'coordinator',
+					access: 'write'
+				})
+			])
+		);
 		const health = await page.request.get('/healthz');
-		expect(await health.json()).toEqual({ ok: true, db: 'pglite', database: 'up', redis: 'off', node: process.version });
+		expect(await health.json()).toEqual({
+			ok: true,
+			db: 'pglite',
+			database: 'up',
+			redis: 'off',
+			node: process.version
+		});
 	});
 });

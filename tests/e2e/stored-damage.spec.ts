@@ -27,7 +27,8 @@ import {
 const GOAL = 'Flytte til egen leilighet';
 const LEVELS = 3000;
 const DAMAGED = 'Dette feltet kan ikke vises fordi innholdet er skadet. Resten av planen virker.';
-const REFUSED_TOO_DEEP = 'Endringen din ble ikke lagret fordi innholdet hadde for mange nivåer inni hverandre. Planen er hentet på nytt fra serveren.';
+const REFUSED_TOO_DEEP =
+	'Endringen din ble ikke lagret fordi innholdet hadde for mange nivåer inni hverandre. Planen er hentet på nytt fra serveren.';
 
 const goal = (page: Page) => page.getByRole('article', { name: GOAL });
 const description = (page: Page) => goal(page).getByRole('textbox', { name: 'Beskrivelse av målet' });
@@ -46,7 +47,11 @@ async function openFromPoisonedCopy(page: Page): Promise<{ gate: SocketGate; cop
 	await openPlanFromList(page);
 	const url = page.url();
 	const copy = await offlineCopyName(page, 'plan');
-	await expect.poll(async () => goalDescription(await readOfflineCopy(page, copy))?.length ?? 0, { message: 'the offline copy has the goal' }).toBeGreaterThan(0);
+	await expect
+		.poll(async () => goalDescription(await readOfflineCopy(page, copy))?.length ?? 0, {
+			message: 'the offline copy has the goal'
+		})
+		.toBeGreaterThan(0);
 
 	await page.goto('/'); // leave the plan: its offline copy is closed
 	await expect(page.getByRole('link', { name: 'Individuell plan for Jonas' })).toBeVisible();
@@ -73,7 +78,9 @@ async function expectRestOfPlanWorks(page: Page): Promise<{ typed: string; sign:
 	expect(goals).toBeGreaterThan(1);
 	await expect(page.getByRole('textbox', { name: 'Beskrivelse av målet' })).toHaveCount(goals - 1);
 	// ...including the fields after it, in the same goal.
-	const measure = goal(page).getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig', exact: true }) });
+	const measure = goal(page)
+		.getByRole('listitem')
+		.filter({ has: page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig', exact: true }) });
 	// A measure's description is edited under "Endre", which opens on demand.
 	await measure.getByLabel('Endre tiltaket «Behandle søknad om kommunal utleiebolig»').click();
 	const howItIsDone = measure.getByRole('textbox', { name: 'Hvordan tiltaket gjennomføres' });
@@ -97,12 +104,19 @@ async function expectRestOfPlanWorks(page: Page): Promise<{ typed: string; sign:
 	await page.getByLabel('Ny linje i «Tegn på at det går dårlig»').fill(sign);
 	await page.getByLabel('Ny linje i «Tegn på at det går dårlig»').press('Enter');
 	await expect
-		.poll(() => page.getByRole('region', { name: 'Tegn på at det går dårlig' }).locator('li textarea').evaluateAll((inputs) => inputs.map((i) => (i as HTMLTextAreaElement).value)))
+		.poll(() =>
+			page
+				.getByRole('region', { name: 'Tegn på at det går dårlig' })
+				.locator('li textarea')
+				.evaluateAll((inputs) => inputs.map((i) => (i as HTMLTextAreaElement).value))
+		)
 		.toContain(sign);
 	return { typed, sign, sameDocument };
 }
 
-test('@live a field too deep to render says so, and the rest of the plan renders and works (from the offline copy)', async ({ browser }) => {
+test('@live a field too deep to render says so, and the rest of the plan renders and works (from the offline copy)', async ({
+	browser
+}) => {
 	const page = await freshLogin(browser, 'koordinator');
 	const errors: string[] = [];
 	page.on('pageerror', (error) => errors.push(error.message));
@@ -117,7 +131,9 @@ test('@live a field too deep to render says so, and the rest of the plan renders
 	await page.context().close();
 });
 
-test('@live structure too deep arriving while the editor is open: that field says so, the rest keeps working', async ({ browser }) => {
+test('@live structure too deep arriving while the editor is open: that field says so, the rest keeps working', async ({
+	browser
+}) => {
 	const page = await freshLogin(browser, 'koordinator');
 	const gate = await routeCollab(page, false);
 	await openPlanFromList(page);
@@ -141,7 +157,9 @@ test('@live structure too deep arriving while the editor is open: that field say
 	await page.context().close();
 });
 
-test('@live a poisoned offline copy is refused by the server when the browser reconnects; the browser drops it, resyncs and says why', async ({ browser }) => {
+test('@live a poisoned offline copy is refused by the server when the browser reconnects; the browser drops it, resyncs and says why', async ({
+	browser
+}) => {
 	const page = await freshLogin(browser, 'koordinator');
 	const { gate, copy } = await openFromPoisonedCopy(page);
 	const madeOnTop = await expectRestOfPlanWorks(page);
@@ -160,11 +178,22 @@ test('@live a poisoned offline copy is refused by the server when the browser re
 	await expect(description(page)).toContainText('Ønsker egen leilighet med egen inngang');
 	await expect(goal(page).getByRole('status').filter({ hasText: DAMAGED })).toHaveCount(0);
 	// What was made on top of the refused copy of the same document went with it (the server never had it)...
-	const measure = goal(page).getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig', exact: true }) });
-	await expect(measure.getByRole('textbox', { name: 'Hvordan tiltaket gjennomføres' })).not.toContainText(madeOnTop.sameDocument);
+	const measure = goal(page)
+		.getByRole('listitem')
+		.filter({ has: page.getByRole('heading', { name: 'Behandle søknad om kommunal utleiebolig', exact: true }) });
+	await expect(measure.getByRole('textbox', { name: 'Hvordan tiltaket gjennomføres' })).not.toContainText(
+		madeOnTop.sameDocument
+	);
 	// ...while the crisis plan, a document of its own that was never refused, kept what was typed into it.
 	await expect(page.getByRole('textbox', { name: 'Dette hjelper meg' })).toContainText(madeOnTop.typed);
-	await expect.poll(() => page.getByRole('region', { name: 'Tegn på at det går dårlig' }).locator('li textarea').evaluateAll((inputs) => inputs.map((i) => (i as HTMLTextAreaElement).value))).toContain(madeOnTop.sign);
+	await expect
+		.poll(() =>
+			page
+				.getByRole('region', { name: 'Tegn på at det går dårlig' })
+				.locator('li textarea')
+				.evaluateAll((inputs) => inputs.map((i) => (i as HTMLTextAreaElement).value))
+		)
+		.toContain(madeOnTop.sign);
 	// The offline copy was dropped and rebuilt from the server: the poison is gone from this device.
 	await expect
 		.poll(async () => {
@@ -180,7 +209,9 @@ test('@live a poisoned offline copy is refused by the server when the browser re
 	await page.keyboard.type(` ${again}`);
 	const other = await freshLogin(browser, 'nav');
 	await openPlanFromList(other);
-	await expect(other.getByRole('article', { name: GOAL }).getByRole('textbox', { name: 'Beskrivelse av målet' })).toContainText(again, { timeout: 5000 });
+	await expect(
+		other.getByRole('article', { name: GOAL }).getByRole('textbox', { name: 'Beskrivelse av målet' })
+	).toContainText(again, { timeout: 5000 });
 	await expectAccessible(other);
 	await other.context().close();
 

@@ -7,7 +7,14 @@
 import WebSocket from 'ws';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { encodeAwarenessMessage, encodeAwarenessUpdate, encodeQueryAwareness, encodeSyncStep1, encodeSyncStep2, encodeUpdateMessage } from '../../src/lib/server/collab/protocol';
+import {
+	encodeAwarenessMessage,
+	encodeAwarenessUpdate,
+	encodeQueryAwareness,
+	encodeSyncStep1,
+	encodeSyncStep2,
+	encodeUpdateMessage
+} from '../../src/lib/server/collab/protocol';
 import { addGoal, getGoal, LIMITS, ROOT } from '../../src/lib/plan';
 import { mulberry32 } from './random';
 
@@ -224,7 +231,9 @@ function frame(rng: Rng, kind: string, sock: FuzzSocket, victims: number[]): Fra
 		case 'forged-references': {
 			// A valid-looking insert whose neighbour is some other client's item (it may or may not exist).
 			const d = new Y.Doc();
-			const u = Y.encodeStateAsUpdate((addGoal(d, { lifeArea: 'leisure', title: 'forfalsket', expressedBy: 'staff' }), d));
+			const u = Y.encodeStateAsUpdate(
+				(addGoal(d, { lifeArea: 'leisure', title: 'forfalsket', expressedBy: 'staff' }), d)
+			);
 			const bytes = u.slice();
 			for (let i = 0; i < 3; i++) bytes[1 + rng.int(bytes.length - 1)] = rng.int(256);
 			return [{ kind, data: update(bytes) }];
@@ -236,12 +245,22 @@ function frame(rng: Rng, kind: string, sock: FuzzSocket, victims: number[]): Fra
 		}
 		case 'huge-awareness': {
 			const n = 100 + rng.int(20_000);
-			const entries = Array.from({ length: n }, (_, i) => ({ clientID: 1_000_000 + i, clock: 1, state: { user: { name: 'Falsk' } } }));
+			const entries = Array.from({ length: n }, (_, i) => ({
+				clientID: 1_000_000 + i,
+				clock: 1,
+				state: { user: { name: 'Falsk' } }
+			}));
 			return [{ kind, data: encodeAwarenessMessage(encodeAwarenessUpdate(entries)) }];
 		}
 		case 'foreign-awareness': {
 			const ids = victims.length > 0 ? victims : [rng.int(2 ** 31)];
-			const entries = [{ clientID: rng.pick(ids), clock: 1000 + rng.int(1000), state: rng.int(4) ? { cursor: rng.int(100), user: { name: 'Inntrenger' } } : null }];
+			const entries = [
+				{
+					clientID: rng.pick(ids),
+					clock: 1000 + rng.int(1000),
+					state: rng.int(4) ? { cursor: rng.int(100), user: { name: 'Inntrenger' } } : null
+				}
+			];
 			return [{ kind, data: encodeAwarenessMessage(encodeAwarenessUpdate(entries)) }];
 		}
 		case 'bad-awareness': {
@@ -260,10 +279,12 @@ function frame(rng: Rng, kind: string, sock: FuzzSocket, victims: number[]): Fra
 			return [{ kind, data: encodeSyncStep1(rng.bytes(1 + rng.int(20))) }];
 		case 'valid-edit': {
 			const sv = Y.encodeStateVector(shadow);
-			if (rng.int(2)) addGoal(shadow, { lifeArea: 'social_family', title: 'fuzz ' + rng.int(1e6), expressedBy: 'staff' });
+			if (rng.int(2))
+				addGoal(shadow, { lifeArea: 'social_family', title: 'fuzz ' + rng.int(1e6), expressedBy: 'staff' });
 			else {
 				shadow.transact(() => {
-					if (!getGoal(shadow, 'fuzznotes')) addGoal(shadow, { id: 'fuzznotes', lifeArea: 'leisure', title: 'notater', expressedBy: 'staff' });
+					if (!getGoal(shadow, 'fuzznotes'))
+						addGoal(shadow, { id: 'fuzznotes', lifeArea: 'leisure', title: 'notater', expressedBy: 'staff' });
 					const f = getGoal(shadow, 'fuzznotes')!.description!;
 					let p = f.get(0);
 					if (!(p instanceof Y.XmlElement)) {

@@ -12,7 +12,10 @@ import { createCollabServer } from '../../src/lib/server/collab';
 import { openDatabase } from '../../src/lib/server/db';
 import { healthReport } from '../../src/lib/server/health';
 
-const database = await openDatabase({ url: process.env.DATABASE_URL || undefined, dataDir: process.env.DATA_DIR ?? 'memory://' });
+const database = await openDatabase({
+	url: process.env.DATABASE_URL || undefined,
+	dataDir: process.env.DATA_DIR ?? 'memory://'
+});
 const collab = createCollabServer({
 	db: database.db,
 	engine: database.engine,
@@ -20,7 +23,13 @@ const collab = createCollabServer({
 	nodeId: process.env.NODE_ID || undefined,
 	redisUrl: process.env.REDIS_URL || undefined,
 	limits: process.env.COLLAB_LIMITS ? JSON.parse(process.env.COLLAB_LIMITS) : undefined,
-	config: { origin: undefined, redisUrl: undefined, sessionIdleMinutes: 60, collabMaxMessageBytes: 1024 * 1024, collabIdleUnloadSeconds: 60 }
+	config: {
+		origin: undefined,
+		redisUrl: undefined,
+		sessionIdleMinutes: 60,
+		collabMaxMessageBytes: 1024 * 1024,
+		collabIdleUnloadSeconds: 60
+	}
 });
 const sockets = new Set<Socket>();
 const server = http.createServer((req, res) => {

@@ -88,7 +88,11 @@ export async function privateRedis(): Promise<PrivateRedis> {
 	return {
 		url: `redis://127.0.0.1:${port}`,
 		async start() {
-			child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+			child = spawn(
+				'redis-server',
+				['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+				{ stdio: 'ignore' }
+			);
 			const deadline = Date.now() + 10_000;
 			while (!(await ping())) {
 				if (Date.now() > deadline) throw new Error('private redis-server did not start');

@@ -19,6 +19,9 @@ export function installRuntime(collab: unknown): () => void {
 
 /** A person as `locals.user` holds them after the session hook. */
 export async function sessionUser(db: Db, userId: string) {
-	const [user] = await db.select({ id: users.id, name: users.name, email: users.email, kind: users.kind, isAdmin: users.isAdmin }).from(users).where(eq(users.id, userId));
+	const [user] = await db
+		.select({ id: users.id, name: users.name, email: users.email, kind: users.kind, isAdmin: users.isAdmin })
+		.from(users)
+		.where(eq(users.id, userId));
 	return user;
 }

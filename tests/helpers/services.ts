@@ -28,7 +28,8 @@ function reachable(url: string): Promise<boolean> {
 async function requireService(name: string, url: string): Promise<boolean> {
 	const ok = await reachable(url);
 	if (!ok && inCI) throw new Error(`${name} is not reachable at ${url}, and CI=true forbids skipping these tests`);
-	if (!ok) console.warn(`[skip] ${name} not reachable at ${url}: tests that need it are skipped (they run under CI=true)`);
+	if (!ok)
+		console.warn(`[skip] ${name} not reachable at ${url}: tests that need it are skipped (they run under CI=true)`);
 	return ok;
 }
 

@@ -36,7 +36,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
 	return {
 		url: `smtp://127.0.0.1:${port}`,
 		messages,
-		waitFor: (count) => (messages.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
+		waitFor: (count) =>
+			messages.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve })),
 		close: () => new Promise((resolve) => server.close(() => resolve()))
 	};
 }

@@ -8,7 +8,8 @@ import { MESSAGE_SAVING, readSavingDelayed } from '$lib/sync/saving';
 import { offlineStoreName } from './offline';
 
 /** `delayed`: connected, but the server cannot store what we send yet (it retries; nothing is lost, nothing is shared until then). */
-export type ConnectionState = 'connecting' | 'syncing' | 'online' | 'delayed' | 'offline' | 'reconnecting' | 'busy' | 'refused';
+export type ConnectionState =
+	'connecting' | 'syncing' | 'online' | 'delayed' | 'offline' | 'reconnecting' | 'busy' | 'refused';
 
 /** An update of ours the server refused (`CLOSE.refused`): why, as the server said it, and when. */
 export interface Refusal {

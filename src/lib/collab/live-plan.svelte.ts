@@ -39,7 +39,9 @@ export class LivePlan {
 		for (const kind of DOC_KINDS) if (kinds.includes(kind)) docs[kind] = new LiveDoc(DOC_PREFIX[kind] + planId, me.id);
 		this.docs = docs;
 		const user = { id: me.id, name: me.name, color: me.color };
-		this.#unbind = this.#open().map(([kind, live]) => live.bind((doc, awareness) => this.#attach(kind, doc, awareness, user)));
+		this.#unbind = this.#open().map(([kind, live]) =>
+			live.bind((doc, awareness) => this.#attach(kind, doc, awareness, user))
+		);
 	}
 
 	#open(): Array<[DocKind, LiveDoc]> {
@@ -97,7 +99,8 @@ export class LivePlan {
 
 	get state(): ConnectionState {
 		const states = this.#open().map(([, live]) => live.state);
-		for (const s of ['refused', 'offline', 'busy', 'delayed', 'reconnecting', 'connecting', 'syncing'] as const) if (states.includes(s)) return s;
+		for (const s of ['refused', 'offline', 'busy', 'delayed', 'reconnecting', 'connecting', 'syncing'] as const)
+			if (states.includes(s)) return s;
 		return 'online';
 	}
 
@@ -109,7 +112,8 @@ export class LivePlan {
 	/** The latest refused update in any document, until dismissed. */
 	get refusal(): Refusal | null {
 		let latest: Refusal | null = null;
-		for (const [, live] of this.#open()) if (live.refusal && (!latest || live.refusal.at >= latest.at)) latest = live.refusal;
+		for (const [, live] of this.#open())
+			if (live.refusal && (!latest || live.refusal.at >= latest.at)) latest = live.refusal;
 		return latest;
 	}
 

@@ -40,7 +40,14 @@ export class Presence {
 				const userId = typeof user.id === 'string' ? user.id : `client-${clientId}`;
 				const self = clientId === a.clientID;
 				const known = byUser.get(userId);
-				if (!known || self) byUser.set(userId, { clientId, userId, name: user.name, color: typeof user.color === 'string' ? user.color : '#555', self: self || !!known?.self });
+				if (!known || self)
+					byUser.set(userId, {
+						clientId,
+						userId,
+						name: user.name,
+						color: typeof user.color === 'string' ? user.color : '#555',
+						self: self || !!known?.self
+					});
 			}
 		}
 		this.#people = [...byUser.values()].sort((x, y) => Number(y.self) - Number(x.self) || x.name.localeCompare(y.name));

@@ -58,7 +58,9 @@ export class CombinedUndo {
 	redo = () => this.pick('redo')?.redo();
 
 	private pick(stack: 'undo' | 'redo'): LocalUndo | undefined {
-		return this.parts.filter((p) => (stack === 'undo' ? p.canUndo : p.canRedo)).sort((a, b) => b.latest(stack) - a.latest(stack))[0];
+		return this.parts
+			.filter((p) => (stack === 'undo' ? p.canUndo : p.canRedo))
+			.sort((a, b) => b.latest(stack) - a.latest(stack))[0];
 	}
 
 	destroy(): void {

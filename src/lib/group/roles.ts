@@ -5,7 +5,14 @@ import type { MemberRole, UserKind } from '../server/db/schema';
  * Roles a coordinator gives when adding or inviting someone. Not `patient` (the plan has one, from its start)
  * and not `coordinator` (that role changes hands only when a successor accepts an offer).
  */
-export const ASSIGNABLE_ROLES = ['service_provider', 'specialist_coordinator', 'gp', 'relative', 'guardian', 'observer'] as const satisfies readonly MemberRole[];
+export const ASSIGNABLE_ROLES = [
+	'service_provider',
+	'specialist_coordinator',
+	'gp',
+	'relative',
+	'guardian',
+	'observer'
+] as const satisfies readonly MemberRole[];
 export type AssignableRole = (typeof ASSIGNABLE_ROLES)[number];
 
 /** Seats that are not changed, ended or handed over from the group page. */
@@ -18,7 +25,8 @@ export function kindForRole(role: MemberRole): UserKind {
 	return 'staff';
 }
 
-export const isAssignableRole = (role: string): role is AssignableRole => (ASSIGNABLE_ROLES as readonly string[]).includes(role);
+export const isAssignableRole = (role: string): role is AssignableRole =>
+	(ASSIGNABLE_ROLES as readonly string[]).includes(role);
 
 /** What becomes of the outgoing coordinator when a successor accepts the role: they stay as a service contact, or leave. */
 export const OLD_SEAT_CHOICES = ['service_provider', 'end'] as const;

@@ -23,18 +23,22 @@ export function actorText(actor: LogLine['actor'], viewerId?: string): string {
 }
 
 const PART_ORDER = ['voice', 'plan', 'crisis', 'meetings'];
-const partsText = (parts: string[]) => joinList([...parts].sort((a, b) => PART_ORDER.indexOf(a) - PART_ORDER.indexOf(b)).map(scopeLabel));
+const partsText = (parts: string[]) =>
+	joinList([...parts].sort((a, b) => PART_ORDER.indexOf(a) - PART_ORDER.indexOf(b)).map(scopeLabel));
 
 function subjectText(line: LogLine): string {
 	if (!line.subject) return m.log_someone();
-	return line.subject.type === 'service' ? granteeText({ type: 'service', name: line.subject.name }) : line.subject.name;
+	return line.subject.type === 'service'
+		? granteeText({ type: 'service', name: line.subject.name })
+		: line.subject.name;
 }
 
 /** What an entry was about, in words (the `what` of `GET /api/plans/<id>/access-log`). */
 export function logWhat(line: LogLine): string {
 	if (line.parts.length) return partsText(line.parts);
 	if (line.consentKind === 'plan') return m.consent_plan_label();
-	if (line.action === 'consent.recorded' && line.scopes.length) return `${subjectText(line)}: ${partsText(line.scopes)}`;
+	if (line.action === 'consent.recorded' && line.scopes.length)
+		return `${subjectText(line)}: ${partsText(line.scopes)}`;
 	if (line.subject) return subjectText(line);
 	return '';
 }
@@ -54,9 +58,13 @@ export function logSentence(line: LogLine, viewerId?: string): string {
 		case 'doc.denied':
 			return m.log_denied({ who });
 		case 'consent.recorded':
-			return line.consentKind === 'plan' ? m.log_consent_plan_given({ who }) : m.log_consent_given({ who, subject: subject(), scopes: partsText(line.scopes) });
+			return line.consentKind === 'plan'
+				? m.log_consent_plan_given({ who })
+				: m.log_consent_given({ who, subject: subject(), scopes: partsText(line.scopes) });
 		case 'consent.withdrawn':
-			return line.consentKind === 'plan' ? m.log_consent_plan_withdrawn({ who }) : m.log_consent_withdrawn({ who, subject: subject() });
+			return line.consentKind === 'plan'
+				? m.log_consent_plan_withdrawn({ who })
+				: m.log_consent_withdrawn({ who, subject: subject() });
 		case 'member.added':
 			return m.log_member_added({ who, subject: subject() });
 		case 'member.updated':

@@ -12,8 +12,13 @@ const kinds: Record<string, () => string> = {
 };
 export const contactKindLabel = (code: string) => (kinds[code] ?? (() => code))();
 
-const outcomes: Record<string, () => string> = { granted: m.decision_granted, partly: m.decision_partly, refused: m.decision_refused };
-export const outcomeLabel = (code: string | null) => (code ? (outcomes[code] ?? (() => code))() : m.applications_outcome_none());
+const outcomes: Record<string, () => string> = {
+	granted: m.decision_granted,
+	partly: m.decision_partly,
+	refused: m.decision_refused
+};
+export const outcomeLabel = (code: string | null) =>
+	code ? (outcomes[code] ?? (() => code))() : m.applications_outcome_none();
 
 const statuses: Record<string, () => string> = {
 	prepared: m.application_status_prepared,
@@ -25,16 +30,40 @@ const statuses: Record<string, () => string> = {
 export const applicationStatusLabel = (code: string) => (statuses[code] ?? (() => code))();
 
 /** A run of misses, worded so the coordinator looks at the pattern (plan-wide, or on one measure). */
-export function missRunText(run: { count: number; since: string; measureId: string | null; measureTitle: string | null }): string {
+export function missRunText(run: {
+	count: number;
+	since: string;
+	measureId: string | null;
+	measureTitle: string | null;
+}): string {
 	const date = formatDate(run.since);
 	if (!run.measureId) return m.contacts_flag_plan({ count: run.count, date });
-	return run.measureTitle ? m.contacts_flag_measure({ title: run.measureTitle, count: run.count, date }) : m.contacts_flag_measure_untitled({ count: run.count, date });
+	return run.measureTitle
+		? m.contacts_flag_measure({ title: run.measureTitle, count: run.count, date })
+		: m.contacts_flag_measure_untitled({ count: run.count, date });
 }
 
 /** What a measure waiting on an application shows. */
-export function waitText(w: { what: string; to: string; status: string; appliedOn: string | null; outcome: string | null; decidedOn: string | null }): string {
-	if (w.status === 'decided' && w.outcome) return m.applications_decided_badge({ date: formatDate(w.decidedOn), outcome: outcomeLabel(w.outcome), what: w.what });
-	if (w.status === 'appealed' && w.outcome) return m.applications_appealed_badge({ what: w.what, date: formatDate(w.decidedOn), outcome: outcomeLabel(w.outcome) });
+export function waitText(w: {
+	what: string;
+	to: string;
+	status: string;
+	appliedOn: string | null;
+	outcome: string | null;
+	decidedOn: string | null;
+}): string {
+	if (w.status === 'decided' && w.outcome)
+		return m.applications_decided_badge({
+			date: formatDate(w.decidedOn),
+			outcome: outcomeLabel(w.outcome),
+			what: w.what
+		});
+	if (w.status === 'appealed' && w.outcome)
+		return m.applications_appealed_badge({
+			what: w.what,
+			date: formatDate(w.decidedOn),
+			outcome: outcomeLabel(w.outcome)
+		});
 	if (w.status === 'prepared') return m.applications_waiting_prepared({ what: w.what, to: w.to });
 	return m.applications_waiting({ what: w.what, date: formatDate(w.appliedOn), to: w.to });
 }

@@ -6,7 +6,12 @@ const ZONE = 'Europe/Oslo';
 
 /** `3. mars 2026` */
 export function formatDay(instant: Date): string {
-	return new Intl.DateTimeFormat(intlLocale(), { day: 'numeric', month: 'long', year: 'numeric', timeZone: ZONE }).format(instant);
+	return new Intl.DateTimeFormat(intlLocale(), {
+		day: 'numeric',
+		month: 'long',
+		year: 'numeric',
+		timeZone: ZONE
+	}).format(instant);
 }
 
 /** `14:05` */
@@ -21,7 +26,9 @@ export function formatDateTime(instant: Date): string {
 
 /** The calendar day in Oslo, `YYYY-MM-DD`, to group a log by day. */
 export function osloDayKey(instant: Date): string {
-	return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: ZONE }).format(instant);
+	return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: ZONE }).format(
+		instant
+	);
 }
 
 /** `kriseplanen og møtene`: a list the way the reader's language joins one. */

@@ -112,10 +112,22 @@ export function formatDate(isoDate: string | null | undefined): string {
 	if (!isoDate) return m.plan_not_set();
 	const [y, mo, d] = isoDate.split('-').map(Number);
 	const date = new Date(Date.UTC(y, mo - 1, d));
-	return new Intl.DateTimeFormat(intlLocale(), { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
+	return new Intl.DateTimeFormat(intlLocale(), {
+		day: 'numeric',
+		month: 'long',
+		year: 'numeric',
+		timeZone: 'UTC'
+	}).format(date);
 }
 
 /** An instant as a Norwegian reader sees it: `22. november 2026, 21:05` (Oslo time, whatever the server's zone). */
 export function formatDateTime(iso: string): string {
-	return new Intl.DateTimeFormat(intlLocale(), { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Oslo' }).format(new Date(iso));
+	return new Intl.DateTimeFormat(intlLocale(), {
+		day: 'numeric',
+		month: 'long',
+		year: 'numeric',
+		hour: '2-digit',
+		minute: '2-digit',
+		timeZone: 'Europe/Oslo'
+	}).format(new Date(iso));
 }

@@ -23,7 +23,9 @@ export function warningText(w: PlanWarning): string {
 		case 'commitment_ending':
 			return m.warning_commitment_ending({ name: w.name, role: roleLabel(w.role), date: formatDate(w.until) });
 		case 'consent_expiring':
-			return w.consentKind === 'plan' || !w.grantee ? m.warning_plan_consent_expiring({ date: formatDate(w.until) }) : m.warning_consent_expiring({ who: w.grantee, date: formatDate(w.until) });
+			return w.consentKind === 'plan' || !w.grantee
+				? m.warning_plan_consent_expiring({ date: formatDate(w.until) })
+				: m.warning_consent_expiring({ who: w.grantee, date: formatDate(w.until) });
 		case 'revision_overdue':
 			return m.warning_revision_overdue({ date: formatDate(w.revisionDate) });
 		case 'draft_waiting':
@@ -31,6 +33,10 @@ export function warningText(w: PlanWarning): string {
 		case 'contact_misses':
 			return missRunText(w);
 		case 'decision_arrived':
-			return m.warning_decision_arrived({ date: formatDate(w.decidedOn), what: w.what, outcome: outcomeLabel(w.outcome) });
+			return m.warning_decision_arrived({
+				date: formatDate(w.decidedOn),
+				what: w.what,
+				outcome: outcomeLabel(w.outcome)
+			});
 	}
 }

@@ -5,7 +5,10 @@ import { cookieName, toLocale, type Locale } from '$lib/paraglide/runtime';
  * first; without one, the written Norwegian their browser asks for. The browser's language only chooses between
  * bokmål and nynorsk — an English browser still gets bokmål until the person picks English (the base locale).
  */
-export function requestLocale(cookieHeader: string | null | undefined, acceptLanguage: string | null | undefined): Locale | undefined {
+export function requestLocale(
+	cookieHeader: string | null | undefined,
+	acceptLanguage: string | null | undefined
+): Locale | undefined {
 	return chosenLocale(cookieHeader) ?? norwegianPreference(acceptLanguage);
 }
 

@@ -9,8 +9,23 @@ import { asMap, isRecord, readDate, readOneOf, readString } from './normalise';
 import { orderKeyAt, placementIndex, placementReference, sortedEntries, type Placement } from './ordered-map';
 import { contactsRoot, crisisRoot, warningSignsRoot, whatHelpsRoot, wishesRoot } from './roots';
 import { FIELD, LIMITS, WARNING_LEVELS, type WarningLevel } from './schema';
-import { insertTextEntry, readTextEntries, requireEntry, textListOf, type NewTextEntry, type TextEntry } from './text-list';
-import { optionalDate, optionalLine, optionalPhone, optionalText, requireLine, requireNewId, requireOneOf } from './validate';
+import {
+	insertTextEntry,
+	readTextEntries,
+	requireEntry,
+	textListOf,
+	type NewTextEntry,
+	type TextEntry
+} from './text-list';
+import {
+	optionalDate,
+	optionalLine,
+	optionalPhone,
+	optionalText,
+	requireLine,
+	requireNewId,
+	requireOneOf
+} from './validate';
 
 export interface Contact {
 	id: string;
@@ -73,18 +88,24 @@ export const removeWarningSign = warningSigns.remove;
 /** Signs in list order, each with its level (an unknown or missing level reads as early: never lost, never thrown). */
 export function listWarningSigns(doc: Y.Doc): WarningSign[] {
 	const root = warningSignsRoot(doc);
-	return readTextEntries(root).map((e) => ({ ...e, level: readOneOf(asMap(root.get(e.id))?.get(LEVEL), WARNING_LEVELS, DEFAULT_LEVEL) }));
+	return readTextEntries(root).map((e) => ({
+		...e,
+		level: readOneOf(asMap(root.get(e.id))?.get(LEVEL), WARNING_LEVELS, DEFAULT_LEVEL)
+	}));
 }
 
 /** Signs grouped by level, in `WARNING_LEVELS` order (early → worse → acute), every level present, list order within. */
-export function warningSignsByLevel<T extends { level: WarningLevel }>(signs: readonly T[]): Array<{ level: WarningLevel; signs: T[] }> {
+export function warningSignsByLevel<T extends { level: WarningLevel }>(
+	signs: readonly T[]
+): Array<{ level: WarningLevel; signs: T[] }> {
 	return WARNING_LEVELS.map((level) => ({ level, signs: signs.filter((s) => s.level === level) }));
 }
 
 export function addWarningSign(doc: Y.Doc, input: NewWarningSign, origin?: unknown): string {
 	const root = warningSignsRoot(doc);
 	// Checked before anything is written, so a refused level leaves no sign behind.
-	const level = input.level === undefined ? undefined : requireOneOf(input.level, WARNING_LEVELS, 'invalid_warning_level', LEVEL);
+	const level =
+		input.level === undefined ? undefined : requireOneOf(input.level, WARNING_LEVELS, 'invalid_warning_level', LEVEL);
 	let id = '';
 	// One transaction: peers never see the sign without its level.
 	doc.transact(() => {
@@ -117,7 +138,10 @@ export function getWishes(doc: Y.Doc): Y.XmlFragment {
 
 function readContactEntries(doc: Y.Doc, exceptId?: string) {
 	// A contact without a name is damaged: skipped, and never an anchor for placement.
-	return sortedEntries(contactsRoot(doc), (m, id) => id !== exceptId && readString(m.get('name'), LIMITS.name).length > 0);
+	return sortedEntries(
+		contactsRoot(doc),
+		(m, id) => id !== exceptId && readString(m.get('name'), LIMITS.name).length > 0
+	);
 }
 
 export function listContacts(doc: Y.Doc): Contact[] {
@@ -194,7 +218,11 @@ export function getOpenReturn(doc: Y.Doc): OpenReturn | null {
 }
 
 /** Stored as one plain value: the three fields only make sense together, so last writer wins as a whole. */
-export function setOpenReturn(doc: Y.Doc, value: { unit: string; until?: string | null; note?: string }, origin?: unknown): void {
+export function setOpenReturn(
+	doc: Y.Doc,
+	value: { unit: string; until?: string | null; note?: string },
+	origin?: unknown
+): void {
 	const unit = requireLine(value.unit, 'unit', 'empty_unit', LIMITS.name);
 	const until = optionalDate(value.until, 'until');
 	const note = optionalText(value.note, 'note', LIMITS.shortText);

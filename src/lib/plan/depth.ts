@@ -27,7 +27,7 @@ function childTypes(type: Shared): Shared[] {
 /** Where `type` sits: 1 for a root (or a type not in a document), one more per enclosing shared type. */
 export function depthOf(type: Shared): number {
 	let depth = 1;
-	for (let item = type._item; item !== null; ) {
+	for (let item = type._item; item !== null;) {
 		const parent = item.parent;
 		if (!(parent instanceof Y.AbstractType)) break; // not integrated yet, or a GC'd parent: stop counting
 		depth++;

@@ -6,7 +6,17 @@
  */
 import * as Y from 'yjs';
 import { isRecord } from './normalise';
-import { EXPRESSED_BY, GOAL_LEVELS, GOAL_STATUSES, LIFE_AREAS, MEASURE_STATUSES, ROOT, VOICE_ROOT, WARNING_LEVELS, type DocKind } from './schema';
+import {
+	EXPRESSED_BY,
+	GOAL_LEVELS,
+	GOAL_STATUSES,
+	LIFE_AREAS,
+	MEASURE_STATUSES,
+	ROOT,
+	VOICE_ROOT,
+	WARNING_LEVELS,
+	type DocKind
+} from './schema';
 import { isValidDate } from './validate';
 
 /** A value check: true when the stored value is of the field's type. */
@@ -100,8 +110,16 @@ const TEXT_ENTRY_FIELDS: Readonly<Record<string, FieldSpec>> = { text: value(str
  * A warning sign is a text entry with a level; signs stored before levels have none (and read as early). Who may set
  * it: whoever writes the crisis plan (`writesCrisisPlan` in rights.ts), as for the sign's text and order.
  */
-const WARNING_SIGN_FIELDS: Readonly<Record<string, FieldSpec>> = { ...TEXT_ENTRY_FIELDS, level: value(oneOf(WARNING_LEVELS)) };
-const CONTACT_FIELDS: Readonly<Record<string, FieldSpec>> = { name: value(string), role: value(string), phone: value(string), order: value(string) };
+const WARNING_SIGN_FIELDS: Readonly<Record<string, FieldSpec>> = {
+	...TEXT_ENTRY_FIELDS,
+	level: value(oneOf(WARNING_LEVELS))
+};
+const CONTACT_FIELDS: Readonly<Record<string, FieldSpec>> = {
+	name: value(string),
+	role: value(string),
+	phone: value(string),
+	order: value(string)
+};
 
 /** Names of entity kinds, as refusals name them (`not-allowed measure/status`). */
 export type EntityKind = 'goal' | 'measure' | 'evaluation' | 'crisis' | 'warningSign' | 'contact' | 'ownResource';
@@ -109,7 +127,12 @@ export type EntityKind = 'goal' | 'measure' | 'evaluation' | 'crisis' | 'warning
 /** What a map root holds: entities (Y.Map per id, with these fields), or fields of its own. */
 export type MapRootSpec =
 	| { holds: 'entities'; kind: EntityKind; fields: Readonly<Record<string, FieldSpec>> }
-	| { holds: 'fields'; kind: EntityKind; fields: Readonly<Record<string, FieldSpec>>; /** Fields that may be cleared. */ optional: readonly string[] };
+	| {
+			holds: 'fields';
+			kind: EntityKind;
+			fields: Readonly<Record<string, FieldSpec>>;
+			/** Fields that may be cleared. */ optional: readonly string[];
+	  };
 
 /** Every map root of every document kind. Fragment roots (rich text) are in `ROOT_SHAPES` and hold rich text only. */
 export const MAP_ROOTS: Readonly<Record<DocKind, Readonly<Record<string, MapRootSpec>>>> = {
@@ -118,7 +141,12 @@ export const MAP_ROOTS: Readonly<Record<DocKind, Readonly<Record<string, MapRoot
 		[ROOT.measures]: { holds: 'entities', kind: 'measure', fields: MEASURE_FIELDS }
 	},
 	crisis: {
-		[ROOT.crisis]: { holds: 'fields', kind: 'crisis', fields: { openReturn: value(openReturn) }, optional: ['openReturn'] },
+		[ROOT.crisis]: {
+			holds: 'fields',
+			kind: 'crisis',
+			fields: { openReturn: value(openReturn) },
+			optional: ['openReturn']
+		},
 		[ROOT.warningSigns]: { holds: 'entities', kind: 'warningSign', fields: WARNING_SIGN_FIELDS },
 		[ROOT.contacts]: { holds: 'entities', kind: 'contact', fields: CONTACT_FIELDS }
 	},

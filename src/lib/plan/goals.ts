@@ -3,7 +3,14 @@ import * as Y from 'yjs';
 import { PlanValidationError } from './errors';
 import { newId } from './ids';
 import { asFragment, asMap, readDate, readOneOf, readString, readStringOrNull } from './normalise';
-import { orderKeyAt, placementIndex, placementReference, sortedEntries, type OrderedEntry, type Placement } from './ordered-map';
+import {
+	orderKeyAt,
+	placementIndex,
+	placementReference,
+	sortedEntries,
+	type OrderedEntry,
+	type Placement
+} from './ordered-map';
 import { setRichTextFromParagraphs } from './rich-text';
 import { goalsRoot, measuresRoot } from './roots';
 import {
@@ -100,7 +107,9 @@ function readLevel(value: unknown): GoalLevel | null {
 }
 
 function readRating(value: unknown): number | null {
-	return typeof value === 'number' && Number.isInteger(value) && value >= RATING.min && value <= RATING.max ? value : null;
+	return typeof value === 'number' && Number.isInteger(value) && value >= RATING.min && value <= RATING.max
+		? value
+		: null;
 }
 
 /** Evaluations without a readable date are damaged and skipped. */
@@ -122,7 +131,9 @@ function readEvaluations(value: unknown): GoalEvaluation[] {
 			createdAt: readString(e.get('createdAt'), 40)
 		});
 	});
-	return out.sort((a, b) => a.date.localeCompare(b.date) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+	return out.sort(
+		(a, b) => a.date.localeCompare(b.date) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)
+	);
 }
 
 function optionalLevel(value: unknown): GoalLevel | null {
@@ -247,7 +258,12 @@ export function updateGoal(doc: Y.Doc, id: string, patch: GoalPatch, origin?: un
  */
 export function proposeGoalTitle(doc: Y.Doc, id: string, title: string, by: string, origin?: unknown): void {
 	const goal = requireGoalEntity(doc, id);
-	if (goal.get('expressedBy') !== 'patient') throw new PlanValidationError('invalid_expressed_by', 'only a goal the patient expressed takes a proposed wording', 'id');
+	if (goal.get('expressedBy') !== 'patient')
+		throw new PlanValidationError(
+			'invalid_expressed_by',
+			'only a goal the patient expressed takes a proposed wording',
+			'id'
+		);
 	const clean = requireLine(title, 'title', 'empty_title', LIMITS.title);
 	const proposer = optionalRef(by, 'proposedBy');
 	doc.transact(() => {
@@ -282,7 +298,11 @@ function requireRating(value: unknown): number | null {
 	if (value === undefined || value === null || value === '') return null;
 	const n = typeof value === 'string' ? Number(value) : value;
 	if (typeof n !== 'number' || !Number.isInteger(n) || n < RATING.min || n > RATING.max) {
-		throw new PlanValidationError('invalid_rating', `rating must be a whole number from ${RATING.min} to ${RATING.max}`, 'rating');
+		throw new PlanValidationError(
+			'invalid_rating',
+			`rating must be a whole number from ${RATING.min} to ${RATING.max}`,
+			'rating'
+		);
 	}
 	return n;
 }
@@ -293,7 +313,8 @@ export function addEvaluation(doc: Y.Doc, goalId: string, input: NewEvaluation, 
 	const existing = asMap(goal.get(FIELD.evaluations));
 	const id = input.id === undefined ? newId() : requireNewId(input.id, (k) => !!existing?.has(k));
 	const date = optionalDate(input.date, 'date');
-	if (date === null) throw new PlanValidationError('invalid_date', 'an evaluation needs a date written YYYY-MM-DD', 'date');
+	if (date === null)
+		throw new PlanValidationError('invalid_date', 'an evaluation needs a date written YYYY-MM-DD', 'date');
 	const status = requireOneOf(input.status, GOAL_STATUSES, 'invalid_goal_status', 'status');
 	const note = optionalText(input.note, 'note', LIMITS.note);
 	const rating = requireRating(input.rating);

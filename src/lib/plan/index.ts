@@ -27,7 +27,19 @@ export {
 	meetingDocName,
 	parseLiveDocName
 } from './schema';
-export type { DocKind, LiveDocKind, ParsedLiveDocName, ParsedDocName, RootShape, LifeArea, GoalStatus, GoalLevel, WarningLevel, ExpressedBy, MeasureStatus } from './schema';
+export type {
+	DocKind,
+	LiveDocKind,
+	ParsedLiveDocName,
+	ParsedDocName,
+	RootShape,
+	LifeArea,
+	GoalStatus,
+	GoalLevel,
+	WarningLevel,
+	ExpressedBy,
+	MeasureStatus
+} from './schema';
 export { readShortText, writeShortText, textDiff } from './short-text';
 
 export { PlanValidationError, isPlanValidationError } from './errors';
@@ -95,7 +107,15 @@ export {
 	clearOpenReturn,
 	readCrisisPlan
 } from './crisis-plan';
-export type { Contact, NewContact, ContactPatch, OpenReturn, CrisisPlan, WarningSign, NewWarningSign } from './crisis-plan';
+export type {
+	Contact,
+	NewContact,
+	ContactPatch,
+	OpenReturn,
+	CrisisPlan,
+	WarningSign,
+	NewWarningSign
+} from './crisis-plan';
 
 export {
 	getWhatMatters,
@@ -113,5 +133,12 @@ export type { RichTextNode, RichTextMark, RichTextAttrValue } from './rich-text'
 export { richTextToHtml, richTextToPlainText, escapeHtml, safeHref } from './rich-text-html';
 
 export { renderPlan, renderGoals, renderCrisisPlan, renderVoice } from './render';
-export type { PlanDocs, PlanContent, LifeAreaContent, GoalContent, MeasureContent, CrisisPlanContent, VoiceContent } from './render';
-
+export type {
+	PlanDocs,
+	PlanContent,
+	LifeAreaContent,
+	GoalContent,
+	MeasureContent,
+	CrisisPlanContent,
+	VoiceContent
+} from './render';

@@ -8,7 +8,14 @@ import { PlanValidationError } from './errors';
 import { listGoals } from './goals';
 import { newId } from './ids';
 import { asFragment, readDate, readOneOf, readString, readStringOrNull } from './normalise';
-import { orderKeyAt, placementIndex, placementReference, sortedEntries, type OrderedEntry, type Placement } from './ordered-map';
+import {
+	orderKeyAt,
+	placementIndex,
+	placementReference,
+	sortedEntries,
+	type OrderedEntry,
+	type Placement
+} from './ordered-map';
 import { setRichTextFromParagraphs } from './rich-text';
 import { measuresRoot } from './roots';
 import { FIELD, INTERIM_STATUSES, LIMITS, MEASURE_STATUSES, REASON_STATUSES, type MeasureStatus } from './schema';
@@ -175,7 +182,11 @@ function checkReason(status: MeasureStatus, reason: string, interim: string): vo
 		throw new PlanValidationError('reason_required', `a measure that is ${status} needs a reason`, 'statusReason');
 	}
 	if (INTERIM_STATUSES.includes(status) && interim.length === 0) {
-		throw new PlanValidationError('interim_required', `a measure that is ${status} needs an interim measure`, 'interimMeasure');
+		throw new PlanValidationError(
+			'interim_required',
+			`a measure that is ${status} needs an interim measure`,
+			'interimMeasure'
+		);
 	}
 }
 
@@ -255,16 +266,21 @@ export function updateMeasure(doc: Y.Doc, id: string, patch: MeasurePatch, origi
 			? requireOneOf(patch.status, MEASURE_STATUSES, 'invalid_measure_status', 'status')
 			: current.status;
 	const reason =
-		patch.statusReason !== undefined ? optionalText(patch.statusReason, 'statusReason', LIMITS.reason) : current.statusReason;
+		patch.statusReason !== undefined
+			? optionalText(patch.statusReason, 'statusReason', LIMITS.reason)
+			: current.statusReason;
 	const interim =
-		patch.interimMeasure !== undefined ? optionalText(patch.interimMeasure, 'interimMeasure', LIMITS.reason) : current.interimMeasure;
+		patch.interimMeasure !== undefined
+			? optionalText(patch.interimMeasure, 'interimMeasure', LIMITS.reason)
+			: current.interimMeasure;
 	if (patch.status !== undefined || patch.statusReason !== undefined || patch.interimMeasure !== undefined) {
 		checkReason(status, reason, interim);
 	}
 	if (patch.status !== undefined) changes.push(['status', status]);
 	if (patch.statusReason !== undefined) changes.push(['statusReason', reason]);
 	if (patch.interimMeasure !== undefined) changes.push(['interimMeasure', interim]);
-	if (patch.startsAfter !== undefined) changes.push(['startsAfter', optionalMeasureRef(doc, patch.startsAfter, 'startsAfter', id)]);
+	if (patch.startsAfter !== undefined)
+		changes.push(['startsAfter', optionalMeasureRef(doc, patch.startsAfter, 'startsAfter', id)]);
 	if (patch.answeredBy !== undefined) changes.push(['answeredBy', optionalRef(patch.answeredBy, 'answeredBy')]);
 	if (patch.answeredAt !== undefined) changes.push(['answeredAt', optionalRef(patch.answeredAt, 'answeredAt')]);
 

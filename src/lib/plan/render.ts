@@ -3,7 +3,14 @@
  * rich-text trees; the output is deterministic, so two converged replicas render identically.
  */
 import type * as Y from 'yjs';
-import { getOpenReturn, listContacts, listWarningSigns, type Contact, type OpenReturn, type WarningSign } from './crisis-plan';
+import {
+	getOpenReturn,
+	listContacts,
+	listWarningSigns,
+	type Contact,
+	type OpenReturn,
+	type WarningSign
+} from './crisis-plan';
 import { goalsByLifeArea, type Goal } from './goals';
 import { measuresByGoal, type Measure } from './measures';
 import { fragmentToRichText, type RichTextNode } from './rich-text';

@@ -52,7 +52,12 @@ function cleanAttrs(raw: unknown): Record<string, RichTextAttrValue> | undefined
 	// Sorted keys: the local insertion order of attributes differs between clients, the JSON must not.
 	for (const key of Object.keys(raw).sort()) {
 		const v = raw[key];
-		if (v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) {
+		if (
+			v === null ||
+			typeof v === 'string' ||
+			typeof v === 'boolean' ||
+			(typeof v === 'number' && Number.isFinite(v))
+		) {
 			out[key] = v;
 		}
 	}

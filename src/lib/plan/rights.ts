@@ -39,7 +39,14 @@ export const speaksForPatient = (actor: Actor): boolean => actor.roles.has('pati
 
 /** Roles and kinds of service whose staff are clinical, for the crisis plan. */
 export const CLINICAL_ROLES: readonly MemberRole[] = ['gp', 'specialist_coordinator'];
-export const CLINICAL_SERVICE_KINDS: readonly ServiceKind[] = ['gp', 'dps', 'tsb', 'act', 'mental_health', 'substance_use'];
+export const CLINICAL_SERVICE_KINDS: readonly ServiceKind[] = [
+	'gp',
+	'dps',
+	'tsb',
+	'act',
+	'mental_health',
+	'substance_use'
+];
 
 /** May this person write the crisis plan? The patient (or guardian), the coordinator and clinical staff. */
 export function writesCrisisPlan(roles: ReadonlySet<MemberRole>, serviceKinds: ReadonlySet<ServiceKind>): boolean {
@@ -193,7 +200,9 @@ export const TRANSITIONS: Readonly<Record<MeasureStatus, Partial<Record<MeasureS
  * the model's order. Answers are never among them: they are the owning service's buttons (server actions).
  */
 export function nextStatuses(actor: Actor, measure: MeasureFacts): MeasureStatus[] {
-	const from = (MEASURE_STATUSES as readonly string[]).includes(measure.status ?? '') ? (measure.status as MeasureStatus) : 'requested';
+	const from = (MEASURE_STATUSES as readonly string[]).includes(measure.status ?? '')
+		? (measure.status as MeasureStatus)
+		: 'requested';
 	const rights = measureRights(actor, { ...measure, status: from });
 	const allowed = TRANSITIONS[from];
 	return MEASURE_STATUSES.filter((to) => {
@@ -265,7 +274,12 @@ export function canSetExpressedBy(actor: Actor, goal: GoalFacts, to: string): bo
  * May the actor write this value into a goal's proposal (`proposedTitle`, or `proposedBy`)? Setting one is
  * proposing, signed by the proposer; clearing one (null) is answering it, the patient's, or withdrawing it, the proposer's.
  */
-export function canSetProposal(actor: Actor, goal: GoalFacts, field: 'proposedTitle' | 'proposedBy', value: unknown): boolean {
+export function canSetProposal(
+	actor: Actor,
+	goal: GoalFacts,
+	field: 'proposedTitle' | 'proposedBy',
+	value: unknown
+): boolean {
 	const rights = goalRights(actor, goal);
 	if (value === null) return rights.answerProposal || rights.withdrawProposal;
 	if (field === 'proposedBy') return rights.proposeTitle && value === actor.userId;

@@ -20,7 +20,13 @@ export function planScope(doc: Y.Doc): Y.AbstractType<unknown>[] {
 
 /** Every root of a crisis-plan document. */
 export function crisisScope(doc: Y.Doc): Y.AbstractType<unknown>[] {
-	return [crisisRoot(doc), warningSignsRoot(doc), contactsRoot(doc), whatHelpsRoot(doc), wishesRoot(doc)] as Y.AbstractType<unknown>[];
+	return [
+		crisisRoot(doc),
+		warningSignsRoot(doc),
+		contactsRoot(doc),
+		whatHelpsRoot(doc),
+		wishesRoot(doc)
+	] as Y.AbstractType<unknown>[];
 }
 
 /** Every root of a voice document. */

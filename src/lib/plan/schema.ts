@@ -7,7 +7,10 @@
 export const DOC_KINDS = ['plan', 'crisis', 'voice'] as const;
 export type DocKind = (typeof DOC_KINDS)[number];
 
-export const DOC_PREFIX = { plan: 'plan:', crisis: 'crisis:', voice: 'voice:' } as const satisfies Record<DocKind, string>;
+export const DOC_PREFIX = { plan: 'plan:', crisis: 'crisis:', voice: 'voice:' } as const satisfies Record<
+	DocKind,
+	string
+>;
 
 export function planDocName(planId: string): string {
 	return DOC_PREFIX.plan + planId;
@@ -58,7 +61,8 @@ export function meetingDocName(meetingId: string): string {
 export type LiveDocKind = DocKind | 'meeting';
 
 /** A live document name: `id` is the plan's id for the plan's kinds, the meeting's id for `meeting`. */
-export type ParsedLiveDocName = { kind: DocKind; id: string; planId: string } | { kind: 'meeting'; id: string; planId: null };
+export type ParsedLiveDocName =
+	{ kind: DocKind; id: string; planId: string } | { kind: 'meeting'; id: string; planId: null };
 
 /** Any document the sync server serves; null for anything else. Meeting ids are `newId`s like plan ids. */
 export function parseLiveDocName(name: string): ParsedLiveDocName | null {

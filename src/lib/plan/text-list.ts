@@ -79,8 +79,10 @@ export function textListOf(root: (doc: Y.Doc) => Y.Map<unknown>) {
 	return {
 		list: (doc: Y.Doc): TextEntry[] => readTextEntries(root(doc)),
 		add: (doc: Y.Doc, input: NewTextEntry, origin?: unknown): string => insertTextEntry(doc, root(doc), input, origin),
-		update: (doc: Y.Doc, id: string, text: string, origin?: unknown): void => updateTextEntry(doc, root(doc), id, text, origin),
-		move: (doc: Y.Doc, id: string, to: Placement, origin?: unknown): void => moveTextEntry(doc, root(doc), id, to, origin),
+		update: (doc: Y.Doc, id: string, text: string, origin?: unknown): void =>
+			updateTextEntry(doc, root(doc), id, text, origin),
+		move: (doc: Y.Doc, id: string, to: Placement, origin?: unknown): void =>
+			moveTextEntry(doc, root(doc), id, to, origin),
 		remove: (doc: Y.Doc, id: string, origin?: unknown): boolean => removeTextEntry(doc, root(doc), id, origin)
 	};
 }

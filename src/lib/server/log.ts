@@ -11,7 +11,21 @@ export function createLogger(destination?: pino.DestinationStream) {
 			base: { app: 'fellesplan' },
 			serializers: { err: safeError },
 			redact: {
-				paths: ['email', 'password', 'name', 'phone', 'token', 'cookie', '*.email', '*.password', '*.name', '*.phone', '*.token', '*.cookie', 'req.headers.cookie'],
+				paths: [
+					'email',
+					'password',
+					'name',
+					'phone',
+					'token',
+					'cookie',
+					'*.email',
+					'*.password',
+					'*.name',
+					'*.phone',
+					'*.token',
+					'*.cookie',
+					'req.headers.cookie'
+				],
 				censor: '[redacted]'
 			}
 		},
@@ -33,7 +47,10 @@ function safeError(err: unknown): Record<string, unknown> {
 	return {
 		type: e.name,
 		code: e.code,
-		message: e.message.split('\n')[0].replace(/params:.*$/, '').slice(0, 300),
+		message: e.message
+			.split('\n')[0]
+			.replace(/params:.*$/, '')
+			.slice(0, 300),
 		frames: e.stack
 			?.split('\n')
 			.filter((line) => line.trimStart().startsWith('at '))

@@ -47,7 +47,13 @@ async function start(): Promise<Runtime> {
 		onMeasuresChanged: notify.onMeasuresChanged,
 		onProjected: notify.onProjected
 	});
-	const collab = createCollabServer({ db: database.db, engine: database.engine, config, log, onStored: (docName) => projector.notify(docName) });
+	const collab = createCollabServer({
+		db: database.db,
+		engine: database.engine,
+		config,
+		log,
+		onStored: (docName) => projector.notify(docName)
+	});
 	// Documents seeded or changed while no projector ran (another version, the rebuild script) are caught up in the background.
 	projector.catchUp().catch((err) => log.error({ err }, 'projections: catching up failed'));
 	return {

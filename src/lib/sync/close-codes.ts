@@ -84,7 +84,8 @@ export function formatRefusal(reason: RefusalReason, detail?: RefusalDetail | nu
 	if (!detail || !NAME.test(detail.entity)) return reason;
 	let text = `${reason} ${detail.entity}`;
 	if (detail.field !== null && NAME.test(detail.field)) text += `/${detail.field}`;
-	if (detail.id !== null && ID.test(detail.id) && text.length + 1 + detail.id.length <= MAX_CLOSE_REASON_BYTES) text += ` ${detail.id}`;
+	if (detail.id !== null && ID.test(detail.id) && text.length + 1 + detail.id.length <= MAX_CLOSE_REASON_BYTES)
+		text += ` ${detail.id}`;
 	return text;
 }
 
@@ -94,7 +95,12 @@ export function parseRefusal(text: string): ParsedRefusal | null {
 	if (!isRefusalReason(reason) || rest.length > 0) return null;
 	if (what === undefined) return { reason, detail: null };
 	const [entity, field, ...more] = what.split('/');
-	if (!NAME.test(entity) || more.length > 0 || (field !== undefined && !NAME.test(field)) || (id !== undefined && !ID.test(id))) {
+	if (
+		!NAME.test(entity) ||
+		more.length > 0 ||
+		(field !== undefined && !NAME.test(field)) ||
+		(id !== undefined && !ID.test(id))
+	) {
 		return { reason, detail: null };
 	}
 	return { reason, detail: { entity, field: field ?? null, id: id ?? null } };

@@ -24,12 +24,17 @@ export const actions: Actions = {
 		const confirm = String(form.get('confirm') ?? '');
 		const db = event.locals.db;
 
-		if (next.length < MIN_PASSWORD_LENGTH || next.length > 1024) return fail(400, { field: 'next', message: m.account_password_short({ min: MIN_PASSWORD_LENGTH }) });
+		if (next.length < MIN_PASSWORD_LENGTH || next.length > 1024)
+			return fail(400, { field: 'next', message: m.account_password_short({ min: MIN_PASSWORD_LENGTH }) });
 		if (next !== confirm) return fail(400, { field: 'confirm', message: m.account_password_mismatch() });
 		const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id));
-		if (!row?.passwordHash || !(await verifyPassword(row.passwordHash, current))) return fail(400, { field: 'current', message: m.account_wrong_current() });
+		if (!row?.passwordHash || !(await verifyPassword(row.passwordHash, current)))
+			return fail(400, { field: 'current', message: m.account_wrong_current() });
 
-		await db.update(users).set({ passwordHash: await hashPassword(next) }).where(eq(users.id, user.id));
+		await db
+			.update(users)
+			.set({ passwordHash: await hashPassword(next) })
+			.where(eq(users.id, user.id));
 		// A changed password means someone may have known the old one: every other device is logged out.
 		const ended = await invalidateOtherSessions(db, user.id, event.locals.session?.id ?? null);
 		const { collab } = await getRuntime();

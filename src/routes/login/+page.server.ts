@@ -24,7 +24,8 @@ export const actions: Actions = {
 		const email = String(form.get('email') ?? '').trim();
 		const password = String(form.get('password') ?? '');
 		// Keep what was typed (never the password) so nothing has to be written twice.
-		if (!email || !password || email.length > 320 || password.length > 1024) return fail(400, { email, message: m.login_missing() });
+		if (!email || !password || email.length > 320 || password.length > 1024)
+			return fail(400, { email, message: m.login_missing() });
 
 		const db = event.locals.db;
 		const deviceToken = readDeviceToken(event.cookies.get(DEVICE_COOKIE));

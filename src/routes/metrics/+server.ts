@@ -14,8 +14,13 @@ export const GET: RequestHandler = async ({ request }) => {
 	const a = Buffer.from(given);
 	const b = Buffer.from(token);
 	if (a.length !== b.length || !timingSafeEqual(a, b)) {
-		return new Response('unauthorized\n', { status: 401, headers: { 'www-authenticate': 'Bearer', 'content-type': 'text/plain' } });
+		return new Response('unauthorized\n', {
+			status: 401,
+			headers: { 'www-authenticate': 'Bearer', 'content-type': 'text/plain' }
+		});
 	}
 	const { registry } = collabMetrics;
-	return new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' } });
+	return new Response(await registry.metrics(), {
+		headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' }
+	});
 };

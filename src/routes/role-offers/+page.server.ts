@@ -13,7 +13,10 @@ import { getRuntime } from '$lib/server/runtime';
  */
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
-	return { offers: await pendingRoleOffers(event.locals.db, user.id), declined: event.url.searchParams.get('offer') === 'declined' };
+	return {
+		offers: await pendingRoleOffers(event.locals.db, user.id),
+		declined: event.url.searchParams.get('offer') === 'declined'
+	};
 };
 
 async function answer(event: RequestEvent, accept: boolean) {
@@ -32,7 +35,12 @@ async function answer(event: RequestEvent, accept: boolean) {
 		action: 'role.answered',
 		planId: result.planId,
 		target: offerId,
-		detail: { accepted: result.accepted, oldSeat: result.oldSeat, endedSeats: result.endedSeats, newSeats: result.newSeats }
+		detail: {
+			accepted: result.accepted,
+			oldSeat: result.oldSeat,
+			endedSeats: result.endedSeats,
+			newSeats: result.newSeats
+		}
 	});
 	// Accepted, the outgoing coordinator may have lost the plan: open connections are checked at once.
 	await (await getRuntime()).collab.revalidate({ planId: result.planId });

@@ -7,7 +7,14 @@ import { and, eq } from 'drizzle-orm';
 import { listPlansForUser, planAccess } from '../../../src/lib/server/access/plans';
 import { openDatabase } from '../../../src/lib/server/db';
 import { consents, planMembers, plans, services } from '../../../src/lib/server/db/schema';
-import { createTestDatabase, engines, postgresAvailable, REDIS_URL, redisAvailable, useTestDatabase } from '../../helpers/services';
+import {
+	createTestDatabase,
+	engines,
+	postgresAvailable,
+	REDIS_URL,
+	redisAvailable,
+	useTestDatabase
+} from '../../helpers/services';
 import { addMember, createPlan, createUser, grantConsent, testId } from './fixtures';
 import { cleanup, connectClient, connectSynced, countUpdates, sleep, startNode, waitFor, withTimeout } from './harness';
 import { getMark, setMark } from './plan-edits';
@@ -26,7 +33,10 @@ describe.each(engines)('consent at the sync server (%s)', (engine) => {
 		const onPlan = await connectSynced(node, plan.planDoc, nav);
 		expect((await listPlansForUser(db, nav.id)).map((p) => p.id)).toEqual([plan.planId]);
 
-		await db.update(consents).set({ withdrawnAt: new Date(), withdrawnBy: plan.patient.id }).where(eq(consents.id, consentId));
+		await db
+			.update(consents)
+			.set({ withdrawnAt: new Date(), withdrawnBy: plan.patient.id })
+			.where(eq(consents.id, consentId));
 		const started = Date.now();
 		await node.collab.revalidate({ planId: plan.planId });
 		expect(await withTimeout(onPlan.closed, 2000, 'closed after withdrawal')).toBe(4403);
@@ -57,9 +67,13 @@ describe.each(engines)('consent at the sync server (%s)', (engine) => {
 		const sister = await createUser(db, { name: 'Søster Sara', kind: 'relative' });
 		await addMember(db, plan.planId, sister.id, 'relative', 'read', ['crisis', 'meetings']);
 		const serviceId = testId();
-		await db.insert(services).values({ id: serviceId, name: 'NAV Testvik', kind: 'nav', organisation: 'Testvik kommune' });
+		await db
+			.insert(services)
+			.values({ id: serviceId, name: 'NAV Testvik', kind: 'nav', organisation: 'Testvik kommune' });
 		const adviser = await createUser(db, { name: 'Rådgiver Rune' });
-		await db.insert(planMembers).values({ planId: plan.planId, userId: adviser.id, role: 'service_provider', access: 'write', serviceId });
+		await db
+			.insert(planMembers)
+			.values({ planId: plan.planId, userId: adviser.id, role: 'service_provider', access: 'write', serviceId });
 		const node = await startNode(db);
 
 		expect(await withTimeout(connectClient(node, plan.planDoc, sister).closed, 5000, 'sister on plan')).toBe(4403);
@@ -67,7 +81,17 @@ describe.each(engines)('consent at the sync server (%s)', (engine) => {
 		await connectSynced(node, `crisis:${plan.planId}`, sister);
 		// No consent for the service yet: the adviser sees nothing.
 		expect(await withTimeout(connectClient(node, plan.planDoc, adviser).closed, 5000, 'adviser before')).toBe(4403);
-		await db.insert(consents).values({ planId: plan.planId, kind: 'access', granteeServiceId: serviceId, scopes: ['plan'], validFrom: new Date(Date.now() - 1000), givenBy: 'patient', recordedBy: plan.coordinator.id });
+		await db
+			.insert(consents)
+			.values({
+				planId: plan.planId,
+				kind: 'access',
+				granteeServiceId: serviceId,
+				scopes: ['plan'],
+				validFrom: new Date(Date.now() - 1000),
+				givenBy: 'patient',
+				recordedBy: plan.coordinator.id
+			});
 		const writer = await connectSynced(node, plan.planDoc, adviser);
 		setMark(writer.doc, 'fra-nav', 'Tiltak fra NAV');
 		await waitFor(async () => (await countUpdates(db, plan.planDoc)) === 1, { what: 'the adviser’s edit stored' });
@@ -98,7 +122,10 @@ describe.each(engines)('consent at the sync server (%s)', (engine) => {
 		const leaving = await createUser(db, { name: 'Forlater Frida' });
 		await addMember(db, plan.planId, leaving.id, 'service_provider', 'write');
 		const endsAt = new Date(Date.now() + 1200);
-		await db.update(planMembers).set({ endedAt: endsAt }).where(and(eq(planMembers.planId, plan.planId), eq(planMembers.userId, leaving.id)));
+		await db
+			.update(planMembers)
+			.set({ endedAt: endsAt })
+			.where(and(eq(planMembers.planId, plan.planId), eq(planMembers.userId, leaving.id)));
 		const node = await startNode(db);
 		const client = await connectSynced(node, plan.planDoc, leaving);
 		expect(await withTimeout(client.closed, 5000, 'closed when the seat ends')).toBe(4403);

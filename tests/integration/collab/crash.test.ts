@@ -65,58 +65,68 @@ describe.each(engines)('a crash loses no edit anybody has seen (%s)', (engine) =
 		for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 	});
 
-	it('defect 6: kill -9 while a client edits every 20 ms; everything an observer received is stored', { timeout: 90_000 }, async () => {
-		// The database the server process will use, with the plan and sessions in it.
-		let seed: Database & { drop?: () => Promise<void>; url?: string };
-		let env: Record<string, string>;
-		if (engine === 'pglite') {
-			const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fellesplan-crash-'));
-			dirs.push(dataDir);
-			seed = await openDatabase({ dataDir });
-			env = { DATA_DIR: dataDir, DATABASE_URL: '' };
-		} else {
-			seed = await createTestDatabase('postgres');
-			env = { DATABASE_URL: seed.url! };
-		}
-		const plan = await createPlan(seed.db);
-		// PGlite has one process on its folder at a time.
-		if (engine === 'pglite') await seed.close();
-
-		try {
-			const server = await startProcess(env);
-			children.push(server.child);
-			const writer = await connectSynced(server.node, plan.planDoc, plan.coordinator);
-			const observer = await connectSynced(server.node, plan.planDoc, plan.patient);
-			let seq = 0;
-			const typing = setInterval(() => typeText(writer.doc, `${seq++};`), 20);
-			try {
-				await waitFor(() => readText(observer.doc).split(';').length > 40, { what: 'edits flowing', timeout: 20_000 });
-				server.child.kill('SIGKILL');
-				await killed(server.child);
-			} finally {
-				clearInterval(typing);
+	it(
+		'defect 6: kill -9 while a client edits every 20 ms; everything an observer received is stored',
+		{ timeout: 90_000 },
+		async () => {
+			// The database the server process will use, with the plan and sessions in it.
+			let seed: Database & { drop?: () => Promise<void>; url?: string };
+			let env: Record<string, string>;
+			if (engine === 'pglite') {
+				const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fellesplan-crash-'));
+				dirs.push(dataDir);
+				seed = await openDatabase({ dataDir });
+				env = { DATA_DIR: dataDir, DATABASE_URL: '' };
+			} else {
+				seed = await createTestDatabase('postgres');
+				env = { DATABASE_URL: seed.url! };
 			}
-			const seen = readText(observer.doc);
-			expect(seen.length).toBeGreaterThan(0);
-			writer.destroy();
-			observer.destroy();
+			const plan = await createPlan(seed.db);
+			// PGlite has one process on its folder at a time.
+			if (engine === 'pglite') await seed.close();
 
-			// What is stored, read straight from the database after the crash.
-			const after = engine === 'pglite' ? await openDatabase({ dataDir: env.DATA_DIR }) : seed;
 			try {
-				const stored = readText(await storedDoc(after.db, plan.planDoc));
-				expect(stored.startsWith(seen), `observer saw ${seen.split(';').length - 1} edits; stored: ${stored.split(';').length - 1}`).toBe(true);
-			} finally {
-				if (engine === 'pglite') await after.close();
-			}
+				const server = await startProcess(env);
+				children.push(server.child);
+				const writer = await connectSynced(server.node, plan.planDoc, plan.coordinator);
+				const observer = await connectSynced(server.node, plan.planDoc, plan.patient);
+				let seq = 0;
+				const typing = setInterval(() => typeText(writer.doc, `${seq++};`), 20);
+				try {
+					await waitFor(() => readText(observer.doc).split(';').length > 40, {
+						what: 'edits flowing',
+						timeout: 20_000
+					});
+					server.child.kill('SIGKILL');
+					await killed(server.child);
+				} finally {
+					clearInterval(typing);
+				}
+				const seen = readText(observer.doc);
+				expect(seen.length).toBeGreaterThan(0);
+				writer.destroy();
+				observer.destroy();
 
-			// And a restarted server serves it.
-			const restarted = await startProcess(env);
-			children.push(restarted.child);
-			const reader = await connectSynced(restarted.node, plan.planDoc, plan.reader);
-			expect(readText(reader.doc).startsWith(seen)).toBe(true);
-		} finally {
-			if (engine === 'postgres') await (seed as { drop(): Promise<void> }).drop();
+				// What is stored, read straight from the database after the crash.
+				const after = engine === 'pglite' ? await openDatabase({ dataDir: env.DATA_DIR }) : seed;
+				try {
+					const stored = readText(await storedDoc(after.db, plan.planDoc));
+					expect(
+						stored.startsWith(seen),
+						`observer saw ${seen.split(';').length - 1} edits; stored: ${stored.split(';').length - 1}`
+					).toBe(true);
+				} finally {
+					if (engine === 'pglite') await after.close();
+				}
+
+				// And a restarted server serves it.
+				const restarted = await startProcess(env);
+				children.push(restarted.child);
+				const reader = await connectSynced(restarted.node, plan.planDoc, plan.reader);
+				expect(readText(reader.doc).startsWith(seen)).toBe(true);
+			} finally {
+				if (engine === 'postgres') await (seed as { drop(): Promise<void> }).drop();
+			}
 		}
-	});
+	);
 });

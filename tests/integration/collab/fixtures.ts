@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { createSession } from '../../../src/lib/server/auth/session';
 import type { Db } from '../../../src/lib/server/db';
-import { consents, CONSENT_SCOPES, planMembers, plans, users, type Access, type ConsentScope, type MemberRole, type UserKind } from '../../../src/lib/server/db/schema';
+import {
+	consents,
+	CONSENT_SCOPES,
+	planMembers,
+	plans,
+	users,
+	type Access,
+	type ConsentScope,
+	type MemberRole,
+	type UserKind
+} from '../../../src/lib/server/db/schema';
 
 /** Lower-case alphanumeric, as plan ids must be (`parseDocName`). */
 export function testId(): string {
@@ -19,7 +29,9 @@ export interface TestUser {
 export async function createUser(db: Db, opts: { name?: string; kind?: UserKind } = {}): Promise<TestUser> {
 	const id = testId();
 	const name = opts.name ?? `User ${id.slice(0, 6)}`;
-	await db.insert(users).values({ id, email: `${id}@example.test`, name, kind: opts.kind ?? 'staff', passwordHash: 'not-a-real-hash' });
+	await db
+		.insert(users)
+		.values({ id, email: `${id}@example.test`, name, kind: opts.kind ?? 'staff', passwordHash: 'not-a-real-hash' });
 	const { token } = await createSession(db, id);
 	return { id, name, token, cookie: `session=${token}` };
 }
@@ -28,16 +40,38 @@ export async function createUser(db: Db, opts: { name?: string; kind?: UserKind 
  * A seat, and (unless `scopes` is empty) the patient's consent for the person to see `scopes` (default: all of
  * it): without consent a member sees nothing.
  */
-export async function addMember(db: Db, planId: string, userId: string, role: MemberRole, access: Access, scopes: readonly ConsentScope[] = CONSENT_SCOPES): Promise<void> {
+export async function addMember(
+	db: Db,
+	planId: string,
+	userId: string,
+	role: MemberRole,
+	access: Access,
+	scopes: readonly ConsentScope[] = CONSENT_SCOPES
+): Promise<void> {
 	await db.insert(planMembers).values({ planId, userId, role, access });
 	if (scopes.length > 0) await grantConsent(db, planId, userId, scopes);
 }
 
 /** The patient's consent for one member, recorded by that member (tests need no coordinator for it). */
-export async function grantConsent(db: Db, planId: string, userId: string, scopes: readonly ConsentScope[], opts: { validUntil?: Date } = {}): Promise<string> {
+export async function grantConsent(
+	db: Db,
+	planId: string,
+	userId: string,
+	scopes: readonly ConsentScope[],
+	opts: { validUntil?: Date } = {}
+): Promise<string> {
 	const [row] = await db
 		.insert(consents)
-		.values({ planId, kind: 'access', granteeUserId: userId, scopes: [...scopes], validFrom: new Date(Date.now() - 60_000), validUntil: opts.validUntil ?? null, givenBy: 'patient', recordedBy: userId })
+		.values({
+			planId,
+			kind: 'access',
+			granteeUserId: userId,
+			scopes: [...scopes],
+			validFrom: new Date(Date.now() - 60_000),
+			validUntil: opts.validUntil ?? null,
+			givenBy: 'patient',
+			recordedBy: userId
+		})
 		.returning({ id: consents.id });
 	return row.id;
 }

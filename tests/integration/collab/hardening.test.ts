@@ -7,11 +7,28 @@ import * as encoding from 'lib0/encoding';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { encodeAwarenessMessage, encodeAwarenessUpdate, encodeSyncStep1, encodeUpdateMessage } from '../../../src/lib/server/collab/protocol';
+import {
+	encodeAwarenessMessage,
+	encodeAwarenessUpdate,
+	encodeSyncStep1,
+	encodeUpdateMessage
+} from '../../../src/lib/server/collab/protocol';
 import { addGoal, getGoal, ROOT } from '../../../src/lib/plan';
 import { engines, useTestDatabase } from '../../helpers/services';
 import { createPlan, createUser, addMember } from './fixtures';
-import { cleanup, connectClient, connectSynced, countUpdates, rawSocket, sleep, startNode, storedUpdates, waitFor, withTimeout, type RawSocket } from './harness';
+import {
+	cleanup,
+	connectClient,
+	connectSynced,
+	countUpdates,
+	rawSocket,
+	sleep,
+	startNode,
+	storedUpdates,
+	waitFor,
+	withTimeout,
+	type RawSocket
+} from './harness';
 import { getMark, setMark, typeText } from './plan-edits';
 import { deepMap, deepRichText } from '../../helpers/deep-structures';
 
@@ -80,7 +97,9 @@ describe.each(engines)('hardening against hostile members (%s)', (engine) => {
 
 		const writer = await connectSynced(node, plan.planDoc, plan.coordinator);
 		setMark(writer.doc, 'after', 'etter omlasting');
-		await waitFor(() => getMark(observer.doc, 'after') === 'etter omlasting', { what: 'edit delivered after the reload' });
+		await waitFor(() => getMark(observer.doc, 'after') === 'etter omlasting', {
+			what: 'edit delivered after the reload'
+		});
 		await node.collab.flush();
 		const rows = await storedUpdates(db, plan.planDoc);
 		// The insert and the edit after; the half-applied delete was never stored.
@@ -141,7 +160,11 @@ describe.each(engines)('hardening against hostile members (%s)', (engine) => {
 		const observer = await connectSynced(node, plan.planDoc, plan.patient);
 		const attacker = rawSocket(node, plan.planDoc, plan.reader);
 		await attacker.opened;
-		const fake = Array.from({ length: 20_000 }, (_, i) => ({ clientID: 1000 + i, clock: 1, state: { user: { name: `Falsk ${i}` } } }));
+		const fake = Array.from({ length: 20_000 }, (_, i) => ({
+			clientID: 1000 + i,
+			clock: 1,
+			state: { user: { name: `Falsk ${i}` } }
+		}));
 		attacker.ws.send(encodeAwarenessMessage(encodeAwarenessUpdate(fake)));
 		expect(await withTimeout(attacker.closed, 5000, 'refusal')).toBe(4413);
 		// A handful of states in one message, more than one tab ever owns, is refused too.
@@ -272,9 +295,13 @@ describe.each(engines)('hardening against hostile members (%s)', (engine) => {
 
 		const attacker = rawSocket(node, plan.planDoc, plan.reader);
 		await attacker.opened;
-		attacker.ws.send(encodeAwarenessMessage(encodeAwarenessUpdate([{ clientID: victimId, clock: 99, state: { cursor: 2 } }])));
+		attacker.ws.send(
+			encodeAwarenessMessage(encodeAwarenessUpdate([{ clientID: victimId, clock: 99, state: { cursor: 2 } }]))
+		);
 		// Barrier: the attacker's own presence, sent after, arrives; the claim of the victim's id did not.
-		attacker.ws.send(encodeAwarenessMessage(encodeAwarenessUpdate([{ clientID: 424242, clock: 1, state: { cursor: 3 } }])));
+		attacker.ws.send(
+			encodeAwarenessMessage(encodeAwarenessUpdate([{ clientID: 424242, clock: 1, state: { cursor: 3 } }]))
+		);
 		await waitFor(() => observer.provider.awareness.getStates().has(424242), { what: 'attacker presence' });
 		expect(observer.provider.awareness.getStates().has(victimId)).toBe(false);
 
@@ -293,7 +320,10 @@ describe.each(engines)('hardening against hostile members (%s)', (engine) => {
 		const { db } = testDb();
 		const plan = await createPlan(db);
 		const lines: string[] = [];
-		const log = pino({ level: 'debug' }, new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }));
+		const log = pino(
+			{ level: 'debug' },
+			new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) })
+		);
 		const node = await startNode(db, { log });
 		const attacker = rawSocket(node, plan.planDoc, plan.coordinator);
 		await attacker.opened;
@@ -317,7 +347,12 @@ describe.each(engines)('hardening against hostile members (%s)', (engine) => {
 		const other = await createPlan(db);
 		await addMember(db, other.planId, stranger.id, 'service_provider', 'write');
 		const node = await startNode(db);
-		for (const name of [plan.planDoc, plan.voiceDoc, `plan:${plan.planId}/../${other.planId}`, `plan:${plan.planId.toUpperCase()}`]) {
+		for (const name of [
+			plan.planDoc,
+			plan.voiceDoc,
+			`plan:${plan.planId}/../${other.planId}`,
+			`plan:${plan.planId.toUpperCase()}`
+		]) {
 			const attempt = rawSocket(node, name, stranger);
 			expect(await withTimeout(attempt.closed, 5000, name)).toBe(4403);
 		}

@@ -89,7 +89,12 @@ export interface ConnectOptions {
 }
 
 /** The stock `y-websocket` client, in Node. */
-export function connectClient(node: TestNode, docName: string, user: TestUser | null, opts: ConnectOptions = {}): TestClient {
+export function connectClient(
+	node: TestNode,
+	docName: string,
+	user: TestUser | null,
+	opts: ConnectOptions = {}
+): TestClient {
 	const headers: Record<string, string> = {};
 	if (user) headers.cookie = user.cookie;
 	if (opts.origin) headers.origin = opts.origin;
@@ -130,7 +135,12 @@ export function connectClient(node: TestNode, docName: string, user: TestUser | 
 	return client;
 }
 
-export async function connectSynced(node: TestNode, docName: string, user: TestUser, opts: ConnectOptions = {}): Promise<TestClient> {
+export async function connectSynced(
+	node: TestNode,
+	docName: string,
+	user: TestUser,
+	opts: ConnectOptions = {}
+): Promise<TestClient> {
 	const c = connectClient(node, docName, user, opts);
 	await withTimeout(c.whenSynced(), 5000, `sync of ${docName}`);
 	return c;
@@ -146,7 +156,12 @@ export interface RawSocket {
 }
 
 /** A bare socket for sending bytes the stock client never would. */
-export function rawSocket(node: TestNode, docName: string, user: TestUser | null, headers: Record<string, string> = {}): RawSocket {
+export function rawSocket(
+	node: TestNode,
+	docName: string,
+	user: TestUser | null,
+	headers: Record<string, string> = {}
+): RawSocket {
 	const ws = new WebSocket(`${node.wsBase}/${encodeURIComponent(docName)}`, {
 		headers: { ...(user ? { cookie: user.cookie } : {}), ...headers }
 	});
@@ -192,11 +207,11 @@ export async function waitFor<T>(
 		} catch (err) {
 			last = err;
 		}
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 		await sleep(interval);
 	}
 }
-
 
 export { sleep, withTimeout };
 

@@ -51,10 +51,13 @@ describe('GET /metrics', () => {
 		typeText(reader.doc, 'bare lese');
 		await node.collab.flush();
 
-		const res = await waitFor(async () => {
-			const r = await scrape(auth);
-			return sample(r.text, 'fellesplan_collab_updates_refused_total{reason="read-only"}') >= 1 ? r : null;
-		}, { what: 'the read-only refusal counted' });
+		const res = await waitFor(
+			async () => {
+				const r = await scrape(auth);
+				return sample(r.text, 'fellesplan_collab_updates_refused_total{reason="read-only"}') >= 1 ? r : null;
+			},
+			{ what: 'the read-only refusal counted' }
+		);
 		expect(res.status).toBe(200);
 		expect(sample(res.text, 'fellesplan_collab_connections')).toBeGreaterThanOrEqual(2);
 		expect(sample(res.text, 'fellesplan_collab_documents_loaded')).toBeGreaterThanOrEqual(1);
@@ -74,15 +77,23 @@ describe('GET /metrics', () => {
 		const writer = await createUser(database().db, { name: 'Skriver Siri' });
 		await addMember(database().db, plan.planId, writer.id, 'service_provider', 'write');
 		const coordinator = await connectSynced(node, plan.planDoc, plan.coordinator);
-		const goalId = addGoal(coordinator.doc, { lifeArea: 'housing', title: 'Egen leilighet', expressedBy: 'staff', createdBy: plan.coordinator.id });
+		const goalId = addGoal(coordinator.doc, {
+			lifeArea: 'housing',
+			title: 'Egen leilighet',
+			expressedBy: 'staff',
+			createdBy: plan.coordinator.id
+		});
 		const member = await connectSynced(node, plan.planDoc, writer);
 		await waitFor(() => member.doc.getMap('goals').has(goalId), { what: 'the goal reached the member' });
 		// Only the coordinator (or the author while proposed) deletes a goal: refused, with the goal's id in the close reason.
 		removeGoal(member.doc, goalId);
-		const res = await waitFor(async () => {
-			const r = await scrape(auth);
-			return sample(r.text, 'fellesplan_collab_updates_refused_total{reason="not-allowed"}') >= 1 ? r : null;
-		}, { what: 'the refusal counted' });
+		const res = await waitFor(
+			async () => {
+				const r = await scrape(auth);
+				return sample(r.text, 'fellesplan_collab_updates_refused_total{reason="not-allowed"}') >= 1 ? r : null;
+			},
+			{ what: 'the refusal counted' }
+		);
 		expect(res.text).not.toContain(goalId);
 		const labels = res.text.split('\n').filter((l) => l.startsWith('fellesplan_collab_updates_refused_total{'));
 		for (const line of labels) expect(line).toMatch(/^fellesplan_collab_updates_refused_total\{reason="[a-z-]+"\} /);

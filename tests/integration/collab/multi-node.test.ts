@@ -2,7 +2,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { PgDocStore, type DocStore } from '../../../src/lib/server/collab';
 import { openDatabase, type Database } from '../../../src/lib/server/db';
-import { createTestDatabase, postgresAvailable, REDIS_URL, redisAvailable, type TestDatabase } from '../../helpers/services';
+import {
+	createTestDatabase,
+	postgresAvailable,
+	REDIS_URL,
+	redisAvailable,
+	type TestDatabase
+} from '../../helpers/services';
 import { createPlan, testId } from './fixtures';
 import { cleanup, connectSynced, countUpdates, sleep, startNode, storedUpdates, waitFor, withTimeout } from './harness';
 import { getMark, readText, setMark, typeText } from './plan-edits';
@@ -61,10 +67,14 @@ describe.skipIf(!(redisAvailable && postgresAvailable))('collab across nodes (Po
 		const onB = await connectSynced(b, plan.planDoc, plan.patient);
 
 		// Presence set before B's node had the document reaches B (awareness query on load).
-		const seen = await waitFor(() => onB.provider.awareness.getStates().get(onA.doc.clientID), { what: 'A presence at B' });
+		const seen = await waitFor(() => onB.provider.awareness.getStates().get(onA.doc.clientID), {
+			what: 'A presence at B'
+		});
 		expect(seen.user).toMatchObject({ id: plan.coordinator.id, name: 'Koordinator Kari' });
 		onB.provider.awareness.setLocalStateField('cursor', 8);
-		await waitFor(() => onA.provider.awareness.getStates().get(onB.doc.clientID)?.cursor === 8, { what: 'B presence at A' });
+		await waitFor(() => onA.provider.awareness.getStates().get(onB.doc.clientID)?.cursor === 8, {
+			what: 'B presence at A'
+		});
 
 		setMark(onA.doc, 'fromA', 'skrevet på node A');
 		await waitFor(() => getMark(onB.doc, 'fromA') === 'skrevet på node A', { what: 'A edit at B' });
@@ -126,8 +136,13 @@ describe.skipIf(!(redisAvailable && postgresAvailable))('collab across nodes (Po
 		// Another node stored this after our load read, and its broadcast never reached us.
 		const other = new Y.Doc();
 		setMark(other, 'missed', 'lagret av en annen node');
-		await new PgDocStore(second.db).append(plan.planDoc, [{ update: Y.encodeStateAsUpdate(other), userId: plan.coordinator.id }]);
-		await waitFor(() => getMark(client.doc, 'missed') === 'lagret av en annen node', { what: 'catch-up', timeout: 3000 });
+		await new PgDocStore(second.db).append(plan.planDoc, [
+			{ update: Y.encodeStateAsUpdate(other), userId: plan.coordinator.id }
+		]);
+		await waitFor(() => getMark(client.doc, 'missed') === 'lagret av en annen node', {
+			what: 'catch-up',
+			timeout: 3000
+		});
 		await node.collab.flush();
 		expect(await countUpdates(database.db, plan.planDoc)).toBe(1);
 	});

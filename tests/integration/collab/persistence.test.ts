@@ -124,7 +124,10 @@ describe.each(engines)('collab persistence (%s)', (engine) => {
 		source.on('update', (u: Uint8Array) => updates.push(u));
 		for (let i = 0; i < 50; i++) typeText(source, `${i};`);
 		const store = new PgDocStore(db);
-		const lastId = await store.append(plan.planDoc, updates.map((update) => ({ update, userId: plan.coordinator.id })));
+		const lastId = await store.append(
+			plan.planDoc,
+			updates.map((update) => ({ update, userId: plan.coordinator.id }))
+		);
 		let reads = 0;
 		const counting: DocStore = {
 			load: (n) => (reads++, store.load(n)),

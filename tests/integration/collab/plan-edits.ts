@@ -32,7 +32,8 @@ function paragraphText(fragment: Y.XmlFragment): Y.XmlText {
 
 /** The notes goal's description, the goal created on first use (call inside a transaction). */
 function notes(doc: Y.Doc): Y.XmlFragment {
-	if (!getGoal(doc, NOTES)) addGoal(doc, { id: NOTES, lifeArea: 'mental_health', title: 'Notater', expressedBy: 'staff' });
+	if (!getGoal(doc, NOTES))
+		addGoal(doc, { id: NOTES, lifeArea: 'mental_health', title: 'Notater', expressedBy: 'staff' });
 	return getGoal(doc, NOTES)!.description!;
 }
 
@@ -50,7 +51,9 @@ export function deleteText(doc: Y.Doc, at: number, length: number): void {
 
 export function readText(doc: Y.Doc): string {
 	const first = getGoal(doc, NOTES)?.description?.get(0);
-	return first instanceof Y.XmlElement && first.get(0) instanceof Y.XmlText ? (first.get(0) as Y.XmlText).toString() : '';
+	return first instanceof Y.XmlElement && first.get(0) instanceof Y.XmlText
+		? (first.get(0) as Y.XmlText).toString()
+		: '';
 }
 
 /** Types into the patient's "what matters to me" (the voice document). */
@@ -60,7 +63,9 @@ export function typeVoice(doc: Y.Doc, text: string, at = 0): void {
 
 export function readVoice(doc: Y.Doc): string {
 	const first = getWhatMatters(doc).get(0);
-	return first instanceof Y.XmlElement && first.get(0) instanceof Y.XmlText ? (first.get(0) as Y.XmlText).toString() : '';
+	return first instanceof Y.XmlElement && first.get(0) instanceof Y.XmlText
+		? (first.get(0) as Y.XmlText).toString()
+		: '';
 }
 
 export function addOwnResourceMark(doc: Y.Doc, id: string, text: string): void {

@@ -14,13 +14,25 @@ import { parseRefusal } from '../../../src/lib/sync/close-codes';
 import { planAccess } from '../../../src/lib/server/access/plans';
 import { engines, useTestDatabase } from '../../helpers/services';
 import { createPlan, createUser, grantConsent, testId, type TestUser } from './fixtures';
-import { cleanup, connectClient, connectSynced, countUpdates, startNode, waitFor, withTimeout, type TestClient, type TestNode } from './harness';
+import {
+	cleanup,
+	connectClient,
+	connectSynced,
+	countUpdates,
+	startNode,
+	waitFor,
+	withTimeout,
+	type TestClient,
+	type TestNode
+} from './harness';
 import { getMark, setMark } from './plan-edits';
 
 /** A staff member with a writing seat for a service. */
 async function serviceMember(db: Db, planId: string, serviceId: string, name: string): Promise<TestUser> {
 	const user = await createUser(db, { name });
-	await db.insert(planMembers).values({ planId, userId: user.id, role: 'service_provider', access: 'write', serviceId });
+	await db
+		.insert(planMembers)
+		.values({ planId, userId: user.id, role: 'service_provider', access: 'write', serviceId });
 	await grantConsent(db, planId, user.id, ['plan', 'crisis']);
 	return user;
 }
@@ -55,8 +67,20 @@ describe.each(engines)('rights inside the plan, enforced by the sync server (%s)
 		await node.collab.applyServerChange(
 			plan.planDoc,
 			(doc) => {
-				goalId = addGoal(doc, { lifeArea: 'mental_health', title: 'Færre innleggelser', expressedBy: 'staff', status: 'active', createdBy: plan.coordinator.id });
-				measureId = addMeasure(doc, { goalId, title: 'Samtaler hver uke', serviceId: dps, status: 'accepted', createdBy: plan.coordinator.id });
+				goalId = addGoal(doc, {
+					lifeArea: 'mental_health',
+					title: 'Færre innleggelser',
+					expressedBy: 'staff',
+					status: 'active',
+					createdBy: plan.coordinator.id
+				});
+				measureId = addMeasure(doc, {
+					goalId,
+					title: 'Samtaler hver uke',
+					serviceId: dps,
+					status: 'accepted',
+					createdBy: plan.coordinator.id
+				});
 			},
 			plan.coordinator.id
 		);
@@ -64,10 +88,18 @@ describe.each(engines)('rights inside the plan, enforced by the sync server (%s)
 	}
 
 	/** Proves `observer` got nothing of a refused update: a later change from someone else arrives, and nothing before it. */
-	async function nothingForwarded(node: TestNode, observer: TestClient, writer: TestUser, docName: string, check: () => void): Promise<void> {
+	async function nothingForwarded(
+		node: TestNode,
+		observer: TestClient,
+		writer: TestUser,
+		docName: string,
+		check: () => void
+	): Promise<void> {
 		const other = await connectSynced(node, docName, writer);
 		setMark(other.doc, 'marker', 'etter avvisningen');
-		await waitFor(() => getMark(observer.doc, 'marker') === 'etter avvisningen', { what: 'a later change reaching the observer' });
+		await waitFor(() => getMark(observer.doc, 'marker') === 'etter avvisningen', {
+			what: 'a later change reaching the observer'
+		});
 		check();
 		other.destroy();
 	}
@@ -75,7 +107,16 @@ describe.each(engines)('rights inside the plan, enforced by the sync server (%s)
 	it('a read-only seat in the owning service gives no rights over its measures: only writing seats make the actor', async () => {
 		const { db, plan, node, navUser, dps, measureId } = await setup();
 		// NAV's adviser also holds a read-only seat for DPS (say, an observer from the DPS side).
-		await db.insert(planMembers).values({ planId: plan.planId, userId: navUser.id, role: 'observer', access: 'read', serviceId: dps, joinedAt: new Date() });
+		await db
+			.insert(planMembers)
+			.values({
+				planId: plan.planId,
+				userId: navUser.id,
+				role: 'observer',
+				access: 'read',
+				serviceId: dps,
+				joinedAt: new Date()
+			});
 		const access = await planAccess(db, navUser.id, plan.planId);
 		expect(access?.docs.plan).toBe('write');
 		expect([...(access?.actor.serviceIds ?? [])]).not.toContain(dps);
@@ -98,10 +139,15 @@ describe.each(engines)('rights inside the plan, enforced by the sync server (%s)
 		updateMeasure(navClient.doc, measureId, { status: 'cancelled', statusReason: 'Avsluttet av NAV' });
 		const { code, reason } = await withTimeout(closed, 5000, 'refusal');
 		expect(code).toBe(4422);
-		expect(parseRefusal(reason)).toEqual({ reason: 'not-allowed', detail: { entity: 'measure', field: 'status', id: measureId } });
+		expect(parseRefusal(reason)).toEqual({
+			reason: 'not-allowed',
+			detail: { entity: 'measure', field: 'status', id: measureId }
+		});
 		await node.collab.flush();
 		expect(await countUpdates(db, plan.planDoc)).toBe(stored);
-		await nothingForwarded(node, observer, plan.coordinator, plan.planDoc, () => expect(getMeasure(observer.doc, measureId)?.status).toBe('accepted'));
+		await nothingForwarded(node, observer, plan.coordinator, plan.planDoc, () =>
+			expect(getMeasure(observer.doc, measureId)?.status).toBe('accepted')
+		);
 		// Reloaded from storage, the plan never had it.
 		const reloaded = new Y.Doc();
 		Y.applyUpdate(reloaded, await node.collab.readDocState(plan.planDoc));
@@ -127,7 +173,10 @@ describe.each(engines)('rights inside the plan, enforced by the sync server (%s)
 		const before = await countUpdates(db, plan.planDoc);
 		// A status note is any writer's.
 		updateMeasure(again.doc, measureId, { statusReason: 'NAV har sendt søknad om arbeidsavklaringspenger' });
-		await waitFor(() => getMeasure(observer.doc, measureId)?.statusReason === 'NAV har sendt søknad om arbeidsavklaringspenger', { what: "NAV's note reaching the coordinator" });
+		await waitFor(
+			() => getMeasure(observer.doc, measureId)?.statusReason === 'NAV har sendt søknad om arbeidsavklaringspenger',
+			{ what: "NAV's note reaching the coordinator" }
+		);
 		await node.collab.flush();
 		expect(await countUpdates(db, plan.planDoc)).toBe(before + 1);
 		expect(again.provider.wsconnected).toBe(true);
@@ -138,11 +187,23 @@ describe.each(engines)('rights inside the plan, enforced by the sync server (%s)
 		const observer = await connectSynced(node, plan.planDoc, plan.coordinator);
 		const dpsClient = await connectSynced(node, plan.planDoc, dpsUser);
 		updateMeasure(dpsClient.doc, measureId, { status: 'in_progress' });
-		await waitFor(() => getMeasure(observer.doc, measureId)?.status === 'in_progress', { what: "DPS's status reaching the coordinator" });
+		await waitFor(() => getMeasure(observer.doc, measureId)?.status === 'in_progress', {
+			what: "DPS's status reaching the coordinator"
+		});
 
 		// A proposal to DPS, by the coordinator: DPS may not accept it by writing the status.
 		let proposal = '';
-		await node.collab.applyServerChange(plan.planDoc, (doc) => (proposal = addMeasure(doc, { goalId, title: 'Innleggelse ved behov', serviceId: dps, createdBy: plan.coordinator.id })), plan.coordinator.id);
+		await node.collab.applyServerChange(
+			plan.planDoc,
+			(doc) =>
+				(proposal = addMeasure(doc, {
+					goalId,
+					title: 'Innleggelse ved behov',
+					serviceId: dps,
+					createdBy: plan.coordinator.id
+				})),
+			plan.coordinator.id
+		);
 		await waitFor(() => getMeasure(dpsClient.doc, proposal), { what: 'the proposal reaching DPS' });
 		const closed = closeOf(dpsClient);
 		updateMeasure(dpsClient.doc, proposal, { status: 'accepted' });
@@ -156,8 +217,16 @@ describe.each(engines)('rights inside the plan, enforced by the sync server (%s)
 		const { plan, node, measureId } = await setup();
 		const attempts: Array<[string, (doc: Y.Doc) => void, string]> = [
 			['an unknown root map', (doc) => doc.getMap('extra').set('x', new Y.Map()), 'unknown-root'],
-			['an unknown key on a measure', (doc) => (measuresRoot(doc).get(measureId) as Y.Map<unknown>).set('hidden', 'x'), 'unknown-key measure'],
-			['a status of the wrong type', (doc) => (measuresRoot(doc).get(measureId) as Y.Map<unknown>).set('status', 42), 'invalid-value measure/status'],
+			[
+				'an unknown key on a measure',
+				(doc) => (measuresRoot(doc).get(measureId) as Y.Map<unknown>).set('hidden', 'x'),
+				'unknown-key measure'
+			],
+			[
+				'a status of the wrong type',
+				(doc) => (measuresRoot(doc).get(measureId) as Y.Map<unknown>).set('status', 42),
+				'invalid-value measure/status'
+			],
 			['a goal that is not a map', (doc) => doc.getMap(ROOT.goals).set('g1', 'just text'), 'invalid-value goal']
 		];
 		for (const [what, write, expected] of attempts) {
@@ -183,10 +252,21 @@ describe.each(engines)('rights inside the plan, enforced by the sync server (%s)
 		await navClient.whenSynced();
 		// The seat starts by the app's clock, as `insertSeat` does: the database's default now() carries microseconds
 		// the app's Date cannot, so such a seat would begin just after the revalidation that should see it.
-		await db.insert(planMembers).values({ planId: plan.planId, userId: navUser.id, role: 'service_provider', access: 'write', serviceId: dps, joinedAt: new Date() });
+		await db
+			.insert(planMembers)
+			.values({
+				planId: plan.planId,
+				userId: navUser.id,
+				role: 'service_provider',
+				access: 'write',
+				serviceId: dps,
+				joinedAt: new Date()
+			});
 		await node.collab.revalidate({ userId: navUser.id });
 		updateMeasure(navClient.doc, measureId, { status: 'completed' });
-		await waitFor(() => getMeasure(observer.doc, measureId)?.status === 'completed', { what: 'the status from the new DPS seat' });
+		await waitFor(() => getMeasure(observer.doc, measureId)?.status === 'completed', {
+			what: 'the status from the new DPS seat'
+		});
 		expect(navClient.provider.wsconnected).toBe(true);
 	});
 
@@ -194,11 +274,29 @@ describe.each(engines)('rights inside the plan, enforced by the sync server (%s)
 		const { plan, node, navUser, dpsUser } = await setup();
 		const dpsClient = await connectSynced(node, `crisis:${plan.planId}`, dpsUser);
 		const navClient = await connectSynced(node, `crisis:${plan.planId}`, navUser);
-		dpsClient.doc.getMap(ROOT.warningSigns).set('w1', new Y.Map([['text', 'Sover lite'], ['order', 'a0']]));
+		dpsClient.doc.getMap(ROOT.warningSigns).set(
+			'w1',
+			new Y.Map([
+				['text', 'Sover lite'],
+				['order', 'a0']
+			])
+		);
 		await waitFor(() => navClient.doc.getMap(ROOT.warningSigns).has('w1'), { what: 'the warning sign reaching NAV' });
 		// NAV reads: its update is dropped, never applied.
-		navClient.doc.getMap(ROOT.warningSigns).set('w2', new Y.Map([['text', 'Fra NAV'], ['order', 'a1']]));
-		dpsClient.doc.getMap(ROOT.warningSigns).set('w3', new Y.Map([['text', 'Trekker seg unna'], ['order', 'a2']]));
+		navClient.doc.getMap(ROOT.warningSigns).set(
+			'w2',
+			new Y.Map([
+				['text', 'Fra NAV'],
+				['order', 'a1']
+			])
+		);
+		dpsClient.doc.getMap(ROOT.warningSigns).set(
+			'w3',
+			new Y.Map([
+				['text', 'Trekker seg unna'],
+				['order', 'a2']
+			])
+		);
 		await waitFor(() => navClient.doc.getMap(ROOT.warningSigns).has('w3'), { what: 'a later sign reaching NAV' });
 		const reloaded = new Y.Doc();
 		Y.applyUpdate(reloaded, await node.collab.readDocState(`crisis:${plan.planId}`));

@@ -71,7 +71,11 @@ describe.each(engines)('collab robustness (%s)', (engine) => {
 		await truncated.opened;
 		truncated.ws.send(Buffer.from([0, 2, 200, 1, 1, 2, 3]));
 
-		const codes = await withTimeout(Promise.all([garbage.closed, text.closed, corrupt.closed, truncated.closed]), 5000, 'bad sockets closed');
+		const codes = await withTimeout(
+			Promise.all([garbage.closed, text.closed, corrupt.closed, truncated.closed]),
+			5000,
+			'bad sockets closed'
+		);
 		expect(codes).toEqual([4400, 4400, 4400, 4400]);
 
 		setMark(writer.doc, 'after', '2');

@@ -24,12 +24,18 @@ describe.each(engines)('live connections and the session inactivity timeout (%s)
 			await sleep(100);
 			const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
 			for (const user of [plan.reader, plan.coordinator]) {
-				await db.update(sessions).set({ lastVerifiedAt: twoHoursAgo }).where(eq(sessions.id, sessionIdOf(user.token)));
+				await db
+					.update(sessions)
+					.set({ lastVerifiedAt: twoHoursAgo })
+					.where(eq(sessions.id, sessionIdOf(user.token)));
 			}
 			expect(await idle.closed).toBe(4401);
 			await waitFor(
 				async () => {
-					const [row] = await db.select().from(sessions).where(eq(sessions.id, sessionIdOf(plan.coordinator.token)));
+					const [row] = await db
+						.select()
+						.from(sessions)
+						.where(eq(sessions.id, sessionIdOf(plan.coordinator.token)));
 					return row.lastVerifiedAt.getTime() > twoHoursAgo.getTime();
 				},
 				{ what: 'the busy session refreshed' }

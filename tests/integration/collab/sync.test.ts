@@ -17,7 +17,16 @@ import {
 	waitFor,
 	withTimeout
 } from './harness';
-import { addOwnResourceMark, getMark, ownResourceText, readText, readVoice, setMark, typeText, typeVoice } from './plan-edits';
+import {
+	addOwnResourceMark,
+	getMark,
+	ownResourceText,
+	readText,
+	readVoice,
+	setMark,
+	typeText,
+	typeVoice
+} from './plan-edits';
 
 describe.each(engines)('collab sync (%s)', (engine) => {
 	const testDb = useTestDatabase(engine);
@@ -85,13 +94,17 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 		expect(await withTimeout(hostOnly.closed, 5000, 'host-only origin refused')).toBe(4403);
 		// Served directly (no ORIGIN), the page and the socket share a host, and that is what is checked.
 		const direct = await startNode(db, { config: { origin: undefined } });
-		const sameHost = await connectSynced(direct, plan.planDoc, plan.patient, { origin: `http://127.0.0.1:${direct.port}` });
+		const sameHost = await connectSynced(direct, plan.planDoc, plan.patient, {
+			origin: `http://127.0.0.1:${direct.port}`
+		});
 		expect(sameHost.provider.synced).toBe(true);
 		const otherHost = connectClient(direct, plan.planDoc, plan.patient, { origin: 'http://evil.example' });
 		expect(await withTimeout(otherHost.closed, 5000, 'foreign origin refused')).toBe(4403);
 
 		const denied = await db.select().from(auditEvents).where(eq(auditEvents.action, 'doc.denied'));
-		expect(denied.some((e) => e.actorId === plan.outsider.id && e.planId === plan.planId && e.target === plan.planDoc)).toBe(true);
+		expect(
+			denied.some((e) => e.actorId === plan.outsider.id && e.planId === plan.planId && e.target === plan.planDoc)
+		).toBe(true);
 		expect(denied.some((e) => e.actorId === plan.coordinator.id && e.planId === null && e.target === null)).toBe(true);
 	});
 
@@ -108,7 +121,9 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 		// Barrier: the reader's next message (awareness, allowed) reaches the observer only after the server
 		// has handled the forged update sent before it on the same socket.
 		reader.provider.awareness.setLocalStateField('cursor', 7);
-		await waitFor(() => observer.provider.awareness.getStates().get(reader.doc.clientID)?.cursor === 7, { what: 'reader presence' });
+		await waitFor(() => observer.provider.awareness.getStates().get(reader.doc.clientID)?.cursor === 7, {
+			what: 'reader presence'
+		});
 
 		setMark(writer.doc, 'legit', 'by coordinator');
 		await waitFor(() => getMark(observer.doc, 'legit') === 'by coordinator', { what: 'legit write at observer' });
@@ -139,9 +154,13 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 
 		typeVoice(coordinator.doc, 'Staff rewrite: ');
 		coordinator.provider.awareness.setLocalStateField('cursor', 1);
-		await waitFor(() => patient.provider.awareness.getStates().get(coordinator.doc.clientID)?.cursor === 1, { what: 'barrier' });
+		await waitFor(() => patient.provider.awareness.getStates().get(coordinator.doc.clientID)?.cursor === 1, {
+			what: 'barrier'
+		});
 		addOwnResourceMark(patient.doc, 'res', 'Søsteren min stiller opp');
-		await waitFor(() => ownResourceText(coordinator.doc, 'res') === 'Søsteren min stiller opp', { what: 'second patient write' });
+		await waitFor(() => ownResourceText(coordinator.doc, 'res') === 'Søsteren min stiller opp', {
+			what: 'second patient write'
+		});
 		await sleep(200);
 		expect(readVoice(patient.doc)).toBe('Å bo for meg selv');
 
@@ -183,7 +202,9 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 
 		// Leaving removes the presence for the others.
 		coordinator.destroy();
-		await waitFor(() => !patient.provider.awareness.getStates().has(coordinator.doc.clientID), { what: 'presence removed' });
+		await waitFor(() => !patient.provider.awareness.getStates().has(coordinator.doc.clientID), {
+			what: 'presence removed'
+		});
 	});
 
 	it('revalidate closes a member whose seat ended with 4403 at once, and downgrades writers who may now only read', async () => {
@@ -197,7 +218,9 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 		await db
 			.update(planMembers)
 			.set({ endedAt: new Date() })
-			.where(and(eq(planMembers.planId, plan.planId), eq(planMembers.userId, plan.reader.id), isNull(planMembers.endedAt)));
+			.where(
+				and(eq(planMembers.planId, plan.planId), eq(planMembers.userId, plan.reader.id), isNull(planMembers.endedAt))
+			);
 		await db
 			.update(planMembers)
 			.set({ access: 'read' })
@@ -212,7 +235,9 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 		const before = await countUpdates(db, plan.planDoc);
 		setMark(coordinator.doc, 'afterDowngrade', 'ja');
 		coordinator.provider.awareness.setLocalStateField('cursor', 9);
-		await waitFor(() => patient.provider.awareness.getStates().get(coordinator.doc.clientID)?.cursor === 9, { what: 'barrier' });
+		await waitFor(() => patient.provider.awareness.getStates().get(coordinator.doc.clientID)?.cursor === 9, {
+			what: 'barrier'
+		});
 		setMark(patient.doc, 'patientWrite', 'ja');
 		await waitFor(() => getMark(coordinator.doc, 'patientWrite') === 'ja', { what: 'patient write' });
 		expect(getMark(patient.doc, 'afterDowngrade')).toBeUndefined();
@@ -251,7 +276,9 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 					})
 				)
 		);
-		expect(await withTimeout(Promise.all(atSync), 5000, 'first sync')).toEqual(Array(3).fill('Lagret plan|Lang historikk'));
+		expect(await withTimeout(Promise.all(atSync), 5000, 'first sync')).toEqual(
+			Array(3).fill('Lagret plan|Lang historikk')
+		);
 		// Three concurrent opens shared one load.
 		expect(loads).toBe(1);
 	});
@@ -275,7 +302,11 @@ describe.each(engines)('collab sync (%s)', (engine) => {
 		await waitFor(() => getMark(patient.doc, 'm1') === 'akseptert', { what: 'server change at client' });
 
 		// Also on a document nobody has open.
-		await node.collab.applyServerChange(plan.voiceDoc, (doc) => addOwnResourceMark(doc, 'seeded', 'Sådd av serveren'), null);
+		await node.collab.applyServerChange(
+			plan.voiceDoc,
+			(doc) => addOwnResourceMark(doc, 'seeded', 'Sådd av serveren'),
+			null
+		);
 		expect(await countUpdates(db, plan.voiceDoc)).toBe(1);
 	});
 });

@@ -34,7 +34,9 @@ describe.each(engines)('warning sign levels through the sync server (%s)', (engi
 		const coordinator = await connectSynced(node, name, plan.coordinator);
 		const sign = addWarningSign(patient.doc, { text: 'Stemmene blir mer kritiske', level: 'acute' });
 		const later = addWarningSign(patient.doc, { text: 'Sover dårlig' });
-		await waitFor(() => levelAt(coordinator.doc, sign) === 'acute' && levelAt(coordinator.doc, later) === 'early', { what: 'the signs with their levels at the coordinator' });
+		await waitFor(() => levelAt(coordinator.doc, sign) === 'acute' && levelAt(coordinator.doc, later) === 'early', {
+			what: 'the signs with their levels at the coordinator'
+		});
 		setWarningSignLevel(coordinator.doc, later, 'worse');
 		await waitFor(() => levelAt(patient.doc, later) === 'worse', { what: 'the changed level at the patient' });
 		expect(patient.provider.wsconnected).toBe(true);
@@ -68,7 +70,10 @@ describe.each(engines)('warning sign levels through the sync server (%s)', (engi
 		(patient.doc.getMap(ROOT.warningSigns).get(sign) as Y.Map<unknown>).set('level', 'catastrophic');
 		const { code, reason } = await withTimeout(closed, 5000, 'refusal');
 		expect(code).toBe(4422);
-		expect(parseRefusal(reason)).toEqual({ reason: 'invalid-value', detail: { entity: 'warningSign', field: 'level', id: null } });
+		expect(parseRefusal(reason)).toEqual({
+			reason: 'invalid-value',
+			detail: { entity: 'warningSign', field: 'level', id: null }
+		});
 
 		// A later valid change from someone else arrives, and the refused value never did.
 		setWarningSignLevel(observer.doc, sign, 'acute');

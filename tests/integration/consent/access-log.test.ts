@@ -20,7 +20,14 @@ describe.each(engines)('the access log views on %s', (engine) => {
 	const db = () => testDb().db;
 	const open = async (who: string, parts: string[], planId = demo.planId) => {
 		await recordAudit(db(), { actorId: demo.userIds[who], action: 'plan.read', planId, detail: { parts } });
-		for (const part of parts) await recordAudit(db(), { actorId: demo.userIds[who], action: 'doc.open', planId, target: `${part}:${planId}`, detail: { access: 'read' } });
+		for (const part of parts)
+			await recordAudit(db(), {
+				actorId: demo.userIds[who],
+				action: 'doc.open',
+				planId,
+				target: `${part}:${planId}`,
+				detail: { access: 'read' }
+			});
 	};
 
 	beforeAll(async () => {
@@ -33,21 +40,56 @@ describe.each(engines)('the access log views on %s', (engine) => {
 		await open('nav', ['voice', 'plan', 'crisis']);
 		const { events, hasMore } = await planLog(db(), demo.planId);
 		expect(hasMore).toBe(false);
-		expect(events[0]).toMatchObject({ action: 'doc.open', parts: ['crisis'], actor: { name: 'Ahmed Karimi', serviceName: 'NAV Fjordvik', role: 'service_provider' } });
+		expect(events[0]).toMatchObject({
+			action: 'doc.open',
+			parts: ['crisis'],
+			actor: { name: 'Ahmed Karimi', serviceName: 'NAV Fjordvik', role: 'service_provider' }
+		});
 		const entries = collapseVisits(events);
-		expect(entries.slice(0, 2).map((e) => logSentence(e, demo.userIds.patient))).toEqual(['Ahmed Karimi (NAV Fjordvik) åpnet planen', 'Silje Berg (Pårørende) så kriseplanen']);
+		expect(entries.slice(0, 2).map((e) => logSentence(e, demo.userIds.patient))).toEqual([
+			'Ahmed Karimi (NAV Fjordvik) åpnet planen',
+			'Silje Berg (Pårørende) så kriseplanen'
+		]);
 		expect(entries[0].rows).toBe(4);
 		expect(entries[1]).toMatchObject({ rows: 2, parts: ['crisis'] });
 		// Another plan's rows never appear here.
-		await recordAudit(db(), { actorId: other.patient.id, action: 'plan.read', planId: other.planId, detail: { parts: ['plan'] } });
+		await recordAudit(db(), {
+			actorId: other.patient.id,
+			action: 'plan.read',
+			planId: other.planId,
+			detail: { parts: ['plan'] }
+		});
 		expect((await planLog(db(), demo.planId)).events.every((e) => e.planId === demo.planId)).toBe(true);
 	});
 
 	it('names whom a consent or a seat was about', async () => {
-		const [navConsent] = await db().select().from(consents).where(and(eq(consents.planId, demo.planId), eq(consents.granteeUserId, demo.userIds.nav)));
+		const [navConsent] = await db()
+			.select()
+			.from(consents)
+			.where(and(eq(consents.planId, demo.planId), eq(consents.granteeUserId, demo.userIds.nav)));
 		await withdrawConsent(db(), demo.planId, navConsent.id, demo.userIds.patient);
-		await recordConsent(db(), demo.planId, demo.userIds.patient, { kind: 'access', grantee: { serviceId: demo.serviceIds.nav }, scopes: ['crisis'], from: null, until: null, givenBy: 'patient', reviewDate: null, note: null }, { givers: ['patient'] });
-		await recordAudit(db(), { actorId: demo.userIds.coordinator, action: 'member.added', planId: demo.planId, target: demo.userIds.act });
+		await recordConsent(
+			db(),
+			demo.planId,
+			demo.userIds.patient,
+			{
+				kind: 'access',
+				grantee: { serviceId: demo.serviceIds.nav },
+				scopes: ['crisis'],
+				from: null,
+				until: null,
+				givenBy: 'patient',
+				reviewDate: null,
+				note: null
+			},
+			{ givers: ['patient'] }
+		);
+		await recordAudit(db(), {
+			actorId: demo.userIds.coordinator,
+			action: 'member.added',
+			planId: demo.planId,
+			target: demo.userIds.act
+		});
 		const entries = collapseVisits((await planLog(db(), demo.planId)).events);
 		expect(entries.slice(0, 3).map((e) => logSentence(e, demo.userIds.patient))).toEqual([
 			'Ingrid Solberg (Psykisk helseteam) la Tone Vik til i ansvarsgruppen',
@@ -84,15 +126,25 @@ describe.each(engines)('the access log views on %s', (engine) => {
 		expect(byPerson.every((e) => e.actor?.id === demo.userIds.gp || e.target === demo.userIds.gp)).toBe(true);
 		const both = (await adminLog(db(), { personId: demo.userIds.nav, planId: demo.planId, pageSize: 500 })).events;
 		expect(both.length).toBeGreaterThan(0);
-		expect(both.every((e) => e.planId === demo.planId && (e.actor?.id === demo.userIds.nav || e.target === demo.userIds.nav))).toBe(true);
+		expect(
+			both.every((e) => e.planId === demo.planId && (e.actor?.id === demo.userIds.nav || e.target === demo.userIds.nav))
+		).toBe(true);
 		// With a plan, the actor is named with their seat there.
-		expect(both.find((e) => e.actor?.id === demo.userIds.nav)?.actor).toMatchObject({ name: 'Ahmed Karimi', serviceName: 'NAV Fjordvik' });
+		expect(both.find((e) => e.actor?.id === demo.userIds.nav)?.actor).toMatchObject({
+			name: 'Ahmed Karimi',
+			serviceName: 'NAV Fjordvik'
+		});
 
 		const before = new Date(Date.now() - 1);
 		await new Promise((r) => setTimeout(r, 5));
 		const cut = new Date();
 		await new Promise((r) => setTimeout(r, 5));
-		await recordAudit(db(), { actorId: demo.userIds.dps, action: 'plan.read', planId: demo.planId, detail: { parts: ['plan'] } });
+		await recordAudit(db(), {
+			actorId: demo.userIds.dps,
+			action: 'plan.read',
+			planId: demo.planId,
+			detail: { parts: ['plan'] }
+		});
 		const after = (await adminLog(db(), { from: cut, pageSize: 500 })).events;
 		expect(after.map((e) => [e.action, e.actor?.id])).toEqual([['plan.read', demo.userIds.dps]]);
 		const untilCut = (await adminLog(db(), { to: cut, pageSize: 500 })).events;

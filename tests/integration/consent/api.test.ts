@@ -19,7 +19,9 @@ const revalidated: unknown[] = [];
 const holder = globalThis as { [RUNTIME]?: unknown };
 const previous = holder[RUNTIME];
 beforeAll(() => {
-	holder[RUNTIME] = Promise.resolve({ collab: { revalidate: async (filter: unknown) => void revalidated.push(filter) } });
+	holder[RUNTIME] = Promise.resolve({
+		collab: { revalidate: async (filter: unknown) => void revalidated.push(filter) }
+	});
 });
 afterAll(() => {
 	holder[RUNTIME] = previous;
@@ -27,10 +29,29 @@ afterAll(() => {
 
 type Handler = (event: never) => Promise<Response> | Response;
 
-async function call(handler: Handler, db: Db, userId: string | null, params: Record<string, string>, body?: unknown, raw?: string): Promise<Response> {
-	const user = userId ? (await db.select({ id: users.id, name: users.name, email: users.email, kind: users.kind, isAdmin: users.isAdmin }).from(users).where(eq(users.id, userId)))[0] : null;
+async function call(
+	handler: Handler,
+	db: Db,
+	userId: string | null,
+	params: Record<string, string>,
+	body?: unknown,
+	raw?: string
+): Promise<Response> {
+	const user = userId
+		? (
+				await db
+					.select({ id: users.id, name: users.name, email: users.email, kind: users.kind, isAdmin: users.isAdmin })
+					.from(users)
+					.where(eq(users.id, userId))
+			)[0]
+		: null;
 	const url = new URL(`http://localhost/api/plans/${params.id}`);
-	const request = new Request(url, body === undefined && raw === undefined ? { method: 'GET' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) });
+	const request = new Request(
+		url,
+		body === undefined && raw === undefined
+			? { method: 'GET' }
+			: { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) }
+	);
 	return handler({ params, url, request, locals: { db, user, engine: 'pglite', session: null } } as never);
 }
 
@@ -38,9 +59,16 @@ describe.each(engines)('the consent and access-log API on %s', (engine) => {
 	const testDb = useTestDatabase(engine);
 	let demo: DemoSeed;
 	const db = () => testDb().db;
-	const consentCount = async () => (await db().select({ n: sql<number>`count(*)::int` }).from(consents))[0].n;
-	const post = (who: string | null, body: unknown, planId = demo.planId) => call(postConsent, db(), who ? demo.userIds[who] : null, { id: planId }, body);
-	const withdraw = (who: string, consentId: string, planId = demo.planId) => call(postWithdraw, db(), demo.userIds[who], { id: planId, consentId }, {});
+	const consentCount = async () =>
+		(
+			await db()
+				.select({ n: sql<number>`count(*)::int` })
+				.from(consents)
+		)[0].n;
+	const post = (who: string | null, body: unknown, planId = demo.planId) =>
+		call(postConsent, db(), who ? demo.userIds[who] : null, { id: planId }, body);
+	const withdraw = (who: string, consentId: string, planId = demo.planId) =>
+		call(postWithdraw, db(), demo.userIds[who], { id: planId, consentId }, {});
 
 	beforeAll(async () => {
 		demo = await seedDemo(db());
@@ -101,27 +129,58 @@ describe.each(engines)('the consent and access-log API on %s', (engine) => {
 	});
 
 	it('records a grant (201 with its id), which revalidates the plan and opens exactly its scopes', async () => {
-		const res = await post('patient', { userId: demo.userIds.sister, scopes: ['voice'], until: '2099-12-31', givenBy: 'patient' });
+		const res = await post('patient', {
+			userId: demo.userIds.sister,
+			scopes: ['voice'],
+			until: '2099-12-31',
+			givenBy: 'patient'
+		});
 		expect(res.status).toBe(201);
 		const { id } = await res.json();
 		const [row] = await db().select().from(consents).where(eq(consents.id, id));
-		expect(row).toMatchObject({ planId: demo.planId, granteeUserId: demo.userIds.sister, scopes: ['voice'], givenBy: 'patient', recordedBy: demo.userIds.patient });
+		expect(row).toMatchObject({
+			planId: demo.planId,
+			granteeUserId: demo.userIds.sister,
+			scopes: ['voice'],
+			givenBy: 'patient',
+			recordedBy: demo.userIds.patient
+		});
 		expect(row.validUntil?.toISOString()).toBe('2099-12-31T23:00:00.000Z');
 		expect(revalidated.at(-1)).toEqual({ planId: demo.planId });
-		expect([...(await planAccess(db(), demo.userIds.sister, demo.planId))!.scopes].sort()).toEqual(['crisis', 'meetings', 'voice']);
+		expect([...(await planAccess(db(), demo.userIds.sister, demo.planId))!.scopes].sort()).toEqual([
+			'crisis',
+			'meetings',
+			'voice'
+		]);
 
-		const staff = await post('coordinator', { serviceId: demo.serviceIds.gp, scopes: ['crisis'], givenBy: 'staff_capacity', reviewDate: '2099-01-01' });
+		const staff = await post('coordinator', {
+			serviceId: demo.serviceIds.gp,
+			scopes: ['crisis'],
+			givenBy: 'staff_capacity',
+			reviewDate: '2099-01-01'
+		});
 		expect(staff.status).toBe(201);
 		const plan = await post('coordinator', { kind: 'plan', givenBy: 'patient' });
 		expect(plan.status).toBe(201);
 	});
 
 	it('withdraws (204) and revalidates; 404 for a consent of another plan, 409 the second time', async () => {
-		const navConsent = (await db().select().from(consents).where(and(eq(consents.planId, demo.planId), eq(consents.granteeUserId, demo.userIds.nav))))[0];
+		const navConsent = (
+			await db()
+				.select()
+				.from(consents)
+				.where(and(eq(consents.planId, demo.planId), eq(consents.granteeUserId, demo.userIds.nav)))
+		)[0];
 		const other = await createPlan(db());
 		revalidated.length = 0;
 		// The patient of another plan cannot reach this plan's consent through their own plan's address.
-		const elsewhere = await call(postWithdraw, db(), other.patient.id, { id: other.planId, consentId: navConsent.id }, {});
+		const elsewhere = await call(
+			postWithdraw,
+			db(),
+			other.patient.id,
+			{ id: other.planId, consentId: navConsent.id },
+			{}
+		);
 		expect(elsewhere.status).toBe(404);
 		expect(revalidated).toEqual([]);
 
@@ -144,7 +203,10 @@ describe.each(engines)('the consent and access-log API on %s', (engine) => {
 				locals: { db: db(), user: null, engine: 'pglite', session: null }
 			} as never);
 		const as = async (who: string, planId = demo.planId, query = '') => {
-			const [user] = await db().select({ id: users.id, name: users.name, email: users.email, kind: users.kind, isAdmin: users.isAdmin }).from(users).where(eq(users.id, demo.userIds[who]));
+			const [user] = await db()
+				.select({ id: users.id, name: users.name, email: users.email, kind: users.kind, isAdmin: users.isAdmin })
+				.from(users)
+				.where(eq(users.id, demo.userIds[who]));
 			return getAccessLog({
 				params: { id: planId },
 				url: new URL(`http://localhost/api/plans/${planId}/access-log${query}`),
@@ -154,9 +216,18 @@ describe.each(engines)('the consent and access-log API on %s', (engine) => {
 		};
 		const res = await as('patient');
 		expect(res.status).toBe(200);
-		const rows = (await res.json()) as { at: string; actor: { id: string; name: string; service: string | null } | null; action: string; what: string }[];
+		const rows = (await res.json()) as {
+			at: string;
+			actor: { id: string; name: string; service: string | null } | null;
+			action: string;
+			what: string;
+		}[];
 		// Newest first: the withdrawal just made, by the patient, about NAV.
-		expect(rows[0]).toMatchObject({ action: 'consent.withdrawn', actor: { id: demo.userIds.patient, name: 'Jonas Berg', service: null }, what: 'Ahmed Karimi' });
+		expect(rows[0]).toMatchObject({
+			action: 'consent.withdrawn',
+			actor: { id: demo.userIds.patient, name: 'Jonas Berg', service: null },
+			what: 'Ahmed Karimi'
+		});
 		expect(Object.keys(rows[0]).sort()).toEqual(['action', 'actor', 'at', 'what']);
 		expect(new Date(rows[0].at).getTime()).toBeGreaterThan(Date.now() - 60_000);
 		const recorded = rows.find((r) => r.action === 'consent.recorded' && r.what.startsWith('Silje Berg'));
@@ -169,7 +240,12 @@ describe.each(engines)('the consent and access-log API on %s', (engine) => {
 		expect((await as('admin', 'nosuchplan')).status).toBe(404);
 		expect((await as('patient', demo.planId, '?page=zero')).status).toBe(400);
 		// Each read of the log is itself in the log.
-		const reads = await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'access_log.read'), eq(auditEvents.planId, demo.planId)));
-		expect(reads.map((r) => r.actorId)).toEqual(expect.arrayContaining([demo.userIds.patient, demo.userIds.coordinator, demo.userIds.admin]));
+		const reads = await db()
+			.select()
+			.from(auditEvents)
+			.where(and(eq(auditEvents.action, 'access_log.read'), eq(auditEvents.planId, demo.planId)));
+		expect(reads.map((r) => r.actorId)).toEqual(
+			expect.arrayContaining([demo.userIds.patient, demo.userIds.coordinator, demo.userIds.admin])
+		);
 	});
 });

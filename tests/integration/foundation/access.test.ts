@@ -18,8 +18,22 @@ describe.each(engines)('plan access on %s', (engine) => {
 		const coordinator = await listPlansForUser(testDb().db, demo.userIds.coordinator);
 		// She coordinates the second demo plan (Amira's) too; the list is by title.
 		expect(coordinator).toEqual([
-			{ id: demo.secondPlanId, title: 'Individuell plan for Amira', status: 'active', patientName: 'Amira Haddad', role: 'coordinator', access: 'write' },
-			{ id: demo.planId, title: 'Individuell plan for Jonas', status: 'active', patientName: 'Jonas Berg', role: 'coordinator', access: 'write' }
+			{
+				id: demo.secondPlanId,
+				title: 'Individuell plan for Amira',
+				status: 'active',
+				patientName: 'Amira Haddad',
+				role: 'coordinator',
+				access: 'write'
+			},
+			{
+				id: demo.planId,
+				title: 'Individuell plan for Jonas',
+				status: 'active',
+				patientName: 'Jonas Berg',
+				role: 'coordinator',
+				access: 'write'
+			}
 		]);
 		const sister = await listPlansForUser(testDb().db, demo.userIds.sister);
 		expect(sister.map((p) => [p.role, p.access])).toEqual([['relative', 'read']]);
@@ -45,7 +59,10 @@ describe.each(engines)('plan access on %s', (engine) => {
 	});
 
 	it('ends access at once when the seat ends', async () => {
-		await testDb().db.update(planMembers).set({ endedAt: new Date() }).where(and(eq(planMembers.planId, demo.planId), eq(planMembers.userId, demo.userIds.act)));
+		await testDb()
+			.db.update(planMembers)
+			.set({ endedAt: new Date() })
+			.where(and(eq(planMembers.planId, demo.planId), eq(planMembers.userId, demo.userIds.act)));
 		expect((await docAccess(testDb().db, demo.userIds.act, `plan:${demo.planId}`)).level).toBe('none');
 		expect(await listPlansForUser(testDb().db, demo.userIds.act)).toEqual([]);
 		const header = await loadPlanHeader(testDb().db, demo.planId);
@@ -58,7 +75,11 @@ describe.each(engines)('plan access on %s', (engine) => {
 		expect(header?.status).toBe('active');
 		expect(header?.members[0].role).toBe('patient');
 		const dps = header?.members.find((x) => x.userId === demo.userIds.dps);
-		expect(dps).toMatchObject({ role: 'specialist_coordinator', serviceName: 'DPS Fjordvik', committedUntil: '2027-03-31' });
+		expect(dps).toMatchObject({
+			role: 'specialist_coordinator',
+			serviceName: 'DPS Fjordvik',
+			committedUntil: '2027-03-31'
+		});
 		expect(await loadPlanHeader(testDb().db, 'missing')).toBeNull();
 	});
 

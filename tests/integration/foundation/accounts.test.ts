@@ -16,28 +16,52 @@ describe.each(engines)('accounts on %s', (engine) => {
 	});
 
 	it('seeds the demo municipality once, and never over existing data', async () => {
-		const [{ n }] = await testDb().db.select({ n: sql<number>`count(*)::int` }).from(users);
+		const [{ n }] = await testDb()
+			.db.select({ n: sql<number>`count(*)::int` })
+			.from(users);
 		expect(n).toBe(demo.logins.length);
 		expect(demo.logins).toContain('utenfor@demo.fellesplan.no');
 		expect(demo.logins).toContain('pasient2@demo.fellesplan.no');
-		const [{ p }] = await testDb().db.select({ p: sql<number>`count(*)::int` }).from(plans);
+		const [{ p }] = await testDb()
+			.db.select({ p: sql<number>`count(*)::int` })
+			.from(plans);
 		expect(p).toBe(2);
 		expect(demo.secondPlanId).not.toBe(demo.planId);
 		expect(await seedDemoIfEmpty(testDb().db)).toBeNull();
-		const [{ n: after }] = await testDb().db.select({ n: sql<number>`count(*)::int` }).from(users);
+		const [{ n: after }] = await testDb()
+			.db.select({ n: sql<number>`count(*)::int` })
+			.from(users);
 		expect(after).toBe(n);
-		const [{ p: plansAfter }] = await testDb().db.select({ p: sql<number>`count(*)::int` }).from(plans);
+		const [{ p: plansAfter }] = await testDb()
+			.db.select({ p: sql<number>`count(*)::int` })
+			.from(plans);
 		expect(plansAfter).toBe(2);
 	});
 
 	it('logs in with the right password, case-insensitive email', async () => {
-		const r = await attemptLogin(testDb().db, { email: 'Koordinator@Demo.Fellesplan.no', password: DEMO_PASSWORD, ip: '10.0.0.1' });
-		expect(r).toEqual({ ok: true, userId: demo.userIds.coordinator, deviceToken: expect.stringMatching(/^[a-z2-7]{32}$/) });
+		const r = await attemptLogin(testDb().db, {
+			email: 'Koordinator@Demo.Fellesplan.no',
+			password: DEMO_PASSWORD,
+			ip: '10.0.0.1'
+		});
+		expect(r).toEqual({
+			ok: true,
+			userId: demo.userIds.coordinator,
+			deviceToken: expect.stringMatching(/^[a-z2-7]{32}$/)
+		});
 	});
 
 	it('answers a wrong password and an unknown account the same way', async () => {
-		const wrong = await attemptLogin(testDb().db, { email: 'nav@demo.fellesplan.no', password: 'nope', ip: '10.0.0.2' });
-		const unknown = await attemptLogin(testDb().db, { email: 'nobody@demo.fellesplan.no', password: 'nope', ip: '10.0.0.2' });
+		const wrong = await attemptLogin(testDb().db, {
+			email: 'nav@demo.fellesplan.no',
+			password: 'nope',
+			ip: '10.0.0.2'
+		});
+		const unknown = await attemptLogin(testDb().db, {
+			email: 'nobody@demo.fellesplan.no',
+			password: 'nope',
+			ip: '10.0.0.2'
+		});
 		expect(wrong).toEqual({ ok: false, reason: 'invalid' });
 		expect(unknown).toEqual(wrong);
 	});
@@ -55,7 +79,10 @@ describe.each(engines)('accounts on %s', (engine) => {
 		const [row] = await testDb().db.select().from(sessions).where(eq(sessions.id, id));
 		expect(Buffer.from(row.secretHash).toString()).not.toContain(secret); // only the hash is stored
 
-		await testDb().db.update(sessions).set({ lastVerifiedAt: new Date(Date.now() - 2 * HOUR) }).where(eq(sessions.id, id));
+		await testDb()
+			.db.update(sessions)
+			.set({ lastVerifiedAt: new Date(Date.now() - 2 * HOUR) })
+			.where(eq(sessions.id, id));
 		expect(await validateSessionToken(testDb().db, token, HOUR)).toBeNull();
 		expect(await testDb().db.select().from(sessions).where(eq(sessions.id, id))).toHaveLength(0);
 	});
@@ -75,7 +102,11 @@ describe.each(engines)('accounts on %s', (engine) => {
 		const s = await createSession(testDb().db, demo.userIds.housing);
 		await testDb().db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, demo.userIds.housing));
 		expect(await validateSessionToken(testDb().db, s.token, HOUR)).toBeNull();
-		const r = await attemptLogin(testDb().db, { email: 'bolig@demo.fellesplan.no', password: DEMO_PASSWORD, ip: '10.3.0.1' });
+		const r = await attemptLogin(testDb().db, {
+			email: 'bolig@demo.fellesplan.no',
+			password: DEMO_PASSWORD,
+			ip: '10.3.0.1'
+		});
 		expect(r).toEqual({ ok: false, reason: 'invalid' });
 	});
 });

@@ -32,7 +32,14 @@ describe.each(engines)('the access log is a hash chain (%s)', (engine) => {
 	it('holds for concurrent appends, and the app cannot change or remove a row', async () => {
 		const { db } = testDb();
 		await Promise.all(
-			Array.from({ length: 40 }, (_, i) => recordAudit(db, { actorId: `u${i % 4}`, action: 'plan.read', planId: 'p1', detail: { parts: ['plan', 'crisis'], n: i, nested: { b: 1, a: [2, 3] } } }))
+			Array.from({ length: 40 }, (_, i) =>
+				recordAudit(db, {
+					actorId: `u${i % 4}`,
+					action: 'plan.read',
+					planId: 'p1',
+					detail: { parts: ['plan', 'crisis'], n: i, nested: { b: 1, a: [2, 3] } }
+				})
+			)
 		);
 		const report = await verifyAuditChain(db);
 		expect(report).toEqual({ checked: 40, unsealed: 0, broken: null });
@@ -44,7 +51,8 @@ describe.each(engines)('the access log is a hash chain (%s)', (engine) => {
 
 	it('names the first changed row, and the first row after a removed one', async () => {
 		const { db } = testDb();
-		for (let i = 0; i < 5; i++) await recordAudit(db, { actorId: 'u1', action: 'doc.open', planId: 'p2', target: `plan:p2` });
+		for (let i = 0; i < 5; i++)
+			await recordAudit(db, { actorId: 'u1', action: 'doc.open', planId: 'p2', target: `plan:p2` });
 		const rows = await db.select({ id: auditEvents.id }).from(auditEvents).orderBy(auditEvents.id);
 		const third = rows[rows.length - 3].id;
 		await tamper(db, sql`update audit_events set actor_id = 'someone-else' where id = ${third}`);

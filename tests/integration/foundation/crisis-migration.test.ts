@@ -23,7 +23,9 @@ describe.each(engines)('the crisis plan moves into its own document (%s)', (engi
 		const { db } = testDb();
 		const coordinator = await createUser(db, { name: 'Koordinator' });
 		const planId = testId();
-		await db.insert(plans).values({ id: planId, patientId: coordinator.id, title: 'Gammel plan', createdBy: coordinator.id });
+		await db
+			.insert(plans)
+			.values({ id: planId, patientId: coordinator.id, title: 'Gammel plan', createdBy: coordinator.id });
 		// The demo plan as it was stored before the split: the crisis plan inside `plan:<id>`, edited a few times.
 		const old = new Y.Doc();
 		const updates: Uint8Array[] = [];
@@ -34,9 +36,15 @@ describe.each(engines)('the crisis plan moves into its own document (%s)', (engi
 		};
 		fillDemoPlan({ plan: old, crisis: old, voice: new Y.Doc() }, refs);
 		const store = new PgDocStore(db);
-		await store.append(planDocName(planId), updates.map((update) => ({ update, userId: coordinator.id })));
+		await store.append(
+			planDocName(planId),
+			updates.map((update) => ({ update, userId: coordinator.id }))
+		);
 		const before = { crisis: renderCrisisPlan(old), goals: renderGoals(old) };
-		const rowsBefore = await db.select({ id: docUpdates.id }).from(docUpdates).where(eq(docUpdates.docName, planDocName(planId)));
+		const rowsBefore = await db
+			.select({ id: docUpdates.id })
+			.from(docUpdates)
+			.where(eq(docUpdates.docName, planDocName(planId)));
 
 		expect(await splitCrisisPlan(db)).toBe(1);
 
@@ -45,10 +53,19 @@ describe.each(engines)('the crisis plan moves into its own document (%s)', (engi
 		expect(renderCrisisPlan(crisis)).toEqual(before.crisis);
 		expect(renderGoals(plan)).toEqual(before.goals);
 		// Gone from the goals document, so consent to goals and measures no longer shows the crisis plan.
-		expect(readCrisisPlan(plan)).toEqual({ warningSigns: [], whatHelps: expect.anything(), wishes: expect.anything(), contacts: [], openReturn: null });
+		expect(readCrisisPlan(plan)).toEqual({
+			warningSigns: [],
+			whatHelps: expect.anything(),
+			wishes: expect.anything(),
+			contacts: [],
+			openReturn: null
+		});
 		expect(renderCrisisPlan(plan).warningSigns).toEqual([]);
 		// Every earlier update is still there (the attribution history), plus the one removing the crisis plan.
-		const rowsAfter = await db.select({ id: docUpdates.id, userId: docUpdates.userId }).from(docUpdates).where(eq(docUpdates.docName, planDocName(planId)));
+		const rowsAfter = await db
+			.select({ id: docUpdates.id, userId: docUpdates.userId })
+			.from(docUpdates)
+			.where(eq(docUpdates.docName, planDocName(planId)));
 		expect(rowsAfter.length).toBe(rowsBefore.length + 1);
 		expect(rowsAfter.slice(0, rowsBefore.length).every((r) => r.userId === coordinator.id)).toBe(true);
 

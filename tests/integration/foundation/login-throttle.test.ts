@@ -20,7 +20,8 @@ describe.each(engines)('login throttle on %s', (engine) => {
 	const db = () => testDb().db;
 	const login = (email: string, address: string, when: Date, password = 'feil-passord', deviceToken?: string) =>
 		attemptLogin(db(), { email, password, ip: address, deviceToken }, when);
-	const failures = async (key: string) => (await db().select().from(loginThrottle).where(eq(loginThrottle.key, key)))[0]?.failures ?? 0;
+	const failures = async (key: string) =>
+		(await db().select().from(loginThrottle).where(eq(loginThrottle.key, key)))[0]?.failures ?? 0;
 
 	beforeAll(async () => {
 		await seedDemo(db());
@@ -34,7 +35,8 @@ describe.each(engines)('login throttle on %s', (engine) => {
 		const results = await Promise.all(Array.from({ length: 12 }, () => login(email, '10.10.0.1', T0)));
 		expect(reached(results)).toBe(accountIp.free);
 		expect(throttled(results)).toHaveLength(12 - accountIp.free);
-		for (const r of throttled(results)) expect(r).toMatchObject({ by: expect.arrayContaining(['accountIp']), retryAfterSeconds: 1 });
+		for (const r of throttled(results))
+			expect(r).toMatchObject({ by: expect.arrayContaining(['accountIp']), retryAfterSeconds: 1 });
 		// Refused guesses counted nowhere: every key holds exactly the guesses that were checked.
 		expect(await failures(accountIpKey(email, '10.10.0.1'))).toBe(accountIp.free);
 		expect(await failures(accountKey(email))).toBe(accountIp.free);
@@ -52,7 +54,8 @@ describe.each(engines)('login throttle on %s', (engine) => {
 
 	it('slows down instead of locking: the right password is refused during a delay, like a wrong one, and works once it has passed', async () => {
 		const email = 'bolig@demo.fellesplan.no';
-		for (let i = 0; i < accountIp.free; i++) expect(await login(email, '10.12.0.1', T0)).toEqual({ ok: false, reason: 'invalid' });
+		for (let i = 0; i < accountIp.free; i++)
+			expect(await login(email, '10.12.0.1', T0)).toEqual({ ok: false, reason: 'invalid' });
 		const early = await login(email, '10.12.0.1', at(500), DEMO_PASSWORD);
 		expect(early).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: 1, by: ['accountIp'] });
 		// The refused attempt did not count, so waiting what the answer said is enough.
@@ -66,13 +69,21 @@ describe.each(engines)('login throttle on %s', (engine) => {
 
 	it('audits failed and throttled logins by outcome and kind of key, never by e-mail or address', async () => {
 		const email = 'nav@demo.fellesplan.no';
-		const [{ last }] = await db().select({ last: sql<number>`coalesce(max(${auditEvents.id}), 0)::int` }).from(auditEvents);
+		const [{ last }] = await db()
+			.select({ last: sql<number>`coalesce(max(${auditEvents.id}), 0)::int` })
+			.from(auditEvents);
 		for (let i = 0; i < accountIp.free; i++) await auditLogin(db(), await login(email, '10.17.0.1', T0));
 		await auditLogin(db(), await login(email, '10.17.0.1', at(10), DEMO_PASSWORD));
 		const rows = await db().select().from(auditEvents).where(gt(auditEvents.id, last)).orderBy(auditEvents.id);
 		expect(rows).toHaveLength(accountIp.free + 1);
-		expect(rows.filter((r) => r.action === 'auth.login_failed' && (r.detail as { reason: string }).reason === 'invalid')).toHaveLength(accountIp.free);
-		expect(rows.at(-1)).toMatchObject({ action: 'auth.login_failed', actorId: null, detail: { reason: 'throttled', by: ['accountIp'], retryAfterSeconds: 1 } });
+		expect(
+			rows.filter((r) => r.action === 'auth.login_failed' && (r.detail as { reason: string }).reason === 'invalid')
+		).toHaveLength(accountIp.free);
+		expect(rows.at(-1)).toMatchObject({
+			action: 'auth.login_failed',
+			actorId: null,
+			detail: { reason: 'throttled', by: ['accountIp'], retryAfterSeconds: 1 }
+		});
 		const text = JSON.stringify(rows);
 		expect(text).not.toContain('nav@');
 		expect(text).not.toContain('10.17.0.1');
@@ -107,7 +118,9 @@ describe.each(engines)('login throttle on %s', (engine) => {
 		}
 		// Doubling to the 15-minute cap: 5 free, 10 growing delays (1 s … 512 s, 17 minutes), then one per cap.
 		expect(guesses).toBeGreaterThanOrEqual(accountIp.free + 10);
-		expect(guesses).toBeLessThanOrEqual(accountIp.free + 10 + Math.ceil((60 * MINUTE - 1023 * SECOND) / accountIp.capMs));
+		expect(guesses).toBeLessThanOrEqual(
+			accountIp.free + 10 + Math.ceil((60 * MINUTE - 1023 * SECOND) / accountIp.capMs)
+		);
 
 		// The worst moment for the real user: just after one of the attacker's guesses, from a new browser elsewhere.
 		const first = await login(email, '198.51.100.7', at(lastGuess + 1), DEMO_PASSWORD);
@@ -142,33 +155,55 @@ describe.each(engines)('login throttle on %s', (engine) => {
 		}
 		// Right after a guess the account-wide key is at its cap: a new browser is told to wait, never longer than that ...
 		const stranger = await login(email, '198.51.100.8', at(lastGuess + 1), DEMO_PASSWORD);
-		expect(stranger).toMatchObject({ ok: false, reason: 'throttled', by: ['account'], retryAfterSeconds: account.capMs / SECOND });
+		expect(stranger).toMatchObject({
+			ok: false,
+			reason: 'throttled',
+			by: ['account'],
+			retryAfterSeconds: account.capMs / SECOND
+		});
 		// ... while the browser that logged in before has its own lane and gets in at once.
 		const own = await login(email, '198.51.100.8', at(lastGuess + 2), DEMO_PASSWORD, deviceToken);
 		expect(own).toMatchObject({ ok: true });
 		// A device token only counts for the account it logged into, and a made-up one counts for nothing:
 		// both go through the stranger's keys (the account key counts them; the browser lane would not).
 		for (const [n, token] of [deviceToken, 'a'.repeat(32)].entries()) {
-			expect(await login('nav@demo.fellesplan.no', '198.51.100.8', at(lastGuess + 3), 'feil-passord', token)).toEqual({ ok: false, reason: 'invalid' });
+			expect(await login('nav@demo.fellesplan.no', '198.51.100.8', at(lastGuess + 3), 'feil-passord', token)).toEqual({
+				ok: false,
+				reason: 'invalid'
+			});
 			expect(await failures(accountKey('nav@demo.fellesplan.no'))).toBe(n + 1);
 		}
-		expect(await login(email, '198.51.100.8', at(lastGuess + 4), 'feil-passord', deviceToken)).toEqual({ ok: false, reason: 'invalid' });
+		expect(await login(email, '198.51.100.8', at(lastGuess + 4), 'feil-passord', deviceToken)).toEqual({
+			ok: false,
+			reason: 'invalid'
+		});
 		expect(await failures(accountKey(email))).toBe(0);
 	});
 
 	it('the address key slows password spraying across accounts, and one good login does not reset it', async () => {
 		const address = '10.14.0.1';
-		const sprayed = await Promise.all(Array.from({ length: ip.free + 5 }, (_, i) => login(`gjett${i}@demo.fellesplan.no`, address, T0)));
+		const sprayed = await Promise.all(
+			Array.from({ length: ip.free + 5 }, (_, i) => login(`gjett${i}@demo.fellesplan.no`, address, T0))
+		);
 		expect(reached(sprayed)).toBe(ip.free);
 		for (const r of throttled(sprayed)) expect(r).toMatchObject({ by: ['ip'] });
 		// The right password of a real account from that address waits like everyone there ...
-		expect(await login('nav@demo.fellesplan.no', address, at(10), DEMO_PASSWORD)).toMatchObject({ reason: 'throttled', by: ['ip'] });
+		expect(await login('nav@demo.fellesplan.no', address, at(10), DEMO_PASSWORD)).toMatchObject({
+			reason: 'throttled',
+			by: ['ip']
+		});
 		// ... gets in after the delay, and leaves the address's count as the spraying left it.
 		expect((await login('nav@demo.fellesplan.no', address, at(SECOND), DEMO_PASSWORD)).ok).toBe(true);
 		expect(await failures(ipKey(address))).toBe(ip.free);
-		expect(await login('gjett0@demo.fellesplan.no', address, at(SECOND + 10))).toMatchObject({ reason: 'throttled', by: ['ip'] });
+		expect(await login('gjett0@demo.fellesplan.no', address, at(SECOND + 10))).toMatchObject({
+			reason: 'throttled',
+			by: ['ip']
+		});
 		// Another address is not affected.
-		expect(await login('gjett0@demo.fellesplan.no', '10.14.0.2', at(SECOND + 10))).toEqual({ ok: false, reason: 'invalid' });
+		expect(await login('gjett0@demo.fellesplan.no', '10.14.0.2', at(SECOND + 10))).toEqual({
+			ok: false,
+			reason: 'invalid'
+		});
 	});
 
 	it('the window ages failures out: a count goes on within the hour and starts over after an hour without failures', async () => {
@@ -197,6 +232,11 @@ describe.each(engines)('login throttle on %s', (engine) => {
 		await pruneThrottle(db(), at(30 * MINUTE + THROTTLE.windowMs + 1));
 		const left = await db().select({ key: loginThrottle.key }).from(loginThrottle);
 		expect(left.map((r) => r.key.split(':')[0])).toEqual(['dev']);
-		expect(await db().select().from(loginThrottle).where(inArray(loginThrottle.key, [accountKey('finnes-ikke@demo.fellesplan.no')]))).toEqual([]);
+		expect(
+			await db()
+				.select()
+				.from(loginThrottle)
+				.where(inArray(loginThrottle.key, [accountKey('finnes-ikke@demo.fellesplan.no')]))
+		).toEqual([]);
 	});
 });

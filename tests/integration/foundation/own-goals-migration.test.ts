@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { eq } from 'drizzle-orm';
-import { addGoal, addOwnResource, listGoals, listOwnResources, planDocName, renderVoice, RETIRED_ROOT, voiceDocName } from '../../../src/lib/plan';
+import {
+	addGoal,
+	addOwnResource,
+	listGoals,
+	listOwnResources,
+	planDocName,
+	renderVoice,
+	RETIRED_ROOT,
+	voiceDocName
+} from '../../../src/lib/plan';
 import { PgDocStore, applyStoredDoc } from '../../../src/lib/server/collab/doc-store';
 import { runDataMigrations } from '../../../src/lib/server/db/data-migrations';
 import { mergeOwnGoals } from '../../../src/lib/server/db/data-migrations/merge-own-goals';
@@ -33,7 +42,9 @@ describe.each(engines)("the patient's own goals become goals of the plan (%s)", 
 		const patient = await createUser(db, { name: 'Pasient', kind: 'patient' });
 		const coordinator = await createUser(db, { name: 'Koordinator' });
 		const planId = testId();
-		await db.insert(plans).values({ id: planId, patientId: patient.id, title: 'Gammel plan', createdBy: coordinator.id });
+		await db
+			.insert(plans)
+			.values({ id: planId, patientId: patient.id, title: 'Gammel plan', createdBy: coordinator.id });
 		const store = new PgDocStore(db);
 
 		// The voice as the patient wrote it, update by update; one own goal already is a goal of the plan.
@@ -44,24 +55,49 @@ describe.each(engines)("the patient's own goals become goals of the plan (%s)", 
 		oldOwnGoal(voice, 'own2', 'Besøke søsteren min hver søndag', 'a1');
 		oldOwnGoal(voice, 'own3', 'flytte til egen leilighet ', 'a3');
 		addOwnResource(voice, { text: 'Jeg liker å gå turer' });
-		await store.append(voiceDocName(planId), voiceUpdates.map((update) => ({ update, userId: patient.id })));
+		await store.append(
+			voiceDocName(planId),
+			voiceUpdates.map((update) => ({ update, userId: patient.id }))
+		);
 		const plan = new Y.Doc();
 		const planUpdates: Uint8Array[] = [];
 		plan.on('update', (u: Uint8Array) => planUpdates.push(u));
-		addGoal(plan, { lifeArea: 'housing', title: 'Flytte til egen leilighet', expressedBy: 'patient', status: 'active', createdBy: patient.id });
-		addGoal(plan, { lifeArea: 'physical_health', title: 'Sove bedre', expressedBy: 'staff', createdBy: coordinator.id });
-		await store.append(planDocName(planId), planUpdates.map((update) => ({ update, userId: coordinator.id })));
-		const rowsBefore = await db.select({ id: docUpdates.id }).from(docUpdates).where(eq(docUpdates.docName, voiceDocName(planId)));
+		addGoal(plan, {
+			lifeArea: 'housing',
+			title: 'Flytte til egen leilighet',
+			expressedBy: 'patient',
+			status: 'active',
+			createdBy: patient.id
+		});
+		addGoal(plan, {
+			lifeArea: 'physical_health',
+			title: 'Sove bedre',
+			expressedBy: 'staff',
+			createdBy: coordinator.id
+		});
+		await store.append(
+			planDocName(planId),
+			planUpdates.map((update) => ({ update, userId: coordinator.id }))
+		);
+		const rowsBefore = await db
+			.select({ id: docUpdates.id })
+			.from(docUpdates)
+			.where(eq(docUpdates.docName, voiceDocName(planId)));
 
 		expect(await mergeOwnGoals(db)).toBe(1);
 
 		const goals = listGoals(await stored(db, planDocName(planId)));
 		const theirs = goals.filter((g) => g.expressedBy === 'patient');
 		// In the order the patient had them; the one already in the plan is not doubled.
-		expect(theirs.map((g) => g.title)).toEqual(['Flytte til egen leilighet', 'Besøke søsteren min hver søndag', 'Ha penger til mat hele måneden']);
+		expect(theirs.map((g) => g.title)).toEqual([
+			'Flytte til egen leilighet',
+			'Besøke søsteren min hver søndag',
+			'Ha penger til mat hele måneden'
+		]);
 		// The same ids as in the old list; in the patient's name.
 		expect(theirs.slice(1).map((g) => g.id)).toEqual(['own2', 'own1']);
-		for (const g of theirs.slice(1)) expect(g).toMatchObject({ createdBy: patient.id, status: 'proposed', proposal: null });
+		for (const g of theirs.slice(1))
+			expect(g).toMatchObject({ createdBy: patient.id, status: 'proposed', proposal: null });
 		expect(goals.find((g) => g.title === 'Sove bedre')?.expressedBy).toBe('staff');
 
 		// Gone from the voice; the rest of the voice is untouched.
@@ -70,7 +106,10 @@ describe.each(engines)("the patient's own goals become goals of the plan (%s)", 
 		expect(listOwnResources(voiceAfter).map((r) => r.text)).toEqual(['Jeg liker å gå turer']);
 		expect(Object.keys(renderVoice(voiceAfter))).not.toContain('ownGoals');
 		// Every earlier update is still there (the attribution history), plus the one emptying the list.
-		const rowsAfter = await db.select({ id: docUpdates.id, userId: docUpdates.userId }).from(docUpdates).where(eq(docUpdates.docName, voiceDocName(planId)));
+		const rowsAfter = await db
+			.select({ id: docUpdates.id, userId: docUpdates.userId })
+			.from(docUpdates)
+			.where(eq(docUpdates.docName, voiceDocName(planId)));
 		expect(rowsAfter.length).toBe(rowsBefore.length + 1);
 		expect(rowsAfter.slice(0, rowsBefore.length).every((r) => r.userId === patient.id)).toBe(true);
 

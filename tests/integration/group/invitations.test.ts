@@ -8,7 +8,14 @@ import { invitations, planMembers, users } from '../../../src/lib/server/db/sche
 import { invitePerson, inviteSeatHolder } from '../../../src/lib/server/group/invite';
 import { startPlan } from '../../../src/lib/server/plans/start';
 import { endSeat } from '../../../src/lib/server/group/seats';
-import { acceptInvitation, createInvitation, hashInvitationToken, INVITATION_DAYS, newPasswordProblem, openInvitation } from '../../../src/lib/server/group/invitations';
+import {
+	acceptInvitation,
+	createInvitation,
+	hashInvitationToken,
+	INVITATION_DAYS,
+	newPasswordProblem,
+	openInvitation
+} from '../../../src/lib/server/group/invitations';
 import { loadGroup } from '../../../src/lib/server/group/group';
 import { listPlansForUser, planAccess } from '../../../src/lib/server/access/plans';
 import { verifyPassword } from '../../../src/lib/server/auth/password';
@@ -44,9 +51,17 @@ describe.each(engines)('invitations on %s', (engine) => {
 		const [user] = await db().select().from(users).where(eq(users.id, userId));
 		expect(user).toMatchObject({ email: address, name: 'Nora Ny', kind: 'staff', passwordHash: null });
 		const [seat] = await db().select().from(planMembers).where(eq(planMembers.id, seatId));
-		expect(seat).toMatchObject({ userId, role: 'service_provider', serviceId: nav, access: 'write', addedBy: plan.coordinator.id });
+		expect(seat).toMatchObject({
+			userId,
+			role: 'service_provider',
+			serviceId: nav,
+			access: 'write',
+			addedBy: plan.coordinator.id
+		});
 		const [row] = await db().select().from(invitations).where(eq(invitations.id, invitation.id));
-		expect(Buffer.from(row.tokenHash).equals(Buffer.from(sha256(new TextEncoder().encode(invitation.token))))).toBe(true);
+		expect(Buffer.from(row.tokenHash).equals(Buffer.from(sha256(new TextEncoder().encode(invitation.token))))).toBe(
+			true
+		);
 		// Nothing in the row is the token.
 		expect(JSON.stringify(row)).not.toContain(invitation.token);
 		expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBe(INVITATION_DAYS * DAY);
@@ -69,9 +84,18 @@ describe.each(engines)('invitations on %s', (engine) => {
 
 	it('shows the invited person as invited and waiting for consent; they reach the plan only once consent covers them', async () => {
 		const { userId, invitation } = await invite();
-		expect((await loadGroup(db(), plan.planId)).members.find((x) => x.userId === userId)).toMatchObject({ invited: true, awaitingConsent: true });
-		expect(await acceptInvitation(db(), { token: invitation.token, password: 'et langt nok passord' })).toMatchObject({ userId, planId: plan.planId });
-		expect((await loadGroup(db(), plan.planId)).members.find((x) => x.userId === userId)).toMatchObject({ invited: false, awaitingConsent: true });
+		expect((await loadGroup(db(), plan.planId)).members.find((x) => x.userId === userId)).toMatchObject({
+			invited: true,
+			awaitingConsent: true
+		});
+		expect(await acceptInvitation(db(), { token: invitation.token, password: 'et langt nok passord' })).toMatchObject({
+			userId,
+			planId: plan.planId
+		});
+		expect((await loadGroup(db(), plan.planId)).members.find((x) => x.userId === userId)).toMatchObject({
+			invited: false,
+			awaitingConsent: true
+		});
 		expect(await listPlansForUser(db(), userId)).toEqual([]);
 		expect((await planAccess(db(), userId, plan.planId))?.scopes.size).toBe(0);
 		await grantConsent(db(), plan.planId, userId, ['plan']);
@@ -125,58 +149,108 @@ describe.each(engines)('invitations on %s', (engine) => {
 	it('the patient registered with an e-mail when the plan started gets a link from the group, and with it their plan', async () => {
 		const address = email();
 		const started = await startPlan(db(), plan.coordinator.id, {
-			patient: { kind: 'new', person: { name: `Pia Pasient ${n}`, birthDate: '1990-01-01', phone: null, email: address, guardianActs: false }, distinctFrom: 'any' },
+			patient: {
+				kind: 'new',
+				person: { name: `Pia Pasient ${n}`, birthDate: '1990-01-01', phone: null, email: address, guardianActs: false },
+				distinctFrom: 'any'
+			},
 			title: 'Planen til Pia',
 			periodStart: null,
 			periodEnd: null,
 			revisionDate: null,
 			serviceId: null
 		});
-		const card = () => loadGroup(db(), started.planId).then((g) => g.members.find((x) => x.userId === started.patientId)!);
+		const card = () =>
+			loadGroup(db(), started.planId).then((g) => g.members.find((x) => x.userId === started.patientId)!);
 		// No link made yet: not "invited", but a link may be sent.
 		expect(await card()).toMatchObject({ role: 'patient', invited: false, canInvite: true });
-		const patientSeat = (await db().select({ id: planMembers.id }).from(planMembers).where(and(eq(planMembers.planId, started.planId), eq(planMembers.userId, started.patientId))))[0].id;
+		const patientSeat = (
+			await db()
+				.select({ id: planMembers.id })
+				.from(planMembers)
+				.where(and(eq(planMembers.planId, started.planId), eq(planMembers.userId, started.patientId)))
+		)[0].id;
 
-		const sent = await inviteSeatHolder(db(), { planId: started.planId, member: { seatId: patientSeat }, invitedBy: plan.coordinator.id });
+		const sent = await inviteSeatHolder(db(), {
+			planId: started.planId,
+			member: { seatId: patientSeat },
+			invitedBy: plan.coordinator.id
+		});
 		expect(sent).toMatchObject({ userId: started.patientId, email: address, name: `Pia Pasient ${n}` });
 		expect(await card()).toMatchObject({ invited: true, canInvite: true });
 		const [row] = await db().select().from(invitations).where(eq(invitations.id, sent.invitation.id));
-		expect(row).toMatchObject({ userId: started.patientId, planId: started.planId, invitedBy: plan.coordinator.id, usedAt: null });
+		expect(row).toMatchObject({
+			userId: started.patientId,
+			planId: started.planId,
+			invitedBy: plan.coordinator.id,
+			usedAt: null
+		});
 
-		expect(await acceptInvitation(db(), { token: sent.invitation.token, password: 'pias eget passord' })).toMatchObject({ userId: started.patientId });
+		expect(await acceptInvitation(db(), { token: sent.invitation.token, password: 'pias eget passord' })).toMatchObject(
+			{ userId: started.patientId }
+		);
 		expect((await listPlansForUser(db(), started.patientId)).map((p) => p.id)).toEqual([started.planId]);
 		// With a password there is nothing more to send.
 		expect(await card()).toMatchObject({ invited: false, canInvite: false });
-		await expect(inviteSeatHolder(db(), { planId: started.planId, member: { seatId: patientSeat }, invitedBy: plan.coordinator.id })).rejects.toMatchObject({ problem: 'not_found', field: 'seatId' });
+		await expect(
+			inviteSeatHolder(db(), {
+				planId: started.planId,
+				member: { seatId: patientSeat },
+				invitedBy: plan.coordinator.id
+			})
+		).rejects.toMatchObject({ problem: 'not_found', field: 'seatId' });
 	});
 
 	it('sends no link for a seat without an e-mail, an ended seat, or a seat of another plan', async () => {
 		const other = await createPlan(db());
 		const noEmail = testId();
 		await db().insert(users).values({ id: noEmail, name: 'Uten E-post', kind: 'patient', passwordHash: null });
-		const [withoutEmail] = await db().insert(planMembers).values({ planId: plan.planId, userId: noEmail, role: 'observer', access: 'read' }).returning({ id: planMembers.id });
-		expect((await loadGroup(db(), plan.planId)).members.find((x) => x.userId === noEmail)).toMatchObject({ invited: false, canInvite: false });
+		const [withoutEmail] = await db()
+			.insert(planMembers)
+			.values({ planId: plan.planId, userId: noEmail, role: 'observer', access: 'read' })
+			.returning({ id: planMembers.id });
+		expect((await loadGroup(db(), plan.planId)).members.find((x) => x.userId === noEmail)).toMatchObject({
+			invited: false,
+			canInvite: false
+		});
 		const { seatId: ended } = await invite();
 		await endSeat(db(), { planId: plan.planId, seatId: ended });
 		const { seatId: elsewhere } = await invite();
-		for (const [planId, seatId] of [[plan.planId, withoutEmail.id], [plan.planId, ended], [other.planId, elsewhere], [plan.planId, 'no-such-seat']]) {
+		for (const [planId, seatId] of [
+			[plan.planId, withoutEmail.id],
+			[plan.planId, ended],
+			[other.planId, elsewhere],
+			[plan.planId, 'no-such-seat']
+		]) {
 			const before = (await db().select().from(invitations)).length;
-			await expect(inviteSeatHolder(db(), { planId, member: { seatId }, invitedBy: plan.coordinator.id })).rejects.toMatchObject({ problem: 'not_found' });
+			await expect(
+				inviteSeatHolder(db(), { planId, member: { seatId }, invitedBy: plan.coordinator.id })
+			).rejects.toMatchObject({ problem: 'not_found' });
 			expect((await db().select().from(invitations)).length).toBe(before);
 		}
 		// An invited person (named by account, as the API does) may get a new link; the first works until one is used.
 		const { invitation, userId } = await invite();
-		const again = await inviteSeatHolder(db(), { planId: plan.planId, member: { userId }, invitedBy: plan.coordinator.id });
+		const again = await inviteSeatHolder(db(), {
+			planId: plan.planId,
+			member: { userId },
+			invitedBy: plan.coordinator.id
+		});
 		expect(again.userId).toBe(userId);
 		expect(await openInvitation(db(), invitation.token)).not.toBeNull();
-		expect(await acceptInvitation(db(), { token: again.invitation.token, password: 'den nye lenken vant' })).not.toBeNull();
+		expect(
+			await acceptInvitation(db(), { token: again.invitation.token, password: 'den nye lenken vant' })
+		).not.toBeNull();
 		expect(await openInvitation(db(), invitation.token)).toBeNull();
 
 		// Someone who also sits in another plan: a link that sets their password is not this coordinator's to hand out.
 		const { userId: both } = await invite();
-		await db().insert(planMembers).values({ planId: other.planId, userId: both, role: 'service_provider', access: 'write' });
+		await db()
+			.insert(planMembers)
+			.values({ planId: other.planId, userId: both, role: 'service_provider', access: 'write' });
 		const before = (await db().select().from(invitations)).length;
-		await expect(inviteSeatHolder(db(), { planId: plan.planId, member: { userId: both }, invitedBy: plan.coordinator.id })).rejects.toMatchObject({ problem: 'not_found' });
+		await expect(
+			inviteSeatHolder(db(), { planId: plan.planId, member: { userId: both }, invitedBy: plan.coordinator.id })
+		).rejects.toMatchObject({ problem: 'not_found' });
 		expect((await db().select().from(invitations)).length).toBe(before);
 	});
 

@@ -5,7 +5,12 @@ import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
 import { createPlan, createUser, grantConsent, type TestPlan, type TestUser } from '../collab/fixtures';
 import { createService, createStaff } from './helpers';
 import { auditEvents, consents, planMembers, plans, users } from '../../../src/lib/server/db/schema';
-import { getMembers, postInvitation, postMember, type MembersApiContext } from '../../../src/lib/server/group/members-api';
+import {
+	getMembers,
+	postInvitation,
+	postMember,
+	type MembersApiContext
+} from '../../../src/lib/server/group/members-api';
 import { openInvitation } from '../../../src/lib/server/group/invitations';
 import { addSeat } from '../../../src/lib/server/group/seats';
 import { smtpMailer, type Mailer } from '../../../src/lib/server/mail/mailer';
@@ -16,14 +21,19 @@ import type { Db } from '../../../src/lib/server/db';
 const ORIGIN = 'http://fellesplan.test';
 
 const post = (body: unknown, raw = false) =>
-	new Request(`${ORIGIN}/api/plans/x/members`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ? String(body) : JSON.stringify(body) });
+	new Request(`${ORIGIN}/api/plans/x/members`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: raw ? String(body) : JSON.stringify(body)
+	});
 
 async function sessionUser(db: Db, user: TestUser, isAdmin = false): Promise<SessionUser> {
 	const [row] = await db.select({ email: users.email, kind: users.kind }).from(users).where(eq(users.id, user.id));
 	return { id: user.id, name: user.name, email: row.email, kind: row.kind, isAdmin };
 }
 
-const emailOf = async (db: Db, userId: string) => (await db.select({ email: users.email }).from(users).where(eq(users.id, userId)))[0].email!;
+const emailOf = async (db: Db, userId: string) =>
+	(await db.select({ email: users.email }).from(users).where(eq(users.id, userId)))[0].email!;
 
 describe.each(engines)('the members API on %s', (engine) => {
 	const testDb = useTestDatabase(engine);
@@ -32,7 +42,10 @@ describe.each(engines)('the members API on %s', (engine) => {
 	let nav: string;
 	let sink: SmtpSink;
 	const revalidated: { planId: string }[] = [];
-	const context = async (who: TestUser | null, opts: { mailer?: Mailer | null; admin?: boolean } = {}): Promise<MembersApiContext> => ({
+	const context = async (
+		who: TestUser | null,
+		opts: { mailer?: Mailer | null; admin?: boolean } = {}
+	): Promise<MembersApiContext> => ({
 		db: db(),
 		user: who ? await sessionUser(db(), who, opts.admin) : null,
 		planId: plan.planId,
@@ -52,19 +65,43 @@ describe.each(engines)('the members API on %s', (engine) => {
 
 	it('lists the members with the consent that covers each: their own, else their service’s, else none', async () => {
 		const viaService = await createStaff(db(), [nav], { name: 'Tjeneste Tove' });
-		await addSeat(db(), { planId: plan.planId, userId: viaService.id, terms: { role: 'service_provider', serviceId: nav, access: 'write', committedUntil: '2099-12-31' }, addedBy: plan.coordinator.id });
+		await addSeat(db(), {
+			planId: plan.planId,
+			userId: viaService.id,
+			terms: { role: 'service_provider', serviceId: nav, access: 'write', committedUntil: '2099-12-31' },
+			addedBy: plan.coordinator.id
+		});
 		const until = new Date('2099-06-30T22:00:00Z');
 		const [serviceConsent] = await db()
 			.insert(consents)
-			.values({ planId: plan.planId, kind: 'access', granteeServiceId: nav, scopes: ['plan', 'meetings'], validFrom: new Date(Date.now() - 60_000), validUntil: until, givenBy: 'patient', recordedBy: plan.coordinator.id })
+			.values({
+				planId: plan.planId,
+				kind: 'access',
+				granteeServiceId: nav,
+				scopes: ['plan', 'meetings'],
+				validFrom: new Date(Date.now() - 60_000),
+				validUntil: until,
+				givenBy: 'patient',
+				recordedBy: plan.coordinator.id
+			})
 			.returning({ id: consents.id });
 		const waiting = await createStaff(db(), [nav], { name: 'Venter Vidar' });
-		await addSeat(db(), { planId: plan.planId, userId: waiting.id, terms: { role: 'observer', serviceId: null, access: 'read', committedUntil: null }, addedBy: plan.coordinator.id });
+		await addSeat(db(), {
+			planId: plan.planId,
+			userId: waiting.id,
+			terms: { role: 'observer', serviceId: null, access: 'read', committedUntil: null },
+			addedBy: plan.coordinator.id
+		});
 
 		const res = await getMembers(await context(plan.reader));
 		expect(res.status).toBe(200);
 		const list = (await res.json()) as Record<string, unknown>[];
-		const readerOwn = (await db().select({ id: consents.id }).from(consents).where(and(eq(consents.planId, plan.planId), eq(consents.granteeUserId, plan.reader.id))))[0].id;
+		const readerOwn = (
+			await db()
+				.select({ id: consents.id })
+				.from(consents)
+				.where(and(eq(consents.planId, plan.planId), eq(consents.granteeUserId, plan.reader.id)))
+		)[0].id;
 		expect(list.find((x) => x.userId === plan.reader.id)).toEqual({
 			userId: plan.reader.id,
 			name: 'Leser Lars',
@@ -75,11 +112,25 @@ describe.each(engines)('the members API on %s', (engine) => {
 			to: null,
 			consent: { id: readerOwn, scopes: ['plan', 'crisis', 'voice', 'meetings'], until: null }
 		});
-		expect(list.find((x) => x.userId === viaService.id)).toMatchObject({ role: 'service_provider', serviceId: nav, to: '2099-12-31', consent: { id: serviceConsent.id, scopes: ['plan', 'meetings'], until: until.toISOString() } });
+		expect(list.find((x) => x.userId === viaService.id)).toMatchObject({
+			role: 'service_provider',
+			serviceId: nav,
+			to: '2099-12-31',
+			consent: { id: serviceConsent.id, scopes: ['plan', 'meetings'], until: until.toISOString() }
+		});
 		expect(list.find((x) => x.userId === waiting.id)).toMatchObject({ role: 'observer', consent: null });
 		expect(list.map((x) => x.userId)).toEqual(expect.arrayContaining([plan.patient.id, plan.coordinator.id]));
 		expect(list.map((x) => x.userId)).not.toContain(plan.outsider.id);
-		const [read] = await db().select().from(auditEvents).where(and(eq(auditEvents.actorId, plan.reader.id), eq(auditEvents.action, 'plan.read'), eq(auditEvents.planId, plan.planId)));
+		const [read] = await db()
+			.select()
+			.from(auditEvents)
+			.where(
+				and(
+					eq(auditEvents.actorId, plan.reader.id),
+					eq(auditEvents.action, 'plan.read'),
+					eq(auditEvents.planId, plan.planId)
+				)
+			);
 		expect(read.detail).toMatchObject({ parts: ['members'] });
 	});
 
@@ -88,10 +139,18 @@ describe.each(engines)('the members API on %s', (engine) => {
 		const res = await getMembers(await context(plan.outsider));
 		expect(res.status).toBe(403);
 		expect(await res.json()).toMatchObject({ error: 'forbidden' });
-		const denied = await db().select().from(auditEvents).where(and(eq(auditEvents.actorId, plan.outsider.id), eq(auditEvents.action, 'plan.denied')));
+		const denied = await db()
+			.select()
+			.from(auditEvents)
+			.where(and(eq(auditEvents.actorId, plan.outsider.id), eq(auditEvents.action, 'plan.denied')));
 		expect(denied.length).toBeGreaterThan(0);
 		const noConsent = await createUser(db(), { kind: 'relative' });
-		await addSeat(db(), { planId: plan.planId, userId: noConsent.id, terms: { role: 'relative', serviceId: null, access: 'read', committedUntil: null }, addedBy: plan.coordinator.id });
+		await addSeat(db(), {
+			planId: plan.planId,
+			userId: noConsent.id,
+			terms: { role: 'relative', serviceId: null, access: 'read', committedUntil: null },
+			addedBy: plan.coordinator.id
+		});
 		expect((await getMembers(await context(noConsent))).status).toBe(403);
 	});
 
@@ -103,7 +162,10 @@ describe.each(engines)('the members API on %s', (engine) => {
 		expect((await postMember(await context(plan.patient), post(body))).status).toBe(403);
 		expect(await db().select().from(users).where(eq(users.email, 'noen@example.test'))).toEqual([]);
 		const admin = await createUser(db());
-		const asAdmin = await postMember(await context(admin, { admin: true }), post({ ...body, email: 'via-admin@example.test' }));
+		const asAdmin = await postMember(
+			await context(admin, { admin: true }),
+			post({ ...body, email: 'via-admin@example.test' })
+		);
 		expect(asAdmin.status).toBe(201);
 	});
 
@@ -117,7 +179,10 @@ describe.each(engines)('the members API on %s', (engine) => {
 			[{ email: 'ok@example.test', role: 'patient', access: 'read' }, 'role'],
 			[{ email: 'ok@example.test', role: 'service_provider', access: 'admin' }, 'access'],
 			[{ email: 'ok@example.test', role: 'service_provider', access: 'read', serviceId: 7 }, 'serviceId'],
-			[{ email: 'ok@example.test', role: 'service_provider', access: 'read', serviceId: 'no-such-service' }, 'serviceId'],
+			[
+				{ email: 'ok@example.test', role: 'service_provider', access: 'read', serviceId: 'no-such-service' },
+				'serviceId'
+			],
 			[{ email: 'ok@example.test', role: 'service_provider', access: 'read', isAdmin: true }, 'isAdmin'],
 			[['ok@example.test'], undefined]
 		];
@@ -133,26 +198,43 @@ describe.each(engines)('the members API on %s', (engine) => {
 	});
 
 	it('answers 409 for someone who already has a seat', async () => {
-		const res = await postMember(await context(plan.coordinator), post({ email: (await emailOf(db(), plan.reader.id)).toUpperCase(), role: 'observer', access: 'read' }));
+		const res = await postMember(
+			await context(plan.coordinator),
+			post({ email: (await emailOf(db(), plan.reader.id)).toUpperCase(), role: 'observer', access: 'read' })
+		);
 		expect(res.status).toBe(409);
 		expect(await res.json()).toMatchObject({ error: 'conflict', field: 'email' });
 	});
 
 	it('invites an unknown e-mail and, without SMTP, returns the single-use link', async () => {
 		revalidated.length = 0;
-		const res = await postMember(await context(plan.coordinator), post({ email: 'Ny.Person@Example.test', role: 'relative', access: 'read', name: 'Ny Person' }));
+		const res = await postMember(
+			await context(plan.coordinator),
+			post({ email: 'Ny.Person@Example.test', role: 'relative', access: 'read', name: 'Ny Person' })
+		);
 		expect(res.status).toBe(201);
 		const body = (await res.json()) as { userId: string; invitation: string };
 		expect(Object.keys(body).sort()).toEqual(['invitation', 'userId']);
 		const link = new URL(body.invitation);
 		expect(link.origin).toBe(ORIGIN);
 		expect(link.pathname).toMatch(/^\/invitation\/[a-z2-7]{32}$/);
-		expect(await openInvitation(db(), link.pathname.split('/').pop()!)).toMatchObject({ userId: body.userId, planId: plan.planId, name: 'Ny Person' });
+		expect(await openInvitation(db(), link.pathname.split('/').pop()!)).toMatchObject({
+			userId: body.userId,
+			planId: plan.planId,
+			name: 'Ny Person'
+		});
 		const [user] = await db().select().from(users).where(eq(users.id, body.userId));
 		expect(user).toMatchObject({ email: 'ny.person@example.test', kind: 'relative', passwordHash: null });
 		expect(revalidated).toEqual([{ planId: plan.planId }]);
-		const events = await db().select().from(auditEvents).where(and(eq(auditEvents.target, body.userId), eq(auditEvents.action, 'member.invited')));
-		expect(events[0]).toMatchObject({ actorId: plan.coordinator.id, planId: plan.planId, detail: { newAccount: true, emailed: false } });
+		const events = await db()
+			.select()
+			.from(auditEvents)
+			.where(and(eq(auditEvents.target, body.userId), eq(auditEvents.action, 'member.invited')));
+		expect(events[0]).toMatchObject({
+			actorId: plan.coordinator.id,
+			planId: plan.planId,
+			detail: { newAccount: true, emailed: false }
+		});
 		// Ids only in the log: neither the e-mail nor the link.
 		expect(JSON.stringify(events)).not.toContain('example.test');
 		expect(JSON.stringify(events)).not.toContain(link.pathname.split('/').pop()!);
@@ -161,22 +243,39 @@ describe.each(engines)('the members API on %s', (engine) => {
 	it('adds a known person by e-mail; a new link only for someone who never set a password', async () => {
 		const known = await createStaff(db(), [nav]);
 		const ctx = await context(plan.coordinator);
-		const withPassword = await postMember(ctx, post({ email: await emailOf(db(), known.id), role: 'service_provider', serviceId: nav, access: 'write' }));
+		const withPassword = await postMember(
+			ctx,
+			post({ email: await emailOf(db(), known.id), role: 'service_provider', serviceId: nav, access: 'write' })
+		);
 		expect(withPassword.status).toBe(201);
 		expect(await withPassword.json()).toEqual({ userId: known.id });
-		const [seat] = await db().select().from(planMembers).where(and(eq(planMembers.planId, plan.planId), eq(planMembers.userId, known.id)));
-		expect(seat).toMatchObject({ role: 'service_provider', serviceId: nav, access: 'write', addedBy: plan.coordinator.id });
+		const [seat] = await db()
+			.select()
+			.from(planMembers)
+			.where(and(eq(planMembers.planId, plan.planId), eq(planMembers.userId, known.id)));
+		expect(seat).toMatchObject({
+			role: 'service_provider',
+			serviceId: nav,
+			access: 'write',
+			addedBy: plan.coordinator.id
+		});
 
 		const invitedElsewhere = await createUser(db(), { kind: 'relative' });
 		await db().update(users).set({ passwordHash: null }).where(eq(users.id, invitedElsewhere.id));
-		const noPassword = await postMember(ctx, post({ email: await emailOf(db(), invitedElsewhere.id), role: 'relative', access: 'read' }));
+		const noPassword = await postMember(
+			ctx,
+			post({ email: await emailOf(db(), invitedElsewhere.id), role: 'relative', access: 'read' })
+		);
 		expect(((await noPassword.json()) as { invitation?: string }).invitation).toMatch(/\/invitation\//);
 	});
 
 	it('with SMTP, e-mails the link (to that address only) and does not return it', async () => {
 		const mailer = smtpMailer(sink.url, 'Fellesplan <ikke-svar@fellesplan.test>');
 		const before = sink.messages.length;
-		const res = await postMember(await context(plan.coordinator, { mailer }), post({ email: 'epost.mottaker@example.test', role: 'service_provider', access: 'read' }));
+		const res = await postMember(
+			await context(plan.coordinator, { mailer }),
+			post({ email: 'epost.mottaker@example.test', role: 'service_provider', access: 'read' })
+		);
 		expect(res.status).toBe(201);
 		const body = (await res.json()) as { userId: string; invitation?: string };
 		expect(body.invitation).toBeUndefined();
@@ -186,7 +285,10 @@ describe.each(engines)('the members API on %s', (engine) => {
 		const link = /http:\/\/fellesplan\.test\/invitation\/([a-z2-7]+)/.exec(message.parsed.text ?? '');
 		expect(link).not.toBeNull();
 		expect(await openInvitation(db(), link![1])).toMatchObject({ userId: body.userId });
-		const [event] = await db().select().from(auditEvents).where(and(eq(auditEvents.target, body.userId), eq(auditEvents.action, 'member.invited')));
+		const [event] = await db()
+			.select()
+			.from(auditEvents)
+			.where(and(eq(auditEvents.target, body.userId), eq(auditEvents.action, 'member.invited')));
 		expect(event.detail).toMatchObject({ emailed: true });
 	});
 
@@ -194,7 +296,12 @@ describe.each(engines)('the members API on %s', (engine) => {
 		// Someone registered without a password (as a patient registered with the plan is), with a seat.
 		const waiting = await createUser(db(), { kind: 'patient' });
 		await db().update(users).set({ passwordHash: null }).where(eq(users.id, waiting.id));
-		await addSeat(db(), { planId: plan.planId, userId: waiting.id, terms: { role: 'observer', serviceId: null, access: 'read', committedUntil: null }, addedBy: plan.coordinator.id });
+		await addSeat(db(), {
+			planId: plan.planId,
+			userId: waiting.id,
+			terms: { role: 'observer', serviceId: null, access: 'read', committedUntil: null },
+			addedBy: plan.coordinator.id
+		});
 
 		expect((await postInvitation(await context(null), waiting.id)).status).toBe(401);
 		expect((await postInvitation(await context(plan.reader), waiting.id)).status).toBe(403);
@@ -211,9 +318,19 @@ describe.each(engines)('the members API on %s', (engine) => {
 		const body = (await res.json()) as { userId: string; invitation: string };
 		expect(body.userId).toBe(waiting.id);
 		expect(new URL(body.invitation).pathname).toMatch(/^\/invitation\/[a-z2-7]{32}$/);
-		expect(await openInvitation(db(), body.invitation.split('/').pop()!)).toMatchObject({ userId: waiting.id, planId: plan.planId });
-		const [event] = await db().select().from(auditEvents).where(and(eq(auditEvents.target, waiting.id), eq(auditEvents.action, 'member.invited')));
-		expect(event).toMatchObject({ actorId: plan.coordinator.id, planId: plan.planId, detail: { newAccount: false, emailed: false, via: 'api' } });
+		expect(await openInvitation(db(), body.invitation.split('/').pop()!)).toMatchObject({
+			userId: waiting.id,
+			planId: plan.planId
+		});
+		const [event] = await db()
+			.select()
+			.from(auditEvents)
+			.where(and(eq(auditEvents.target, waiting.id), eq(auditEvents.action, 'member.invited')));
+		expect(event).toMatchObject({
+			actorId: plan.coordinator.id,
+			planId: plan.planId,
+			detail: { newAccount: false, emailed: false, via: 'api' }
+		});
 		expect(JSON.stringify(event)).not.toContain(body.invitation.split('/').pop()!);
 
 		// With SMTP the link goes to the member's own address and is not returned.
@@ -234,11 +351,19 @@ describe.each(engines)('the members API on %s', (engine) => {
 		const mailer = smtpMailer(sink.url, 'Fellesplan <ikke-svar@fellesplan.test>');
 		const before = sink.messages.length;
 		const ctx = { ...(await context(named.coordinator, { mailer })), planId: named.planId };
-		expect((await postMember(ctx, post({ email: 'slektning@example.test', role: 'relative', access: 'read', name: 'Slektning Sand' }))).status).toBe(201);
+		expect(
+			(
+				await postMember(
+					ctx,
+					post({ email: 'slektning@example.test', role: 'relative', access: 'read', name: 'Slektning Sand' })
+				)
+			).status
+		).toBe(201);
 		await sink.waitFor(before + 1);
 		const { parsed, raw } = sink.messages[before];
 		const everything = [parsed.subject ?? '', parsed.text ?? '', String(parsed.html || ''), raw].join('\n');
-		for (const secret of [patientName, 'Åse', 'Ødegård', title, 'bedre liv', 'Koordinator Kari', 'NAV']) expect(everything, secret).not.toContain(secret);
+		for (const secret of [patientName, 'Åse', 'Ødegård', title, 'bedre liv', 'Koordinator Kari', 'NAV'])
+			expect(everything, secret).not.toContain(secret);
 		expect(parsed.subject).toContain('Fellesplan');
 		expect(parsed.text).toContain('/invitation/');
 

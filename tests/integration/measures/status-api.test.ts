@@ -36,9 +36,24 @@ describe.each(engines)('measure actions on %s', (engine) => {
 
 	async function call(who: string | null, measureId: string, body: unknown, planId = demo.planId) {
 		const userId = who ? demo.userIds[who] : null;
-		const user = userId ? (await db().select({ id: users.id, name: users.name, email: users.email, kind: users.kind, isAdmin: users.isAdmin }).from(users).where(eq(users.id, userId)))[0] : null;
-		const request = new Request(`http://localhost/api/plans/${planId}/measures/${measureId}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-		const response = await POST({ params: { id: planId, measureId }, request, locals: { db: db(), user, engine, session: null } } as never);
+		const user = userId
+			? (
+					await db()
+						.select({ id: users.id, name: users.name, email: users.email, kind: users.kind, isAdmin: users.isAdmin })
+						.from(users)
+						.where(eq(users.id, userId))
+				)[0]
+			: null;
+		const request = new Request(`http://localhost/api/plans/${planId}/measures/${measureId}/status`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body)
+		});
+		const response = await POST({
+			params: { id: planId, measureId },
+			request,
+			locals: { db: db(), user, engine, session: null }
+		} as never);
 		return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 	}
 
@@ -60,17 +75,36 @@ describe.each(engines)('measure actions on %s', (engine) => {
 
 		const res = await call('nav', aft.id, { action: 'accept', personId: demo.userIds.nav });
 		expect(res.status).toBe(200);
-		expect(res.body.measure).toMatchObject({ id: aft.id, status: 'accepted', personId: demo.userIds.nav, answeredBy: demo.userIds.nav });
+		expect(res.body.measure).toMatchObject({
+			id: aft.id,
+			status: 'accepted',
+			personId: demo.userIds.nav,
+			answeredBy: demo.userIds.nav
+		});
 		expect(typeof (res.body.measure as Measure).answeredAt).toBe('string');
 
-		await waitFor(() => getMeasure(watcher.doc, aft.id)?.status === 'accepted', { what: 'the accept to reach a connected client' });
+		await waitFor(() => getMeasure(watcher.doc, aft.id)?.status === 'accepted', {
+			what: 'the accept to reach a connected client'
+		});
 		expect(getMeasure(watcher.doc, aft.id)!.answeredBy).toBe(demo.userIds.nav);
 		await node.collab.flush();
 		const stored = await storedDoc(db(), planDocName(demo.planId));
 		expect(getMeasure(stored, aft.id)!.status).toBe('accepted');
 
-		const [event] = await db().select().from(auditEvents).where(and(eq(auditEvents.planId, demo.planId), eq(auditEvents.action, 'measure.answered'), eq(auditEvents.target, aft.id)));
-		expect(event).toMatchObject({ actorId: demo.userIds.nav, detail: { from: 'requested', to: 'accepted', personId: demo.userIds.nav } });
+		const [event] = await db()
+			.select()
+			.from(auditEvents)
+			.where(
+				and(
+					eq(auditEvents.planId, demo.planId),
+					eq(auditEvents.action, 'measure.answered'),
+					eq(auditEvents.target, aft.id)
+				)
+			);
+		expect(event).toMatchObject({
+			actorId: demo.userIds.nav,
+			detail: { from: 'requested', to: 'accepted', personId: demo.userIds.nav }
+		});
 	});
 
 	it('a member of another service cannot accept (403, audited), and nothing changes', async () => {
@@ -86,20 +120,29 @@ describe.each(engines)('measure actions on %s', (engine) => {
 		expect((await call('outsider', dpsMeasure.id, { action: 'accept', personId: demo.userIds.dps })).status).toBe(403);
 		expect((await call(null, dpsMeasure.id, { action: 'accept', personId: demo.userIds.dps })).status).toBe(401);
 		expect((await find('Gjennomgang av medisinene')).status).toBe('requested');
-		const denied = await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'plan.denied'), eq(auditEvents.target, dpsMeasure.id)));
+		const denied = await db()
+			.select()
+			.from(auditEvents)
+			.where(and(eq(auditEvents.action, 'plan.denied'), eq(auditEvents.target, dpsMeasure.id)));
 		expect(denied.length).toBeGreaterThanOrEqual(4);
 	});
 
 	it('accepting needs a named person from the owning service; declining needs a reason: 400, nothing changed', async () => {
 		const dpsMeasure = await find('Gjennomgang av medisinene');
 		const before = await db().select().from(auditEvents);
-		expect((await call('dps', dpsMeasure.id, { action: 'accept' })).body).toMatchObject({ error: 'person_required', field: 'personId' });
+		expect((await call('dps', dpsMeasure.id, { action: 'accept' })).body).toMatchObject({
+			error: 'person_required',
+			field: 'personId'
+		});
 		const wrongPerson = await call('dps', dpsMeasure.id, { action: 'accept', personId: demo.userIds.nav });
 		expect(wrongPerson).toMatchObject({ status: 400, body: { error: 'person_not_in_service' } });
 		const noReason = await call('dps', dpsMeasure.id, { action: 'decline', reason: '   ' });
 		expect(noReason).toMatchObject({ status: 400, body: { error: 'reason_required', field: 'reason' } });
 		expect((await call('dps', dpsMeasure.id, { action: 'explode' })).status).toBe(400);
-		expect((await call('dps', dpsMeasure.id, { action: 'decline', reason: 'x', colour: 'red' })).body).toMatchObject({ error: 'bad_request', field: 'colour' });
+		expect((await call('dps', dpsMeasure.id, { action: 'decline', reason: 'x', colour: 'red' })).body).toMatchObject({
+			error: 'bad_request',
+			field: 'colour'
+		});
 		expect((await call('dps', 'no-such-measure', { action: 'decline', reason: 'x' })).status).toBe(404);
 		expect((await find('Gjennomgang av medisinene')).status).toBe('requested');
 		expect((await db().select().from(auditEvents)).length).toBe(before.length);
@@ -107,11 +150,22 @@ describe.each(engines)('measure actions on %s', (engine) => {
 
 	it('DPS counter-proposes: a new proposed measure linked to the original, which becomes counter-proposed', async () => {
 		const dpsMeasure = await find('Gjennomgang av medisinene');
-		const res = await call('dps', dpsMeasure.id, { action: 'counter', counter: { title: 'Medisinsamtale på DPS poliklinikk', dueDate: '2027-02-01' } });
+		const res = await call('dps', dpsMeasure.id, {
+			action: 'counter',
+			counter: { title: 'Medisinsamtale på DPS poliklinikk', dueDate: '2027-02-01' }
+		});
 		expect(res.status).toBe(200);
 		expect(res.body.measure).toMatchObject({ status: 'counter_proposed', answeredBy: demo.userIds.dps });
 		const counter = res.body.counter as Measure;
-		expect(counter).toMatchObject({ title: 'Medisinsamtale på DPS poliklinikk', status: 'requested', counterOf: dpsMeasure.id, serviceId: dpsMeasure.serviceId, goalId: dpsMeasure.goalId, createdBy: demo.userIds.dps, dueDate: '2027-02-01' });
+		expect(counter).toMatchObject({
+			title: 'Medisinsamtale på DPS poliklinikk',
+			status: 'requested',
+			counterOf: dpsMeasure.id,
+			serviceId: dpsMeasure.serviceId,
+			goalId: dpsMeasure.goalId,
+			createdBy: demo.userIds.dps,
+			dueDate: '2027-02-01'
+		});
 		expect((await measures()).find((m) => m.id === counter.id)?.counterOf).toBe(dpsMeasure.id);
 		// Already answered: a second answer is a conflict, not a silent overwrite.
 		expect((await call('dps', dpsMeasure.id, { action: 'accept', personId: demo.userIds.dps })).status).toBe(409);
@@ -119,22 +173,43 @@ describe.each(engines)('measure actions on %s', (engine) => {
 		expect((await call('dps', dpsMeasure.id, { action: 'reopen' })).status).toBe(403);
 		const reopened = await call('coordinator', dpsMeasure.id, { action: 'reopen' });
 		expect(reopened.body.measure).toMatchObject({ status: 'requested', answeredBy: null, answeredAt: null });
-		expect((await call('dps', dpsMeasure.id, { action: 'accept', personId: demo.userIds.dps })).body.measure).toMatchObject({ status: 'accepted', personId: demo.userIds.dps });
+		expect(
+			(await call('dps', dpsMeasure.id, { action: 'accept', personId: demo.userIds.dps })).body.measure
+		).toMatchObject({ status: 'accepted', personId: demo.userIds.dps });
 	});
 
 	it('the owning service moves work on; waiting needs a reason and an interim measure; the coordinator cancels with a reason', async () => {
 		const aft = await find('Søke om arbeidsforberedende trening');
 		expect((await call('gp', aft.id, { action: 'start' })).status).toBe(403);
 		expect((await call('nav', aft.id, { action: 'start' })).body.measure).toMatchObject({ status: 'in_progress' });
-		expect((await call('nav', aft.id, { action: 'hold', reason: 'Venter på plass' })).body).toMatchObject({ error: 'interim_required' });
-		const held = await call('nav', aft.id, { action: 'hold', reason: 'Venter på plass hos tiltaksarrangør', interimMeasure: 'Ukentlig samtale med veileder' });
-		expect(held.body.measure).toMatchObject({ status: 'on_hold', statusReason: 'Venter på plass hos tiltaksarrangør', interimMeasure: 'Ukentlig samtale med veileder' });
+		expect((await call('nav', aft.id, { action: 'hold', reason: 'Venter på plass' })).body).toMatchObject({
+			error: 'interim_required'
+		});
+		const held = await call('nav', aft.id, {
+			action: 'hold',
+			reason: 'Venter på plass hos tiltaksarrangør',
+			interimMeasure: 'Ukentlig samtale med veileder'
+		});
+		expect(held.body.measure).toMatchObject({
+			status: 'on_hold',
+			statusReason: 'Venter på plass hos tiltaksarrangør',
+			interimMeasure: 'Ukentlig samtale med veileder'
+		});
 		// NAV may not cancel; the coordinator may, with a reason.
 		expect((await call('nav', aft.id, { action: 'cancel', reason: 'Ikke aktuelt' })).status).toBe(403);
 		expect((await call('coordinator', aft.id, { action: 'cancel' })).body).toMatchObject({ error: 'reason_required' });
-		const cancelled = await call('coordinator', aft.id, { action: 'cancel', reason: 'Jonas ønsker heller arbeidstrening senere' });
-		expect(cancelled.body.measure).toMatchObject({ status: 'cancelled', statusReason: 'Jonas ønsker heller arbeidstrening senere' });
-		const events = await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'measure.status_changed'), eq(auditEvents.target, aft.id)));
+		const cancelled = await call('coordinator', aft.id, {
+			action: 'cancel',
+			reason: 'Jonas ønsker heller arbeidstrening senere'
+		});
+		expect(cancelled.body.measure).toMatchObject({
+			status: 'cancelled',
+			statusReason: 'Jonas ønsker heller arbeidstrening senere'
+		});
+		const events = await db()
+			.select()
+			.from(auditEvents)
+			.where(and(eq(auditEvents.action, 'measure.status_changed'), eq(auditEvents.target, aft.id)));
 		expect(events.map((e) => (e.detail as { to: string }).to)).toEqual(['in_progress', 'on_hold', 'cancelled']);
 		// Reasons stay in the plan, never in the log.
 		expect(JSON.stringify(events.map((e) => e.detail))).not.toContain('Venter');

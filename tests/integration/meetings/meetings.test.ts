@@ -10,7 +10,14 @@ import * as Y from 'yjs';
 import { and, eq } from 'drizzle-orm';
 import { engines, useTestDatabase } from '../../helpers/services';
 import { seedDemo, type DemoSeed } from '../../../src/lib/server/seed/demo';
-import { auditEvents, meetingDecisions, meetingParticipants, meetings, planVersions, planVersionDocs } from '../../../src/lib/server/db/schema';
+import {
+	auditEvents,
+	meetingDecisions,
+	meetingParticipants,
+	meetings,
+	planVersions,
+	planVersionDocs
+} from '../../../src/lib/server/db/schema';
 import { docAccess, planAccess } from '../../../src/lib/server/access/plans';
 import { createSession } from '../../../src/lib/server/auth/session';
 import { listAllMeasures, listGoals, meetingDocName, MEETING_ROOT, planDocName } from '../../../src/lib/plan';
@@ -44,7 +51,14 @@ import {
 import { addMember, createUser, grantConsent } from '../collab/fixtures';
 import { cleanup, connectSynced, countUpdates, sleep, startNode, waitFor, type TestNode } from '../collab/harness';
 
-const form = (over: Partial<MeetingForm> = {}): MeetingForm => ({ date: '2027-01-12', time: '10:00', duration: '60', place: 'Møterom 2, Fjordvik helsehus', videoLink: '', ...over });
+const form = (over: Partial<MeetingForm> = {}): MeetingForm => ({
+	date: '2027-01-12',
+	time: '10:00',
+	duration: '60',
+	place: 'Møterom 2, Fjordvik helsehus',
+	videoLink: '',
+	...over
+});
 
 describe.each(engines)('meetings on %s', (engine) => {
 	const testDb = useTestDatabase(engine);
@@ -60,9 +74,13 @@ describe.each(engines)('meetings on %s', (engine) => {
 
 	const access = (who: string) => planAccess(db(), demo.userIds[who], demo.planId);
 	const deps = () => ({ db: db(), collab: node.collab });
-	const plan = async (who = 'coordinator', f = form()) => planMeeting(deps(), demo.userIds[who], await access(who), demo.planId, f);
+	const plan = async (who = 'coordinator', f = form()) =>
+		planMeeting(deps(), demo.userIds[who], await access(who), demo.planId, f);
 	const refusal = async (p: Promise<unknown>) => {
-		const err = await p.then(() => null, (e: unknown) => e);
+		const err = await p.then(
+			() => null,
+			(e: unknown) => e
+		);
 		expect(err).toBeInstanceOf(MeetingError);
 		return err as MeetingError;
 	};
@@ -76,13 +94,29 @@ describe.each(engines)('meetings on %s', (engine) => {
 		const meeting = await meetingOf(db(), demo.planId, id);
 		// 10:00 in Oslo in January is 09:00 UTC.
 		expect(meeting.startsAt.toISOString()).toBe('2027-01-12T09:00:00.000Z');
-		expect(meeting).toMatchObject({ status: 'planned', durationMinutes: 60, place: 'Møterom 2, Fjordvik helsehus', createdBy: demo.userIds.coordinator });
-		const invited = (await db().select().from(meetingParticipants).where(eq(meetingParticipants.meetingId, id))).map((r) => r.userId).sort();
-		const expected = ['coordinator', 'patient', 'sister', 'nav', 'gp', 'dps', 'housing', 'act'].map((k) => demo.userIds[k]).sort();
+		expect(meeting).toMatchObject({
+			status: 'planned',
+			durationMinutes: 60,
+			place: 'Møterom 2, Fjordvik helsehus',
+			createdBy: demo.userIds.coordinator
+		});
+		const invited = (await db().select().from(meetingParticipants).where(eq(meetingParticipants.meetingId, id)))
+			.map((r) => r.userId)
+			.sort();
+		const expected = ['coordinator', 'patient', 'sister', 'nav', 'gp', 'dps', 'housing', 'act']
+			.map((k) => demo.userIds[k])
+			.sort();
 		expect(invited).toEqual(expected);
 		expect((await defaultInvitees(db(), demo.planId)).sort()).toEqual(expected);
 
-		await moveMeeting(db(), demo.userIds.coordinator, await access('coordinator'), demo.planId, id, form({ date: '2027-01-14', time: '13:30', place: '', videoLink: 'https://video.example.no/rom/42' }));
+		await moveMeeting(
+			db(),
+			demo.userIds.coordinator,
+			await access('coordinator'),
+			demo.planId,
+			id,
+			form({ date: '2027-01-14', time: '13:30', place: '', videoLink: 'https://video.example.no/rom/42' })
+		);
 		const moved = await meetingOf(db(), demo.planId, id);
 		expect(moved.startsAt.toISOString()).toBe('2027-01-14T12:30:00.000Z');
 		expect(moved.movedAt).not.toBeNull();
@@ -94,26 +128,44 @@ describe.each(engines)('meetings on %s', (engine) => {
 		expect(await refusal(plan('patient'))).toMatchObject({ status: 403 });
 		await cancelMeeting(db(), demo.userIds.coordinator, await access('coordinator'), demo.planId, second);
 		expect((await meetingOf(db(), demo.planId, second)).status).toBe('cancelled');
-		expect(await refusal(moveMeeting(db(), demo.userIds.coordinator, await access('coordinator'), demo.planId, second, form()))).toMatchObject({ status: 409 });
+		expect(
+			await refusal(
+				moveMeeting(db(), demo.userIds.coordinator, await access('coordinator'), demo.planId, second, form())
+			)
+		).toMatchObject({ status: 409 });
 
 		const { upcoming, past } = await listMeetings(db(), demo.planId, demo.userIds.nav);
 		expect(upcoming.map((m) => m.id)).toContain(id);
 		expect(past.map((m) => m.id)).toContain(second);
 		expect(upcoming.find((m) => m.id === id)!.invited).toBe(true);
 
-		const actions = (await db().select().from(auditEvents).where(eq(auditEvents.planId, demo.planId))).filter((e) => e.target === id).map((e) => e.action);
+		const actions = (await db().select().from(auditEvents).where(eq(auditEvents.planId, demo.planId)))
+			.filter((e) => e.target === id)
+			.map((e) => e.action);
 		expect(actions).toEqual(expect.arrayContaining(['meeting.planned', 'meeting.moved', 'meeting.agenda_changed']));
 	});
 
 	it('refuses bad input by field, writing nothing', async () => {
 		const before = (await db().select().from(meetings)).length;
-		expect(await refusal(plan('coordinator', form({ date: '' })))).toMatchObject({ status: 400, code: 'date_required', field: 'date' });
+		expect(await refusal(plan('coordinator', form({ date: '' })))).toMatchObject({
+			status: 400,
+			code: 'date_required',
+			field: 'date'
+		});
 		expect(await refusal(plan('coordinator', form({ date: '2027-02-30' })))).toMatchObject({ field: 'date' });
 		expect(await refusal(plan('coordinator', form({ time: '25:00' })))).toMatchObject({ field: 'time' });
 		expect(await refusal(plan('coordinator', form({ duration: '5' })))).toMatchObject({ code: 'duration_invalid' });
-		expect(await refusal(plan('coordinator', form({ place: ' ', videoLink: '' })))).toMatchObject({ code: 'place_or_link_required', field: 'place' });
-		expect(await refusal(plan('coordinator', form({ videoLink: 'http://video.example.no/rom' })))).toMatchObject({ code: 'link_not_https', field: 'videoLink' });
-		expect(await refusal(plan('coordinator', form({ videoLink: 'javascript:alert(1)' })))).toMatchObject({ code: 'link_not_https' });
+		expect(await refusal(plan('coordinator', form({ place: ' ', videoLink: '' })))).toMatchObject({
+			code: 'place_or_link_required',
+			field: 'place'
+		});
+		expect(await refusal(plan('coordinator', form({ videoLink: 'http://video.example.no/rom' })))).toMatchObject({
+			code: 'link_not_https',
+			field: 'videoLink'
+		});
+		expect(await refusal(plan('coordinator', form({ videoLink: 'javascript:alert(1)' })))).toMatchObject({
+			code: 'link_not_https'
+		});
 		expect((await db().select().from(meetings)).length).toBe(before);
 	});
 
@@ -135,14 +187,25 @@ describe.each(engines)('meetings on %s', (engine) => {
 		expect(await level('nosuchuser000000000000000')).toBe('none');
 		expect((await docAccess(db(), demo.userIds.nav, meetingDocName('nosuchmeeting'))).level).toBe('none');
 		// Not invited by default, and no status note.
-		expect(await refusal(saveStatusNote(db(), planOnly.id, await planAccess(db(), planOnly.id, demo.planId), demo.planId, id, 'Hei'))).toMatchObject({ status: 403 });
+		expect(
+			await refusal(
+				saveStatusNote(db(), planOnly.id, await planAccess(db(), planOnly.id, demo.planId), demo.planId, id, 'Hei')
+			)
+		).toMatchObject({ status: 403 });
 		// The meeting of one plan is not found through another.
 		expect(await refusal(meetingOf(db(), demo.secondPlanId, id))).toMatchObject({ status: 404 });
 	});
 
 	it('status notes: one per invited member, edited in place, also from a reader who cannot come', async () => {
 		const id = await plan();
-		await saveStatusNote(db(), demo.userIds.sister, await access('sister'), demo.planId, id, 'Jeg kommer ikke, men Jonas har hatt en god måned.');
+		await saveStatusNote(
+			db(),
+			demo.userIds.sister,
+			await access('sister'),
+			demo.planId,
+			id,
+			'Jeg kommer ikke, men Jonas har hatt en god måned.'
+		);
 		await saveStatusNote(db(), demo.userIds.gp, await access('gp'), demo.planId, id, 'Blodprøver tatt.');
 		await saveStatusNote(db(), demo.userIds.gp, await access('gp'), demo.planId, id, '  Blodprøver tatt, alt fint.  ');
 		const notes = await listStatusNotes(db(), id);
@@ -153,14 +216,22 @@ describe.each(engines)('meetings on %s', (engine) => {
 			])
 		);
 		expect(notes).toHaveLength(2);
-		expect(await refusal(saveStatusNote(db(), demo.userIds.gp, await access('gp'), demo.planId, id, '   '))).toMatchObject({ code: 'text_required', field: 'body' });
-		expect(await refusal(saveStatusNote(db(), demo.userIds.gp, await access('gp'), demo.planId, id, 'x'.repeat(2001)))).toMatchObject({ code: 'too_long' });
-		expect(await refusal(saveStatusNote(db(), demo.userIds.outsider, await access('outsider'), demo.planId, id, 'Hei'))).toMatchObject({ status: 403 });
+		expect(
+			await refusal(saveStatusNote(db(), demo.userIds.gp, await access('gp'), demo.planId, id, '   '))
+		).toMatchObject({ code: 'text_required', field: 'body' });
+		expect(
+			await refusal(saveStatusNote(db(), demo.userIds.gp, await access('gp'), demo.planId, id, 'x'.repeat(2001)))
+		).toMatchObject({ code: 'too_long' });
+		expect(
+			await refusal(saveStatusNote(db(), demo.userIds.outsider, await access('outsider'), demo.planId, id, 'Hei'))
+		).toMatchObject({ status: 403 });
 	});
 
 	it('the agenda is generated from the plan and edited: the patient’s points, measures, evaluations, expiring consents; added, renamed, moved, removed, regenerated', async () => {
 		// A consent running out in 20 days goes on the agenda with its id.
-		const expiring = await grantConsent(db(), demo.planId, demo.userIds.housing, ['plan'], { validUntil: new Date(Date.now() + 20 * 86_400_000) });
+		const expiring = await grantConsent(db(), demo.planId, demo.userIds.housing, ['plan'], {
+			validUntil: new Date(Date.now() + 20 * 86_400_000)
+		});
 		// A waiting measure, and a goal the patient expressed.
 		const planDoc = new Y.Doc();
 		Y.applyUpdate(planDoc, await node.collab.readDocState(planDocName(demo.planId)));
@@ -175,23 +246,64 @@ describe.each(engines)('meetings on %s', (engine) => {
 		// First the patient's own points: their words and own goals as they stand when it is shown.
 		expect(agenda[0]).toMatchObject({ kind: 'patient_point', ref: 'voice', title: 'Det Jonas vil ta opp' });
 		expect(agenda).toContainEqual(expect.objectContaining({ kind: 'expiring_consent', ref: expiring }));
-		for (const g of goals.filter((g) => g.expressedBy === 'patient' && g.status !== 'achieved' && g.status !== 'cancelled')) expect(agenda).toContainEqual(expect.objectContaining({ kind: 'patient_point', ref: g.id, title: g.title }));
-		for (const x of measures.filter((x) => x.status === 'on_hold')) expect(agenda.some((i) => i.ref === x.id && (i.kind === 'waiting_measure' || i.kind === 'overdue_measure'))).toBe(true);
+		for (const g of goals.filter(
+			(g) => g.expressedBy === 'patient' && g.status !== 'achieved' && g.status !== 'cancelled'
+		))
+			expect(agenda).toContainEqual(expect.objectContaining({ kind: 'patient_point', ref: g.id, title: g.title }));
+		for (const x of measures.filter((x) => x.status === 'on_hold'))
+			expect(agenda.some((i) => i.ref === x.id && (i.kind === 'waiting_measure' || i.kind === 'overdue_measure'))).toBe(
+				true
+			);
 		expect(kinds.has('goal_evaluation')).toBe(true);
 
 		// By hand: NAV an open question, the patient their own point (whatever kind they ask for).
-		const question = await addAgendaItem(db(), demo.userIds.nav, await access('nav'), demo.planId, id, { kind: 'other', title: '  Hvordan  går det med søknaden? ' });
-		const own = await addAgendaItem(db(), demo.userIds.patient, await access('patient'), demo.planId, id, { kind: 'open_question', title: 'Jeg vil snakke om jobb' });
+		const question = await addAgendaItem(db(), demo.userIds.nav, await access('nav'), demo.planId, id, {
+			kind: 'other',
+			title: '  Hvordan  går det med søknaden? '
+		});
+		const own = await addAgendaItem(db(), demo.userIds.patient, await access('patient'), demo.planId, id, {
+			kind: 'open_question',
+			title: 'Jeg vil snakke om jobb'
+		});
 		let items = await listAgenda(db(), id);
-		expect(items.find((i) => i.id === question)).toMatchObject({ kind: 'open_question', title: 'Hvordan går det med søknaden?', generated: false, position: agenda.length });
+		expect(items.find((i) => i.id === question)).toMatchObject({
+			kind: 'open_question',
+			title: 'Hvordan går det med søknaden?',
+			generated: false,
+			position: agenda.length
+		});
 		expect(items.find((i) => i.id === own)).toMatchObject({ kind: 'patient_point', position: agenda.length + 1 });
 		// The sister reads only: she adds nothing.
-		expect(await refusal(addAgendaItem(db(), demo.userIds.sister, await access('sister'), demo.planId, id, { kind: 'open_question', title: 'Hei' }))).toMatchObject({ status: 403 });
-		expect(await refusal(addAgendaItem(db(), demo.userIds.nav, await access('nav'), demo.planId, id, { kind: 'open_question', title: ' ' }))).toMatchObject({ field: 'title' });
+		expect(
+			await refusal(
+				addAgendaItem(db(), demo.userIds.sister, await access('sister'), demo.planId, id, {
+					kind: 'open_question',
+					title: 'Hei'
+				})
+			)
+		).toMatchObject({ status: 403 });
+		expect(
+			await refusal(
+				addAgendaItem(db(), demo.userIds.nav, await access('nav'), demo.planId, id, {
+					kind: 'open_question',
+					title: ' '
+				})
+			)
+		).toMatchObject({ field: 'title' });
 
-		await renameAgendaItem(db(), demo.userIds.patient, await access('patient'), demo.planId, id, own, 'Jeg vil snakke om arbeidstrening');
+		await renameAgendaItem(
+			db(),
+			demo.userIds.patient,
+			await access('patient'),
+			demo.planId,
+			id,
+			own,
+			'Jeg vil snakke om arbeidstrening'
+		);
 		// NAV may not rename the patient's point; the coordinator may move and remove anything.
-		expect(await refusal(renameAgendaItem(db(), demo.userIds.nav, await access('nav'), demo.planId, id, own, 'Nei'))).toMatchObject({ status: 403 });
+		expect(
+			await refusal(renameAgendaItem(db(), demo.userIds.nav, await access('nav'), demo.planId, id, own, 'Nei'))
+		).toMatchObject({ status: 403 });
 		await moveAgendaItem(db(), demo.userIds.coordinator, await access('coordinator'), demo.planId, id, own, 'up');
 		items = await listAgenda(db(), id);
 		expect(items.at(-2)).toMatchObject({ id: own, title: 'Jeg vil snakke om arbeidstrening' });
@@ -215,23 +327,66 @@ describe.each(engines)('meetings on %s', (engine) => {
 			d.destroy();
 			return g;
 		})();
-		const input = { goalId, title: 'Søke om arbeidsavklaringspenger', serviceId: demo.serviceIds.nav, personId: demo.userIds.nav, dueDate: '2027-02-15' };
-		const { measureId } = await decideMeasure(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, id, input);
+		const input = {
+			goalId,
+			title: 'Søke om arbeidsavklaringspenger',
+			serviceId: demo.serviceIds.nav,
+			personId: demo.userIds.nav,
+			dueDate: '2027-02-15'
+		};
+		const { measureId } = await decideMeasure(
+			deps(),
+			demo.userIds.coordinator,
+			await access('coordinator'),
+			demo.planId,
+			id,
+			input
+		);
 		const [decision] = await db().select().from(meetingDecisions).where(eq(meetingDecisions.meetingId, id));
 		expect(decision).toMatchObject({ measureId, decidedBy: demo.userIds.coordinator });
 		// Bad input is the measure form's: refused by field, nothing recorded.
-		await expect(decideMeasure(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, id, { ...input, title: ' ' })).rejects.toMatchObject({ field: 'title' });
+		await expect(
+			decideMeasure(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, id, {
+				...input,
+				title: ' '
+			})
+		).rejects.toMatchObject({ field: 'title' });
 		expect(await db().select().from(meetingDecisions).where(eq(meetingDecisions.meetingId, id))).toHaveLength(1);
 		// The sister reads only.
-		expect(await refusal(decideMeasure(deps(), demo.userIds.sister, await access('sister'), demo.planId, id, input))).toMatchObject({ status: 403 });
+		expect(
+			await refusal(decideMeasure(deps(), demo.userIds.sister, await access('sister'), demo.planId, id, input))
+		).toMatchObject({ status: 403 });
 
-		await runMeasureAction({ db: db(), collab: node.collab }, demo.userIds.nav, demo.planId, measureId, { action: 'accept', personId: demo.userIds.nav });
-		await closeMeeting(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, id, form({ date: '2027-04-01' }));
+		await runMeasureAction({ db: db(), collab: node.collab }, demo.userIds.nav, demo.planId, measureId, {
+			action: 'accept',
+			personId: demo.userIds.nav
+		});
+		await closeMeeting(
+			deps(),
+			demo.userIds.coordinator,
+			await access('coordinator'),
+			demo.planId,
+			id,
+			form({ date: '2027-04-01' })
+		);
 		const summary = (await agreedSummary(db(), await meetingOf(db(), demo.planId, id)))!;
-		expect(summary.decided).toEqual([expect.objectContaining({ id: measureId, title: 'Søke om arbeidsavklaringspenger', status: 'accepted', service: 'NAV Fjordvik', person: 'Ahmed Karimi', dueDate: '2027-02-15' })]);
-		expect(summary.ongoing.every((x) => x.id !== measureId && !['completed', 'cancelled', 'rejected'].includes(x.status))).toBe(true);
+		expect(summary.decided).toEqual([
+			expect.objectContaining({
+				id: measureId,
+				title: 'Søke om arbeidsavklaringspenger',
+				status: 'accepted',
+				service: 'NAV Fjordvik',
+				person: 'Ahmed Karimi',
+				dueDate: '2027-02-15'
+			})
+		]);
+		expect(
+			summary.ongoing.every((x) => x.id !== measureId && !['completed', 'cancelled', 'rejected'].includes(x.status))
+		).toBe(true);
 		// A later change to the live plan does not change what was agreed.
-		await runMeasureAction({ db: db(), collab: node.collab }, demo.userIds.nav, demo.planId, measureId, { action: 'start' });
+		await runMeasureAction({ db: db(), collab: node.collab }, demo.userIds.nav, demo.planId, measureId, {
+			action: 'start'
+		});
 		expect((await agreedSummary(db(), await meetingOf(db(), demo.planId, id)))!.decided[0].status).toBe('accepted');
 	});
 
@@ -242,22 +397,66 @@ describe.each(engines)('meetings on %s', (engine) => {
 		const writer = await connectSynced(node, doc, nav);
 		const watcher = await connectSynced(node, doc, await user('patient'));
 		writer.doc.getXmlFragment(MEETING_ROOT.minutes).insert(0, [new Y.XmlElement('paragraph')]);
-		(writer.doc.getXmlFragment(MEETING_ROOT.minutes).get(0) as Y.XmlElement).insert(0, [new Y.XmlText('NAV søker AAP.')]);
+		(writer.doc.getXmlFragment(MEETING_ROOT.minutes).get(0) as Y.XmlElement).insert(0, [
+			new Y.XmlText('NAV søker AAP.')
+		]);
 		await waitFor(async () => (await countUpdates(db(), doc)) >= 1, { what: 'minutes stored' });
 		await waitFor(() => watcher.doc.getXmlFragment(MEETING_ROOT.minutes).length === 1, { what: 'minutes seen' });
 
 		await saveStatusNote(db(), demo.userIds.gp, await access('gp'), demo.planId, id, 'Kan ikke komme.');
-		await recordAttendance(db(), demo.userIds.coordinator, await access('coordinator'), demo.planId, id, { [demo.userIds.nav]: 'present', [demo.userIds.patient]: 'present', [demo.userIds.coordinator]: 'present' });
-		expect(await refusal(recordAttendance(db(), demo.userIds.coordinator, await access('coordinator'), demo.planId, id, { [demo.userIds.nav]: 'sleeping' }))).toMatchObject({ status: 400 });
-		expect(await refusal(recordAttendance(db(), demo.userIds.nav, await access('nav'), demo.planId, id, { [demo.userIds.nav]: 'present' }))).toMatchObject({ status: 403 });
+		await recordAttendance(db(), demo.userIds.coordinator, await access('coordinator'), demo.planId, id, {
+			[demo.userIds.nav]: 'present',
+			[demo.userIds.patient]: 'present',
+			[demo.userIds.coordinator]: 'present'
+		});
+		expect(
+			await refusal(
+				recordAttendance(db(), demo.userIds.coordinator, await access('coordinator'), demo.planId, id, {
+					[demo.userIds.nav]: 'sleeping'
+				})
+			)
+		).toMatchObject({ status: 400 });
+		expect(
+			await refusal(
+				recordAttendance(db(), demo.userIds.nav, await access('nav'), demo.planId, id, {
+					[demo.userIds.nav]: 'present'
+				})
+			)
+		).toMatchObject({ status: 403 });
 
 		// Not without the next meeting, nor one before this; not by NAV.
-		expect(await refusal(closeMeeting(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, id, form({ date: '' })))).toMatchObject({ code: 'next_required', field: 'date' });
-		expect(await refusal(closeMeeting(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, id, form({ date: '2027-01-01' })))).toMatchObject({ code: 'next_before' });
-		expect(await refusal(closeMeeting(deps(), demo.userIds.nav, await access('nav'), demo.planId, id, form({ date: '2027-05-01' })))).toMatchObject({ status: 403 });
+		expect(
+			await refusal(
+				closeMeeting(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, id, form({ date: '' }))
+			)
+		).toMatchObject({ code: 'next_required', field: 'date' });
+		expect(
+			await refusal(
+				closeMeeting(
+					deps(),
+					demo.userIds.coordinator,
+					await access('coordinator'),
+					demo.planId,
+					id,
+					form({ date: '2027-01-01' })
+				)
+			)
+		).toMatchObject({ code: 'next_before' });
+		expect(
+			await refusal(
+				closeMeeting(deps(), demo.userIds.nav, await access('nav'), demo.planId, id, form({ date: '2027-05-01' }))
+			)
+		).toMatchObject({ status: 403 });
 		expect((await meetingOf(db(), demo.planId, id)).status).toBe('planned');
 
-		const { nextMeetingId, versionId } = await closeMeeting(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, id, form({ date: '2027-05-01', time: '09:00', place: '' }));
+		const { nextMeetingId, versionId } = await closeMeeting(
+			deps(),
+			demo.userIds.coordinator,
+			await access('coordinator'),
+			demo.planId,
+			id,
+			form({ date: '2027-05-01', time: '09:00', place: '' })
+		);
 		const closed = await meetingOf(db(), demo.planId, id);
 		expect(closed).toMatchObject({ status: 'closed', closedBy: demo.userIds.coordinator, nextMeetingId });
 		expect(closed.closedAt).not.toBeNull();
@@ -265,13 +464,34 @@ describe.each(engines)('meetings on %s', (engine) => {
 		expect(next).toMatchObject({ status: 'planned', place: closed.place });
 		expect(next.startsAt.toISOString()).toBe('2027-05-01T07:00:00.000Z');
 		expect((await listAgenda(db(), nextMeetingId)).length).toBeGreaterThan(0);
-		expect(await refusal(closeMeeting(deps(), demo.userIds.coordinator, await access('coordinator'), demo.planId, id, form({ date: '2027-06-01' })))).toMatchObject({ status: 409 });
+		expect(
+			await refusal(
+				closeMeeting(
+					deps(),
+					demo.userIds.coordinator,
+					await access('coordinator'),
+					demo.planId,
+					id,
+					form({ date: '2027-06-01' })
+				)
+			)
+		).toMatchObject({ status: 409 });
 
 		const [version] = await db().select().from(planVersions).where(eq(planVersions.id, versionId));
 		expect(version).toMatchObject({ planId: demo.planId, meetingId: id, adoptedBy: demo.userIds.coordinator });
-		const docs = await db().select({ docName: planVersionDocs.docName }).from(planVersionDocs).where(eq(planVersionDocs.versionId, versionId));
-		expect(docs.map((d) => d.docName).sort()).toEqual([`crisis:${demo.planId}`, `plan:${demo.planId}`, `voice:${demo.planId}`]);
-		const [closedEvent] = await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'meeting.closed'), eq(auditEvents.target, id)));
+		const docs = await db()
+			.select({ docName: planVersionDocs.docName })
+			.from(planVersionDocs)
+			.where(eq(planVersionDocs.versionId, versionId));
+		expect(docs.map((d) => d.docName).sort()).toEqual([
+			`crisis:${demo.planId}`,
+			`plan:${demo.planId}`,
+			`voice:${demo.planId}`
+		]);
+		const [closedEvent] = await db()
+			.select()
+			.from(auditEvents)
+			.where(and(eq(auditEvents.action, 'meeting.closed'), eq(auditEvents.target, id)));
 		expect(closedEvent).toMatchObject({ actorId: demo.userIds.coordinator, planId: demo.planId });
 
 		// Attendance: recorded stays, the GP sent a note, the rest were absent.
@@ -283,7 +503,9 @@ describe.each(engines)('meetings on %s', (engine) => {
 		// The open socket was downgraded: its write is dropped, stored nowhere and seen by nobody.
 		const stored = await countUpdates(db(), doc);
 		expect((await docAccess(db(), demo.userIds.nav, doc)).level).toBe('read');
-		(writer.doc.getXmlFragment(MEETING_ROOT.minutes).get(0) as Y.XmlElement).insert(0, [new Y.XmlText('Endret etterpå. ')]);
+		(writer.doc.getXmlFragment(MEETING_ROOT.minutes).get(0) as Y.XmlElement).insert(0, [
+			new Y.XmlText('Endret etterpå. ')
+		]);
 		// A new connection may not write either.
 		const late = await connectSynced(node, doc, await user('coordinator'));
 		late.doc.getXmlFragment(MEETING_ROOT.minutes).insert(0, [new Y.XmlElement('paragraph')]);
@@ -293,7 +515,9 @@ describe.each(engines)('meetings on %s', (engine) => {
 		expect(JSON.stringify(await readMinutes(node.collab, id))).toContain('NAV søker AAP.');
 		expect(JSON.stringify(await readMinutes(node.collab, id))).not.toContain('Endret etterpå');
 		// Nothing changes in a closed meeting.
-		expect(await refusal(saveStatusNote(db(), demo.userIds.gp, await access('gp'), demo.planId, id, 'For sent'))).toMatchObject({ status: 409 });
+		expect(
+			await refusal(saveStatusNote(db(), demo.userIds.gp, await access('gp'), demo.planId, id, 'For sent'))
+		).toMatchObject({ status: 409 });
 	});
 
 	it('absence is counted over the last meetings per member', async () => {
@@ -302,6 +526,8 @@ describe.each(engines)('meetings on %s', (engine) => {
 		expect(counts[demo.userIds.dps]).toEqual({ meetings: 2, missed: 2 });
 		expect(counts[demo.userIds.nav]).toEqual({ meetings: 2, missed: 1 });
 		expect(counts[demo.userIds.gp].missed).toBe(2);
-		expect(await absenceCounts(db(), demo.planId, [demo.userIds.nav], 1)).toEqual({ [demo.userIds.nav]: { meetings: 1, missed: 0 } });
+		expect(await absenceCounts(db(), demo.planId, [demo.userIds.nav], 1)).toEqual({
+			[demo.userIds.nav]: { meetings: 1, missed: 0 }
+		});
 	});
 });

@@ -9,7 +9,14 @@ import { isActionFailure, isHttpError } from '@sveltejs/kit';
 import { engines, useTestDatabase } from '../../helpers/services';
 import { installRuntime } from '../../helpers/runtime';
 import { seedDemo, type DemoSeed } from '../../../src/lib/server/seed/demo';
-import { auditEvents, meetingAgendaItems, meetingParticipants, meetings, sessions, users } from '../../../src/lib/server/db/schema';
+import {
+	auditEvents,
+	meetingAgendaItems,
+	meetingParticipants,
+	meetings,
+	sessions,
+	users
+} from '../../../src/lib/server/db/schema';
 import { planAccess } from '../../../src/lib/server/access/plans';
 import { createSession, validateSessionToken, type SessionUser } from '../../../src/lib/server/auth/session';
 import {
@@ -45,14 +52,27 @@ describe.each(engines)('the wall screen on %s', (engine) => {
 	});
 
 	const user = async (who: string): Promise<SessionUser> =>
-		(await db().select({ id: users.id, name: users.name, email: users.email, kind: users.kind, isAdmin: users.isAdmin }).from(users).where(eq(users.id, demo.userIds[who])))[0];
+		(
+			await db()
+				.select({ id: users.id, name: users.name, email: users.email, kind: users.kind, isAdmin: users.isAdmin })
+				.from(users)
+				.where(eq(users.id, demo.userIds[who]))
+		)[0];
 	/** A planned meeting of the demo plan of its own, so each test starts from its own state. */
 	async function plannedMeeting(planId = demo.planId): Promise<string> {
-		const [row] = await db().insert(meetings).values({ planId, startsAt: new Date(), createdBy: demo.userIds.coordinator }).returning({ id: meetings.id });
+		const [row] = await db()
+			.insert(meetings)
+			.values({ planId, startsAt: new Date(), createdBy: demo.userIds.coordinator })
+			.returning({ id: meetings.id });
 		return row.id;
 	}
 	const event = async (who: string, meetingId: string, url = 'http://app.test/') =>
-		({ params: { id: demo.planId, meetingId }, locals: { db: db(), user: await user(who), session: null, engine }, url: new URL(url), request: new Request(url, { method: 'POST' }) }) as never;
+		({
+			params: { id: demo.planId, meetingId },
+			locals: { db: db(), user: await user(who), session: null, engine },
+			url: new URL(url),
+			request: new Request(url, { method: 'POST' })
+		}) as never;
 	const statusOf = async (id: string) => (await db().select().from(meetings).where(eq(meetings.id, id)))[0];
 
 	it('reads the seeded meeting of this plan only, its agenda in position order, and who was recorded present', async () => {
@@ -67,21 +87,25 @@ describe.each(engines)('the wall screen on %s', (engine) => {
 
 		// Positions decide, not the order rows were written in.
 		const id = await plannedMeeting();
-		await db().insert(meetingAgendaItems).values([
-			{ meetingId: id, position: 3, kind: 'other', title: 'C' },
-			{ meetingId: id, position: 1, kind: 'other', title: 'A' },
-			{ meetingId: id, position: 2, kind: 'open_question', title: 'B' }
-		]);
+		await db()
+			.insert(meetingAgendaItems)
+			.values([
+				{ meetingId: id, position: 3, kind: 'other', title: 'C' },
+				{ meetingId: id, position: 1, kind: 'other', title: 'A' },
+				{ meetingId: id, position: 2, kind: 'open_question', title: 'B' }
+			]);
 		expect((await loadWallAgenda(db(), id)).map((a) => a.title)).toEqual(['A', 'B', 'C']);
 		expect(await loadWallAgenda(db(), await plannedMeeting())).toEqual([]);
 
-		await db().insert(meetingParticipants).values([
-			{ meetingId: id, userId: demo.userIds.nav, attendance: 'present' },
-			{ meetingId: id, userId: demo.userIds.patient, attendance: 'present' },
-			{ meetingId: id, userId: demo.userIds.gp, attendance: 'absent' },
-			{ meetingId: id, userId: demo.userIds.dps, attendance: 'status_note' },
-			{ meetingId: id, userId: demo.userIds.housing }
-		]);
+		await db()
+			.insert(meetingParticipants)
+			.values([
+				{ meetingId: id, userId: demo.userIds.nav, attendance: 'present' },
+				{ meetingId: id, userId: demo.userIds.patient, attendance: 'present' },
+				{ meetingId: id, userId: demo.userIds.gp, attendance: 'absent' },
+				{ meetingId: id, userId: demo.userIds.dps, attendance: 'status_note' },
+				{ meetingId: id, userId: demo.userIds.housing }
+			]);
 		expect(await loadWallPresent(db(), id)).toEqual([
 			{ userId: demo.userIds.nav, name: 'Ahmed Karimi' },
 			{ userId: demo.userIds.patient, name: 'Jonas Berg' }
@@ -103,12 +127,17 @@ describe.each(engines)('the wall screen on %s', (engine) => {
 			);
 			expect(isHttpError(refused) && refused.status, who).toBe(403);
 		}
-		const denied = await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'plan.denied'), eq(auditEvents.actorId, demo.userIds.sister)));
+		const denied = await db()
+			.select()
+			.from(auditEvents)
+			.where(and(eq(auditEvents.action, 'plan.denied'), eq(auditEvents.actorId, demo.userIds.sister)));
 		expect(denied.length).toBeGreaterThan(0);
 	});
 
 	it("renders the first paint from the stored plan: the agenda's items, the item asked for, and a plan.read in the log", async () => {
-		const data = (await load(await event('nav', seeded, `http://app.test/plans/${demo.planId}/moter/${seeded}/skjerm?item=3`))) as Record<string, unknown> & {
+		const data = (await load(
+			await event('nav', seeded, `http://app.test/plans/${demo.planId}/moter/${seeded}/skjerm?item=3`)
+		)) as Record<string, unknown> & {
 			agenda: unknown[];
 			item: number;
 			mayOpen: boolean;
@@ -120,7 +149,10 @@ describe.each(engines)('the wall screen on %s', (engine) => {
 		expect(data.item).toBe(2);
 		expect(data.mayOpen).toBe(false);
 		expect(data.content.lifeAreas!.flatMap((a) => a.goals.map((g) => g.title))).toContain('Flytte til egen leilighet');
-		const [read] = await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'plan.read'), eq(auditEvents.actorId, demo.userIds.nav)));
+		const [read] = await db()
+			.select()
+			.from(auditEvents)
+			.where(and(eq(auditEvents.action, 'plan.read'), eq(auditEvents.actorId, demo.userIds.nav)));
 		expect(read.detail).toMatchObject({ meetingId: seeded });
 		expect(((await load(await event('coordinator', seeded))) as { mayOpen: boolean }).mayOpen).toBe(true);
 	});
@@ -142,7 +174,10 @@ describe.each(engines)('the wall screen on %s', (engine) => {
 		const opened = await statusOf(id);
 		expect(opened).toMatchObject({ status: 'open', openedBy: demo.userIds.coordinator });
 		expect(opened.openedAt).toBeInstanceOf(Date);
-		const [audit] = await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'meeting.opened'), eq(auditEvents.target, id)));
+		const [audit] = await db()
+			.select()
+			.from(auditEvents)
+			.where(and(eq(auditEvents.action, 'meeting.opened'), eq(auditEvents.target, id)));
 		expect(audit).toMatchObject({ actorId: demo.userIds.coordinator, planId: demo.planId });
 
 		// A second press (another screen) does not open it again.
@@ -156,7 +191,12 @@ describe.each(engines)('the wall screen on %s', (engine) => {
 
 		// Another plan's meeting is not found from this plan.
 		const foreign = await plannedMeeting(demo.secondPlanId);
-		const result = await openMeeting(db(), { planId: demo.planId, meetingId: foreign, userId: demo.userIds.coordinator, access: await planAccess(db(), demo.userIds.coordinator, demo.planId) });
+		const result = await openMeeting(db(), {
+			planId: demo.planId,
+			meetingId: foreign,
+			userId: demo.userIds.coordinator,
+			access: await planAccess(db(), demo.userIds.coordinator, demo.planId)
+		});
 		expect(result).toEqual({ ok: false, code: 'not_found' });
 		expect((await statusOf(foreign)).status).toBe('planned');
 	});
@@ -168,11 +208,17 @@ describe.each(engines)('the wall screen on %s', (engine) => {
 			await db().update(sessions).set({ lastVerifiedAt: tenMinutesAgo() }).where(eq(sessions.id, session.id));
 			return session.id;
 		}
-		const lastSeen = async (sessionId: string) => (await db().select().from(sessions).where(eq(sessions.id, sessionId)))[0].lastVerifiedAt.getTime();
+		const lastSeen = async (sessionId: string) =>
+			(await db().select().from(sessions).where(eq(sessions.id, sessionId)))[0].lastVerifiedAt.getTime();
 		async function beat(meetingId: string, sessionId: string | null, who = 'coordinator') {
 			const response = await keepAlive({
 				params: { id: demo.planId, meetingId },
-				locals: { db: db(), user: sessionId ? await user(who) : null, session: sessionId ? { id: sessionId } : null, engine }
+				locals: {
+					db: db(),
+					user: sessionId ? await user(who) : null,
+					session: sessionId ? { id: sessionId } : null,
+					engine
+				}
 			} as never);
 			return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 		}
@@ -180,7 +226,10 @@ describe.each(engines)('the wall screen on %s', (engine) => {
 		it('refreshes the session while the meeting is open and within the limit, and says until when', async () => {
 			const id = await plannedMeeting();
 			const openedAt = new Date(Date.now() - 60 * 60_000);
-			await db().update(meetings).set({ status: 'open', openedAt, openedBy: demo.userIds.coordinator }).where(eq(meetings.id, id));
+			await db()
+				.update(meetings)
+				.set({ status: 'open', openedAt, openedBy: demo.userIds.coordinator })
+				.where(eq(meetings.id, id));
 			const sessionId = await screen();
 			const before = await lastSeen(sessionId);
 			const res = await beat(id, sessionId);
@@ -192,9 +241,15 @@ describe.each(engines)('the wall screen on %s', (engine) => {
 		it('refuses (409) and leaves the session alone while planned, after closing, and past the limit', async () => {
 			const planned = await plannedMeeting();
 			const closed = await plannedMeeting();
-			await db().update(meetings).set({ status: 'closed', openedAt: new Date(), closedAt: new Date() }).where(eq(meetings.id, closed));
+			await db()
+				.update(meetings)
+				.set({ status: 'closed', openedAt: new Date(), closedAt: new Date() })
+				.where(eq(meetings.id, closed));
 			const late = await plannedMeeting();
-			await db().update(meetings).set({ status: 'open', openedAt: new Date(Date.now() - WALL_SIGNED_IN_MS - 60_000) }).where(eq(meetings.id, late));
+			await db()
+				.update(meetings)
+				.set({ status: 'open', openedAt: new Date(Date.now() - WALL_SIGNED_IN_MS - 60_000) })
+				.where(eq(meetings.id, late));
 			const sessionId = await screen();
 			const before = await lastSeen(sessionId);
 			expect(await beat(planned, sessionId)).toEqual({ status: 409, body: { error: 'not_open' } });
@@ -231,7 +286,9 @@ describe.each(engines)('the wall screen on %s', (engine) => {
 		expect(await wallMeetingToday(db(), demo.secondPlanId, { planned: true })).toBe(other);
 		await db().update(meetings).set({ status: 'open', openedAt: new Date() }).where(eq(meetings.id, other));
 		expect(await wallMeetingToday(db(), demo.secondPlanId, { planned: false })).toBe(other);
-		expect(await wallMeetingToday(db(), demo.secondPlanId, { planned: false }, new Date(Date.now() + 3 * 86_400_000))).toBeNull();
+		expect(
+			await wallMeetingToday(db(), demo.secondPlanId, { planned: false }, new Date(Date.now() + 3 * 86_400_000))
+		).toBeNull();
 		await db().update(meetings).set({ status: 'closed' }).where(eq(meetings.id, other));
 		expect(await wallMeetingToday(db(), demo.secondPlanId, { planned: true })).toBeNull();
 	});

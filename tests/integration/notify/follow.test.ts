@@ -27,9 +27,11 @@ describe.each(engines)('following a measure on %s', (engine) => {
 	let u: Record<string, string>;
 	let plan: string;
 
-	const follow = (userId: string, measureId: string, on = true) => setFollowing({ db: db(), collab: node.collab }, userId, plan, measureId, on);
+	const follow = (userId: string, measureId: string, on = true) =>
+		setFollowing({ db: db(), collab: node.collab }, userId, plan, measureId, on);
 	/** A new measure the coordinator proposes to NAV, named to NAV's adviser. */
-	const measure = (title: string) => addTestMeasure(node, db(), plan, u.coordinator, { title, serviceId: demo.serviceIds.nav, personId: u.nav });
+	const measure = (title: string) =>
+		addTestMeasure(node, db(), plan, u.coordinator, { title, serviceId: demo.serviceIds.nav, personId: u.nav });
 	const refusal = async (p: Promise<unknown>) => {
 		try {
 			await p;
@@ -80,7 +82,10 @@ describe.each(engines)('following a measure on %s', (engine) => {
 		expect(second.filter((r) => r === u.coordinator)).toHaveLength(1); // the proposer, now that someone else acted
 
 		// Attributable: who followed what, by id.
-		const audit = await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'measure.followed'), eq(auditEvents.target, m)));
+		const audit = await db()
+			.select()
+			.from(auditEvents)
+			.where(and(eq(auditEvents.action, 'measure.followed'), eq(auditEvents.target, m)));
 		expect(audit.map((a) => a.actorId).sort()).toEqual([u.dps, u.gp, u.nav].sort());
 	});
 
@@ -92,13 +97,22 @@ describe.each(engines)('following a measure on %s', (engine) => {
 		await setMeasure(node, db(), plan, u.coordinator, m, { status: 'in_progress' });
 		await drain(testWorker(db(), sink.url));
 		expect(await recipientsOf(db(), 'measure.status', ['measureId', m])).toEqual([u.nav]);
-		expect(await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'measure.unfollowed'), eq(auditEvents.target, m), eq(auditEvents.actorId, u.gp)))).toHaveLength(1);
+		expect(
+			await db()
+				.select()
+				.from(auditEvents)
+				.where(
+					and(eq(auditEvents.action, 'measure.unfollowed'), eq(auditEvents.target, m), eq(auditEvents.actorId, u.gp))
+				)
+		).toHaveLength(1);
 	});
 
 	it('a measure that is not in the plan is refused (404), a missing id too (400)', async () => {
 		expect(await refusal(follow(u.gp, 'no-such-measure'))).toBe(404);
 		expect(await refusal(follow(u.gp, ''))).toBe(400);
-		expect(await db().select().from(measureFollowers).where(eq(measureFollowers.measureId, 'no-such-measure'))).toEqual([]);
+		expect(await db().select().from(measureFollowers).where(eq(measureFollowers.measureId, 'no-such-measure'))).toEqual(
+			[]
+		);
 	});
 
 	it('without consent to the plan (the sister sees the crisis plan and meetings only) or without a seat: 403', async () => {
@@ -107,21 +121,34 @@ describe.each(engines)('following a measure on %s', (engine) => {
 		const outsider = await createUser(db(), { name: 'Utenforstående Person' });
 		expect(await refusal(follow(outsider.id, m))).toBe(403);
 		expect(await db().select().from(measureFollowers).where(eq(measureFollowers.measureId, m))).toEqual([]);
-		expect(await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'plan.denied'), eq(auditEvents.target, m)))).toHaveLength(2);
+		expect(
+			await db()
+				.select()
+				.from(auditEvents)
+				.where(and(eq(auditEvents.action, 'plan.denied'), eq(auditEvents.target, m)))
+		).toHaveLength(2);
 	});
 
 	it('a follower whose consent is withdrawn gets nothing: the queued notice is dropped', async () => {
 		const m = await measure('Søke om støttekontakt');
 		await follow(u.act, m);
-		const [c] = await db().select({ id: consents.id }).from(consents).where(and(eq(consents.planId, plan), eq(consents.granteeUserId, u.act)));
+		const [c] = await db()
+			.select({ id: consents.id })
+			.from(consents)
+			.where(and(eq(consents.planId, plan), eq(consents.granteeUserId, u.act)));
 		expect((await withdrawConsent(db(), plan, c.id, u.patient)).ok).toBe(true);
 		await setMeasure(node, db(), plan, u.coordinator, m, { status: 'in_progress' });
 		// Queued for the follower (ids only), then dropped as it goes out.
-		const job = (await db().select().from(notifyJobs)).find((j) => j.dedupeKey.startsWith(`notice:measure.status:${m}:`) && j.dedupeKey.endsWith(`:${u.act}`));
+		const job = (await db().select().from(notifyJobs)).find(
+			(j) => j.dedupeKey.startsWith(`notice:measure.status:${m}:`) && j.dedupeKey.endsWith(`:${u.act}`)
+		);
 		expect(job).toBeTruthy();
 		await drain(testWorker(db(), sink.url));
 		expect(await recipientsOf(db(), 'measure.status', ['measureId', m])).toEqual([u.nav]);
-		expect((await db().select().from(notifyJobs).where(eq(notifyJobs.id, job!.id)))[0]).toMatchObject({ state: 'dropped', lastError: 'no-access' });
+		expect((await db().select().from(notifyJobs).where(eq(notifyJobs.id, job!.id)))[0]).toMatchObject({
+			state: 'dropped',
+			lastError: 'no-access'
+		});
 		// And they can no longer follow.
 		expect(await refusal(follow(u.act, m))).toBe(403);
 	});

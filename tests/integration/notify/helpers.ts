@@ -36,14 +36,26 @@ export async function drain(worker: NotifyWorker): Promise<void> {
  * A change to the live plan as the server's measure actions write it (attributed to `actorId`), then the projection
  * the projector would run, with the notifications hook.
  */
-export async function changePlan(node: TestNode, db: Db, planId: string, actorId: string, change: (doc: import('yjs').Doc) => void): Promise<void> {
+export async function changePlan(
+	node: TestNode,
+	db: Db,
+	planId: string,
+	actorId: string,
+	change: (doc: import('yjs').Doc) => void
+): Promise<void> {
 	await node.collab.applyServerChange(planDocName(planId), change, actorId);
 	await node.collab.flush();
 	await projectDocument(db, planDocName(planId), { onMeasuresChanged: (tx, c) => measureEvents(tx, c).then(() => {}) });
 }
 
 /** Adds a measure under the plan's first goal; returns its id. */
-export async function addTestMeasure(node: TestNode, db: Db, planId: string, actorId: string, input: Omit<NewMeasure, 'goalId'>): Promise<string> {
+export async function addTestMeasure(
+	node: TestNode,
+	db: Db,
+	planId: string,
+	actorId: string,
+	input: Omit<NewMeasure, 'goalId'>
+): Promise<string> {
 	let id = '';
 	await changePlan(node, db, planId, actorId, (doc) => {
 		id = addMeasure(doc, { ...input, goalId: listGoals(doc)[0].id, createdBy: actorId });
@@ -51,13 +63,23 @@ export async function addTestMeasure(node: TestNode, db: Db, planId: string, act
 	return id;
 }
 
-export async function setMeasure(node: TestNode, db: Db, planId: string, actorId: string, measureId: string, patch: Parameters<typeof updateMeasure>[2]): Promise<void> {
+export async function setMeasure(
+	node: TestNode,
+	db: Db,
+	planId: string,
+	actorId: string,
+	measureId: string,
+	patch: Parameters<typeof updateMeasure>[2]
+): Promise<void> {
 	await changePlan(node, db, planId, actorId, (doc) => updateMeasure(doc, measureId, patch));
 }
 
 /** Who got a notice of `kind` (optionally about one measure/meeting/consent …, by a ref). */
 export async function recipientsOf(db: Db, kind: string, ref?: [string, string]): Promise<string[]> {
-	const rows = await db.select({ recipientId: notifications.recipientId, refs: notifications.refs }).from(notifications).where(eq(notifications.kind, kind));
+	const rows = await db
+		.select({ recipientId: notifications.recipientId, refs: notifications.refs })
+		.from(notifications)
+		.where(eq(notifications.kind, kind));
 	return rows
 		.filter((r) => !ref || r.refs[ref[0]] === ref[1])
 		.map((r) => r.recipientId)
@@ -65,10 +87,16 @@ export async function recipientsOf(db: Db, kind: string, ref?: [string, string])
 }
 
 export async function jobsIn(db: Db, states: string[]) {
-	return db.select().from(notifyJobs).where(inArray(notifyJobs.state, states as never));
+	return db
+		.select()
+		.from(notifyJobs)
+		.where(inArray(notifyJobs.state, states as never));
 }
 
 export async function jobByKey(db: Db, key: string) {
-	const [row] = await db.select().from(notifyJobs).where(and(eq(notifyJobs.dedupeKey, key)));
+	const [row] = await db
+		.select()
+		.from(notifyJobs)
+		.where(and(eq(notifyJobs.dedupeKey, key)));
 	return row;
 }

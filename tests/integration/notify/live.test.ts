@@ -48,7 +48,14 @@ describe.each(engines)('the live notice socket on %s', (engine) => {
 	let plan: TestPlan;
 
 	beforeAll(async () => {
-		hub = new NoticeHub({ db: db(), log: silentLog, origin: ORIGIN, sessionIdleMs: 3_600_000, pollMs: 20, sessionCheckMs: 50 });
+		hub = new NoticeHub({
+			db: db(),
+			log: silentLog,
+			origin: ORIGIN,
+			sessionIdleMs: 3_600_000,
+			pollMs: 20,
+			sessionCheckMs: 50
+		});
 		server = await listenForUpgrades((req, socket, head) => {
 			if (!hub.handleUpgrade(req, socket, head)) socket.destroy();
 		});
@@ -61,7 +68,9 @@ describe.each(engines)('the live notice socket on %s', (engine) => {
 
 	it('refuses a socket without a session (4401) or from another site (4403)', async () => {
 		expect(await listen(server.port, {}).closed).toBe(4401);
-		expect(await listen(server.port, { cookie: plan.coordinator.cookie, origin: 'https://evil.example' }).closed).toBe(4403);
+		expect(await listen(server.port, { cookie: plan.coordinator.cookie, origin: 'https://evil.example' }).closed).toBe(
+			4403
+		);
 	});
 
 	it('tells the owner a stamp when their notices change, never a notice, and nothing about anyone else’s', async () => {
@@ -69,11 +78,32 @@ describe.each(engines)('the live notice socket on %s', (engine) => {
 		const first = await mine.next(0);
 		expect(JSON.parse(first)).toEqual({ stamp: expect.any(String) });
 		// Someone else's notice: no message for this socket.
-		await createNotice(db(), { kind: 'plan.revision_due', recipientId: plan.patient.id, planId: plan.planId, linkPath: `/plans/${plan.planId}`, dedupeKey: `t:other:${plan.planId}` }, new Date());
+		await createNotice(
+			db(),
+			{
+				kind: 'plan.revision_due',
+				recipientId: plan.patient.id,
+				planId: plan.planId,
+				linkPath: `/plans/${plan.planId}`,
+				dedupeKey: `t:other:${plan.planId}`
+			},
+			new Date()
+		);
 		await new Promise((r) => setTimeout(r, 150));
 		expect(mine.messages.length).toBe(1);
 		// Their own: a new stamp, which names nothing.
-		const id = await createNotice(db(), { kind: 'measure.assigned', recipientId: plan.coordinator.id, planId: plan.planId, linkPath: `/plans/${plan.planId}#measure-m1-title`, refs: { measureId: 'm1' }, dedupeKey: `t:mine:${plan.planId}` }, new Date());
+		const id = await createNotice(
+			db(),
+			{
+				kind: 'measure.assigned',
+				recipientId: plan.coordinator.id,
+				planId: plan.planId,
+				linkPath: `/plans/${plan.planId}#measure-m1-title`,
+				refs: { measureId: 'm1' },
+				dedupeKey: `t:mine:${plan.planId}`
+			},
+			new Date()
+		);
 		hub.poke(plan.coordinator.id);
 		const second = await mine.next(1);
 		expect(second).not.toBe(first);

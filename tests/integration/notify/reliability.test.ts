@@ -5,10 +5,23 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createTestDatabase, engines, postgresAvailable, useTestDatabase, type TestDatabase } from '../../helpers/services';
+import {
+	createTestDatabase,
+	engines,
+	postgresAvailable,
+	useTestDatabase,
+	type TestDatabase
+} from '../../helpers/services';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
 import { openDatabase, type Db } from '../../../src/lib/server/db';
-import { consents, meetingParticipants, meetings, notifications, notifyJobs, users } from '../../../src/lib/server/db/schema';
+import {
+	consents,
+	meetingParticipants,
+	meetings,
+	notifications,
+	notifyJobs,
+	users
+} from '../../../src/lib/server/db/schema';
 import { withdrawConsent } from '../../../src/lib/server/consent';
 import { NOTICE_KINDS, queueNotices, savePreferences, type Preferences } from '../../../src/lib/server/notify';
 import { backoffMs, claim } from '../../../src/lib/server/notify/queue';
@@ -18,13 +31,21 @@ import { drain, testWorker } from './helpers';
 import { load as adminLoad, actions as adminActions } from '../../../src/routes/admin/varsler/+page.server';
 
 const HOUR = 3_600_000;
-const only = (kind: string, email: 'now' | 'digest' | 'off' = 'now') => Object.fromEntries(NOTICE_KINDS.map((k) => [k, { email: k === kind ? email : 'off', sms: 'off' }])) as Preferences;
+const only = (kind: string, email: 'now' | 'digest' | 'off' = 'now') =>
+	Object.fromEntries(NOTICE_KINDS.map((k) => [k, { email: k === kind ? email : 'off', sms: 'off' }])) as Preferences;
 
 /** A plan with a meeting 20 hours ahead and `n` invited staff, each wanting only the reminder, by e-mail at once. */
 async function meetingAhead(db: Db, n: number): Promise<{ plan: TestPlan; meetingId: string; invited: TestUser[] }> {
 	const plan = await createPlan(db);
 	const meetingId = testId();
-	await db.insert(meetings).values({ id: meetingId, planId: plan.planId, startsAt: new Date(Date.now() + 20 * HOUR), createdBy: plan.coordinator.id });
+	await db
+		.insert(meetings)
+		.values({
+			id: meetingId,
+			planId: plan.planId,
+			startsAt: new Date(Date.now() + 20 * HOUR),
+			createdBy: plan.coordinator.id
+		});
 	const invited: TestUser[] = [];
 	for (let i = 0; i < n; i++) {
 		const u = await createUser(db);
@@ -93,23 +114,40 @@ describe.each(engines)('the notification queue on %s', (engine) => {
 		const pending = await db().select().from(notifyJobs).where(eq(notifyJobs.state, 'pending'));
 		const lateJob = pending.find((j) => j.dedupeKey.startsWith(lateNotice) && j.dedupeKey.endsWith(late.id))!;
 		// Run only `late`'s notice: its e-mail is now queued.
-		await db().update(notifyJobs).set({ runAt: new Date(Date.now() + HOUR) }).where(and(eq(notifyJobs.state, 'pending')));
-		await db().update(notifyJobs).set({ runAt: new Date(0) }).where(eq(notifyJobs.id, lateJob.id));
+		await db()
+			.update(notifyJobs)
+			.set({ runAt: new Date(Date.now() + HOUR) })
+			.where(and(eq(notifyJobs.state, 'pending')));
+		await db()
+			.update(notifyJobs)
+			.set({ runAt: new Date(0) })
+			.where(eq(notifyJobs.id, lateJob.id));
 		await worker.runOnce();
-		const [emailJob] = await db().select().from(notifyJobs).where(and(eq(notifyJobs.type, 'email'), eq(notifyJobs.state, 'pending')));
+		const [emailJob] = await db()
+			.select()
+			.from(notifyJobs)
+			.where(and(eq(notifyJobs.type, 'email'), eq(notifyJobs.state, 'pending')));
 		expect(emailJob).toBeTruthy();
 
 		for (const u of [early, late]) {
-			const [c] = await db().select({ id: consents.id }).from(consents).where(and(eq(consents.planId, plan.planId), eq(consents.granteeUserId, u.id)));
+			const [c] = await db()
+				.select({ id: consents.id })
+				.from(consents)
+				.where(and(eq(consents.planId, plan.planId), eq(consents.granteeUserId, u.id)));
 			expect((await withdrawConsent(db(), plan.planId, c.id, plan.patient.id)).ok).toBe(true);
 		}
-		await db().update(notifyJobs).set({ runAt: new Date(0) }).where(eq(notifyJobs.state, 'pending'));
+		await db()
+			.update(notifyJobs)
+			.set({ runAt: new Date(0) })
+			.where(eq(notifyJobs.state, 'pending'));
 		await drain(testWorker(db(), sink.url));
 
 		expect(sink.messages).toEqual([]);
 		const [email] = await db().select().from(notifyJobs).where(eq(notifyJobs.id, emailJob.id));
 		expect(email).toMatchObject({ state: 'dropped', lastError: 'no-access', attempts: 1 });
-		const earlyJob = (await db().select().from(notifyJobs)).find((j) => j.dedupeKey.startsWith(lateNotice) && j.dedupeKey.endsWith(`:${early.id}`))!;
+		const earlyJob = (await db().select().from(notifyJobs)).find(
+			(j) => j.dedupeKey.startsWith(lateNotice) && j.dedupeKey.endsWith(`:${early.id}`)
+		)!;
 		expect(earlyJob).toMatchObject({ state: 'dropped', lastError: 'no-access' });
 		expect(await db().select().from(notifications).where(eq(notifications.recipientId, early.id))).toEqual([]);
 	});
@@ -117,14 +155,28 @@ describe.each(engines)('the notification queue on %s', (engine) => {
 	it('a failing send is retried with growing waits, then listed for the administrator, who can queue it again', async () => {
 		const plan = await createPlan(db());
 		await savePreferences(db(), plan.coordinator.id, only('contacts.three_misses'));
-		await queueNotices(db(), [{ kind: 'contacts.three_misses', recipientId: plan.coordinator.id, planId: plan.planId, linkPath: `/plans/${plan.planId}`, dedupeKey: `contacts.three_misses:e-${testId()}:${plan.coordinator.id}` }]);
+		await queueNotices(db(), [
+			{
+				kind: 'contacts.three_misses',
+				recipientId: plan.coordinator.id,
+				planId: plan.planId,
+				linkPath: `/plans/${plan.planId}`,
+				dedupeKey: `contacts.three_misses:e-${testId()}:${plan.coordinator.id}`
+			}
+		]);
 		// Nothing listens on port 9: every attempt fails at connect.
 		const worker = testWorker(db(), 'smtp://127.0.0.1:9', { backoff: { baseMs: 40, maxMs: 1000 } });
 		await worker.runOnce(); // the notice: creates the e-mail job
 		const waits: number[] = [];
 		for (let attempt = 1; attempt <= 6; attempt++) {
-			const [job] = await db().select().from(notifyJobs).where(and(eq(notifyJobs.type, 'email'), eq(notifyJobs.state, 'pending')));
-			await db().update(notifyJobs).set({ runAt: new Date(0) }).where(eq(notifyJobs.id, job.id));
+			const [job] = await db()
+				.select()
+				.from(notifyJobs)
+				.where(and(eq(notifyJobs.type, 'email'), eq(notifyJobs.state, 'pending')));
+			await db()
+				.update(notifyJobs)
+				.set({ runAt: new Date(0) })
+				.where(eq(notifyJobs.id, job.id));
 			const before = Date.now();
 			await worker.runOnce();
 			const [after] = await db().select().from(notifyJobs).where(eq(notifyJobs.id, job.id));
@@ -139,16 +191,26 @@ describe.each(engines)('the notification queue on %s', (engine) => {
 		waits.forEach((w, i) => expect(w).toBeGreaterThanOrEqual(backoffMs(i + 1, 40, 1000)));
 		expect(waits[4]).toBeGreaterThan(waits[0] * 8);
 
-		const [admin] = await db().select({ id: users.id, name: users.name, email: users.email, kind: users.kind, isAdmin: users.isAdmin }).from(users).where(eq(users.id, plan.outsider.id));
+		const [admin] = await db()
+			.select({ id: users.id, name: users.name, email: users.email, kind: users.kind, isAdmin: users.isAdmin })
+			.from(users)
+			.where(eq(users.id, plan.outsider.id));
 		await db().update(users).set({ isAdmin: true }).where(eq(users.id, admin.id));
-		const data = (await adminLoad({ locals: { db: db(), user: { ...admin, isAdmin: true } } } as never)) as { failed: Array<{ id: number; type: string; lastError: string }> };
+		const data = (await adminLoad({ locals: { db: db(), user: { ...admin, isAdmin: true } } } as never)) as {
+			failed: Array<{ id: number; type: string; lastError: string }>;
+		};
 		const listed = data.failed.find((f) => f.type === 'email');
 		expect(listed?.lastError).toMatch(/^E[A-Z]+/);
 		// Someone who is not an administrator gets 403.
-		await expect(adminLoad({ locals: { db: db(), user: { ...admin, isAdmin: false } } } as never)).rejects.toMatchObject({ status: 403 });
+		await expect(
+			adminLoad({ locals: { db: db(), user: { ...admin, isAdmin: false } } } as never)
+		).rejects.toMatchObject({ status: 403 });
 		const form = new FormData();
 		form.set('id', String(listed!.id));
-		await adminActions.retry({ locals: { db: db(), user: { ...admin, isAdmin: true } }, request: new Request('http://x/admin/varsler', { method: 'POST', body: form }) } as never);
+		await adminActions.retry({
+			locals: { db: db(), user: { ...admin, isAdmin: true } },
+			request: new Request('http://x/admin/varsler', { method: 'POST', body: form })
+		} as never);
 		const [again] = await db().select().from(notifyJobs).where(eq(notifyJobs.id, listed!.id));
 		expect(again).toMatchObject({ state: 'pending', attempts: 0 });
 		await db().update(notifyJobs).set({ state: 'done' }).where(eq(notifyJobs.id, listed!.id));
@@ -159,12 +221,21 @@ describe.each(engines)('the notification queue on %s', (engine) => {
 		const plan = await createPlan(db());
 		const person = plan.coordinator;
 		await savePreferences(db(), person.id, only('contacts.three_misses', 'digest'));
-		const events = [1, 2, 3].map((i) => ({ kind: 'contacts.three_misses' as const, recipientId: person.id, planId: plan.planId, linkPath: `/plans/${plan.planId}`, dedupeKey: `contacts.three_misses:d${i}-${testId()}:${person.id}` }));
+		const events = [1, 2, 3].map((i) => ({
+			kind: 'contacts.three_misses' as const,
+			recipientId: person.id,
+			planId: plan.planId,
+			linkPath: `/plans/${plan.planId}`,
+			dedupeKey: `contacts.three_misses:d${i}-${testId()}:${person.id}`
+		}));
 		await queueNotices(db(), events);
 		const worker = testWorker(db(), sink.url, { sweep: { digestHour: 0 } });
 		await drain(worker);
 		expect(sink.messages).toEqual([]); // nothing at once
-		await db().update(notifications).set({ readAt: new Date() }).where(eq(notifications.dedupeKey, events[0].dedupeKey));
+		await db()
+			.update(notifications)
+			.set({ readAt: new Date() })
+			.where(eq(notifications.dedupeKey, events[0].dedupeKey));
 		// The sweep queues the day's digest; a second sweep the same day queues nothing more.
 		const sweeping = testWorker(db(), sink.url, { sweepEveryMs: 1, sweep: { digestHour: 0 } });
 		for (let i = 0; i < 4; i++) {

@@ -25,13 +25,30 @@ describe.each(engines)('POST /api/plans on %s', (engine) => {
 
 	/** The endpoint as SvelteKit calls it (the Origin check runs before it, in the hooks). */
 	async function post(user: SessionUser | null, body: unknown, opts: { raw?: string; type?: string } = {}) {
-		const request = new Request('http://app.test/api/plans', { method: 'POST', headers: { 'content-type': opts.type ?? 'application/json' }, body: opts.raw ?? JSON.stringify(body) });
+		const request = new Request('http://app.test/api/plans', {
+			method: 'POST',
+			headers: { 'content-type': opts.type ?? 'application/json' },
+			body: opts.raw ?? JSON.stringify(body)
+		});
 		const response = await POST({ request, locals: { db: db(), user, session: null, engine } } as never);
 		return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 	}
-	const valid = (name = uniqueName('Api Pasient')) => ({ patient: { name, birthDate: '1988-02-29' }, title: 'Individuell plan' });
-	const planCount = async () => (await db().select({ n: sql<number>`count(*)::int` }).from(plans))[0].n;
-	const userCount = async () => (await db().select({ n: sql<number>`count(*)::int` }).from(users))[0].n;
+	const valid = (name = uniqueName('Api Pasient')) => ({
+		patient: { name, birthDate: '1988-02-29' },
+		title: 'Individuell plan'
+	});
+	const planCount = async () =>
+		(
+			await db()
+				.select({ n: sql<number>`count(*)::int` })
+				.from(plans)
+		)[0].n;
+	const userCount = async () =>
+		(
+			await db()
+				.select({ n: sql<number>`count(*)::int` })
+				.from(users)
+		)[0].n;
 
 	it('starts a draft for a new patient with no e-mail: 201 with the id, both seats, and the audit event', async () => {
 		const res = await post(coordinator, valid());
@@ -39,21 +56,44 @@ describe.each(engines)('POST /api/plans on %s', (engine) => {
 		const id = res.body.id as string;
 		expect(id).toMatch(/^[a-z0-9]+$/);
 		const [plan] = await db().select().from(plans).where(eq(plans.id, id));
-		expect(plan).toMatchObject({ status: 'draft', title: 'Individuell plan', createdBy: coordinator.id, patientId: res.body.patientId });
-		const seats = await db().select({ role: planMembers.role, userId: planMembers.userId, serviceId: planMembers.serviceId }).from(planMembers).where(eq(planMembers.planId, id));
+		expect(plan).toMatchObject({
+			status: 'draft',
+			title: 'Individuell plan',
+			createdBy: coordinator.id,
+			patientId: res.body.patientId
+		});
+		const seats = await db()
+			.select({ role: planMembers.role, userId: planMembers.userId, serviceId: planMembers.serviceId })
+			.from(planMembers)
+			.where(eq(planMembers.planId, id));
 		expect(seats).toHaveLength(2);
 		expect(seats).toContainEqual({ role: 'coordinator', userId: coordinator.id, serviceId: municipal });
 		expect(seats).toContainEqual({ role: 'patient', userId: res.body.patientId, serviceId: null });
-		const [event] = await db().select().from(auditEvents).where(and(eq(auditEvents.planId, id), eq(auditEvents.action, 'plan.started')));
-		expect(event).toMatchObject({ actorId: coordinator.id, target: res.body.patientId, detail: { patientCreated: true, via: 'api' } });
+		const [event] = await db()
+			.select()
+			.from(auditEvents)
+			.where(and(eq(auditEvents.planId, id), eq(auditEvents.action, 'plan.started')));
+		expect(event).toMatchObject({
+			actorId: coordinator.id,
+			target: res.body.patientId,
+			detail: { patientCreated: true, via: 'api' }
+		});
 		// Ids only in the log: no name, no date of birth.
 		expect(JSON.stringify(event.detail)).not.toContain('Api Pasient');
 	});
 
 	it('lets an administrator outside any service start one, as its (not yet municipal) coordinator', async () => {
-		const res = await post(admin, { ...valid(), periodStart: '2026-01-01', periodEnd: '2026-12-31', revisionDate: '2026-06-01' });
+		const res = await post(admin, {
+			...valid(),
+			periodStart: '2026-01-01',
+			periodEnd: '2026-12-31',
+			revisionDate: '2026-06-01'
+		});
 		expect(res.status).toBe(201);
-		const [seat] = await db().select().from(planMembers).where(and(eq(planMembers.planId, res.body.id as string), eq(planMembers.role, 'coordinator')));
+		const [seat] = await db()
+			.select()
+			.from(planMembers)
+			.where(and(eq(planMembers.planId, res.body.id as string), eq(planMembers.role, 'coordinator')));
 		expect(seat).toMatchObject({ userId: admin.id, serviceId: null });
 	});
 
@@ -63,7 +103,10 @@ describe.each(engines)('POST /api/plans on %s', (engine) => {
 		const before = [await planCount(), await userCount()];
 		const again = await post(coordinator, valid(name.toLowerCase()));
 		expect(again.status).toBe(409);
-		expect(again.body).toMatchObject({ error: 'same_patient_exists', candidates: [{ id: first.body.patientId, name, birthDate: '1988-02-29', hasOpenPlan: true }] });
+		expect(again.body).toMatchObject({
+			error: 'same_patient_exists',
+			candidates: [{ id: first.body.patientId, name, birthDate: '1988-02-29', hasOpenPlan: true }]
+		});
 		expect(again.body.message).toMatch(/confirmDistinct/);
 		expect([await planCount(), await userCount()]).toEqual(before);
 
@@ -77,17 +120,32 @@ describe.each(engines)('POST /api/plans on %s', (engine) => {
 
 	const refusals: [string, unknown, number, string | undefined][] = [
 		['an unknown field', { ...valid(), colour: 'blue' }, 400, 'colour'],
-		['an unknown patient field', { ...valid(), patient: { name: 'X', birthDate: '1990-01-01', ssn: '1' } }, 400, 'patient.ssn'],
+		[
+			'an unknown patient field',
+			{ ...valid(), patient: { name: 'X', birthDate: '1990-01-01', ssn: '1' } },
+			400,
+			'patient.ssn'
+		],
 		['a wrong type', { ...valid(), title: 42 }, 400, 'title'],
 		['a wrong date', { ...valid(), patient: { name: 'X', birthDate: '1990-02-30' } }, 400, 'patient.birthDate'],
 		['a birth date ahead', { ...valid(), patient: { name: 'X', birthDate: '2999-01-01' } }, 400, 'patient.birthDate'],
-		['a bad e-mail', { ...valid(), patient: { name: 'X', birthDate: '1990-01-01', email: 'not-an-address' } }, 400, 'patient.email'],
+		[
+			'a bad e-mail',
+			{ ...valid(), patient: { name: 'X', birthDate: '1990-01-01', email: 'not-an-address' } },
+			400,
+			'patient.email'
+		],
 		['a non-boolean confirmDistinct', { ...valid(), confirmDistinct: 'yes' }, 400, 'confirmDistinct'],
 		['a missing title', { patient: valid().patient }, 400, 'title'],
 		['a missing patient', { title: 'Plan' }, 400, 'patient'],
 		['a missing name', { title: 'Plan', patient: { birthDate: '1990-01-01' } }, 400, 'patient.name'],
 		['an id mixed with details', { title: 'Plan', patient: { id: 'abc', name: 'X' } }, 400, 'patient.name'],
-		['a period ending before it starts', { ...valid(), periodStart: '2026-05-01', periodEnd: '2026-04-01' }, 400, 'periodEnd'],
+		[
+			'a period ending before it starts',
+			{ ...valid(), periodStart: '2026-05-01', periodEnd: '2026-04-01' },
+			400,
+			'periodEnd'
+		],
 		['a service the caller is not in', { ...valid(), serviceId: 'elsewhere' }, 400, 'serviceId'],
 		['a patient id that is no patient', { title: 'Plan', patient: { id: 'no-such-person' } }, 400, 'patient.id']
 	];
@@ -105,12 +163,17 @@ describe.each(engines)('POST /api/plans on %s', (engine) => {
 		expect(big).toMatchObject({ status: 413, body: { error: 'too_large' } });
 		expect((await post(coordinator, null, { raw: '{"title":' })).status).toBe(400);
 		expect((await post(coordinator, null, { raw: '[]' })).status).toBe(400);
-		expect((await post(coordinator, null, { raw: 'title=x', type: 'application/x-www-form-urlencoded' })).status).toBe(415);
+		expect((await post(coordinator, null, { raw: 'title=x', type: 'application/x-www-form-urlencoded' })).status).toBe(
+			415
+		);
 	});
 
 	it('refuses an e-mail that belongs to an account with 409', async () => {
 		const someone: TestUser = await createUser(db());
-		const res = await post(coordinator, { ...valid(), patient: { name: uniqueName('Epost'), birthDate: '1990-01-01', email: `${someone.id}@EXAMPLE.test` } });
+		const res = await post(coordinator, {
+			...valid(),
+			patient: { name: uniqueName('Epost'), birthDate: '1990-01-01', email: `${someone.id}@EXAMPLE.test` }
+		});
 		expect(res).toMatchObject({ status: 409, body: { error: 'email_in_use', field: 'patient.email' } });
 	});
 
@@ -118,7 +181,10 @@ describe.each(engines)('POST /api/plans on %s', (engine) => {
 		const before = await planCount();
 		const res = await post(outsider, valid());
 		expect(res).toMatchObject({ status: 403, body: { error: 'forbidden' } });
-		const [denied] = await db().select().from(auditEvents).where(and(eq(auditEvents.actorId, outsider.id), eq(auditEvents.action, 'plan.denied')));
+		const [denied] = await db()
+			.select()
+			.from(auditEvents)
+			.where(and(eq(auditEvents.actorId, outsider.id), eq(auditEvents.action, 'plan.denied')));
 		expect(denied).toBeTruthy();
 		expect((await post(null, valid())).status).toBe(401);
 		const patient = await sessionUser(db(), await createUser(db(), { kind: 'patient' }));

@@ -10,7 +10,13 @@ import { createSession } from '../../../src/lib/server/auth/session';
 import type { Db } from '../../../src/lib/server/db';
 import { projectedGoals, projectedMeasures, projectionState } from '../../../src/lib/server/db/schema';
 import { addGoal, addMeasure, listAllMeasures, planDocName, removeMeasure, updateMeasure } from '../../../src/lib/plan';
-import { projectDocument, Projector, projectStale, readPlanRows, rebuildProjections } from '../../../src/lib/server/projections';
+import {
+	projectDocument,
+	Projector,
+	projectStale,
+	readPlanRows,
+	rebuildProjections
+} from '../../../src/lib/server/projections';
 import { cleanup, connectSynced, silentLog, startNode, waitFor } from '../collab/harness';
 import type { TestUser } from '../collab/fixtures';
 
@@ -22,8 +28,14 @@ async function sessionFor(db: Db, userId: string, name: string): Promise<TestUse
 /** Every projected row in a stable order (`updatedAt`: when its content last changed, so a rebuild keeps it). */
 async function projected(db: Db) {
 	const goals = await db.select().from(projectedGoals).orderBy(asc(projectedGoals.planId), asc(projectedGoals.goalId));
-	const measures = await db.select().from(projectedMeasures).orderBy(asc(projectedMeasures.planId), asc(projectedMeasures.measureId));
-	const states = await db.select({ docName: projectionState.docName, throughId: projectionState.throughId }).from(projectionState).orderBy(asc(projectionState.docName));
+	const measures = await db
+		.select()
+		.from(projectedMeasures)
+		.orderBy(asc(projectedMeasures.planId), asc(projectedMeasures.measureId));
+	const states = await db
+		.select({ docName: projectionState.docName, throughId: projectionState.throughId })
+		.from(projectionState)
+		.orderBy(asc(projectionState.docName));
 	return {
 		goals,
 		measures,
@@ -51,36 +63,72 @@ describe.each(engines)('projections on %s', (engine) => {
 		const docName = planDocName(demo.planId);
 		const client = await connectSynced(node, docName, coordinator);
 
-		const goalId = addGoal(client.doc, { lifeArea: 'leisure', title: 'Begynne å svømme igjen', expressedBy: 'patient' });
-		const measureId = addMeasure(client.doc, { goalId, title: 'Søke om fritidskort', serviceId: demo.serviceIds.nav, personId: demo.userIds.nav, dueDate: '2027-01-10' });
+		const goalId = addGoal(client.doc, {
+			lifeArea: 'leisure',
+			title: 'Begynne å svømme igjen',
+			expressedBy: 'patient'
+		});
+		const measureId = addMeasure(client.doc, {
+			goalId,
+			title: 'Søke om fritidskort',
+			serviceId: demo.serviceIds.nav,
+			personId: demo.userIds.nav,
+			dueDate: '2027-01-10'
+		});
 		const started = Date.now();
 		const row = await waitFor(
 			async () => (await db().select().from(projectedMeasures).where(eq(projectedMeasures.measureId, measureId)))[0],
 			{ timeout: 5000, what: 'the new measure in projected_measures' }
 		);
 		expect(Date.now() - started).toBeLessThan(5000);
-		expect(row).toMatchObject({ planId: demo.planId, goalId, title: 'Søke om fritidskort', serviceId: demo.serviceIds.nav, personId: demo.userIds.nav, status: 'requested', dueDate: '2027-01-10' });
+		expect(row).toMatchObject({
+			planId: demo.planId,
+			goalId,
+			title: 'Søke om fritidskort',
+			serviceId: demo.serviceIds.nav,
+			personId: demo.userIds.nav,
+			status: 'requested',
+			dueDate: '2027-01-10'
+		});
 
 		// A change and a removal follow the same way.
 		const declined = listAllMeasures(client.doc).find((m) => m.status === 'rejected')!;
 		updateMeasure(client.doc, measureId, { title: 'Fritidskort for et år' });
 		// Accepting is NAV's answer, written by the server as its measure actions do (the gate refuses it from a client).
-		await node.collab.applyServerChange(docName, (doc) => updateMeasure(doc, measureId, { status: 'accepted' }), demo.userIds.nav);
+		await node.collab.applyServerChange(
+			docName,
+			(doc) => updateMeasure(doc, measureId, { status: 'accepted' }),
+			demo.userIds.nav
+		);
 		removeMeasure(client.doc, declined.id);
-		await waitFor(async () => {
-			const [m] = await db().select().from(projectedMeasures).where(eq(projectedMeasures.measureId, measureId));
-			const gone = (await db().select().from(projectedMeasures).where(eq(projectedMeasures.measureId, declined.id))).length === 0;
-			return m?.status === 'accepted' && m.title === 'Fritidskort for et år' && gone;
-		}, { what: 'the change and the removal projected' });
+		await waitFor(
+			async () => {
+				const [m] = await db().select().from(projectedMeasures).where(eq(projectedMeasures.measureId, measureId));
+				const gone =
+					(await db().select().from(projectedMeasures).where(eq(projectedMeasures.measureId, declined.id))).length ===
+					0;
+				return m?.status === 'accepted' && m.title === 'Fritidskort for et år' && gone;
+			},
+			{ what: 'the change and the removal projected' }
+		);
 		await node.collab.flush();
 		await projector.idle();
 
 		// The projection says what the document says, measure for measure; untouched rows kept their time.
 		const live = await projected(db());
 		const seededAt = live.measures.find((m) => m.planId === demo.secondPlanId)!.updatedAt;
-		expect(live.measures.find((m) => m.measureId === measureId)!.updatedAt.getTime()).toBeGreaterThan(seededAt.getTime());
-		const fromDoc = readPlanRows(client.doc).measures.map((m) => m.measureId).sort();
-		expect(live.measures.filter((m) => m.planId === demo.planId).map((m) => m.measureId).sort()).toEqual(fromDoc);
+		expect(live.measures.find((m) => m.measureId === measureId)!.updatedAt.getTime()).toBeGreaterThan(
+			seededAt.getTime()
+		);
+		const fromDoc = readPlanRows(client.doc)
+			.measures.map((m) => m.measureId)
+			.sort();
+		expect(
+			live.measures
+				.filter((m) => m.planId === demo.planId)
+				.map((m) => m.measureId)
+				.sort()
+		).toEqual(fromDoc);
 
 		const totals = await rebuildProjections(db());
 		expect(totals.documents).toBe(2);
@@ -96,12 +144,26 @@ describe.each(engines)('projections on %s', (engine) => {
 		expect(after.projectedAt).toEqual(before.projectedAt);
 		expect(await projected(db())).toEqual(rowsBefore);
 		// Forced (the rebuild) it writes the same rows again.
-		expect(await projectDocument(db(), docName, { force: true })).toMatchObject({ kind: 'projected', throughId: before.throughId, goals: 4, measures: 5 });
+		expect(await projectDocument(db(), docName, { force: true })).toMatchObject({
+			kind: 'projected',
+			throughId: before.throughId,
+			goals: 4,
+			measures: 5
+		});
 		expect(await projected(db())).toEqual(rowsBefore);
 		// Not a plan document: nothing to do.
 		expect(await projectDocument(db(), `voice:${demo.planId}`)).toEqual({ kind: 'skipped' });
 
-		await db().insert(projectedMeasures).values({ planId: 'nosuchplan', measureId: 'x', goalId: 'y', title: 'stale', status: 'requested', updatedAt: new Date() });
+		await db()
+			.insert(projectedMeasures)
+			.values({
+				planId: 'nosuchplan',
+				measureId: 'x',
+				goalId: 'y',
+				title: 'stale',
+				status: 'requested',
+				updatedAt: new Date()
+			});
 		await rebuildProjections(db());
 		expect(await projected(db())).toEqual(rowsBefore);
 	});
@@ -118,7 +180,9 @@ describe.each(engines)('projections on %s', (engine) => {
 		const a = await connectSynced(node, docName, await sessionFor(db(), demo.userIds.coordinator, 'Ingrid'));
 		const b = await connectSynced(node, docName, await sessionFor(db(), demo.userIds.nav, 'Ahmed'));
 		addGoal(a.doc, { lifeArea: 'leisure', title: 'Gå tur hver dag', expressedBy: 'patient' });
-		await waitFor(() => readPlanRows(b.doc).goals.some((g) => g.title === 'Gå tur hver dag'), { what: 'the goal at the other client' });
+		await waitFor(() => readPlanRows(b.doc).goals.some((g) => g.title === 'Gå tur hver dag'), {
+			what: 'the goal at the other client'
+		});
 		expect(told).toBeGreaterThan(0);
 		// Nothing projected it (this node's listener is broken): the start-up catch-up finds it stale.
 		expect(await projectStale(db())).toBe(1);
@@ -130,12 +194,19 @@ describe.each(engines)('projections on %s', (engine) => {
 		const docName = planDocName(demo.secondPlanId);
 		const client = await connectSynced(node, docName, await sessionFor(db(), demo.userIds.coordinator, 'Ingrid'));
 		const [goal] = readPlanRows(client.doc).goals;
-		const measureId = addMeasure(client.doc, { goalId: goal.goalId, title: 'Endres hele tiden', serviceId: demo.serviceIds.nav });
+		const measureId = addMeasure(client.doc, {
+			goalId: goal.goalId,
+			title: 'Endres hele tiden',
+			serviceId: demo.serviceIds.nav
+		});
 		const seen = new Set<string>();
 		const until = Date.now() + 2500;
 		for (let i = 0; Date.now() < until; i++) {
 			updateMeasure(client.doc, measureId, { title: `Endres hele tiden ${i}` });
-			const [row] = await db().select({ title: projectedMeasures.title }).from(projectedMeasures).where(eq(projectedMeasures.measureId, measureId));
+			const [row] = await db()
+				.select({ title: projectedMeasures.title })
+				.from(projectedMeasures)
+				.where(eq(projectedMeasures.measureId, measureId));
 			if (row) seen.add(row.title);
 			await new Promise((r) => setTimeout(r, 100));
 		}
@@ -145,4 +216,3 @@ describe.each(engines)('projections on %s', (engine) => {
 		await busy.close();
 	});
 });
-

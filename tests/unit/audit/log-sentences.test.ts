@@ -8,7 +8,20 @@ let nextId = 1000;
 const at = (minutes: number) => new Date(Date.UTC(2027, 2, 3, 13, 5) + minutes * 60_000);
 
 function event(action: string, minutes: number, over: Partial<LogEvent> = {}): LogEvent {
-	return { id: nextId--, at: at(minutes), action, planId: 'p1', target: null, actor: nav, parts: [], subject: null, consentKind: null, scopes: [], detail: null, ...over };
+	return {
+		id: nextId--,
+		at: at(minutes),
+		action,
+		planId: 'p1',
+		target: null,
+		actor: nav,
+		parts: [],
+		subject: null,
+		consentKind: null,
+		scopes: [],
+		detail: null,
+		...over
+	};
 }
 
 describe('the access log in plain words', () => {
@@ -29,7 +42,7 @@ describe('the access log in plain words', () => {
 
 	it('keeps visits apart when someone else comes between, the kind changes, or time passes', () => {
 		const events = [
-			event('plan.read', 2 * VISIT_GAP_MS / 60_000 + 30, { parts: ['plan'] }),
+			event('plan.read', (2 * VISIT_GAP_MS) / 60_000 + 30, { parts: ['plan'] }),
 			event('doc.change', 20, { parts: ['plan'], target: 'plan:p1' }),
 			event('plan.read', 10, { actor: sister, parts: ['crisis'] }),
 			event('plan.read', 0, { parts: ['plan'] })
@@ -38,9 +51,15 @@ describe('the access log in plain words', () => {
 	});
 
 	it('says what a relative with consent for the crisis plan alone saw, and what was changed', () => {
-		expect(logSentence(event('plan.read', 0, { actor: sister, parts: ['crisis'] }))).toBe('Silje Berg (Pårørende) så kriseplanen');
-		expect(logSentence(event('doc.change', 0, { parts: ['plan'] }))).toBe('Ahmed Karimi (NAV Fjordvik) gjorde endringer i mål og tiltak');
-		expect(logSentence(event('plan.denied', 0))).toBe('Ahmed Karimi (NAV Fjordvik) prøvde å åpne planen, men fikk ikke tilgang');
+		expect(logSentence(event('plan.read', 0, { actor: sister, parts: ['crisis'] }))).toBe(
+			'Silje Berg (Pårørende) så kriseplanen'
+		);
+		expect(logSentence(event('doc.change', 0, { parts: ['plan'] }))).toBe(
+			'Ahmed Karimi (NAV Fjordvik) gjorde endringer i mål og tiltak'
+		);
+		expect(logSentence(event('plan.denied', 0))).toBe(
+			'Ahmed Karimi (NAV Fjordvik) prøvde å åpne planen, men fikk ikke tilgang'
+		);
 	});
 
 	it('names the person a consent or a seat was about, and calls the reader "Du"', () => {
@@ -48,14 +67,29 @@ describe('the access log in plain words', () => {
 		const me = { id: 'u-patient', name: 'Jonas Berg', role: 'patient' as const, serviceName: null };
 		const withdrawn = event('consent.withdrawn', 0, { actor: me, subject, consentKind: 'access' });
 		expect(logSentence(withdrawn, 'u-patient')).toBe('Du trakk tilbake samtykket for Ahmed Karimi');
-		expect(logSentence(withdrawn, 'someone-else')).toBe('Jonas Berg (Pasient) trakk tilbake samtykket for Ahmed Karimi');
-		const granted = event('consent.recorded', 0, { actor: me, subject, consentKind: 'access', scopes: ['meetings', 'crisis'] });
+		expect(logSentence(withdrawn, 'someone-else')).toBe(
+			'Jonas Berg (Pasient) trakk tilbake samtykket for Ahmed Karimi'
+		);
+		const granted = event('consent.recorded', 0, {
+			actor: me,
+			subject,
+			consentKind: 'access',
+			scopes: ['meetings', 'crisis']
+		});
 		expect(logSentence(granted, 'u-patient')).toBe('Du registrerte at Ahmed Karimi får se kriseplanen og møtene');
 		expect(logWhat(granted)).toBe('Ahmed Karimi: kriseplanen og møtene');
-		const service = event('consent.recorded', 0, { subject: { type: 'service', id: 's1', name: 'Boligkontoret' }, consentKind: 'access', scopes: ['plan'] });
+		const service = event('consent.recorded', 0, {
+			subject: { type: 'service', id: 's1', name: 'Boligkontoret' },
+			consentKind: 'access',
+			scopes: ['plan']
+		});
 		expect(logSentence(service)).toContain('Alle fra Boligkontoret får se mål og tiltak');
-		expect(logSentence(event('member.added', 0, { subject }))).toBe('Ahmed Karimi (NAV Fjordvik) la Ahmed Karimi til i ansvarsgruppen');
-		expect(logSentence(event('consent.recorded', 0, { consentKind: 'plan' }))).toBe('Ahmed Karimi (NAV Fjordvik) registrerte samtykke til planen');
+		expect(logSentence(event('member.added', 0, { subject }))).toBe(
+			'Ahmed Karimi (NAV Fjordvik) la Ahmed Karimi til i ansvarsgruppen'
+		);
+		expect(logSentence(event('consent.recorded', 0, { consentKind: 'plan' }))).toBe(
+			'Ahmed Karimi (NAV Fjordvik) registrerte samtykke til planen'
+		);
 		expect(logSentence(event('access_log.read', 0))).toBe('Ahmed Karimi (NAV Fjordvik) så hvem som har sett planen');
 		expect(logSentence(event('something.new', 0, { actor: null }))).toBe('Systemet: something.new');
 	});

@@ -4,7 +4,21 @@ import * as encoding from 'lib0/encoding';
 import { checkUpdate } from '../../../src/lib/server/collab/gate';
 import { inspectUpdate, PATH_KEYS, type Touch } from '../../../src/lib/server/collab/gate/inspect';
 import { fillDemoPlan } from '../../../src/lib/server/seed/demo-plan';
-import { addEvaluation, addGoal, addMeasure, getWhatHelps, LIFE_AREAS, proposeGoalTitle, listAllMeasures, listGoals, removeGoal, removeMeasure, ROOT, updateGoal, updateMeasure } from '../../../src/lib/plan';
+import {
+	addEvaluation,
+	addGoal,
+	addMeasure,
+	getWhatHelps,
+	LIFE_AREAS,
+	proposeGoalTitle,
+	listAllMeasures,
+	listGoals,
+	removeGoal,
+	removeMeasure,
+	ROOT,
+	updateGoal,
+	updateMeasure
+} from '../../../src/lib/plan';
 import { mulberry32 } from '../../helpers/random';
 import { deepMap, deepRichText } from '../../helpers/deep-structures';
 import type { Actor } from '../../../src/lib/plan/rights';
@@ -33,10 +47,13 @@ describe('update gate: inspection', () => {
 		const rng = mulberry32(20261122);
 		const server = new Y.Doc();
 		const client = new Y.Doc();
-		fillDemoPlan({ plan: client, crisis: new Y.Doc(), voice: new Y.Doc() }, {
-			services: { nav: 's1', housing: 's2', gp: 's3', dps: 's4', mental_health: 's5', act: 's6' },
-			people: { coordinator: 'u1', nav: 'u2', gp: 'u3', dps: 'u4', housing: 'u5', patient: 'u6', sister: 'u7' }
-		});
+		fillDemoPlan(
+			{ plan: client, crisis: new Y.Doc(), voice: new Y.Doc() },
+			{
+				services: { nav: 's1', housing: 's2', gp: 's3', dps: 's4', mental_health: 's5', act: 's6' },
+				people: { coordinator: 'u1', nav: 'u2', gp: 'u3', dps: 'u4', housing: 'u5', patient: 'u6', sister: 'u7' }
+			}
+		);
 		Y.applyUpdate(server, Y.encodeStateAsUpdate(client));
 		let checked = 0;
 		for (let round = 0; round < 300; round++) {
@@ -46,9 +63,11 @@ describe('update gate: inspection', () => {
 			const measures = listAllMeasures(client);
 			const measure = measures[Math.floor(rng() * measures.length)];
 			const r = rng();
-			if (r < 0.15 || !goal) addGoal(client, { lifeArea: LIFE_AREAS[Math.floor(rng() * 8)], title: `mål ${round}`, expressedBy: 'staff' });
+			if (r < 0.15 || !goal)
+				addGoal(client, { lifeArea: LIFE_AREAS[Math.floor(rng() * 8)], title: `mål ${round}`, expressedBy: 'staff' });
 			// Nobody but the patient rewords the patient's goal; the coordinator proposes a wording instead.
-			else if (r < 0.3 && goal.expressedBy === 'patient') proposeGoalTitle(client, goal.id, `forslag ${round}`, coordinator.userId);
+			else if (r < 0.3 && goal.expressedBy === 'patient')
+				proposeGoalTitle(client, goal.id, `forslag ${round}`, coordinator.userId);
 			else if (r < 0.3) updateGoal(client, goal.id, { title: `endret ${round}` });
 			else if (r < 0.45) addMeasure(client, { goalId: goal.id, title: `tiltak ${round}` });
 			else if (r < 0.55 && measure) updateMeasure(client, measure.id, { title: `t ${round}`, dueDate: '2027-03-31' });
@@ -116,10 +135,18 @@ describe('update gate: inspection', () => {
 describe('update gate: structure', () => {
 	it('refuses a 5,000-level nested map (and a delete of it does not get the chance to overflow)', () => {
 		const server = new Y.Doc();
-		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(deepMap(5000)), null)).toEqual({ kind: 'refuse', reason: 'too-deep' });
+		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(deepMap(5000)), null)).toEqual({
+			kind: 'refuse',
+			reason: 'too-deep'
+		});
 		// Rich text 29 levels below a goal's description is still within the limit (a root is 1, the limit is 32).
-		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(deepRichText(29, 'bulletList')), null)).toEqual({ kind: 'accept' });
-		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(deepRichText(30, 'bulletList')), null)).toEqual({ kind: 'refuse', reason: 'too-deep' });
+		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(deepRichText(29, 'bulletList')), null)).toEqual({
+			kind: 'accept'
+		});
+		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(deepRichText(30, 'bulletList')), null)).toEqual({
+			kind: 'refuse',
+			reason: 'too-deep'
+		});
 	});
 
 	it('lists the deletions of a deep structure that is already stored', () => {
@@ -142,13 +169,19 @@ describe('update gate: structure', () => {
 		const server = new Y.Doc();
 		const other = new Y.Doc();
 		other.getMap('somethingElse').set('x', 1);
-		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(other), null)).toEqual({ kind: 'refuse', reason: 'unknown-root' });
+		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(other), null)).toEqual({
+			kind: 'refuse',
+			reason: 'unknown-root'
+		});
 		const voiceRootInPlan = new Y.Doc();
 		const resource = new Y.Map<unknown>();
 		voiceRootInPlan.getMap('ownResources').set('x', resource);
 		resource.set('text', 'Liker turer');
 		resource.set('order', 'a0');
-		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(voiceRootInPlan), null)).toEqual({ kind: 'refuse', reason: 'unknown-root' });
+		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(voiceRootInPlan), null)).toEqual({
+			kind: 'refuse',
+			reason: 'unknown-root'
+		});
 		expect(checkUpdate(server, 'voice', Y.encodeStateAsUpdate(voiceRootInPlan), null)).toEqual({ kind: 'accept' });
 		// The patient's goals left the voice for the plan: the old list is refused as any unknown root is.
 		const oldOwnGoal = new Y.Doc();
@@ -156,25 +189,40 @@ describe('update gate: structure', () => {
 		oldOwnGoal.getMap('ownGoals').set('x', entry);
 		entry.set('text', 'Egen leilighet');
 		entry.set('order', 'a0');
-		expect(checkUpdate(server, 'voice', Y.encodeStateAsUpdate(oldOwnGoal), null)).toEqual({ kind: 'refuse', reason: 'unknown-root' });
+		expect(checkUpdate(server, 'voice', Y.encodeStateAsUpdate(oldOwnGoal), null)).toEqual({
+			kind: 'refuse',
+			reason: 'unknown-root'
+		});
 		const goalsAsText = new Y.Doc();
 		goalsAsText.getText(ROOT.goals).insert(0, 'not a map');
-		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(goalsAsText), null)).toEqual({ kind: 'refuse', reason: 'unknown-root' });
+		expect(checkUpdate(server, 'plan', Y.encodeStateAsUpdate(goalsAsText), null)).toEqual({
+			kind: 'refuse',
+			reason: 'unknown-root'
+		});
 	});
 
 	it('refuses oversized values, deeply nested JSON values and embedded documents', () => {
 		const server = new Y.Doc();
 		const big = new Y.Doc();
 		big.getMap(ROOT.crisis).set('openReturn', 'x'.repeat(70_000));
-		expect(checkUpdate(server, 'crisis', Y.encodeStateAsUpdate(big), null)).toEqual({ kind: 'refuse', reason: 'value-too-large' });
+		expect(checkUpdate(server, 'crisis', Y.encodeStateAsUpdate(big), null)).toEqual({
+			kind: 'refuse',
+			reason: 'value-too-large'
+		});
 		const nested = new Y.Doc();
 		let v: unknown = 'leaf';
 		for (let i = 0; i < 100; i++) v = [v];
 		nested.getMap(ROOT.crisis).set('openReturn', v);
-		expect(checkUpdate(server, 'crisis', Y.encodeStateAsUpdate(nested), null)).toEqual({ kind: 'refuse', reason: 'too-deep' });
+		expect(checkUpdate(server, 'crisis', Y.encodeStateAsUpdate(nested), null)).toEqual({
+			kind: 'refuse',
+			reason: 'too-deep'
+		});
 		const sub = new Y.Doc();
 		sub.getMap(ROOT.crisis).set('sub', new Y.Doc());
-		expect(checkUpdate(server, 'crisis', Y.encodeStateAsUpdate(sub), null)).toEqual({ kind: 'refuse', reason: 'unsupported-content' });
+		expect(checkUpdate(server, 'crisis', Y.encodeStateAsUpdate(sub), null)).toEqual({
+			kind: 'refuse',
+			reason: 'unsupported-content'
+		});
 	});
 
 	it('answers "missing" for an update that builds on structs the document lacks, and applies nothing', () => {
@@ -224,7 +272,12 @@ describe('update gate: structure', () => {
 		const nav: Actor = { userId: 'nav1', roles: new Set(['service_provider']), serviceIds: new Set(['nav']) };
 		const server = new Y.Doc();
 		const goalId = addGoal(server, { lifeArea: 'housing', title: 'Egen leilighet', expressedBy: 'patient' });
-		const measureId = addMeasure(server, { goalId, title: 'Medisingjennomgang', serviceId: 'dps', status: 'in_progress' });
+		const measureId = addMeasure(server, {
+			goalId,
+			title: 'Medisingjennomgang',
+			serviceId: 'dps',
+			status: 'in_progress'
+		});
 		const measures = server.getMap(ROOT.measures);
 		const live = (measures.get(measureId) as Y.Map<unknown>)._map.get('status')!;
 

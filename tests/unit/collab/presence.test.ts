@@ -17,7 +17,8 @@ describe('presence', () => {
 		const jonas = peer('Jonas Berg', 'u2');
 		const jonasPhone = peer('Jonas Berg', 'u2');
 		const ahmed = peer('Ahmed Karimi', 'u3');
-		for (const other of [jonas, jonasPhone, ahmed]) applyAwarenessUpdate(me, encodeAwarenessUpdate(other, [other.clientID]), 'remote');
+		for (const other of [jonas, jonasPhone, ahmed])
+			applyAwarenessUpdate(me, encodeAwarenessUpdate(other, [other.clientID]), 'remote');
 		applyAwarenessUpdate(voiceMe, encodeAwarenessUpdate(jonas, [jonas.clientID]), 'remote');
 
 		const presence = new Presence([me, voiceMe]);

@@ -5,7 +5,12 @@ import { wordDiff } from '../../../src/lib/server/history/word-diff';
 import type { LogRow } from '../../../src/lib/server/history/log';
 
 const t0 = Date.parse('2026-11-22T10:00:00Z');
-const row = (id: number, userId: string | null, minutes: number, kind: LogRow['kind'] = 'plan'): LogRow => ({ id, userId, kind, createdAt: new Date(t0 + minutes * 60_000) });
+const row = (id: number, userId: string | null, minutes: number, kind: LogRow['kind'] = 'plan'): LogRow => ({
+	id,
+	userId,
+	kind,
+	createdAt: new Date(t0 + minutes * 60_000)
+});
 
 describe('working sessions', () => {
 	it('joins one person’s consecutive updates less than 20 minutes apart, across documents', () => {
@@ -15,7 +20,14 @@ describe('working sessions', () => {
 	});
 
 	it('starts a new session after a gap of 20 minutes or more, or when someone else (or the server) writes in between', () => {
-		const sessions = groupSessions([row(1, 'a', 0), row(2, 'a', SESSION_GAP_MS / 60_000), row(3, 'b', 21), row(4, null, 22), row(6, null, 23), row(7, 'a', 24)]);
+		const sessions = groupSessions([
+			row(1, 'a', 0),
+			row(2, 'a', SESSION_GAP_MS / 60_000),
+			row(3, 'b', 21),
+			row(4, null, 22),
+			row(6, null, 23),
+			row(7, 'a', 24)
+		]);
 		expect(sessions.map((s) => [s.userId, s.firstId, s.lastId])).toEqual([
 			['a', 1, 1],
 			['a', 2, 2],
@@ -43,7 +55,17 @@ describe('word differences', () => {
 		const a = Array.from({ length: 3000 }, (_, i) => `a${i}`).join(' ');
 		const b = Array.from({ length: 3000 }, (_, i) => `b${i}`).join(' ');
 		const parts = wordDiff(a, b);
-		expect(parts.filter((p) => p.op === 'del').map((p) => p.text).join('')).toBe(a);
-		expect(parts.filter((p) => p.op === 'ins').map((p) => p.text).join('')).toBe(b);
+		expect(
+			parts
+				.filter((p) => p.op === 'del')
+				.map((p) => p.text)
+				.join('')
+		).toBe(a);
+		expect(
+			parts
+				.filter((p) => p.op === 'ins')
+				.map((p) => p.text)
+				.join('')
+		).toBe(b);
 	});
 });

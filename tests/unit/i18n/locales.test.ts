@@ -20,7 +20,8 @@ const others = settings.locales.filter((l) => l !== settings.baseLocale);
 /** Every text of a message: a plain string, or each variant of a plural/select message. */
 function texts(value: unknown): string[] {
 	if (typeof value === 'string') return [value];
-	if (Array.isArray(value)) return value.flatMap((v) => Object.values((v as { match?: Record<string, unknown> }).match ?? {}).flatMap(texts));
+	if (Array.isArray(value))
+		return value.flatMap((v) => Object.values((v as { match?: Record<string, unknown> }).match ?? {}).flatMap(texts));
 	return [];
 }
 
@@ -43,7 +44,10 @@ describe.each(settings.locales)('messages/%s.json', (locale) => {
 	it(`has exactly the keys of ${settings.baseLocale}.json`, () => {
 		const missing = Object.keys(base).filter((k) => !(k in own));
 		const extra = Object.keys(own).filter((k) => !(k in base));
-		expect({ missing, extra }, `${locale}.json: keys missing and keys nb.json does not have`).toEqual({ missing: [], extra: [] });
+		expect({ missing, extra }, `${locale}.json: keys missing and keys nb.json does not have`).toEqual({
+			missing: [],
+			extra: []
+		});
 	});
 
 	it(`keeps the key order of ${settings.baseLocale}.json`, () => {
@@ -78,7 +82,8 @@ describe.each(others)('messages/%s.json against the base locale', (locale) => {
 	});
 
 	it('gives plural messages the same variants', () => {
-		const variants = (value: unknown) => (Array.isArray(value) ? value.map((v) => Object.keys(v.match ?? {}).sort()) : null);
+		const variants = (value: unknown) =>
+			Array.isArray(value) ? value.map((v) => Object.keys(v.match ?? {}).sort()) : null;
 		const differ = Object.keys(base)
 			.filter((key) => Array.isArray(base[key]) && key in own)
 			.filter((key) => JSON.stringify(variants(base[key])) !== JSON.stringify(variants(own[key])));

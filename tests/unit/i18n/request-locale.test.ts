@@ -22,12 +22,20 @@ describe('the written Norwegian a browser asks for', () => {
 		expect(norwegianPreference(header)).toBe(expected);
 	});
 
-	it.each([[null], [undefined], [''], ['en-GB,en;q=0.9'], ['*'], ['de,sv;q=0.9,da;q=0.8'], ['nn;q=0'], ['nn;q=abc'], ['nnn'], ['nob']])(
-		'%s → nothing (bokmål, the base locale, follows)',
-		(header) => {
-			expect(norwegianPreference(header)).toBeUndefined();
-		}
-	);
+	it.each([
+		[null],
+		[undefined],
+		[''],
+		['en-GB,en;q=0.9'],
+		['*'],
+		['de,sv;q=0.9,da;q=0.8'],
+		['nn;q=0'],
+		['nn;q=abc'],
+		['nnn'],
+		['nob']
+	])('%s → nothing (bokmål, the base locale, follows)', (header) => {
+		expect(norwegianPreference(header)).toBeUndefined();
+	});
 
 	it('passes over a tag refused with q=0 for the next Norwegian one', () => {
 		expect(norwegianPreference('nn;q=0, no;q=0.3')).toBe('nb');

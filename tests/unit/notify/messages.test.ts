@@ -10,12 +10,22 @@ describe('external messages', () => {
 			const mail = noticeEmail('a@b.test', 'https://x.test/varsler/abc', locale);
 			expect(mail.text).toContain('https://x.test/varsler/abc');
 			expect(mail.subject).toMatch(/Fellesplan/);
-			expect(noticeSms('https://x.test/varsler/abc', locale)).toMatch(/^Fellesplan: .*https:\/\/x\.test\/varsler\/abc$/);
+			expect(noticeSms('https://x.test/varsler/abc', locale)).toMatch(
+				/^Fellesplan: .*https:\/\/x\.test\/varsler\/abc$/
+			);
 		}
 	});
 
 	it('the digest counts by kind, and every kind has a scope rule', () => {
-		const mail = digestEmail('a@b.test', new Map([['measure.assigned', 2], ['meeting.reminder', 1]]), 'https://x.test/varsler', 'nb');
+		const mail = digestEmail(
+			'a@b.test',
+			new Map([
+				['measure.assigned', 2],
+				['meeting.reminder', 1]
+			]),
+			'https://x.test/varsler',
+			'nb'
+		);
 		expect(mail.text).toContain('3 ting');
 		expect(mail.text).toContain('Et tiltak er gitt til meg eller tjenesten min: 2');
 		expect(mail.text).toContain('Påminnelse dagen før et møte: 1');
@@ -25,9 +35,13 @@ describe('external messages', () => {
 
 describe('the queue', () => {
 	it('backs off exponentially up to a cap, and keeps only error codes', () => {
-		expect([1, 2, 3, 4, 5].map((n) => backoffMs(n, 30_000, 3_600_000))).toEqual([30_000, 60_000, 120_000, 240_000, 480_000]);
+		expect([1, 2, 3, 4, 5].map((n) => backoffMs(n, 30_000, 3_600_000))).toEqual([
+			30_000, 60_000, 120_000, 240_000, 480_000
+		]);
 		expect(backoffMs(20, 30_000, 3_600_000)).toBe(3_600_000);
-		expect(errorCode(Object.assign(new Error('550 <jonas@example.test> refused'), { code: 'EENVELOPE', responseCode: 550 }))).toBe('EENVELOPE 550');
+		expect(
+			errorCode(Object.assign(new Error('550 <jonas@example.test> refused'), { code: 'EENVELOPE', responseCode: 550 }))
+		).toBe('EENVELOPE 550');
 		expect(errorCode(new TypeError('x'))).toBe('TypeError');
 	});
 });

@@ -215,13 +215,23 @@ function randomOperation(rng: Rng, c: Client): void {
 		);
 	} else if (r < 50 && measure) {
 		const patch = rng.int(3);
-		if (patch === 0) updateMeasure(plan, measure.id, { status: rng.pick(MEASURE_STATUSES), statusReason: phrase(rng) }, origin);
+		if (patch === 0)
+			updateMeasure(plan, measure.id, { status: rng.pick(MEASURE_STATUSES), statusReason: phrase(rng) }, origin);
 		else if (patch === 1) updateMeasure(plan, measure.id, { startDate: date(rng), dueDate: date(rng) }, origin);
 		else updateMeasure(plan, measure.id, { title: phrase(rng), personId: rng.pick(['u1', 'u3', null]) }, origin);
 	} else if (r < 54 && measure) {
 		moveMeasure(plan, measure.id, placement(rng, siblingsOf(measure.goalId)) ?? 'start', origin);
 	} else if (r < 56 && measure && goal) {
-		moveMeasureToGoal(plan, measure.id, goal.id, placement(rng, siblingsOf(goal.id).filter((x) => x !== measure.id)), origin);
+		moveMeasureToGoal(
+			plan,
+			measure.id,
+			goal.id,
+			placement(
+				rng,
+				siblingsOf(goal.id).filter((x) => x !== measure.id)
+			),
+			origin
+		);
 	} else if (r < 59 && measure) {
 		removeMeasure(plan, measure.id, origin);
 	} else if (r < 72) {
@@ -245,8 +255,14 @@ function randomOperation(rng: Rng, c: Client): void {
 	} else if (r < 86) {
 		const which = rng.int(5);
 		const contact = rng.pick(contacts);
-		if (which === 0 || !contact) addContact(plan, { id: id(), name: phrase(rng), role: phrase(rng), phone: rng.pick(['116 117', '000 00 101', 'nope']) }, origin);
-		else if (which === 1) updateContact(plan, contact, { phone: rng.pick(['000 00 202', '']), role: phrase(rng) }, origin);
+		if (which === 0 || !contact)
+			addContact(
+				plan,
+				{ id: id(), name: phrase(rng), role: phrase(rng), phone: rng.pick(['116 117', '000 00 101', 'nope']) },
+				origin
+			);
+		else if (which === 1)
+			updateContact(plan, contact, { phone: rng.pick(['000 00 202', '']), role: phrase(rng) }, origin);
 		else if (which === 2) moveContact(plan, contact, placement(rng, contacts) ?? 'end', origin);
 		else if (which === 3) removeContact(plan, contact, origin);
 		else if (rng.chance(0.7)) setOpenReturn(plan, { unit: phrase(rng), until: date(rng), note: phrase(rng) }, origin);
@@ -259,7 +275,8 @@ function randomOperation(rng: Rng, c: Client): void {
 		else if (which === 1 && goal) acceptProposedTitle(plan, goal.id, origin);
 		else if (which === 2 && goal) declineProposedTitle(plan, goal.id, origin);
 		else if (which === 3 && res) moveOwnResource(voice, res, placement(rng, ownResources) ?? 'end', origin);
-		else if (which === 3 || !res) addOwnResource(voice, { id: id(), text: phrase(rng), at: placement(rng, ownResources) }, origin);
+		else if (which === 3 || !res)
+			addOwnResource(voice, { id: id(), text: phrase(rng), at: placement(rng, ownResources) }, origin);
 		else if (which === 4) updateOwnResource(voice, res, phrase(rng), origin);
 		else removeOwnResource(voice, res, origin);
 	} else {
@@ -280,7 +297,8 @@ function assertInvariants(rendered: PlanContent, plan: Y.Doc, label: string): vo
 	const measures = goals.flatMap((g) => g.measures.map((m) => ({ m, g })));
 	expect(new Set(measures.map(({ m }) => m.id)).size, `${label}: duplicate measure ids`).toBe(measures.length);
 	for (const { m, g } of measures) expect(m.goalId, `${label}: measure ${m.id} under the wrong goal`).toBe(g.id);
-	for (const m of listAllMeasures(plan)) expect(goalIds.has(m.goalId), `${label}: measure ${m.id} has no goal`).toBe(true);
+	for (const m of listAllMeasures(plan))
+		expect(goalIds.has(m.goalId), `${label}: measure ${m.id} has no goal`).toBe(true);
 	for (const area of content.lifeAreas) {
 		expect(isSorted(area.goals), `${label}: goals of ${area.lifeArea} not sorted`).toBe(true);
 		for (const g of area.goals) {
@@ -342,12 +360,17 @@ function runSeed(seed: number) {
 			try {
 				randomOperation(rng, c);
 			} catch (e) {
-				if (!(e instanceof PlanValidationError)) throw new Error(`seed ${seed}, op ${stats.ops}: ${String(e)}`, { cause: e });
+				if (!(e instanceof PlanValidationError))
+					throw new Error(`seed ${seed}, op ${stats.ops}: ${String(e)}`, { cause: e });
 				stats.refused++;
 			}
 			stats.ops++;
 			if (stats.ops % 25 === 0) {
-				assertInvariants(renderPlan({ plan: c.plan, crisis: c.plan, voice: c.voice }), c.plan, `seed ${seed}, op ${stats.ops}, client ${c.index}`);
+				assertInvariants(
+					renderPlan({ plan: c.plan, crisis: c.plan, voice: c.voice }),
+					c.plan,
+					`seed ${seed}, op ${stats.ops}, client ${c.index}`
+				);
 			}
 		} else if (r < 0.95) {
 			deliverOne();
@@ -373,17 +396,25 @@ describe('convergence fuzzer', () => {
 		expect(stats.dropped, `${label}: nothing dropped`).toBeGreaterThan(0);
 		expect(stats.refused, `${label}: no refused operations`).toBeGreaterThan(0);
 
-		const reference = JSON.stringify(renderPlan({ plan: clients[0].plan, crisis: clients[0].plan, voice: clients[0].voice }));
+		const reference = JSON.stringify(
+			renderPlan({ plan: clients[0].plan, crisis: clients[0].plan, voice: clients[0].voice })
+		);
 		const planSv = Y.encodeStateVector(clients[0].plan);
 		const voiceSv = Y.encodeStateVector(clients[0].voice);
 		for (const c of clients) {
-			expect(JSON.stringify(renderPlan({ plan: c.plan, crisis: c.plan, voice: c.voice })), `${label}: client ${c.index} renders differently`).toBe(reference);
+			expect(
+				JSON.stringify(renderPlan({ plan: c.plan, crisis: c.plan, voice: c.voice })),
+				`${label}: client ${c.index} renders differently`
+			).toBe(reference);
 			expect(Y.encodeStateVector(c.plan), `${label}: client ${c.index} plan state vector`).toEqual(planSv);
 			expect(Y.encodeStateVector(c.voice), `${label}: client ${c.index} voice state vector`).toEqual(voiceSv);
 		}
 		const content = renderPlan({ plan: clients[0].plan, crisis: clients[0].plan, voice: clients[0].voice });
 		assertInvariants(content, clients[0].plan, label);
 		const goals = content.lifeAreas!.flatMap((a) => a.goals);
-		expect(goals.length + content.crisisPlan!.warningSigns.length, `${label}: an empty end state proves little`).toBeGreaterThan(0);
+		expect(
+			goals.length + content.crisisPlan!.warningSigns.length,
+			`${label}: an empty end state proves little`
+		).toBeGreaterThan(0);
 	});
 });

@@ -43,7 +43,14 @@ function nestBlockquotes(parent: Y.XmlFragment, levels: number, text = 'innerst'
 describe('depthOf: where a shared type sits, counted from its root', () => {
 	test('a root is 1; a goal 2, its description 3, a paragraph 4, the paragraph text 5', () => {
 		const doc = new Y.Doc();
-		const goalId = addGoal(doc, { title: 'Bolig', lifeArea: 'housing', expressedBy: 'patient', status: 'active', createdBy: 'u1', description: ['Første avsnitt'] });
+		const goalId = addGoal(doc, {
+			title: 'Bolig',
+			lifeArea: 'housing',
+			expressedBy: 'patient',
+			status: 'active',
+			createdBy: 'u1',
+			description: ['Første avsnitt']
+		});
 		const description = getGoalDescription(doc, goalId)!;
 		const paragraph = description.get(0) as Y.XmlElement;
 		const text = paragraph.get(0) as Y.XmlText;
@@ -87,7 +94,13 @@ describe('deepestDepth and isTooDeep', () => {
 
 	test('depth inside an entity counts from the document root, not from the fragment', () => {
 		const doc = new Y.Doc();
-		const goalId = addGoal(doc, { title: 'Bolig', lifeArea: 'housing', expressedBy: 'patient', status: 'active', createdBy: 'u1' });
+		const goalId = addGoal(doc, {
+			title: 'Bolig',
+			lifeArea: 'housing',
+			expressedBy: 'patient',
+			status: 'active',
+			createdBy: 'u1'
+		});
 		const description = getGoalDescription(doc, goalId)!;
 		// description 3 + n quotes + paragraph + text = n + 5: the same nesting is two levels deeper than in a root field.
 		nestBlockquotes(description, LIMITS.depth - 5);
@@ -152,7 +165,14 @@ describe('the read path survives a 5,000-level fragment', () => {
 	test('renderPlan (the browser renders the live plan with it) cuts the tree off and keeps the rest', () => {
 		const plan = new Y.Doc();
 		const voice = new Y.Doc();
-		addGoal(plan, { title: 'Bolig', lifeArea: 'housing', expressedBy: 'patient', status: 'active', createdBy: 'u1', description: ['Egen leilighet'] });
+		addGoal(plan, {
+			title: 'Bolig',
+			lifeArea: 'housing',
+			expressedBy: 'patient',
+			status: 'active',
+			createdBy: 'u1',
+			description: ['Egen leilighet']
+		});
 		setRichTextFromParagraphs(getWhatHelps(plan), ['Gå en tur']);
 		nestBlockquotes(getWhatHelps(plan), 5000, 'skjult i dypet');
 		const content = renderPlan({ plan, crisis: plan, voice });

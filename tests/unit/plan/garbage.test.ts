@@ -107,7 +107,14 @@ describe('readers tolerate garbage in the document', () => {
 		const goals = listGoals(doc);
 		expect(goals.map((g) => g.id)).toEqual(['huge', 'odd']); // 'odd' has an invalid order key: last
 		const odd = getGoal(doc, 'odd')!;
-		expect(odd).toMatchObject({ title: '', status: 'proposed', expressedBy: 'staff', order: '', createdBy: null, description: null });
+		expect(odd).toMatchObject({
+			title: '',
+			status: 'proposed',
+			expressedBy: 'staff',
+			order: '',
+			createdBy: null,
+			description: null
+		});
 		expect(getGoal(doc, 'huge')!.title).toHaveLength(300);
 		expect(getGoal(doc, 'huge')!.description).toBeNull(); // an XmlElement is not a document fragment
 		expect(getGoal(doc, 'noArea')).toBeNull();
@@ -156,7 +163,10 @@ describe('readers tolerate garbage in the document', () => {
 		voice.getXmlFragment(VOICE_ROOT.whatMatters).insert(0, [new Y.XmlText('loose text')]);
 		expect(readVoice(voice).ownResources).toEqual([]);
 		expect(Object.keys(renderPlan({ voice }).voice!)).not.toContain('ownGoals');
-		expect(renderPlan({ voice }).voice!.whatMatters).toEqual({ type: 'doc', content: [{ type: 'text', text: 'loose text' }] });
+		expect(renderPlan({ voice }).voice!.whatMatters).toEqual({
+			type: 'doc',
+			content: [{ type: 'text', text: 'loose text' }]
+		});
 	});
 
 	test('renderPlan never throws, is JSON-safe, and hostile rich text renders harmlessly', () => {
@@ -165,7 +175,11 @@ describe('readers tolerate garbage in the document', () => {
 		const content = renderPlan({ plan: doc, crisis: doc, voice: new Y.Doc() });
 		expect(JSON.parse(JSON.stringify(content))).toEqual(content);
 		const helps = content.crisisPlan!.whatHelps;
-		expect(helps.content![0]).toEqual({ type: 'script', attrs: { onload: 'alert(1)' }, content: [{ type: 'text', text: 'alert(1)' }] });
+		expect(helps.content![0]).toEqual({
+			type: 'script',
+			attrs: { onload: 'alert(1)' },
+			content: [{ type: 'text', text: 'alert(1)' }]
+		});
 		const html = richTextToHtml(helps);
 		expect(html).not.toContain('<script');
 		expect(html).not.toContain('onload');

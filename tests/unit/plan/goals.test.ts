@@ -29,7 +29,12 @@ function titles(doc: Y.Doc): string[] {
 describe('addGoal', () => {
 	test('stores every field and returns a URL-safe id', () => {
 		const doc = new Y.Doc();
-		const id = addGoal(doc, { ...base, status: 'active', createdBy: 'user-1', description: ['Første avsnitt', 'Andre'] });
+		const id = addGoal(doc, {
+			...base,
+			status: 'active',
+			createdBy: 'user-1',
+			description: ['Første avsnitt', 'Andre']
+		});
 		expect(id).toMatch(/^[A-Za-z0-9_-]{12,}$/);
 		const goal = getGoal(doc, id);
 		expect(goal).toMatchObject({
@@ -43,7 +48,10 @@ describe('addGoal', () => {
 		expect(new Date(goal!.createdAt).toISOString()).toBe(goal!.createdAt);
 		expect(goal!.description).toBeInstanceOf(Y.XmlFragment);
 		expect(getGoalDescription(doc, id)).toBe(goal!.description);
-		expect(fragmentToRichText(goal!.description).content?.map((p) => p.content?.[0]?.text)).toEqual(['Første avsnitt', 'Andre']);
+		expect(fragmentToRichText(goal!.description).content?.map((p) => p.content?.[0]?.text)).toEqual([
+			'Første avsnitt',
+			'Andre'
+		]);
 	});
 
 	test('defaults: status proposed, no creator, empty description', () => {
@@ -118,10 +126,16 @@ describe('goal level, evaluations and a shared title', () => {
 			['2027-02-01', 'achieved', '', null]
 		]);
 		expect(evaluations[1].by).toBe('user-1');
-		expectRefused(doc, 'invalid_rating', () => addEvaluation(doc, id, { date: '2026-10-02', status: 'active', rating: 11 }));
-		expectRefused(doc, 'invalid_rating', () => addEvaluation(doc, id, { date: '2026-10-02', status: 'active', rating: 2.5 }));
+		expectRefused(doc, 'invalid_rating', () =>
+			addEvaluation(doc, id, { date: '2026-10-02', status: 'active', rating: 11 })
+		);
+		expectRefused(doc, 'invalid_rating', () =>
+			addEvaluation(doc, id, { date: '2026-10-02', status: 'active', rating: 2.5 })
+		);
 		expectRefused(doc, 'invalid_date', () => addEvaluation(doc, id, { date: '', status: 'active' }));
-		expectRefused(doc, 'invalid_goal_status', () => addEvaluation(doc, id, { date: '2026-10-02', status: 'fine' as never }));
+		expectRefused(doc, 'invalid_goal_status', () =>
+			addEvaluation(doc, id, { date: '2026-10-02', status: 'fine' as never })
+		);
 		expectRefused(doc, 'not_found', () => addEvaluation(doc, 'missing', { date: '2026-10-02', status: 'active' }));
 		expect(removeEvaluation(doc, id, evaluations[2].id)).toBe(true);
 		expect(getGoal(doc, id)!.evaluations).toHaveLength(2);
@@ -219,9 +233,7 @@ describe('updateGoal', () => {
 	test('one bad field refuses the whole patch', () => {
 		const doc = new Y.Doc();
 		const id = addGoal(doc, base);
-		expectRefused(doc, 'invalid_goal_status', () =>
-			updateGoal(doc, id, { title: 'Fint', status: 'nope' as never })
-		);
+		expectRefused(doc, 'invalid_goal_status', () => updateGoal(doc, id, { title: 'Fint', status: 'nope' as never }));
 		expectRefused(doc, 'empty_title', () => updateGoal(doc, id, { title: ' ' }));
 		expectRefused(doc, 'invalid_life_area', () => updateGoal(doc, id, { lifeArea: 'x' as never }));
 		expectRefused(doc, 'invalid_expressed_by', () => updateGoal(doc, id, { expressedBy: 'x' as never }));

@@ -76,7 +76,14 @@ describe('addMeasure', () => {
 	test('defaults: requested, no owner, no dates', () => {
 		const { doc, goal } = setup();
 		const m = getMeasure(doc, addMeasure(doc, { goalId: goal, title: 'X' }))!;
-		expect(m).toMatchObject({ status: 'requested', serviceId: null, personId: null, startDate: null, dueDate: null, statusReason: '' });
+		expect(m).toMatchObject({
+			status: 'requested',
+			serviceId: null,
+			personId: null,
+			startDate: null,
+			dueDate: null,
+			statusReason: ''
+		});
 	});
 
 	test('an empty date input means no date', () => {
@@ -117,7 +124,9 @@ describe('addMeasure', () => {
 	test('placement references must be measures of the same goal', () => {
 		const { doc, goal, other } = setup();
 		const foreign = addMeasure(doc, { goalId: other, title: 'O' });
-		expectRefused(doc, 'unknown_reference', () => addMeasure(doc, { goalId: goal, title: 'T', at: { after: foreign } }));
+		expectRefused(doc, 'unknown_reference', () =>
+			addMeasure(doc, { goalId: goal, title: 'T', at: { after: foreign } })
+		);
 	});
 });
 
@@ -166,7 +175,13 @@ describe('updateMeasure', () => {
 		const id = addMeasure(doc, { goalId: goal, title: 'T', serviceId: 's', personId: 'p', startDate: '2026-10-01' });
 		updateMeasure(doc, id, { status: 'accepted', dueDate: '2026-11-01' }, 'server');
 		updateMeasure(doc, id, { personId: null, title: 'Ny' });
-		expect(getMeasure(doc, id)).toMatchObject({ status: 'accepted', dueDate: '2026-11-01', personId: null, serviceId: 's', title: 'Ny' });
+		expect(getMeasure(doc, id)).toMatchObject({
+			status: 'accepted',
+			dueDate: '2026-11-01',
+			personId: null,
+			serviceId: 's',
+			title: 'Ny'
+		});
 		updateMeasure(doc, id, { startDate: null, dueDate: null });
 		expect(getMeasure(doc, id)).toMatchObject({ startDate: null, dueDate: null });
 	});
@@ -192,10 +207,22 @@ describe('updateMeasure', () => {
 	test('waiting needs a reason and an interim measure; cancelling needs a reason', () => {
 		const { doc, goal } = setup();
 		const id = addMeasure(doc, { goalId: goal, title: 'T', status: 'accepted' });
-		expectRefused(doc, 'reason_required', () => updateMeasure(doc, id, { status: 'on_hold', interimMeasure: 'Samtaler' }));
-		expectRefused(doc, 'interim_required', () => updateMeasure(doc, id, { status: 'on_hold', statusReason: 'Venter på plass' }));
-		updateMeasure(doc, id, { status: 'on_hold', statusReason: 'Venter på plass', interimMeasure: 'Samtaler hos fastlegen' });
-		expect(getMeasure(doc, id)).toMatchObject({ status: 'on_hold', statusReason: 'Venter på plass', interimMeasure: 'Samtaler hos fastlegen' });
+		expectRefused(doc, 'reason_required', () =>
+			updateMeasure(doc, id, { status: 'on_hold', interimMeasure: 'Samtaler' })
+		);
+		expectRefused(doc, 'interim_required', () =>
+			updateMeasure(doc, id, { status: 'on_hold', statusReason: 'Venter på plass' })
+		);
+		updateMeasure(doc, id, {
+			status: 'on_hold',
+			statusReason: 'Venter på plass',
+			interimMeasure: 'Samtaler hos fastlegen'
+		});
+		expect(getMeasure(doc, id)).toMatchObject({
+			status: 'on_hold',
+			statusReason: 'Venter på plass',
+			interimMeasure: 'Samtaler hos fastlegen'
+		});
 		expectRefused(doc, 'interim_required', () => updateMeasure(doc, id, { interimMeasure: ' ' }));
 		expectRefused(doc, 'reason_required', () => updateMeasure(doc, id, { status: 'cancelled', statusReason: '' }));
 		updateMeasure(doc, id, { status: 'cancelled', statusReason: 'Ikke lenger aktuelt' });
@@ -211,9 +238,17 @@ describe('updateMeasure', () => {
 		updateMeasure(doc, second, { startsAfter: null });
 		expect(getMeasure(doc, second)!.startsAfter).toBeNull();
 		const counter = addMeasure(doc, { goalId: goal, title: 'Heller dette', counterOf: first });
-		updateMeasure(doc, first, { status: 'counter_proposed', answeredBy: 'user-nav', answeredAt: '2026-11-22T10:00:00.000Z' });
+		updateMeasure(doc, first, {
+			status: 'counter_proposed',
+			answeredBy: 'user-nav',
+			answeredAt: '2026-11-22T10:00:00.000Z'
+		});
 		expect(getMeasure(doc, counter)!.counterOf).toBe(first);
-		expect(getMeasure(doc, first)).toMatchObject({ status: 'counter_proposed', answeredBy: 'user-nav', answeredAt: '2026-11-22T10:00:00.000Z' });
+		expect(getMeasure(doc, first)).toMatchObject({
+			status: 'counter_proposed',
+			answeredBy: 'user-nav',
+			answeredAt: '2026-11-22T10:00:00.000Z'
+		});
 	});
 
 	test('a title stored as a plain string (older documents) reads, and becomes shared text when edited', () => {

@@ -18,7 +18,8 @@ const schema = getSchema([StarterKit]);
 function paragraph(...content: RichTextNode[]): RichTextNode {
 	return { type: 'paragraph', content };
 }
-const text = (t: string, marks?: RichTextNode['marks']): RichTextNode => (marks ? { type: 'text', text: t, marks } : { type: 'text', text: t });
+const text = (t: string, marks?: RichTextNode['marks']): RichTextNode =>
+	marks ? { type: 'text', text: t, marks } : { type: 'text', text: t };
 const doc = (...content: RichTextNode[]): RichTextNode => ({ type: 'doc', content });
 
 describe('setRichTextFromParagraphs', () => {
@@ -64,7 +65,10 @@ describe('fragmentToRichText', () => {
 						{ type: 'text', text: ' lenke', marks: [{ type: 'link', attrs: { href: 'https://example.org' } }] }
 					]
 				},
-				{ type: 'bulletList', content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'punkt' }] }] }] }
+				{
+					type: 'bulletList',
+					content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'punkt' }] }] }]
+				}
 			]
 		};
 		const fragment = new Y.Doc().getXmlFragment('f');
@@ -109,7 +113,13 @@ describe('richTextToHtml', () => {
 		const tree = doc(
 			{ type: 'heading', attrs: { level: 1 }, content: [text('H')] },
 			{ type: 'heading', attrs: { level: 4 }, content: [text('h')] },
-			paragraph(text('a', [{ type: 'bold' }]), text('b', [{ type: 'italic' }]), { type: 'hardBreak' }, text('c', [{ type: 'strike' }]), text('d', [{ type: 'code' }])),
+			paragraph(
+				text('a', [{ type: 'bold' }]),
+				text('b', [{ type: 'italic' }]),
+				{ type: 'hardBreak' },
+				text('c', [{ type: 'strike' }]),
+				text('d', [{ type: 'code' }])
+			),
 			{ type: 'orderedList', content: [{ type: 'listItem', content: [paragraph(text('1'))] }] },
 			{ type: 'blockquote', content: [paragraph(text('q'))] }
 		);
@@ -125,13 +135,22 @@ describe('richTextToHtml', () => {
 	});
 
 	test('drops unknown node types but keeps their text escaped', () => {
-		const html = richTextToHtml(doc({ type: 'script', content: [text('alert(1)')] }, { type: 'img', attrs: { src: 'x', onerror: 'alert(1)' } }, { type: 'iframe', text: '<b>' }));
+		const html = richTextToHtml(
+			doc(
+				{ type: 'script', content: [text('alert(1)')] },
+				{ type: 'img', attrs: { src: 'x', onerror: 'alert(1)' } },
+				{ type: 'iframe', text: '<b>' }
+			)
+		);
 		expect(html).toBe('alert(1)&lt;b&gt;');
 	});
 
 	test('links keep only http(s) and mailto hrefs', () => {
-		const link = (href: unknown) => richTextToHtml(paragraph(text('x', [{ type: 'link', attrs: { href: href as string } }])));
-		expect(link('https://example.org/a?b=1&c="2"')).toBe('<p><a href="https://example.org/a?b=1&amp;c=%222%22">x</a></p>');
+		const link = (href: unknown) =>
+			richTextToHtml(paragraph(text('x', [{ type: 'link', attrs: { href: href as string } }])));
+		expect(link('https://example.org/a?b=1&c="2"')).toBe(
+			'<p><a href="https://example.org/a?b=1&amp;c=%222%22">x</a></p>'
+		);
 		expect(link('mailto:koordinator@example.org')).toBe('<p><a href="mailto:koordinator@example.org">x</a></p>');
 		expect(link('javascript:alert(1)')).toBe('<p>x</p>');
 		expect(link('  JavaScript:alert(1)')).toBe('<p>x</p>');
@@ -159,10 +178,13 @@ describe('richTextToHtml', () => {
 
 describe('richTextToPlainText', () => {
 	test('blocks on lines, hard breaks as newlines, list items dashed', () => {
-		const tree = doc(
-			paragraph(text('Hei '), text('du', [{ type: 'bold' }]), { type: 'hardBreak' }, text('neste')),
-			{ type: 'bulletList', content: [{ type: 'listItem', content: [paragraph(text('en'))] }, { type: 'listItem', content: [paragraph(text('to'))] }] }
-		);
+		const tree = doc(paragraph(text('Hei '), text('du', [{ type: 'bold' }]), { type: 'hardBreak' }, text('neste')), {
+			type: 'bulletList',
+			content: [
+				{ type: 'listItem', content: [paragraph(text('en'))] },
+				{ type: 'listItem', content: [paragraph(text('to'))] }
+			]
+		});
 		expect(richTextToPlainText(tree)).toBe('Hei du\nneste\n- en\n- to');
 		expect(richTextToPlainText(undefined)).toBe('');
 	});

@@ -15,7 +15,11 @@ import {
 	type Actor
 } from '../../../src/lib/plan/rights';
 
-const actor = (userId: string, roles: MemberRole[], serviceIds: string[] = []): Actor => ({ userId, roles: new Set(roles), serviceIds: new Set(serviceIds) });
+const actor = (userId: string, roles: MemberRole[], serviceIds: string[] = []): Actor => ({
+	userId,
+	roles: new Set(roles),
+	serviceIds: new Set(serviceIds)
+});
 
 const patient = actor('pasient', ['patient']);
 const guardian = actor('verge', ['guardian']);
@@ -44,11 +48,13 @@ describe('rights inside the plan, row by row', () => {
 	// Issue 10: one list of goals. The patient's words are theirs: staff, the coordinator included, propose a wording.
 	it("a goal's title: any writer rewords it, but the patient's own goal only the patient (or guardian)", () => {
 		const staffGoal = { expressedBy: 'staff', createdBy: 'koordinator', status: 'active' };
-		for (const who of [patient, guardian, coordinator, nav, sister]) expect(goalRights(who, staffGoal).reword).toBe(true);
+		for (const who of [patient, guardian, coordinator, nav, sister])
+			expect(goalRights(who, staffGoal).reword).toBe(true);
 		const patientsGoal = { expressedBy: 'patient', createdBy: 'pasient', status: 'active' };
 		expect(goalRights(patient, patientsGoal).reword).toBe(true);
 		expect(goalRights(guardian, patientsGoal).reword).toBe(true);
-		for (const who of [coordinator, nav, dps, sister]) expect(goalRights(who, patientsGoal).reword, who.userId).toBe(false);
+		for (const who of [coordinator, nav, dps, sister])
+			expect(goalRights(who, patientsGoal).reword, who.userId).toBe(false);
 		// Nor can staff relabel the goal as not the patient's (and then reword it); they may record one as the patient's.
 		expect(canSetExpressedBy(coordinator, patientsGoal, 'staff')).toBe(false);
 		expect(canSetExpressedBy(nav, patientsGoal, 'staff')).toBe(false);
@@ -61,7 +67,8 @@ describe('rights inside the plan, row by row', () => {
 	it("a proposed wording: any writer proposes one for the patient's goal, signed; only the patient (or guardian) answers it", () => {
 		const patientsGoal = { expressedBy: 'patient', createdBy: 'pasient', status: 'active' };
 		const staffGoal = { ...patientsGoal, expressedBy: 'staff' };
-		for (const who of [coordinator, nav, dps, sister, patient]) expect(goalRights(who, patientsGoal).proposeTitle, who.userId).toBe(true);
+		for (const who of [coordinator, nav, dps, sister, patient])
+			expect(goalRights(who, patientsGoal).proposeTitle, who.userId).toBe(true);
 		// A goal staff wrote is simply reworded; nothing to propose.
 		for (const who of [coordinator, nav, patient]) expect(goalRights(who, staffGoal).proposeTitle).toBe(false);
 		expect(goalRights(patient, patientsGoal).answerProposal).toBe(true);
@@ -82,7 +89,8 @@ describe('rights inside the plan, row by row', () => {
 		const proposedByNav = { ...patientsGoal, proposedBy: 'nav-ansatt' };
 		expect(goalRights(nav, proposedByNav).withdrawProposal).toBe(true);
 		expect(canSetProposal(nav, proposedByNav, 'proposedTitle', null)).toBe(true);
-		for (const who of [coordinator, dps, sister]) expect(canSetProposal(who, proposedByNav, 'proposedTitle', null), who.userId).toBe(false);
+		for (const who of [coordinator, dps, sister])
+			expect(canSetProposal(who, proposedByNav, 'proposedTitle', null), who.userId).toBe(false);
 		expect(goalRights(patient, proposedByNav).withdrawProposal).toBe(false);
 	});
 
@@ -105,7 +113,8 @@ describe('rights inside the plan, row by row', () => {
 	it('a measure: any writer creates one (proposed), and edits its text while it is proposed', () => {
 		for (const who of [patient, coordinator, nav, sister]) expect(canCreateMeasure(who)).toBe(true);
 		const proposed = { serviceId: 'dps', createdBy: 'koordinator', status: 'requested' };
-		for (const who of [patient, coordinator, nav, dps, sister]) expect(measureRights(who, proposed).editText).toBe(true);
+		for (const who of [patient, coordinator, nav, dps, sister])
+			expect(measureRights(who, proposed).editText).toBe(true);
 		const accepted = { ...proposed, status: 'accepted' };
 		expect(measureRights(dps, accepted).editText).toBe(true);
 		expect(measureRights(coordinator, accepted).editText).toBe(true);
@@ -191,7 +200,13 @@ describe('the gate, for updates the table does not spell out', () => {
 		const { addGoal, removeGoal } = await import('../../../src/lib/plan');
 		const { checkUpdate } = await import('../../../src/lib/server/collab/gate');
 		const server = new Y.Doc();
-		const id = addGoal(server, { lifeArea: 'housing', title: 'Egen leilighet', expressedBy: 'patient', status: 'active', createdBy: 'pasient' });
+		const id = addGoal(server, {
+			lifeArea: 'housing',
+			title: 'Egen leilighet',
+			expressedBy: 'patient',
+			status: 'active',
+			createdBy: 'pasient'
+		});
 		const client = new Y.Doc();
 		Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
 		const undo = new Y.UndoManager(client.getMap('goals'));
@@ -203,15 +218,25 @@ describe('the gate, for updates the table does not spell out', () => {
 		undo.undo();
 		const restored = Y.encodeStateAsUpdate(client, sv);
 		expect(checkUpdate(server, 'plan', restored, coordinator)).toEqual({ kind: 'accept' });
-		expect(checkUpdate(server, 'plan', restored, nav)).toEqual({ kind: 'refuse', reason: `not-allowed goal/createdBy ${id}` });
+		expect(checkUpdate(server, 'plan', restored, nav)).toEqual({
+			kind: 'refuse',
+			reason: `not-allowed goal/createdBy ${id}`
+		});
 	});
 
 	it("the patient's goal: staff propose a wording, never write one; the patient accepts or declines it", async () => {
 		const Y = await import('yjs');
-		const { acceptProposedTitle, addGoal, declineProposedTitle, getGoal, proposeGoalTitle, updateGoal } = await import('../../../src/lib/plan');
+		const { acceptProposedTitle, addGoal, declineProposedTitle, getGoal, proposeGoalTitle, updateGoal } =
+			await import('../../../src/lib/plan');
 		const { checkUpdate } = await import('../../../src/lib/server/collab/gate');
 		const server = new Y.Doc();
-		const id = addGoal(server, { lifeArea: 'housing', title: 'Egen leilighet', expressedBy: 'patient', status: 'active', createdBy: 'pasient' });
+		const id = addGoal(server, {
+			lifeArea: 'housing',
+			title: 'Egen leilighet',
+			expressedBy: 'patient',
+			status: 'active',
+			createdBy: 'pasient'
+		});
 		/** What `edit` makes of a client copy of the server, as the update it would send. */
 		const updateOf = (edit: (doc: InstanceType<typeof Y.Doc>) => void) => {
 			const client = new Y.Doc();
@@ -228,7 +253,14 @@ describe('the gate, for updates the table does not spell out', () => {
 		const relabel = updateOf((d) => updateGoal(d, id, { expressedBy: 'staff' }));
 		expect(checkUpdate(server, 'plan', relabel, coordinator)).toEqual(refused('expressedBy'));
 
-		expect(checkUpdate(server, 'plan', updateOf((d) => proposeGoalTitle(d, id, 'Leilighet', 'koordinator')), nav)).toEqual(refused('proposedBy'));
+		expect(
+			checkUpdate(
+				server,
+				'plan',
+				updateOf((d) => proposeGoalTitle(d, id, 'Leilighet', 'koordinator')),
+				nav
+			)
+		).toEqual(refused('proposedBy'));
 		const proposal = updateOf((d) => proposeGoalTitle(d, id, 'Egen leilighet med egen inngang', 'nav-ansatt'));
 		expect(checkUpdate(server, 'plan', proposal, nav)).toEqual({ kind: 'accept' });
 		Y.applyUpdate(server, proposal);
@@ -244,15 +276,24 @@ describe('the gate, for updates the table does not spell out', () => {
 		expect(checkUpdate(server, 'plan', decline, patient)).toEqual({ kind: 'accept' });
 		expect(checkUpdate(server, 'plan', accept, guardian)).toEqual({ kind: 'accept' });
 		Y.applyUpdate(server, accept);
-		expect(getGoal(server, id)).toMatchObject({ title: 'Egen leilighet med egen inngang', proposal: null, expressedBy: 'patient' });
+		expect(getGoal(server, id)).toMatchObject({
+			title: 'Egen leilighet med egen inngang',
+			proposal: null,
+			expressedBy: 'patient'
+		});
 	});
 
-	it('the proposer undoes proposing (as the page\'s undo does): the gate takes it', async () => {
+	it("the proposer undoes proposing (as the page's undo does): the gate takes it", async () => {
 		const Y = await import('yjs');
 		const { addGoal, getGoal, proposeGoalTitle } = await import('../../../src/lib/plan');
 		const { checkUpdate } = await import('../../../src/lib/server/collab/gate');
 		const server = new Y.Doc();
-		const id = addGoal(server, { lifeArea: 'economy', title: 'Penger til mat', expressedBy: 'patient', createdBy: 'pasient' });
+		const id = addGoal(server, {
+			lifeArea: 'economy',
+			title: 'Penger til mat',
+			expressedBy: 'patient',
+			createdBy: 'pasient'
+		});
 		const client = new Y.Doc();
 		Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
 		const local = { local: true };
@@ -264,7 +305,10 @@ describe('the gate, for updates the table does not spell out', () => {
 		const sv = Y.encodeStateVector(server);
 		undo.undo();
 		const undone = Y.encodeStateAsUpdate(client, sv);
-		expect(checkUpdate(server, 'plan', undone, dps)).toEqual({ kind: 'refuse', reason: `not-allowed goal/proposedTitle ${id}` });
+		expect(checkUpdate(server, 'plan', undone, dps)).toEqual({
+			kind: 'refuse',
+			reason: `not-allowed goal/proposedTitle ${id}`
+		});
 		expect(checkUpdate(server, 'plan', undone, nav)).toEqual({ kind: 'accept' });
 		Y.applyUpdate(server, undone);
 		expect(getGoal(server, id)?.proposal).toBeNull();

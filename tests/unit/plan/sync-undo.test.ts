@@ -71,7 +71,8 @@ describe('UndoManager scoped to a local origin', () => {
 		const remote = new Y.Doc();
 		const LOCAL = { user: 'me' };
 		const undo = new Y.UndoManager(planScope(local), { trackedOrigins: new Set([LOCAL]), captureTimeout: 0 });
-		const relay = (from: Y.Doc, to: Y.Doc) => Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)), 'remote');
+		const relay = (from: Y.Doc, to: Y.Doc) =>
+			Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)), 'remote');
 
 		const mine = addGoal(local, { lifeArea: 'housing', title: 'Min', expressedBy: 'staff' }, LOCAL);
 		relay(local, remote);

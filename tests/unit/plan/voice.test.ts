@@ -29,7 +29,7 @@ describe('voice document', () => {
 		expectRefused(doc, 'not_found', () => updateOwnResource(doc, a, 'x'));
 	});
 
-	test('the patient\'s goals are not in the voice: an old own-goals list is neither read nor in scope', () => {
+	test("the patient's goals are not in the voice: an old own-goals list is neither read nor in scope", () => {
 		const doc = new Y.Doc();
 		const old = new Y.Map<unknown>();
 		doc.getMap(RETIRED_ROOT.ownGoals).set('g1', old);

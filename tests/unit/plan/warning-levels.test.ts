@@ -1,7 +1,16 @@
 /** Warning signs by level (issue 10): early → worse → acute, absent = early, and nothing else accepted. */
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addWarningSign, listWarningSigns, renderCrisisPlan, ROOT, setWarningSignLevel, WARNING_LEVELS, warningSignsByLevel, type WarningLevel } from '../../../src/lib/plan';
+import {
+	addWarningSign,
+	listWarningSigns,
+	renderCrisisPlan,
+	ROOT,
+	setWarningSignLevel,
+	WARNING_LEVELS,
+	warningSignsByLevel,
+	type WarningLevel
+} from '../../../src/lib/plan';
 import { MAP_ROOTS } from '../../../src/lib/plan/field-schema';
 import { captureOrigins, expectRefused } from './helpers';
 
@@ -32,7 +41,9 @@ describe('warning sign levels', () => {
 	test('added with a level, and set later, in one update each with the caller’s origin', () => {
 		const doc = new Y.Doc();
 		let a = '';
-		expect(captureOrigins(doc, () => (a = addWarningSign(doc, { text: 'Stemmene blir mer kritiske', level: 'acute' }, 'me')))).toEqual(['me']);
+		expect(
+			captureOrigins(doc, () => (a = addWarningSign(doc, { text: 'Stemmene blir mer kritiske', level: 'acute' }, 'me')))
+		).toEqual(['me']);
 		const b = addWarningSign(doc, { text: 'Trekker meg unna' });
 		expect(captureOrigins(doc, () => setWarningSignLevel(doc, b, 'worse', 'me'))).toEqual(['me']);
 		expect(levels(doc)).toEqual([
@@ -52,7 +63,9 @@ describe('warning sign levels', () => {
 		const a = addWarningSign(doc, { text: 'En', level: 'worse' });
 		expectRefused(doc, 'invalid_warning_level', () => setWarningSignLevel(doc, a, 'catastrophic' as WarningLevel));
 		expectRefused(doc, 'invalid_warning_level', () => addWarningSign(doc, { text: 'To', level: '' as WarningLevel }));
-		expectRefused(doc, 'invalid_warning_level', () => addWarningSign(doc, { text: 'To', level: 2 as unknown as WarningLevel }));
+		expectRefused(doc, 'invalid_warning_level', () =>
+			addWarningSign(doc, { text: 'To', level: 2 as unknown as WarningLevel })
+		);
 		expectRefused(doc, 'not_found', () => setWarningSignLevel(doc, 'nope', 'acute'));
 		expect(levels(doc)).toEqual([['En', 'worse']]);
 	});

@@ -1,11 +1,35 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { listAllMeasures, listGoals, readCrisisPlan, RETIRED_ROOT, renderCrisisPlan, renderVoice, richTextToHtml, richTextToPlainText } from '../../../src/lib/plan';
+import {
+	listAllMeasures,
+	listGoals,
+	readCrisisPlan,
+	RETIRED_ROOT,
+	renderCrisisPlan,
+	renderVoice,
+	richTextToHtml,
+	richTextToPlainText
+} from '../../../src/lib/plan';
 import { fillDemoPlan, type DemoRefs } from '../../../src/lib/server/seed/demo-plan';
 
 const refs: DemoRefs = {
-	services: { nav: 'svc-nav', housing: 'svc-housing', gp: 'svc-gp', dps: 'svc-dps', mental_health: 'svc-mh', act: 'svc-act' },
-	people: { coordinator: 'u-coord', nav: 'u-nav', gp: 'u-gp', dps: 'u-dps', housing: 'u-housing', patient: 'u-patient', sister: 'u-sister' }
+	services: {
+		nav: 'svc-nav',
+		housing: 'svc-housing',
+		gp: 'svc-gp',
+		dps: 'svc-dps',
+		mental_health: 'svc-mh',
+		act: 'svc-act'
+	},
+	people: {
+		coordinator: 'u-coord',
+		nav: 'u-nav',
+		gp: 'u-gp',
+		dps: 'u-dps',
+		housing: 'u-housing',
+		patient: 'u-patient',
+		sister: 'u-sister'
+	}
 };
 
 function filled() {
@@ -47,7 +71,8 @@ describe('fillDemoPlan', () => {
 		const declined = measures.find((m) => m.status === 'rejected');
 		expect(declined?.statusReason).not.toBe('');
 		const people = new Set(measures.map((m) => m.personId));
-		for (const key of ['coordinator', 'nav', 'gp', 'dps', 'housing'] as const) expect(people.has(refs.people[key])).toBe(true);
+		for (const key of ['coordinator', 'nav', 'gp', 'dps', 'housing'] as const)
+			expect(people.has(refs.people[key])).toBe(true);
 	});
 
 	test('crisis plan: warning signs, what helps, wishes, contacts with legevakt, open return to DPS', () => {
@@ -74,7 +99,11 @@ describe('fillDemoPlan', () => {
 		expect(content.ownResources.length).toBeGreaterThanOrEqual(3);
 		expect(voice.getMap(RETIRED_ROOT.ownGoals).size).toBe(0);
 		const his = listGoals(plan).filter((g) => g.expressedBy === 'patient');
-		for (const title of ['Ha penger til mat hele måneden', 'Besøke søsteren min hver søndag', 'Komme meg ut av huset hver dag']) {
+		for (const title of [
+			'Ha penger til mat hele måneden',
+			'Besøke søsteren min hver søndag',
+			'Komme meg ut av huset hver dag'
+		]) {
 			expect(his.find((g) => g.title === title)?.createdBy, title).toBe(refs.people.patient);
 		}
 	});
@@ -85,8 +114,15 @@ describe('fillDemoPlan', () => {
 		expect(act.length).toBeGreaterThan(0);
 		expect(act.every((m) => m.personId === null)).toBe(true);
 		const withAct = new Y.Doc();
-		fillDemoPlan({ plan: withAct, crisis: new Y.Doc(), voice: new Y.Doc() }, { ...refs, people: { ...refs.people, act: 'u-act' } });
-		expect(listAllMeasures(withAct).filter((m) => m.serviceId === refs.services.act).every((m) => m.personId === 'u-act')).toBe(true);
+		fillDemoPlan(
+			{ plan: withAct, crisis: new Y.Doc(), voice: new Y.Doc() },
+			{ ...refs, people: { ...refs.people, act: 'u-act' } }
+		);
+		expect(
+			listAllMeasures(withAct)
+				.filter((m) => m.serviceId === refs.services.act)
+				.every((m) => m.personId === 'u-act')
+		).toBe(true);
 	});
 
 	test('refuses to write into documents that already have content', () => {

@@ -6,6 +6,8 @@ describe('mail configuration', () => {
 		expect(readConfig({}).smtpUrl).toBeUndefined();
 		expect(readConfig({ SMTP_URL: '' }).smtpUrl).toBeUndefined();
 		expect(readConfig({}).mailFrom).toMatch(/^Fellesplan </);
-		expect(readConfig({ SMTP_URL: 'smtps://u:p@mail.example:465', MAIL_FROM: 'Fellesplan <ip@kommune.example>' })).toMatchObject({ smtpUrl: 'smtps://u:p@mail.example:465', mailFrom: 'Fellesplan <ip@kommune.example>' });
+		expect(
+			readConfig({ SMTP_URL: 'smtps://u:p@mail.example:465', MAIL_FROM: 'Fellesplan <ip@kommune.example>' })
+		).toMatchObject({ smtpUrl: 'smtps://u:p@mail.example:465', mailFrom: 'Fellesplan <ip@kommune.example>' });
 	});
 });

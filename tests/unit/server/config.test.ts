@@ -13,8 +13,22 @@ describe('configuration', () => {
 	});
 
 	it('reads every variable, and refuses a bad number with the variable named', () => {
-		const c = readConfig({ DATABASE_URL: 'postgres://x/y', DATA_DIR: '/tmp/fp', ORIGIN: 'https://fp.example', REDIS_URL: 'redis://r', SESSION_IDLE_MINUTES: '15', SEED_DEMO: 'never' });
-		expect(c).toMatchObject({ databaseUrl: 'postgres://x/y', dataDir: '/tmp/fp', origin: 'https://fp.example', redisUrl: 'redis://r', sessionIdleMinutes: 15, seedDemo: 'never' });
+		const c = readConfig({
+			DATABASE_URL: 'postgres://x/y',
+			DATA_DIR: '/tmp/fp',
+			ORIGIN: 'https://fp.example',
+			REDIS_URL: 'redis://r',
+			SESSION_IDLE_MINUTES: '15',
+			SEED_DEMO: 'never'
+		});
+		expect(c).toMatchObject({
+			databaseUrl: 'postgres://x/y',
+			dataDir: '/tmp/fp',
+			origin: 'https://fp.example',
+			redisUrl: 'redis://r',
+			sessionIdleMinutes: 15,
+			seedDemo: 'never'
+		});
 		expect(() => readConfig({ SESSION_IDLE_MINUTES: 'ten' })).toThrow(/SESSION_IDLE_MINUTES/);
 		expect(() => readConfig({ COLLAB_MAX_MESSAGE_BYTES: '-1' })).toThrow(/COLLAB_MAX_MESSAGE_BYTES/);
 	});

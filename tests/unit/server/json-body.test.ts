@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { BadRequest, fields, readJsonObject } from '../../../src/lib/server/http/json-body';
 import { apiWriteAllowed } from '../../../src/lib/server/http/api-origin';
 
-const post = (body: string, type = 'application/json') => new Request('http://app.test/api/x', { method: 'POST', headers: { 'content-type': type }, body });
+const post = (body: string, type = 'application/json') =>
+	new Request('http://app.test/api/x', { method: 'POST', headers: { 'content-type': type }, body });
 
 async function refusal(p: Promise<unknown> | (() => unknown)): Promise<BadRequest> {
 	try {
@@ -31,7 +32,9 @@ describe('strict JSON bodies', () => {
 		expect((await refusal(() => f({ name: 'x'.repeat(11) }).string('name', { max: 10 }))).field).toBe('name');
 		expect((await refusal(() => f({ birthDate: '2026-02-30' }).date('birthDate'))).field).toBe('birthDate');
 		expect((await refusal(() => f({ role: 'king' }).oneOf('role', ['patient', 'relative']))).field).toBe('role');
-		expect((await refusal(() => f({ scopes: ['plan', 'all'] }).setOf('scopes', ['plan', 'crisis']))).field).toBe('scopes');
+		expect((await refusal(() => f({ scopes: ['plan', 'all'] }).setOf('scopes', ['plan', 'crisis']))).field).toBe(
+			'scopes'
+		);
 		expect(f({ scopes: ['plan', 'plan', 'crisis'] }).setOf('scopes', ['plan', 'crisis'])).toEqual(['plan', 'crisis']);
 		const patient = f({ patient: { name: 'Ola', extra: 1 } }).object('patient')!;
 		expect((await refusal(() => fields(patient, ['name'], 'patient'))).field).toBe('patient.extra');
@@ -39,7 +42,8 @@ describe('strict JSON bodies', () => {
 
 	it('lets a write to /api through only from the app’s own origin', () => {
 		const url = new URL('http://app.test/api/plans');
-		const req = (origin: string | null, method = 'POST') => new Request(url, { method, headers: origin ? { origin } : {} });
+		const req = (origin: string | null, method = 'POST') =>
+			new Request(url, { method, headers: origin ? { origin } : {} });
 		expect(apiWriteAllowed(req('http://app.test'), url)).toBe(true);
 		expect(apiWriteAllowed(req('https://evil.example'), url)).toBe(false);
 		expect(apiWriteAllowed(req(null), url)).toBe(false);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, nextDay, osloDay, osloDayEnd, osloDayStart, osloLastDay, osloToday } from '../../../src/lib/server/oslo-day';
+import {
+	addDays,
+	daysBetween,
+	nextDay,
+	osloDay,
+	osloDayEnd,
+	osloDayStart,
+	osloLastDay,
+	osloToday
+} from '../../../src/lib/server/oslo-day';
 
 const HOUR = 3_600_000;
 

@@ -8,9 +8,28 @@ function plan() {
 	const planDoc = new Y.Doc();
 	const voice = new Y.Doc();
 	const crisis = new Y.Doc();
-	const housing = addGoal(planDoc, { lifeArea: 'housing', title: 'Egen leilighet', expressedBy: 'patient', status: 'active', createdBy: 'u1' });
-	const health = addGoal(planDoc, { lifeArea: 'mental_health', title: 'Sove bedre', expressedBy: 'staff', status: 'active', createdBy: 'u2' });
-	const measure = addMeasure(planDoc, { goalId: housing, title: 'Søke bolig', serviceId: 's1', personId: 'u3', status: 'requested', createdBy: 'u2' });
+	const housing = addGoal(planDoc, {
+		lifeArea: 'housing',
+		title: 'Egen leilighet',
+		expressedBy: 'patient',
+		status: 'active',
+		createdBy: 'u1'
+	});
+	const health = addGoal(planDoc, {
+		lifeArea: 'mental_health',
+		title: 'Sove bedre',
+		expressedBy: 'staff',
+		status: 'active',
+		createdBy: 'u2'
+	});
+	const measure = addMeasure(planDoc, {
+		goalId: housing,
+		title: 'Søke bolig',
+		serviceId: 's1',
+		personId: 'u3',
+		status: 'requested',
+		createdBy: 'u2'
+	});
 	return { planDoc, voice, crisis, housing, health, measure };
 }
 
@@ -20,7 +39,11 @@ describe('wall items', () => {
 		const content = renderPlan({ plan: p.planDoc, voice: p.voice, crisis: p.crisis });
 		const areas = content.lifeAreas!.filter((a) => a.goals.length > 0).map((a) => a.lifeArea);
 		expect(areas.sort()).toEqual(['housing', 'mental_health']);
-		expect(wallItems([], content).map((i) => i.ref)).toEqual(['voice', ...content.lifeAreas!.filter((a) => a.goals.length > 0).map((a) => a.lifeArea), 'crisis']);
+		expect(wallItems([], content).map((i) => i.ref)).toEqual([
+			'voice',
+			...content.lifeAreas!.filter((a) => a.goals.length > 0).map((a) => a.lifeArea),
+			'crisis'
+		]);
 		// Without the crisis plan and voice (consent does not cover them): only the life areas.
 		expect(wallItems([], renderPlan({ plan: p.planDoc })).every((i) => i.kind === 'life_area')).toBe(true);
 	});
@@ -40,17 +63,36 @@ describe('wall items', () => {
 
 		// A goal the patient adds later shows under their points, and a new measure under its goal: the view is read at render.
 		setRichTextFromParagraphs(getWhatMatters(p.voice), ['Å bo for meg selv']);
-		addGoal(p.planDoc, { lifeArea: 'other', title: 'Gå på kafé med søsteren min', expressedBy: 'patient', status: 'proposed', createdBy: 'u1' });
-		addMeasure(p.planDoc, { goalId: p.housing, title: 'Visning', serviceId: 's1', personId: null, status: 'requested', createdBy: 'u2' });
+		addGoal(p.planDoc, {
+			lifeArea: 'other',
+			title: 'Gå på kafé med søsteren min',
+			expressedBy: 'patient',
+			status: 'proposed',
+			createdBy: 'u1'
+		});
+		addMeasure(p.planDoc, {
+			goalId: p.housing,
+			title: 'Visning',
+			serviceId: 's1',
+			personId: null,
+			status: 'requested',
+			createdBy: 'u2'
+		});
 		const now = renderPlan({ plan: p.planDoc, voice: p.voice });
 
 		const own = wallView(items[0], now);
-		expect(own.type === 'voice' && own.ownGoals.map((g) => g.title)).toEqual(['Egen leilighet', 'Gå på kafé med søsteren min']);
+		expect(own.type === 'voice' && own.ownGoals.map((g) => g.title)).toEqual([
+			'Egen leilighet',
+			'Gå på kafé med søsteren min'
+		]);
 		expect(own.type === 'voice' && JSON.stringify(own.voice!.whatMatters)).toContain('Å bo for meg selv');
 		const goal = wallView(items[1], now);
 		expect(goal.type === 'goal' && goal.goal.measures.map((x) => x.title)).toEqual(['Søke bolig', 'Visning']);
 		const measure = wallView(items[2], now);
-		expect(measure.type === 'measure' && [measure.measure.title, measure.goal.title]).toEqual(['Søke bolig', 'Egen leilighet']);
+		expect(measure.type === 'measure' && [measure.measure.title, measure.goal.title]).toEqual([
+			'Søke bolig',
+			'Egen leilighet'
+		]);
 		const area = wallView(items[3], now);
 		expect(area.type === 'life_area' && area.area.goals.map((g) => g.title)).toEqual(['Sove bedre']);
 		expect(wallView(items[4], now)).toEqual({ type: 'title' });
@@ -79,11 +121,23 @@ describe('wall items', () => {
 describe('the keep-alive rule', () => {
 	const openedAt = new Date('2026-11-23T09:00:00Z');
 	it('refreshes only while the meeting is open and within the limit', () => {
-		expect(keepAliveDecision({ status: 'open', openedAt }, new Date(openedAt.getTime() + 60_000))).toEqual({ refresh: true, until: new Date(openedAt.getTime() + WALL_SIGNED_IN_MS) });
-		expect(keepAliveDecision({ status: 'open', openedAt }, new Date(openedAt.getTime() + WALL_SIGNED_IN_MS - 1)).refresh).toBe(true);
-		expect(keepAliveDecision({ status: 'open', openedAt }, new Date(openedAt.getTime() + WALL_SIGNED_IN_MS))).toEqual({ refresh: false, reason: 'past_limit' });
-		for (const status of ['planned', 'closed', 'cancelled'] as const) expect(keepAliveDecision({ status, openedAt }, openedAt)).toEqual({ refresh: false, reason: 'not_open' });
-		expect(keepAliveDecision({ status: 'open', openedAt: null }, openedAt)).toEqual({ refresh: false, reason: 'not_open' });
+		expect(keepAliveDecision({ status: 'open', openedAt }, new Date(openedAt.getTime() + 60_000))).toEqual({
+			refresh: true,
+			until: new Date(openedAt.getTime() + WALL_SIGNED_IN_MS)
+		});
+		expect(
+			keepAliveDecision({ status: 'open', openedAt }, new Date(openedAt.getTime() + WALL_SIGNED_IN_MS - 1)).refresh
+		).toBe(true);
+		expect(keepAliveDecision({ status: 'open', openedAt }, new Date(openedAt.getTime() + WALL_SIGNED_IN_MS))).toEqual({
+			refresh: false,
+			reason: 'past_limit'
+		});
+		for (const status of ['planned', 'closed', 'cancelled'] as const)
+			expect(keepAliveDecision({ status, openedAt }, openedAt)).toEqual({ refresh: false, reason: 'not_open' });
+		expect(keepAliveDecision({ status: 'open', openedAt: null }, openedAt)).toEqual({
+			refresh: false,
+			reason: 'not_open'
+		});
 		expect(wallSignedInUntil({ status: 'open', openedAt })).toEqual(new Date('2026-11-23T13:00:00Z'));
 	});
 });

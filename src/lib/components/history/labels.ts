@@ -1,5 +1,13 @@
 import { m } from '$lib/paraglide/messages';
-import { formatDate, formatDateTime, expressedByLabel, goalLevelLabel, goalStatusLabel, lifeAreaLabel, measureStatusLabel } from '$lib/i18n/labels';
+import {
+	formatDate,
+	formatDateTime,
+	expressedByLabel,
+	goalLevelLabel,
+	goalStatusLabel,
+	lifeAreaLabel,
+	measureStatusLabel
+} from '$lib/i18n/labels';
 
 /** Field names of goals and measures, as history names them ("changed the goal: title, status"). */
 const FIELDS: Record<string, () => string> = {
@@ -58,5 +66,7 @@ export function pointLabel(point: PointInfo): string {
 	if (point.kind === 'now') return m.history_point_now();
 	if (point.kind === 'version') return m.history_point_version({ time: point.at ? formatDateTime(point.at) : '' });
 	if (!point.at) return m.history_point_start();
-	return point.by ? m.history_point_update_by({ time: formatDateTime(point.at), name: point.by }) : m.history_point_update({ time: formatDateTime(point.at) });
+	return point.by
+		? m.history_point_update_by({ time: formatDateTime(point.at), name: point.by })
+		: m.history_point_update({ time: formatDateTime(point.at) });
 }

@@ -4,7 +4,15 @@ import { measureActionError } from '$lib/components/plan/measure-words';
 
 // The stored codes (`server/db/schema.ts`), repeated here: components do not import server modules.
 export type MeetingStatus = 'planned' | 'open' | 'closed' | 'cancelled';
-export type AgendaKind = 'patient_point' | 'overdue_measure' | 'waiting_measure' | 'goal_evaluation' | 'expiring_consent' | 'expiring_commitment' | 'open_question' | 'other';
+export type AgendaKind =
+	| 'patient_point'
+	| 'overdue_measure'
+	| 'waiting_measure'
+	| 'goal_evaluation'
+	| 'expiring_consent'
+	| 'expiring_commitment'
+	| 'open_question'
+	| 'other';
 export type Attendance = 'present' | 'status_note' | 'absent';
 
 /** A meeting's time in words: "12. januar 2027, 10:00 (60 min)". */
@@ -71,6 +79,8 @@ export function meetingErrorText(code: string): string {
 		case 'invalid':
 			return m.meetings_error_invalid();
 		default:
-			return code.startsWith('measure:') ? measureActionError(code.slice('measure:'.length)) : m.meetings_error_invalid();
+			return code.startsWith('measure:')
+				? measureActionError(code.slice('measure:'.length))
+				: m.meetings_error_invalid();
 	}
 }

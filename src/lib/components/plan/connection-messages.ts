@@ -50,7 +50,11 @@ export interface RefusalAbout {
  * What the page says after the server refused an update of ours and the plan was fetched again. A refusal of
  * rights (`not-allowed measure/status`) says, per field, who may make that change, naming the owning service.
  */
-export function refusalText(reason: RefusalReason | null, detail: RefusalDetail | null = null, about: RefusalAbout = { ownerName: null, ownedByMe: false }): string {
+export function refusalText(
+	reason: RefusalReason | null,
+	detail: RefusalDetail | null = null,
+	about: RefusalAbout = { ownerName: null, ownedByMe: false }
+): string {
 	switch (reason) {
 		case REFUSAL.tooDeep:
 			return m.refusal_too_deep();

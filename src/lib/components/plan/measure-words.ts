@@ -16,11 +16,19 @@ export interface MeasureFormResult {
 }
 
 /** "NAV Fjordvik har sagt ja. Ahmed Karimi hjelper deg med dette innen 15. mars 2027." */
-export function acceptedSentence(measure: Pick<MeasureContent, 'dueDate'>, service: string | undefined, person: string | undefined, toPatient: boolean, patientName: string): string {
+export function acceptedSentence(
+	measure: Pick<MeasureContent, 'dueDate'>,
+	service: string | undefined,
+	person: string | undefined,
+	toPatient: boolean,
+	patientName: string
+): string {
 	const said = m.measure_yes_said({ service: service ?? m.measure_yes_someone() });
 	if (!person) return said;
 	const who = toPatient ? m.measure_yes_you() : patientName;
-	const helps = measure.dueDate ? m.measure_yes_helps_by({ person, who, due: formatDate(measure.dueDate) }) : m.measure_yes_helps({ person, who });
+	const helps = measure.dueDate
+		? m.measure_yes_helps_by({ person, who, due: formatDate(measure.dueDate) })
+		: m.measure_yes_helps({ person, who });
 	return `${said} ${helps}`;
 }
 
@@ -59,7 +67,11 @@ export interface PatientMeasureWords {
 	meanwhile: string;
 }
 
-export function patientMeasureWords(measure: Pick<MeasureContent, 'status' | 'dueDate' | 'statusReason' | 'interimMeasure'>, service: string | undefined, person: string | undefined): PatientMeasureWords {
+export function patientMeasureWords(
+	measure: Pick<MeasureContent, 'status' | 'dueDate' | 'statusReason' | 'interimMeasure'>,
+	service: string | undefined,
+	person: string | undefined
+): PatientMeasureWords {
 	const who = service ?? m.measure_yes_someone();
 	const due = measure.dueDate ? ` ${m.patient_view_measure_due({ due: formatDate(measure.dueDate) })}` : '';
 	const why = measure.statusReason ? m.patient_view_measure_why({ reason: measure.statusReason }) : '';
@@ -71,9 +83,20 @@ export function patientMeasureWords(measure: Pick<MeasureContent, 'status' | 'du
 		case 'counter_proposed':
 			return { said: m.patient_view_measure_counter({ service: who }), why, meanwhile: '' };
 		case 'in_progress':
-			return { said: (person ? m.patient_view_measure_doing_person({ person, service: who }) : m.patient_view_measure_doing({ service: who })) + due, why: '', meanwhile: '' };
+			return {
+				said:
+					(person
+						? m.patient_view_measure_doing_person({ person, service: who })
+						: m.patient_view_measure_doing({ service: who })) + due,
+				why: '',
+				meanwhile: ''
+			};
 		case 'on_hold':
-			return { said: m.patient_view_measure_waiting(), why, meanwhile: measure.interimMeasure ? m.patient_view_measure_meanwhile({ interim: measure.interimMeasure }) : '' };
+			return {
+				said: m.patient_view_measure_waiting(),
+				why,
+				meanwhile: measure.interimMeasure ? m.patient_view_measure_meanwhile({ interim: measure.interimMeasure }) : ''
+			};
 		case 'completed':
 			return { said: m.patient_view_measure_done(), why: '', meanwhile: '' };
 		case 'cancelled':

@@ -15,14 +15,23 @@ export const NEW_GOAL_TARGET = 'new-goal-title';
  * area that has goals; empty areas are forms, not content), the crisis plan and the group. Only the parts this
  * person sees are listed; "new goal" only for someone who may add one.
  */
-export function planSections(content: Pick<PlanContent, 'voice' | 'lifeAreas' | 'crisisPlan'>, options: { showsGroup: boolean; mayAddGoal: boolean }): PlanSection[] {
+export function planSections(
+	content: Pick<PlanContent, 'voice' | 'lifeAreas' | 'crisisPlan'>,
+	options: { showsGroup: boolean; mayAddGoal: boolean }
+): PlanSection[] {
 	const sections: PlanSection[] = [];
 	if (content.voice) sections.push({ kind: 'voice', target: 'voice-heading' });
 	if (content.lifeAreas) {
 		sections.push({ kind: 'goals', target: 'goals-heading' });
 		if (options.mayAddGoal) sections.push({ kind: 'new-goal', target: NEW_GOAL_TARGET });
 		for (const area of content.lifeAreas) {
-			if (area.goals.length > 0) sections.push({ kind: 'area', target: areaTarget(area.lifeArea), lifeArea: area.lifeArea, goals: area.goals.length });
+			if (area.goals.length > 0)
+				sections.push({
+					kind: 'area',
+					target: areaTarget(area.lifeArea),
+					lifeArea: area.lifeArea,
+					goals: area.goals.length
+				});
 		}
 	}
 	if (content.crisisPlan) sections.push({ kind: 'crisis', target: 'crisis-heading' });

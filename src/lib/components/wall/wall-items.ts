@@ -43,13 +43,15 @@ export function wallItems(agenda: readonly AgendaRow[], content: PlanContent): W
 	const items: WallItem[] = [];
 	if (content.voice) items.push({ key: 'derived:voice', kind: 'patient_point', title: '', ref: 'voice' });
 	for (const area of content.lifeAreas ?? []) {
-		if (area.goals.length > 0) items.push({ key: `derived:${area.lifeArea}`, kind: 'life_area', title: '', ref: area.lifeArea });
+		if (area.goals.length > 0)
+			items.push({ key: `derived:${area.lifeArea}`, kind: 'life_area', title: '', ref: area.lifeArea });
 	}
 	if (content.crisisPlan) items.push({ key: 'derived:crisis', kind: 'crisis', title: '', ref: 'crisis' });
 	return items;
 }
 
-const ownGoals = (content: PlanContent): GoalContent[] => (content.lifeAreas ?? []).flatMap((a) => a.goals.filter((g) => g.expressedBy === 'patient'));
+const ownGoals = (content: PlanContent): GoalContent[] =>
+	(content.lifeAreas ?? []).flatMap((a) => a.goals.filter((g) => g.expressedBy === 'patient'));
 
 /** What an item shows, from the plan as it is now. */
 export function wallView(item: WallItem, content: PlanContent): WallView {

@@ -16,14 +16,28 @@ export const WHOLE_PLAN_ROLES: ReadonlySet<string> = new Set(['patient', 'guardi
  * What the patient's consent lets this member see, now: the union of the live access consents naming the person
  * or the service of one of their seats. The patient, a guardian acting for them and the coordinator see all of it.
  */
-export async function consentCover(db: Db, planId: string, userId: string, seats: Seat[], now = new Date()): Promise<ConsentCover> {
+export async function consentCover(
+	db: Db,
+	planId: string,
+	userId: string,
+	seats: Seat[],
+	now = new Date()
+): Promise<ConsentCover> {
 	if (seats.some((s) => WHOLE_PLAN_ROLES.has(s.role))) return { scopes: new Set(CONSENT_SCOPES), changesAt: null };
 	const serviceIds = [...new Set(seats.map((s) => s.serviceId).filter((x): x is string => !!x))];
 	const grantee = or(eq(consents.granteeUserId, userId), ...serviceIds.map((id) => eq(consents.granteeServiceId, id)));
 	const rows = await db
 		.select({ scopes: consents.scopes, validFrom: consents.validFrom, validUntil: consents.validUntil })
 		.from(consents)
-		.where(and(eq(consents.planId, planId), eq(consents.kind, 'access'), isNull(consents.withdrawnAt), grantee, or(isNull(consents.validUntil), gt(consents.validUntil, now))));
+		.where(
+			and(
+				eq(consents.planId, planId),
+				eq(consents.kind, 'access'),
+				isNull(consents.withdrawnAt),
+				grantee,
+				or(isNull(consents.validUntil), gt(consents.validUntil, now))
+			)
+		);
 	const scopes = new Set<ConsentScope>();
 	let changesAt: Date | null = null;
 	const sooner = (d: Date) => (changesAt = !changesAt || d < changesAt ? d : changesAt);
@@ -39,9 +53,16 @@ export async function consentCover(db: Db, planId: string, userId: string, seats
 }
 
 /** Is a consent live at `now`? (For lists and pages that show consents.) */
-export function consentIsLive(c: { withdrawnAt: Date | null; validFrom: Date; validUntil: Date | null }, now = new Date()): boolean {
+export function consentIsLive(
+	c: { withdrawnAt: Date | null; validFrom: Date; validUntil: Date | null },
+	now = new Date()
+): boolean {
 	return !c.withdrawnAt && c.validFrom <= now && (!c.validUntil || c.validUntil > now);
 }
 
 export const liveConsentCondition = (now: Date) =>
-	and(isNull(consents.withdrawnAt), lte(consents.validFrom, now), or(isNull(consents.validUntil), gt(consents.validUntil, now)));
+	and(
+		isNull(consents.withdrawnAt),
+		lte(consents.validFrom, now),
+		or(isNull(consents.validUntil), gt(consents.validUntil, now))
+	);

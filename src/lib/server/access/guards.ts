@@ -18,7 +18,10 @@ export function speaksForPatient(access: PlanAccess | null): boolean {
  * A page or form action of a plan: the person's access to it, or 403 when they have none (a live seat and some
  * consent). "No such plan" and "not yours" get the same answer, so existence is not revealed; the refusal is logged.
  */
-export async function requirePlanAccess(event: Pick<RequestEvent, 'locals' | 'params'>, planId: string): Promise<{ user: SessionUser; access: PlanAccess }> {
+export async function requirePlanAccess(
+	event: Pick<RequestEvent, 'locals' | 'params'>,
+	planId: string
+): Promise<{ user: SessionUser; access: PlanAccess }> {
 	const user = requireUser(event);
 	const access = await planAccess(event.locals.db, user.id, planId);
 	if (!access || access.scopes.size === 0) {

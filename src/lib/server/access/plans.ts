@@ -1,5 +1,16 @@
 import { and, eq } from 'drizzle-orm';
-import { meetings, planMembers, plans, users, type MeetingStatus, type Access, type ConsentScope, type MemberRole, type PlanStatus, type ServiceKind } from '../db/schema';
+import {
+	meetings,
+	planMembers,
+	plans,
+	users,
+	type MeetingStatus,
+	type Access,
+	type ConsentScope,
+	type MemberRole,
+	type PlanStatus,
+	type ServiceKind
+} from '../db/schema';
 import type { Db } from '../db';
 import { parseLiveDocName, type DocKind } from '../../plan/schema';
 import { writesCrisisPlan, type Actor } from '../../plan/rights';
@@ -49,7 +60,10 @@ export async function planAccess(db: Db, userId: string, planId: string, now = n
 	const roles = new Set(seats.map((s) => s.role));
 	// Only writing seats count towards the crisis plan: a read-only seat in a DPS service writes nothing.
 	const writingSeats = seats.filter((s) => s.access === 'write');
-	const clinical = writesCrisisPlan(new Set(writingSeats.map((s) => s.role)), new Set(writingSeats.map((s) => s.serviceKind).filter((k) => !!k) as ServiceKind[]));
+	const clinical = writesCrisisPlan(
+		new Set(writingSeats.map((s) => s.role)),
+		new Set(writingSeats.map((s) => s.serviceKind).filter((k) => !!k) as ServiceKind[])
+	);
 	const level = (kind: DocKind): DocAccess => {
 		if (!cover.scopes.has(SCOPE_OF[kind])) return 'none';
 		if (plan.status === 'closed') return 'read';
@@ -58,14 +72,19 @@ export async function planAccess(db: Db, userId: string, planId: string, now = n
 		return writes ? 'write' : 'read';
 	};
 	const seatEnds = seats.map((s) => s.endsAt).filter((d): d is Date => !!d && d > now);
-	const changesAt = [cover.changesAt, ...seatEnds].filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+	const changesAt =
+		[cover.changesAt, ...seatEnds].filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
 	return {
 		planId,
 		status: plan.status,
 		seat,
 		role: seat.role,
 		roles,
-		actor: { userId, roles: new Set(writingSeats.map((s) => s.role)), serviceIds: new Set(writingSeats.map((s) => s.serviceId).filter((id): id is string => !!id)) },
+		actor: {
+			userId,
+			roles: new Set(writingSeats.map((s) => s.role)),
+			serviceIds: new Set(writingSeats.map((s) => s.serviceId).filter((id): id is string => !!id))
+		},
 		scopes: cover.scopes,
 		docs: { plan: level('plan'), crisis: level('crisis'), voice: level('voice') },
 		changesAt
@@ -91,14 +110,22 @@ export async function docAccess(db: Db, userId: string, docName: string, now = n
 	const doc = parseLiveDocName(docName);
 	if (!doc) return none;
 	if (doc.kind === 'meeting') {
-		const [meeting] = await db.select({ planId: meetings.planId, status: meetings.status }).from(meetings).where(eq(meetings.id, doc.id)).limit(1);
+		const [meeting] = await db
+			.select({ planId: meetings.planId, status: meetings.status })
+			.from(meetings)
+			.where(eq(meetings.id, doc.id))
+			.limit(1);
 		if (!meeting) return none;
 		const access = await planAccess(db, userId, meeting.planId, now);
 		const level = minutesAccess(access, meeting.status);
-		return level === 'none' ? { ...none, planId: meeting.planId } : { level, planId: meeting.planId, changesAt: access!.changesAt, actor: actorOf(userId, access) };
+		return level === 'none'
+			? { ...none, planId: meeting.planId }
+			: { level, planId: meeting.planId, changesAt: access!.changesAt, actor: actorOf(userId, access) };
 	}
 	const access = await planAccess(db, userId, doc.planId, now);
-	return access ? { level: access.docs[doc.kind], planId: doc.planId, changesAt: access.changesAt, actor: actorOf(userId, access) } : { ...none, planId: doc.planId };
+	return access
+		? { level: access.docs[doc.kind], planId: doc.planId, changesAt: access.changesAt, actor: actorOf(userId, access) }
+		: { ...none, planId: doc.planId };
 }
 
 /**
@@ -125,7 +152,14 @@ export interface PlanListing {
 /** The plans a person has a live seat in and consent to see something of: a withdrawn consent takes a plan off the list. */
 export async function listPlansForUser(db: Db, userId: string, now = new Date()): Promise<PlanListing[]> {
 	const rows = await db
-		.select({ id: plans.id, title: plans.title, status: plans.status, patientName: users.name, role: planMembers.role, access: planMembers.access })
+		.select({
+			id: plans.id,
+			title: plans.title,
+			status: plans.status,
+			patientName: users.name,
+			role: planMembers.role,
+			access: planMembers.access
+		})
 		.from(planMembers)
 		.innerJoin(plans, eq(plans.id, planMembers.planId))
 		.innerJoin(users, eq(users.id, plans.patientId))
@@ -137,14 +171,21 @@ export async function listPlansForUser(db: Db, userId: string, now = new Date())
 		if (seen.has(r.id)) continue;
 		seen.add(r.id);
 		const access = await planAccess(db, userId, r.id, now);
-		if (access && access.scopes.size > 0) out.push({ ...r, role: access.role, access: access.docs.plan === 'write' || access.docs.crisis === 'write' ? 'write' : 'read' });
+		if (access && access.scopes.size > 0)
+			out.push({
+				...r,
+				role: access.role,
+				access: access.docs.plan === 'write' || access.docs.crisis === 'write' ? 'write' : 'read'
+			});
 	}
 	return out;
 }
 
 /** Users with a live seat in the plan (for revalidating their sockets when something plan-wide changes). */
 export async function memberIds(db: Db, planId: string, now = new Date()): Promise<string[]> {
-	const rows = await db.select({ userId: planMembers.userId }).from(planMembers).where(and(eq(planMembers.planId, planId), seatIsLive(now)));
+	const rows = await db
+		.select({ userId: planMembers.userId })
+		.from(planMembers)
+		.where(and(eq(planMembers.planId, planId), seatIsLive(now)));
 	return [...new Set(rows.map((r) => r.userId))];
 }
-

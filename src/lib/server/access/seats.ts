@@ -1,5 +1,14 @@
 import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
-import { planMembers, plans, services, users, type Access, type MemberRole, type PlanStatus, type ServiceKind } from '../db/schema';
+import {
+	planMembers,
+	plans,
+	services,
+	users,
+	type Access,
+	type MemberRole,
+	type PlanStatus,
+	type ServiceKind
+} from '../db/schema';
 import type { Db } from '../db';
 
 /**
@@ -24,7 +33,12 @@ export const seatIsLive = (now: Date) =>
  * The person's live seats in the plan (usually one; two while a handover to themselves overlaps, say), with the
  * plan's status: one query, since every socket opened and every page read asks it.
  */
-export async function liveSeats(db: Db, userId: string, planId: string, now = new Date()): Promise<Array<Seat & { planStatus: PlanStatus }>> {
+export async function liveSeats(
+	db: Db,
+	userId: string,
+	planId: string,
+	now = new Date()
+): Promise<Array<Seat & { planStatus: PlanStatus }>> {
 	return db
 		.select({
 			id: planMembers.id,
@@ -39,6 +53,8 @@ export async function liveSeats(db: Db, userId: string, planId: string, now = ne
 		.innerJoin(users, eq(users.id, planMembers.userId))
 		.innerJoin(plans, eq(plans.id, planMembers.planId))
 		.leftJoin(services, eq(services.id, planMembers.serviceId))
-		.where(and(eq(planMembers.planId, planId), eq(planMembers.userId, userId), seatIsLive(now), isNull(users.disabledAt)))
+		.where(
+			and(eq(planMembers.planId, planId), eq(planMembers.userId, userId), seatIsLive(now), isNull(users.disabledAt))
+		)
 		.orderBy(sql`${planMembers.joinedAt} desc`);
 }

@@ -38,7 +38,14 @@ export async function saveService(db: Db, id: string | null, input: ServiceInput
 
 export async function listPeople(db: Db) {
 	const people = await db
-		.select({ id: users.id, name: users.name, email: users.email, kind: users.kind, isAdmin: users.isAdmin, disabledAt: users.disabledAt })
+		.select({
+			id: users.id,
+			name: users.name,
+			email: users.email,
+			kind: users.kind,
+			isAdmin: users.isAdmin,
+			disabledAt: users.disabledAt
+		})
 		.from(users)
 		.orderBy(asc(users.name));
 	const seats = await db
@@ -50,7 +57,15 @@ export async function listPeople(db: Db) {
 
 export async function getPerson(db: Db, id: string) {
 	const [user] = await db
-		.select({ id: users.id, name: users.name, email: users.email, phone: users.phone, kind: users.kind, isAdmin: users.isAdmin, disabledAt: users.disabledAt })
+		.select({
+			id: users.id,
+			name: users.name,
+			email: users.email,
+			phone: users.phone,
+			kind: users.kind,
+			isAdmin: users.isAdmin,
+			disabledAt: users.disabledAt
+		})
 		.from(users)
 		.where(eq(users.id, id));
 	if (!user) return null;
@@ -66,8 +81,15 @@ export async function getPerson(db: Db, id: string) {
 export class EmailTakenError extends Error {}
 
 /** Saves a person; returns their id and the sessions a reset password or a disabled account ended. */
-export async function savePerson(db: Db, id: string | null, input: PersonInput): Promise<{ userId: string; endedSessions: string[] }> {
-	const [clash] = await db.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, input.email));
+export async function savePerson(
+	db: Db,
+	id: string | null,
+	input: PersonInput
+): Promise<{ userId: string; endedSessions: string[] }> {
+	const [clash] = await db
+		.select({ id: users.id })
+		.from(users)
+		.where(eq(sql`lower(${users.email})`, input.email));
 	if (clash && clash.id !== id) throw new EmailTakenError();
 	const userId = id ?? newId();
 	await db.transaction(async (tx) => {
@@ -81,9 +103,20 @@ export async function savePerson(db: Db, id: string | null, input: PersonInput):
 		};
 		if (id) {
 			await tx.update(users).set(fields).where(eq(users.id, id));
-			if (input.password) await tx.update(users).set({ passwordHash: await hashPassword(input.password) }).where(eq(users.id, id));
+			if (input.password)
+				await tx
+					.update(users)
+					.set({ passwordHash: await hashPassword(input.password) })
+					.where(eq(users.id, id));
 		} else {
-			await tx.insert(users).values({ id: userId, ...fields, disabledAt: input.disabled ? new Date() : null, passwordHash: await hashPassword(input.password ?? '') });
+			await tx
+				.insert(users)
+				.values({
+					id: userId,
+					...fields,
+					disabledAt: input.disabled ? new Date() : null,
+					passwordHash: await hashPassword(input.password ?? '')
+				});
 		}
 		// A new person may start in one service; more, and changes, are made with `service-memberships.ts`.
 		if (!id && input.serviceId && input.kind === 'staff') {

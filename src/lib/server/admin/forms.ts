@@ -33,7 +33,11 @@ export interface ServiceInput {
 	address: string | null;
 }
 
-export function parseServiceForm(form: FormData, text: ErrorText, labels: Record<keyof ServiceInput, string>): Parsed<ServiceInput> {
+export function parseServiceForm(
+	form: FormData,
+	text: ErrorText,
+	labels: Record<keyof ServiceInput, string>
+): Parsed<ServiceInput> {
 	const errors: FieldErrors = {};
 	const values: Record<string, string> = {};
 	const read = reader(form, errors, text, values);
@@ -47,7 +51,18 @@ export function parseServiceForm(form: FormData, text: ErrorText, labels: Record
 	if (kind && !SERVICE_KINDS.includes(kind as ServiceKind)) errors.kind = text.invalidChoice(labels.kind);
 	if (email && !EMAIL.test(email)) errors.email = text.invalidEmail();
 	if (Object.keys(errors).length) return { ok: false, errors, values };
-	return { ok: true, value: { name, kind: kind as ServiceKind, organisation, offers, phone: phone || null, email: email || null, address: address || null } };
+	return {
+		ok: true,
+		value: {
+			name,
+			kind: kind as ServiceKind,
+			organisation,
+			offers,
+			phone: phone || null,
+			email: email || null,
+			address: address || null
+		}
+	};
 }
 
 export interface PersonInput {
@@ -83,7 +98,8 @@ export function parsePersonForm(
 	if (email && !errors.email && !EMAIL.test(email)) errors.email = text.invalidEmail();
 	if (kind && !USER_KINDS.includes(kind as UserKind)) errors.kind = text.invalidChoice(labels.kind);
 	if (serviceId && !opts.serviceIds.includes(serviceId)) errors.serviceId = text.invalidChoice(labels.title);
-	if ((opts.passwordRequired || password) && password.length < MIN_PASSWORD_LENGTH) errors.password = text.passwordShort(MIN_PASSWORD_LENGTH);
+	if ((opts.passwordRequired || password) && password.length < MIN_PASSWORD_LENGTH)
+		errors.password = text.passwordShort(MIN_PASSWORD_LENGTH);
 	if (Object.keys(errors).length) return { ok: false, errors, values };
 	return {
 		ok: true,

@@ -9,13 +9,19 @@ import type { Db } from '../db';
  */
 export type MembershipProblem = 'unknown_service' | 'not_staff' | 'not_found';
 
-export async function setServiceMembership(db: Db, input: { userId: string; serviceId: string; title: string }): Promise<{ ok: true; created: boolean } | { ok: false; problem: MembershipProblem }> {
+export async function setServiceMembership(
+	db: Db,
+	input: { userId: string; serviceId: string; title: string }
+): Promise<{ ok: true; created: boolean } | { ok: false; problem: MembershipProblem }> {
 	const [person] = await db.select({ kind: users.kind }).from(users).where(eq(users.id, input.userId));
 	if (!person) return { ok: false, problem: 'not_found' };
 	if (person.kind !== 'staff') return { ok: false, problem: 'not_staff' };
 	const [service] = await db.select({ id: services.id }).from(services).where(eq(services.id, input.serviceId));
 	if (!service) return { ok: false, problem: 'unknown_service' };
-	const [before] = await db.select({ title: serviceStaff.title }).from(serviceStaff).where(and(eq(serviceStaff.userId, input.userId), eq(serviceStaff.serviceId, input.serviceId)));
+	const [before] = await db
+		.select({ title: serviceStaff.title })
+		.from(serviceStaff)
+		.where(and(eq(serviceStaff.userId, input.userId), eq(serviceStaff.serviceId, input.serviceId)));
 	await db
 		.insert(serviceStaff)
 		.values({ serviceId: input.serviceId, userId: input.userId, title: input.title })

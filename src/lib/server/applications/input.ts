@@ -58,7 +58,10 @@ const day = (v: unknown, field: string): string | null => {
  * Checks every field; throws a 400 naming the first bad one. `today` is the Oslo calendar day; `services` the
  * directory's ids and `measureIds` the plan's measures, so an id must be one of ours.
  */
-export function validateApplication(input: ApplicationInput, known: { services: ReadonlySet<string>; measureIds: ReadonlySet<string>; today: string }): ValidApplication {
+export function validateApplication(
+	input: ApplicationInput,
+	known: { services: ReadonlySet<string>; measureIds: ReadonlySet<string>; today: string }
+): ValidApplication {
 	const what = text(input.what, 'what');
 	if (!what) throw new FollowUpError(400, 'required', 'what');
 	if (what.length > WHAT_MAX) throw new FollowUpError(400, 'too_long', 'what');
@@ -76,7 +79,8 @@ export function validateApplication(input: ApplicationInput, known: { services: 
 	const expectedOn = day(input.expectedOn, 'expectedOn');
 	if (expectedOn && appliedOn && expectedOn < appliedOn) throw new FollowUpError(400, 'before_applied', 'expectedOn');
 	const outcomeText = text(input.outcome, 'outcome');
-	if (outcomeText && !(DECISION_OUTCOMES as readonly string[]).includes(outcomeText)) throw new FollowUpError(400, 'invalid', 'outcome');
+	if (outcomeText && !(DECISION_OUTCOMES as readonly string[]).includes(outcomeText))
+		throw new FollowUpError(400, 'invalid', 'outcome');
 	const outcome = (outcomeText || null) as DecisionOutcome | null;
 	const decidedOn = day(input.decidedOn, 'decidedOn');
 	const decisionText = text(input.decisionText, 'decisionText') || null;
@@ -96,5 +100,16 @@ export function validateApplication(input: ApplicationInput, known: { services: 
 		if (!known.measureIds.has(id)) throw new FollowUpError(400, 'unknown_measure', 'measureIds');
 		if (!measureIds.includes(id)) measureIds.push(id);
 	}
-	return { what, serviceId, body, appliedOn, expectedOn, status: status as ApplicationStatus, outcome: hasDecision ? outcome : null, decidedOn: hasDecision ? decidedOn : null, decisionText: hasDecision ? decisionText : null, measureIds };
+	return {
+		what,
+		serviceId,
+		body,
+		appliedOn,
+		expectedOn,
+		status: status as ApplicationStatus,
+		outcome: hasDecision ? outcome : null,
+		decidedOn: hasDecision ? decidedOn : null,
+		decisionText: hasDecision ? decisionText : null,
+		measureIds
+	};
 }

@@ -4,7 +4,13 @@
  */
 import { and, desc, eq, gte, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from '../db';
-import { applicationMeasures, applications, services, type ApplicationStatus, type DecisionOutcome } from '../db/schema';
+import {
+	applicationMeasures,
+	applications,
+	services,
+	type ApplicationStatus,
+	type DecisionOutcome
+} from '../db/schema';
 import { recordAudit } from '../audit';
 import { followUpAccess, FollowUpError } from '../contacts/access';
 import { planMeasureTitles } from '../contacts/plan-measures';
@@ -20,9 +26,21 @@ async function requireRecorder(db: Db, userId: string, planId: string, now: Date
 	}
 }
 
-async function validate(ctx: ContactCtx, planId: string, input: ApplicationInput, now: Date): Promise<ValidApplication> {
-	const [serviceRows, measures] = await Promise.all([ctx.db.select({ id: services.id }).from(services), planMeasureTitles(ctx.collab, planId)]);
-	return validateApplication(input, { services: new Set(serviceRows.map((s) => s.id)), measureIds: new Set(measures.keys()), today: osloToday(now) });
+async function validate(
+	ctx: ContactCtx,
+	planId: string,
+	input: ApplicationInput,
+	now: Date
+): Promise<ValidApplication> {
+	const [serviceRows, measures] = await Promise.all([
+		ctx.db.select({ id: services.id }).from(services),
+		planMeasureTitles(ctx.collab, planId)
+	]);
+	return validateApplication(input, {
+		services: new Set(serviceRows.map((s) => s.id)),
+		measureIds: new Set(measures.keys()),
+		today: osloToday(now)
+	});
 }
 
 const columns = (v: ValidApplication) => ({
@@ -37,47 +55,91 @@ const columns = (v: ValidApplication) => ({
 	decisionText: v.decisionText
 });
 
-export async function createApplication(ctx: ContactCtx, userId: string, planId: string, input: ApplicationInput, now = new Date()): Promise<{ id: string }> {
+export async function createApplication(
+	ctx: ContactCtx,
+	userId: string,
+	planId: string,
+	input: ApplicationInput,
+	now = new Date()
+): Promise<{ id: string }> {
 	await requireRecorder(ctx.db, userId, planId, now);
 	const v = await validate(ctx, planId, input, now);
 	const id = await ctx.db.transaction(async (tx) => {
 		const [row] = await tx
 			.insert(applications)
-			.values({ planId, ...columns(v), decisionRecordedAt: v.outcome ? now : null, createdBy: userId, createdAt: now, updatedAt: now })
+			.values({
+				planId,
+				...columns(v),
+				decisionRecordedAt: v.outcome ? now : null,
+				createdBy: userId,
+				createdAt: now,
+				updatedAt: now
+			})
 			.returning({ id: applications.id });
-		if (v.measureIds.length) await tx.insert(applicationMeasures).values(v.measureIds.map((measureId) => ({ applicationId: row.id, planId, measureId })));
+		if (v.measureIds.length)
+			await tx
+				.insert(applicationMeasures)
+				.values(v.measureIds.map((measureId) => ({ applicationId: row.id, planId, measureId })));
 		return row.id;
 	});
-	await recordAudit(ctx.db, { actorId: userId, action: 'application.recorded', planId, target: id, detail: { status: v.status } });
+	await recordAudit(ctx.db, {
+		actorId: userId,
+		action: 'application.recorded',
+		planId,
+		target: id,
+		detail: { status: v.status }
+	});
 	return { id };
 }
 
 /** Changes an application: its facts, its status (only along `NEXT_STATUS`), its decision, the measures waiting on it. */
-export async function updateApplication(ctx: ContactCtx, userId: string, planId: string, applicationId: string, input: ApplicationInput, now = new Date()): Promise<void> {
+export async function updateApplication(
+	ctx: ContactCtx,
+	userId: string,
+	planId: string,
+	applicationId: string,
+	input: ApplicationInput,
+	now = new Date()
+): Promise<void> {
 	await requireRecorder(ctx.db, userId, planId, now);
 	const [current] = await ctx.db
 		.select()
 		.from(applications)
-		.where(and(eq(applications.id, typeof applicationId === 'string' ? applicationId : ''), eq(applications.planId, planId)))
+		.where(
+			and(eq(applications.id, typeof applicationId === 'string' ? applicationId : ''), eq(applications.planId, planId))
+		)
 		.limit(1);
 	if (!current) throw new FollowUpError(404, 'not_found', 'applicationId');
 	const v = await validate(ctx, planId, input, now);
-	if (v.status !== current.status && !NEXT_STATUS[current.status].includes(v.status)) throw new FollowUpError(409, 'wrong_status', 'status');
+	if (v.status !== current.status && !NEXT_STATUS[current.status].includes(v.status))
+		throw new FollowUpError(409, 'wrong_status', 'status');
 	const decisionChanged = v.outcome !== current.outcome || v.decidedOn !== current.decidedOn;
 	await ctx.db.transaction(async (tx) => {
 		await tx
 			.update(applications)
-			.set({ ...columns(v), decisionRecordedAt: v.outcome ? (decisionChanged ? now : current.decisionRecordedAt) : null, updatedBy: userId, updatedAt: now })
+			.set({
+				...columns(v),
+				decisionRecordedAt: v.outcome ? (decisionChanged ? now : current.decisionRecordedAt) : null,
+				updatedBy: userId,
+				updatedAt: now
+			})
 			.where(eq(applications.id, current.id));
 		await tx.delete(applicationMeasures).where(eq(applicationMeasures.applicationId, current.id));
-		if (v.measureIds.length) await tx.insert(applicationMeasures).values(v.measureIds.map((measureId) => ({ applicationId: current.id, planId, measureId })));
+		if (v.measureIds.length)
+			await tx
+				.insert(applicationMeasures)
+				.values(v.measureIds.map((measureId) => ({ applicationId: current.id, planId, measureId })));
 	});
 	await recordAudit(ctx.db, {
 		actorId: userId,
 		action: 'application.updated',
 		planId,
 		target: current.id,
-		detail: { status: v.status, ...(v.status !== current.status ? { from: current.status } : {}), ...(decisionChanged && v.outcome ? { decision: v.outcome } : {}) }
+		detail: {
+			status: v.status,
+			...(v.status !== current.status ? { from: current.status } : {}),
+			...(decisionChanged && v.outcome ? { decision: v.outcome } : {})
+		}
 	});
 }
 
@@ -107,7 +169,17 @@ export async function listApplications(db: Db, planId: string): Promise<Applicat
 		.leftJoin(services, eq(services.id, applications.serviceId))
 		.where(eq(applications.planId, planId))
 		.orderBy(desc(applications.createdAt));
-	const links = rows.length ? await db.select().from(applicationMeasures).where(inArray(applicationMeasures.applicationId, rows.map((r) => r.a.id))) : [];
+	const links = rows.length
+		? await db
+				.select()
+				.from(applicationMeasures)
+				.where(
+					inArray(
+						applicationMeasures.applicationId,
+						rows.map((r) => r.a.id)
+					)
+				)
+		: [];
 	return rows.map(({ a, serviceName }) => ({
 		id: a.id,
 		what: a.what,
@@ -149,7 +221,15 @@ export async function measureWaits(db: Db, planId: string): Promise<Record<strin
 	const out: Record<string, MeasureWait[]> = {};
 	for (const { measureId, a, serviceName } of rows) {
 		if (a.status === 'withdrawn') continue;
-		(out[measureId] ??= []).push({ applicationId: a.id, what: a.what, to: serviceName ?? a.body ?? '', status: a.status, appliedOn: a.appliedOn, outcome: a.outcome, decidedOn: a.decidedOn });
+		(out[measureId] ??= []).push({
+			applicationId: a.id,
+			what: a.what,
+			to: serviceName ?? a.body ?? '',
+			status: a.status,
+			appliedOn: a.appliedOn,
+			outcome: a.outcome,
+			decidedOn: a.decidedOn
+		});
 	}
 	return out;
 }
@@ -160,8 +240,20 @@ export const DECISION_NEWS_DAYS = 14;
 /** Decisions written down in the last `DECISION_NEWS_DAYS` days: the coordinator sees what came in. */
 export async function recentDecisions(db: Db, planId: string, now = new Date()) {
 	return db
-		.select({ id: applications.id, what: applications.what, outcome: applications.outcome, decidedOn: applications.decidedOn })
+		.select({
+			id: applications.id,
+			what: applications.what,
+			outcome: applications.outcome,
+			decidedOn: applications.decidedOn
+		})
 		.from(applications)
-		.where(and(eq(applications.planId, planId), eq(applications.status, 'decided'), isNotNull(applications.outcome), gte(applications.decisionRecordedAt, new Date(now.getTime() - DECISION_NEWS_DAYS * 86_400_000))))
+		.where(
+			and(
+				eq(applications.planId, planId),
+				eq(applications.status, 'decided'),
+				isNotNull(applications.outcome),
+				gte(applications.decisionRecordedAt, new Date(now.getTime() - DECISION_NEWS_DAYS * 86_400_000))
+			)
+		)
 		.orderBy(desc(applications.decisionRecordedAt));
 }

@@ -25,7 +25,9 @@ export function canonicalJson(value: unknown): string {
 
 /** SHA-256 of the previous row's hash followed by this row's canonical fields. */
 export function chainHash(prev: Uint8Array | null, row: ChainedFields): Uint8Array {
-	const body = new TextEncoder().encode(canonicalJson([row.at.toISOString(), row.actorId, row.action, row.planId, row.target, row.detail]));
+	const body = new TextEncoder().encode(
+		canonicalJson([row.at.toISOString(), row.actorId, row.action, row.planId, row.target, row.detail])
+	);
 	const input = new Uint8Array((prev?.length ?? 0) + body.length);
 	if (prev) input.set(prev, 0);
 	input.set(body, prev?.length ?? 0);

@@ -120,7 +120,10 @@ async function drain(db: Db, q: { pending: Pending[]; writing: boolean }): Promi
 		while (q.pending.length > 0) {
 			const batch = q.pending.splice(0, MAX_BATCH);
 			try {
-				await append(db, batch.map((p) => p.row));
+				await append(
+					db,
+					batch.map((p) => p.row)
+				);
 				for (const p of batch) p.resolve();
 			} catch (err) {
 				lastHashOf.delete(db);

@@ -23,7 +23,12 @@ export async function verifyAuditChain(db: Db, pageSize = 5000): Promise<ChainRe
 	let started = false;
 	let afterId = 0;
 	for (;;) {
-		const rows = await db.select().from(auditEvents).where(gt(auditEvents.id, afterId)).orderBy(asc(auditEvents.id)).limit(pageSize);
+		const rows = await db
+			.select()
+			.from(auditEvents)
+			.where(gt(auditEvents.id, afterId))
+			.orderBy(asc(auditEvents.id))
+			.limit(pageSize);
 		if (rows.length === 0) return report;
 		for (const r of rows) {
 			afterId = r.id;

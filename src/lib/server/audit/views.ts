@@ -53,7 +53,11 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** The log of one plan, newest first, for the patient's "who has seen my plan" and `GET /api/plans/<id>/access-log`. */
-export async function planLog(db: Db, planId: string, opts: { page?: number; pageSize?: number } = {}): Promise<LogPage<LogEvent>> {
+export async function planLog(
+	db: Db,
+	planId: string,
+	opts: { page?: number; pageSize?: number } = {}
+): Promise<LogPage<LogEvent>> {
 	return readLog(db, eq(auditEvents.planId, planId), opts.page ?? 1, opts.pageSize ?? PLAN_LOG_PAGE_SIZE, planId);
 }
 
@@ -72,13 +76,26 @@ export interface AdminLogFilter {
 export async function adminLog(db: Db, filter: AdminLogFilter): Promise<LogPage<LogEvent>> {
 	const conditions: SQL[] = [];
 	if (filter.planId) conditions.push(eq(auditEvents.planId, filter.planId));
-	if (filter.personId) conditions.push(or(eq(auditEvents.actorId, filter.personId), eq(auditEvents.target, filter.personId)) as SQL);
+	if (filter.personId)
+		conditions.push(or(eq(auditEvents.actorId, filter.personId), eq(auditEvents.target, filter.personId)) as SQL);
 	if (filter.from) conditions.push(gte(auditEvents.at, filter.from));
 	if (filter.to) conditions.push(lt(auditEvents.at, filter.to));
-	return readLog(db, conditions.length ? and(...conditions) : undefined, filter.page ?? 1, filter.pageSize ?? ADMIN_LOG_PAGE_SIZE, filter.planId ?? null);
+	return readLog(
+		db,
+		conditions.length ? and(...conditions) : undefined,
+		filter.page ?? 1,
+		filter.pageSize ?? ADMIN_LOG_PAGE_SIZE,
+		filter.planId ?? null
+	);
 }
 
-async function readLog(db: Db, where: SQL | undefined, page: number, pageSize: number, planId: string | null): Promise<LogPage<LogEvent>> {
+async function readLog(
+	db: Db,
+	where: SQL | undefined,
+	page: number,
+	pageSize: number,
+	planId: string | null
+): Promise<LogPage<LogEvent>> {
 	const safePage = Math.max(1, Math.floor(page));
 	const rows = await db
 		.select({ e: auditEvents, actorName: users.name })
@@ -95,8 +112,18 @@ async function readLog(db: Db, where: SQL | undefined, page: number, pageSize: n
 	const subjectIds = new Set<string>();
 	for (const { e } of kept) for (const id of subjectCandidates(e)) subjectIds.add(id);
 	const [names, serviceNames, seats] = await Promise.all([
-		subjectIds.size ? db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...subjectIds])) : [],
-		subjectIds.size ? db.select({ id: services.id, name: services.name }).from(services).where(inArray(services.id, [...subjectIds])) : [],
+		subjectIds.size
+			? db
+					.select({ id: users.id, name: users.name })
+					.from(users)
+					.where(inArray(users.id, [...subjectIds]))
+			: [],
+		subjectIds.size
+			? db
+					.select({ id: services.id, name: services.name })
+					.from(services)
+					.where(inArray(services.id, [...subjectIds]))
+			: [],
 		planId ? seatsByUser(db, planId) : new Map<string, Seat>()
 	]);
 	const userName = new Map(names.map((r) => [r.id, r.name]));
@@ -111,7 +138,9 @@ async function readLog(db: Db, where: SQL | undefined, page: number, pageSize: n
 			action: e.action,
 			planId: e.planId,
 			target: e.target,
-			actor: e.actorId ? { id: e.actorId, name: actorName ?? '', role: seat?.role ?? null, serviceName: seat?.serviceName ?? null } : null,
+			actor: e.actorId
+				? { id: e.actorId, name: actorName ?? '', role: seat?.role ?? null, serviceName: seat?.serviceName ?? null }
+				: null,
 			parts: partsOf(e.action, e.target, detail),
 			subject: subjectOf(e, userName, serviceName),
 			consentKind: e.action.startsWith('consent.') ? (detail?.kind === 'plan' ? 'plan' : 'access') : null,
@@ -135,7 +164,9 @@ function partsOf(action: string, target: string | null, detail: Record<string, u
 
 /** Ids an event may be about: the target itself, or a grantee named in its detail. */
 function subjectCandidates(e: { target: string | null; detail: Record<string, unknown> | null }): string[] {
-	return [e.target, str(e.detail?.granteeUserId), str(e.detail?.granteeServiceId), str(e.detail?.userId)].filter((x): x is string => !!x);
+	return [e.target, str(e.detail?.granteeUserId), str(e.detail?.granteeServiceId), str(e.detail?.userId)].filter(
+		(x): x is string => !!x
+	);
 }
 
 function subjectOf(
@@ -197,10 +228,17 @@ export function collapseVisits(events: LogEvent[], gapMs = VISIT_GAP_MS): LogEnt
 	for (const e of events) {
 		const last = out.at(-1);
 		const kind = VISIT_KIND[e.action];
-		if (last && kind && VISIT_KIND[last.action] === kind && last.actor?.id === e.actor?.id && last.at.getTime() - e.at.getTime() <= gapMs) {
+		if (
+			last &&
+			kind &&
+			VISIT_KIND[last.action] === kind &&
+			last.actor?.id === e.actor?.id &&
+			last.at.getTime() - e.at.getTime() <= gapMs
+		) {
 			for (const p of e.parts) if (!last.parts.includes(p)) last.parts.push(p);
 			// A page load says more than a socket: "opened the plan" rather than "opened the crisis plan".
-			if (e.action === 'plan.read' || (e.action === 'plan.denied' && last.action === 'doc.denied')) last.action = e.action;
+			if (e.action === 'plan.read' || (e.action === 'plan.denied' && last.action === 'doc.denied'))
+				last.action = e.action;
 			last.at = e.at;
 			last.rows++;
 			continue;
@@ -214,9 +252,15 @@ export function collapseVisits(events: LogEvent[], gapMs = VISIT_GAP_MS): LogEnt
 const PART_ORDER = ['voice', 'plan', 'crisis', 'meetings'];
 
 /** For the administrator's filters: every plan (by id and its patient's name) and every person. */
-export async function logFilterChoices(db: Db): Promise<{ plans: { id: string; patientName: string }[]; people: { id: string; name: string }[] }> {
+export async function logFilterChoices(
+	db: Db
+): Promise<{ plans: { id: string; patientName: string }[]; people: { id: string; name: string }[] }> {
 	const [planRows, people] = await Promise.all([
-		db.select({ id: plans.id, patientName: users.name }).from(plans).innerJoin(users, eq(users.id, plans.patientId)).orderBy(users.name),
+		db
+			.select({ id: plans.id, patientName: users.name })
+			.from(plans)
+			.innerJoin(users, eq(users.id, plans.patientId))
+			.orderBy(users.name),
 		db.select({ id: users.id, name: users.name }).from(users).orderBy(users.name)
 	]);
 	return { plans: planRows, people };

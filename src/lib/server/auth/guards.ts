@@ -5,9 +5,14 @@ import type { SessionUser } from './session';
  * Pages: no session → to the login page, which brings the person back here afterwards (a link from an e-mail
  * lands where it points). Only a page that was being read is returned to, never a form post; the path holds ids only.
  */
-export function requireUser(event: Pick<RequestEvent, 'locals'> & Partial<Pick<RequestEvent, 'url' | 'request'>>): SessionUser {
+export function requireUser(
+	event: Pick<RequestEvent, 'locals'> & Partial<Pick<RequestEvent, 'url' | 'request'>>
+): SessionUser {
 	if (!event.locals.user) {
-		const back = event.url && event.request?.method === 'GET' && event.url.pathname !== '/' ? event.url.pathname + event.url.search : null;
+		const back =
+			event.url && event.request?.method === 'GET' && event.url.pathname !== '/'
+				? event.url.pathname + event.url.search
+				: null;
 		redirect(303, back ? `/login?next=${encodeURIComponent(back)}` : '/login');
 	}
 	return event.locals.user;

@@ -29,7 +29,13 @@ export async function attemptLogin(db: Db, input: LoginInput, now = new Date()):
 	const email = normaliseEmail(input.email);
 	const keys = await throttleKeys(db, email, input, now);
 	const reserved = await reserveAttempt(db, keys, now);
-	if (!reserved.ok) return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil(reserved.retryAfterMs / 1000), by: reserved.by };
+	if (!reserved.ok)
+		return {
+			ok: false,
+			reason: 'throttled',
+			retryAfterSeconds: Math.ceil(reserved.retryAfterMs / 1000),
+			by: reserved.by
+		};
 
 	const [user] = await db
 		.select({ id: users.id, passwordHash: users.passwordHash, disabledAt: users.disabledAt })
@@ -69,6 +75,9 @@ async function throttleKeys(db: Db, email: string, input: LoginInput, now: Date)
 /** Failed and throttled logins in the audit log: which kinds of key held it back, never the e-mail or the address. */
 export async function auditLogin(db: Db, result: LoginResult): Promise<void> {
 	if (result.ok) return recordAudit(db, { actorId: result.userId, action: 'auth.login' });
-	const detail = result.reason === 'throttled' ? { reason: result.reason, by: result.by, retryAfterSeconds: result.retryAfterSeconds } : { reason: result.reason };
+	const detail =
+		result.reason === 'throttled'
+			? { reason: result.reason, by: result.by, retryAfterSeconds: result.retryAfterSeconds }
+			: { reason: result.reason };
 	await recordAudit(db, { actorId: null, action: 'auth.login_failed', detail });
 }

@@ -100,7 +100,9 @@ export async function invalidateSession(db: Db, sessionId: string): Promise<void
 export async function invalidateOtherSessions(db: Db, userId: string, keepSessionId: string | null): Promise<string[]> {
 	const ended = await db
 		.delete(sessions)
-		.where(keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId))
+		.where(
+			keepSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)) : eq(sessions.userId, userId)
+		)
 		.returning({ id: sessions.id });
 	return ended.map((s) => s.id);
 }

@@ -27,8 +27,14 @@ export function clientAddress(ip: string): string {
 	const a = ip.trim().toLowerCase().replace(/%.*$/, '');
 	if (isIP(a) !== 6) return a;
 	const g = expandIPv6(a);
-	if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return [g[6] >> 8, g[6] & 255, g[7] >> 8, g[7] & 255].join('.');
-	return g.slice(0, 4).map((x) => x.toString(16)).join(':') + '::/64';
+	if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff)
+		return [g[6] >> 8, g[6] & 255, g[7] >> 8, g[7] & 255].join('.');
+	return (
+		g
+			.slice(0, 4)
+			.map((x) => x.toString(16))
+			.join(':') + '::/64'
+	);
 }
 
 function expandIPv6(a: string): number[] {

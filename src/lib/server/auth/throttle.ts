@@ -41,7 +41,11 @@ export async function reserveAttempt(db: Db, keys: ThrottleKey[], now = new Date
 				if (!row) throw new Refused();
 				const wait = delayMs(row.failures, THROTTLE.policies[kind]);
 				// Same transaction, row still locked: nobody sees the count without its delay.
-				if (wait > 0) await tx.update(loginThrottle).set({ nextAttemptAt: new Date(now.getTime() + wait) }).where(eq(loginThrottle.key, key));
+				if (wait > 0)
+					await tx
+						.update(loginThrottle)
+						.set({ nextAttemptAt: new Date(now.getTime() + wait) })
+						.where(eq(loginThrottle.key, key));
 			}
 		});
 		return { ok: true };
@@ -52,7 +56,12 @@ export async function reserveAttempt(db: Db, keys: ThrottleKey[], now = new Date
 	const rows = await db
 		.select({ key: loginThrottle.key, nextAttemptAt: loginThrottle.nextAttemptAt })
 		.from(loginThrottle)
-		.where(inArray(loginThrottle.key, keys.map((k) => k.key)));
+		.where(
+			inArray(
+				loginThrottle.key,
+				keys.map((k) => k.key)
+			)
+		);
 	let retryAfterMs = 0;
 	const by: ThrottleKind[] = [];
 	for (const r of rows) {
@@ -113,5 +122,10 @@ export async function pruneThrottle(db: Db, now = new Date()): Promise<void> {
 	const windowStart = new Date(now.getTime() - THROTTLE.windowMs);
 	await db
 		.delete(loginThrottle)
-		.where(and(lt(loginThrottle.lastFailureAt, windowStart), or(isNull(loginThrottle.trustedUntil), lt(loginThrottle.trustedUntil, now))));
+		.where(
+			and(
+				lt(loginThrottle.lastFailureAt, windowStart),
+				or(isNull(loginThrottle.trustedUntil), lt(loginThrottle.trustedUntil, now))
+			)
+		);
 }

@@ -34,10 +34,13 @@ export class AccessWatch {
 	watch(conn: Connection, changesAt: Date | null): void {
 		this.unwatch(conn);
 		if (!changesAt || conn.closed) return;
-		const timer = setTimeout(() => {
-			this.timers.delete(conn);
-			void this.check([conn]);
-		}, Math.min(MAX_TIMER_MS, Math.max(0, changesAt.getTime() - Date.now())));
+		const timer = setTimeout(
+			() => {
+				this.timers.delete(conn);
+				void this.check([conn]);
+			},
+			Math.min(MAX_TIMER_MS, Math.max(0, changesAt.getTime() - Date.now()))
+		);
 		timer.unref?.();
 		this.timers.set(conn, timer);
 	}
@@ -50,7 +53,8 @@ export class AccessWatch {
 
 	revalidate(filter: RevalidateFilter = {}): Promise<void> {
 		const targets = [...this.connections()].filter(
-			(c) => !c.closed && (!filter.planId || c.planId === filter.planId) && (!filter.userId || c.userId === filter.userId)
+			(c) =>
+				!c.closed && (!filter.planId || c.planId === filter.planId) && (!filter.userId || c.userId === filter.userId)
 		);
 		return this.check(targets);
 	}

@@ -80,7 +80,8 @@ export class Compactor {
 	 */
 	loaded(doc: Y.Doc, tailCount: number, throughId: number): void {
 		this.tailCount = tailCount;
-		if (tailCount > this.opts.threshold) this.loadedSnapshot = { state: Y.encodeStateAsUpdate(doc), throughId, folded: tailCount };
+		if (tailCount > this.opts.threshold)
+			this.loadedSnapshot = { state: Y.encodeStateAsUpdate(doc), throughId, folded: tailCount };
 	}
 
 	/** Called when serving starts: a snapshot captured at load is saved once the first clients are answered. */
@@ -140,7 +141,10 @@ export class Compactor {
 				const result = await work();
 				if (result) {
 					this.tailCount = Math.max(0, this.tailCount - result.folded);
-					this.opts.log.debug({ doc: this.opts.name, throughId: result.throughId, folded: result.folded }, 'collab: compacted');
+					this.opts.log.debug(
+						{ doc: this.opts.name, throughId: result.throughId, folded: result.folded },
+						'collab: compacted'
+					);
 				}
 			} catch (err) {
 				this.opts.log.error({ err, doc: this.opts.name }, 'collab: compaction failed');

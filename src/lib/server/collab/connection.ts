@@ -225,7 +225,8 @@ export class Connection implements DocClient {
 					break;
 				}
 				case 'awareness':
-					if (msg.update.byteLength > this.opts.limits.awarenessMessageBytes) return this.refuse(CLOSE.tooLarge, 'presence message too large');
+					if (msg.update.byteLength > this.opts.limits.awarenessMessageBytes)
+						return this.refuse(CLOSE.tooLarge, 'presence message too large');
 					if (!doc.receiveAwareness(this, msg.update)) this.refuse(CLOSE.tooLarge, 'too many presence states');
 					break;
 				case 'query-awareness': {
@@ -236,18 +237,25 @@ export class Connection implements DocClient {
 			}
 		} catch (err) {
 			this.reject(err instanceof ProtocolError ? err.message : 'unexpected failure');
-			if (!(err instanceof ProtocolError)) this.opts.log.error({ err, conn: this.id, doc: this.docName }, 'collab: message handling failed');
+			if (!(err instanceof ProtocolError))
+				this.opts.log.error({ err, conn: this.id, doc: this.docName }, 'collab: message handling failed');
 		}
 	}
 
 	/** A deliberate refusal: logged with its reason (ours, never the client's bytes), then closed. */
 	private refuse(code: number, reason: string): void {
-		this.opts.log.warn({ conn: this.id, doc: this.docName, user: this.identity.id, code, reason }, 'collab: refused, closing');
+		this.opts.log.warn(
+			{ conn: this.id, doc: this.docName, user: this.identity.id, code, reason },
+			'collab: refused, closing'
+		);
 		this.close(code, reason);
 	}
 
 	private reject(why: string): void {
-		this.opts.log.warn({ conn: this.id, doc: this.docName, user: this.identity.id, why }, 'collab: bad message, closing');
+		this.opts.log.warn(
+			{ conn: this.id, doc: this.docName, user: this.identity.id, why },
+			'collab: bad message, closing'
+		);
 		this.close(CLOSE.badMessage, 'bad message');
 	}
 }

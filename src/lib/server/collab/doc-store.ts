@@ -51,7 +51,10 @@ export interface DocStore {
 	 * to fold, or another node holds the document's compaction (it is doing the same work).
 	 * Optional: without it `compactDocument` reads and saves in two steps.
 	 */
-	compact?(docName: string, fold: (stored: StoredDoc) => Uint8Array): Promise<{ throughId: number; folded: number } | null>;
+	compact?(
+		docName: string,
+		fold: (stored: StoredDoc) => Uint8Array
+	): Promise<{ throughId: number; folded: number } | null>;
 }
 
 /** Rows of a raw `execute`: postgres-js answers with an array, PGlite with `{ rows }`. */
@@ -112,8 +115,14 @@ export class PgDocStore implements DocStore {
 		if (entries.length === 0) throw new Error('append needs at least one entry');
 		let last = 0;
 		if (this.opts.singleProcess) {
-			const rows = entries.map((e) => ({ docName, update: e.update, userId: e.userId, ...(e.at ? { createdAt: e.at } : {}) }));
-			for (const r of await this.db.insert(docUpdates).values(rows).returning({ id: docUpdates.id })) if (r.id > last) last = r.id;
+			const rows = entries.map((e) => ({
+				docName,
+				update: e.update,
+				userId: e.userId,
+				...(e.at ? { createdAt: e.at } : {})
+			}));
+			for (const r of await this.db.insert(docUpdates).values(rows).returning({ id: docUpdates.id }))
+				if (r.id > last) last = r.id;
 			return last;
 		}
 		const values = sql.join(
@@ -142,7 +151,10 @@ export class PgDocStore implements DocStore {
 	 * snapshot would be taken before the lock, and miss the row the previous holder just wrote.)
 	 * `saveSnapshot`'s guard keeps a snapshot from ever moving backwards.
 	 */
-	async compact(docName: string, fold: (stored: StoredDoc) => Uint8Array): Promise<{ throughId: number; folded: number } | null> {
+	async compact(
+		docName: string,
+		fold: (stored: StoredDoc) => Uint8Array
+	): Promise<{ throughId: number; folded: number } | null> {
 		const run = async (db: Db) => {
 			const stored = await this.loadWith(db, docName);
 			if (stored.updates.length === 0) return null;
@@ -151,15 +163,15 @@ export class PgDocStore implements DocStore {
 			return { throughId, folded: stored.updates.length };
 		};
 		if (this.opts.singleProcess) return run(this.db);
-		return this.db.transaction(
-			async (tx) => {
-				const [row] = rowsOf<{ locked: boolean }>(
-					await tx.execute(sql`select pg_try_advisory_xact_lock(${COMPACT_LOCK_NAMESPACE}::int4, hashtext(${docName})) as locked`)
-				);
-				if (!row?.locked) return null;
-				return run(tx as unknown as Db);
-			}
-		);
+		return this.db.transaction(async (tx) => {
+			const [row] = rowsOf<{ locked: boolean }>(
+				await tx.execute(
+					sql`select pg_try_advisory_xact_lock(${COMPACT_LOCK_NAMESPACE}::int4, hashtext(${docName})) as locked`
+				)
+			);
+			if (!row?.locked) return null;
+			return run(tx as unknown as Db);
+		});
 	}
 
 	/** Saves a snapshot; on PostgreSQL under the document's compaction lock, skipped while another node compacts it. */
@@ -167,7 +179,9 @@ export class PgDocStore implements DocStore {
 		if (this.opts.singleProcess) return this.saveSnapshotWith(this.db, docName, state, throughId);
 		await this.db.transaction(async (tx) => {
 			const [row] = rowsOf<{ locked: boolean }>(
-				await tx.execute(sql`select pg_try_advisory_xact_lock(${COMPACT_LOCK_NAMESPACE}::int4, hashtext(${docName})) as locked`)
+				await tx.execute(
+					sql`select pg_try_advisory_xact_lock(${COMPACT_LOCK_NAMESPACE}::int4, hashtext(${docName})) as locked`
+				)
 			);
 			if (row?.locked) await this.saveSnapshotWith(tx as unknown as Db, docName, state, throughId);
 		});
@@ -186,11 +200,19 @@ export class PgDocStore implements DocStore {
 				await tx.execute(sql`select pg_advisory_xact_lock(${APPEND_LOCK_NAMESPACE}::int4, hashtext(${docName}))`);
 				await tx.execute(sql`select pg_advisory_xact_lock(${COMPACT_LOCK_NAMESPACE}::int4, hashtext(${docName}))`);
 			}
-			const rows = entries.map((e) => ({ docName, update: e.update, userId: e.userId, ...(e.at ? { createdAt: e.at } : {}) }));
+			const rows = entries.map((e) => ({
+				docName,
+				update: e.update,
+				userId: e.userId,
+				...(e.at ? { createdAt: e.at } : {})
+			}));
 			let lastId = 0;
 			// Bounded statements: PostgreSQL takes at most 65,535 parameters in one.
 			for (let i = 0; i < rows.length; i += 5000) {
-				const inserted = await db.insert(docUpdates).values(rows.slice(i, i + 5000)).returning({ id: docUpdates.id });
+				const inserted = await db
+					.insert(docUpdates)
+					.values(rows.slice(i, i + 5000))
+					.returning({ id: docUpdates.id });
 				for (const r of inserted) if (r.id > lastId) lastId = r.id;
 			}
 			const stored = await this.loadWith(db, docName);

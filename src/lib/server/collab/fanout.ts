@@ -122,9 +122,12 @@ export class RedisFanout implements Fanout {
 		this.pub = new Redis(opts.url, { maxRetriesPerRequest: 3 });
 		this.sub = new Redis(opts.url, { maxRetriesPerRequest: 3 });
 		this.subReady = new Promise((resolve) => this.sub.once('ready', () => resolve()));
-		void this.subReady.then(() => this.sub.subscribe(this.accessChannel)).catch((err: Error) => {
-			if (!this.closed) opts.log.warn({ err: { message: err.message } }, 'collab: could not subscribe to access changes');
-		});
+		void this.subReady
+			.then(() => this.sub.subscribe(this.accessChannel))
+			.catch((err: Error) => {
+				if (!this.closed)
+					opts.log.warn({ err: { message: err.message } }, 'collab: could not subscribe to access changes');
+			});
 		// ioredis reconnects by itself (and logs an error per attempt): say once that it is down, once that it is back.
 		let lastError = '';
 		const onError = (err: Error) => {
@@ -135,7 +138,10 @@ export class RedisFanout implements Fanout {
 		const onLost = () => {
 			if (this.closed || this.down) return;
 			this.down = true;
-			opts.log.error({ nodeId: this.nodeId }, 'collab: redis down; this node serves its own clients alone until it is back');
+			opts.log.error(
+				{ nodeId: this.nodeId },
+				'collab: redis down; this node serves its own clients alone until it is back'
+			);
 		};
 		const onReady = () => {
 			lastError = '';
@@ -252,8 +258,15 @@ export class RedisFanout implements Fanout {
 
 	publishAccessChange(filter: AccessChange): void {
 		if (this.closed || this.down) return;
-		const body = JSON.stringify({ from: this.nodeId, planId: filter.planId, userId: filter.userId, sessionId: filter.sessionId });
-		this.pub.publish(this.accessChannel, body).catch((err: Error) => this.opts.log.warn({ err: { message: err.message } }, 'collab: redis publish failed'));
+		const body = JSON.stringify({
+			from: this.nodeId,
+			planId: filter.planId,
+			userId: filter.userId,
+			sessionId: filter.sessionId
+		});
+		this.pub
+			.publish(this.accessChannel, body)
+			.catch((err: Error) => this.opts.log.warn({ err: { message: err.message } }, 'collab: redis publish failed'));
 	}
 
 	onAccessChange(cb: (filter: AccessChange) => void): void {

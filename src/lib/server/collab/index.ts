@@ -116,7 +116,11 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	const store = options.store ?? new PgDocStore(db, { singleProcess: options.engine === 'pglite' });
 	const redisUrl = options.redisUrl ?? config.redisUrl;
 	const fanout: Fanout | null = redisUrl ? new RedisFanout({ url: redisUrl, nodeId, log }) : null;
-	const limits: CollabLimits = { ...DEFAULT_LIMITS, maxDocumentBytes: config.collabMaxDocumentBytes ?? DEFAULT_LIMITS.maxDocumentBytes, ...options.limits };
+	const limits: CollabLimits = {
+		...DEFAULT_LIMITS,
+		maxDocumentBytes: config.collabMaxDocumentBytes ?? DEFAULT_LIMITS.maxDocumentBytes,
+		...options.limits
+	};
 	const structure: StructureLimits = { ...DEFAULT_STRUCTURE_LIMITS, ...options.structure };
 	const admission = new Admission(limits);
 	const registry = new DocRegistry({
@@ -206,7 +210,12 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 				log,
 				limits,
 				onFirstChange: (c) => {
-					const written = recordAudit(db, { actorId: c.userId, action: 'doc.change', planId: c.planId, target: c.docName })
+					const written = recordAudit(db, {
+						actorId: c.userId,
+						action: 'doc.change',
+						planId: c.planId,
+						target: c.docName
+					})
 						.catch((err) => log.error({ err }, 'collab: audit write failed'))
 						.finally(() => auditing.delete(written));
 					auditing.add(written);

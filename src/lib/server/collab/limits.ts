@@ -137,7 +137,12 @@ export class Admission {
 	private readonly failures: KeyedBuckets;
 	private readonly upgrades: KeyedBuckets;
 
-	constructor(private readonly limits: Pick<CollabLimits, 'connectionsPerUser' | 'connectionsPerAddress' | 'failedUpgradesPerAddress' | 'upgradesPerUser'>) {
+	constructor(
+		private readonly limits: Pick<
+			CollabLimits,
+			'connectionsPerUser' | 'connectionsPerAddress' | 'failedUpgradesPerAddress' | 'upgradesPerUser'
+		>
+	) {
 		this.failures = new KeyedBuckets(limits.failedUpgradesPerAddress);
 		this.upgrades = new KeyedBuckets(limits.upgradesPerUser);
 	}

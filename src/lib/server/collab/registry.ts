@@ -201,7 +201,10 @@ export class DocRegistry {
 			try {
 				await doc.flush();
 			} catch (err) {
-				this.opts.log.error({ err, doc: name, unstored: doc.unstored }, 'collab: changes lost while reloading a failed document');
+				this.opts.log.error(
+					{ err, doc: name, unstored: doc.unstored },
+					'collab: changes lost while reloading a failed document'
+				);
 			}
 			for (const c of [...doc.connections]) c.close(CLOSE.reloaded, 'document reloaded');
 			if (this.opts.fanout) await this.opts.fanout.unsubscribe(name);

@@ -34,5 +34,9 @@ export async function sweepSessions(db: Db, connections: Iterable<Connection>, s
 			for (const c of conns) c.close(CLOSE.unauthenticated, 'session ended');
 		}
 	}
-	if (refresh.length > 0) await db.update(sessions).set({ lastVerifiedAt: new Date(now) }).where(inArray(sessions.id, refresh));
+	if (refresh.length > 0)
+		await db
+			.update(sessions)
+			.set({ lastVerifiedAt: new Date(now) })
+			.where(inArray(sessions.id, refresh));
 }

@@ -1,5 +1,10 @@
 import * as Y from 'yjs';
-import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate as encodeAwarenessStates, removeAwarenessStates } from 'y-protocols/awareness';
+import {
+	Awareness,
+	applyAwarenessUpdate,
+	encodeAwarenessUpdate as encodeAwarenessStates,
+	removeAwarenessStates
+} from 'y-protocols/awareness';
 import { parseLiveDocName, type LiveDocKind } from '../../plan/schema';
 import { REFUSAL } from '../../sync/close-codes';
 import type { Actor } from '../../plan/rights';
@@ -146,7 +151,8 @@ export class SharedDoc {
 		this.lastKnownId = stored.updates.length ? stored.updates[stored.updates.length - 1].id : stored.throughId;
 		this.compactor.loaded(this.doc, stored.updates.length, this.lastKnownId);
 		// An upper bound without encoding: re-measured only if it comes near the limit.
-		this.size.measured = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((n, u) => n + u.update.byteLength, 0);
+		this.size.measured =
+			(stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((n, u) => n + u.update.byteLength, 0);
 	}
 
 	/** Loaded: start serving, apply what other nodes sent meanwhile, and ask them for anything we lack. */
@@ -268,7 +274,8 @@ export class SharedDoc {
 				owner.clientIDs.delete(e.clientID);
 			}
 			if (!owner && e.state === null) continue;
-			if (!client.clientIDs.has(e.clientID) && client.clientIDs.size >= this.opts.limits.awarenessStatesPerConnection) return false;
+			if (!client.clientIDs.has(e.clientID) && client.clientIDs.size >= this.opts.limits.awarenessStatesPerConnection)
+				return false;
 			this.owners.set(e.clientID, client);
 			this.claimedBy.set(e.clientID, client.identity.id);
 			client.clientIDs.add(e.clientID);
@@ -322,7 +329,8 @@ export class SharedDoc {
 				const diff = Y.encodeStateAsUpdate(this.doc, msg.stateVector);
 				if (!isEmptyUpdate(diff)) this.whenStored(() => fanout?.publishUpdate(this.name, diff, msg.from));
 				// The asker has something we lack (both sides missed messages while Redis was down): ask it back.
-				if (this.lacksSomethingOf(msg.stateVector)) fanout?.querySync(this.name, Y.encodeStateVector(this.doc), msg.from);
+				if (this.lacksSomethingOf(msg.stateVector))
+					fanout?.querySync(this.name, Y.encodeStateVector(this.doc), msg.from);
 				break;
 			}
 			case 'awareness-query': {
@@ -405,7 +413,10 @@ export class SharedDoc {
 		} catch (err) {
 			const dropped = this.queue.dropAfter(mark);
 			this.state = 'failed';
-			this.opts.log.error({ err, doc: this.name, what, dropped }, 'collab: a change failed to apply; reloading the document');
+			this.opts.log.error(
+				{ err, doc: this.name, what, dropped },
+				'collab: a change failed to apply; reloading the document'
+			);
 			this.opts.onFailed(this);
 		}
 	}
@@ -436,7 +447,10 @@ export class SharedDoc {
 	 * Nothing is forwarded meanwhile; what the clients sent stays in the queue, and in their own copies.
 	 */
 	private onDelayed(delayed: boolean): void {
-		this.opts.log[delayed ? 'warn' : 'info']({ doc: this.name, unstored: this.queue.size }, delayed ? 'collab: saving delayed, retrying' : 'collab: saving resumed');
+		this.opts.log[delayed ? 'warn' : 'info'](
+			{ doc: this.name, unstored: this.queue.size },
+			delayed ? 'collab: saving delayed, retrying' : 'collab: saving resumed'
+		);
 		const message = encodeSavingMessage(delayed);
 		for (const c of this.connections) c.send(message);
 	}

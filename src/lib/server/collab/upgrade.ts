@@ -72,7 +72,11 @@ export function docNameFromUrl(url: string | undefined): string | null | undefin
  * With ORIGIN set, that origin is the only one: the `Host` header is the client's to choose, so it proves nothing.
  * Without it (served directly), the page and the socket share a host.
  */
-export function originAllowed(originHeader: string | undefined, hostHeader: string | undefined, configured: string | undefined): boolean {
+export function originAllowed(
+	originHeader: string | undefined,
+	hostHeader: string | undefined,
+	configured: string | undefined
+): boolean {
 	if (originHeader === undefined) return true;
 	let origin: URL;
 	try {
@@ -108,7 +112,9 @@ export function clientAddress(req: IncomingMessage, header: string | undefined, 
  * The HTTP `upgrade` handler. Returns false (and leaves the socket alone) for paths outside `/collab/`.
  * A refusal is an accepted WebSocket closed at once with 4401, 4403 or 4429, so the client knows why.
  */
-export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean {
+export function createUpgradeHandler(
+	deps: UpgradeDeps
+): (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean {
 	const { db, wss, log } = deps;
 
 	const refuse = (req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string) => {
@@ -173,7 +179,17 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
 		});
 		audited.catch(() => {}); // handled by whoever awaits it
 		wss.handleUpgrade(req, socket, head, (ws) =>
-			deps.accept(ws, { user: auth.user, sessionId: auth.session.id, docName, planId, access, actor, accessChangesAt: changesAt, address, audited })
+			deps.accept(ws, {
+				user: auth.user,
+				sessionId: auth.session.id,
+				docName,
+				planId,
+				access,
+				actor,
+				accessChangesAt: changesAt,
+				address,
+				audited
+			})
 		);
 	}
 
@@ -181,7 +197,8 @@ export function createUpgradeHandler(deps: UpgradeDeps): (req: IncomingMessage, 
 		const docName = docNameFromUrl(req.url);
 		if (docName === undefined) return false;
 		// Until `ws` owns the socket, a reset must not become an uncaught error.
-		const onSocketError = (err: Error) => log.debug({ err: { message: err.message } }, 'collab: socket error during upgrade');
+		const onSocketError = (err: Error) =>
+			log.debug({ err: { message: err.message } }, 'collab: socket error during upgrade');
 		socket.on('error', onSocketError);
 		authorize(req, socket, head, docName)
 			.catch((err) => {

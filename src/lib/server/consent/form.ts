@@ -26,18 +26,26 @@ export interface ParsedConsentForm {
  * inputs may send any text, so each date is checked and named when it is not one.
  */
 export function parseConsentForm(form: FormData): ParsedConsentForm {
-	const text = (key: string, max = 200) => String(form.get(key) ?? '').trim().slice(0, max);
+	const text = (key: string, max = 200) =>
+		String(form.get(key) ?? '')
+			.trim()
+			.slice(0, max);
 	const kind = form.get('kind') === 'plan' ? 'plan' : 'access';
 	const values: ConsentFormValues = {
 		kind,
 		grantee: text('grantee'),
-		scopes: form.getAll('scopes').map(String).filter((s) => (CONSENT_SCOPES as readonly string[]).includes(s)),
+		scopes: form
+			.getAll('scopes')
+			.map(String)
+			.filter((s) => (CONSENT_SCOPES as readonly string[]).includes(s)),
 		from: text('from'),
 		until: text('until'),
 		givenBy: text('givenBy'),
 		reviewDate: text('reviewDate'),
 		// Longer than allowed is kept (to show the error), but not without bound.
-		note: String(form.get('note') ?? '').trim().slice(0, 4000)
+		note: String(form.get('note') ?? '')
+			.trim()
+			.slice(0, 4000)
 	};
 	const invalidDates: ConsentField[] = [];
 	const day = (field: 'from' | 'until' | 'reviewDate') => {
@@ -48,7 +56,8 @@ export function parseConsentForm(form: FormData): ParsedConsentForm {
 		return null;
 	};
 	const [type, id] = values.grantee.split(':', 2);
-	const grantee = kind === 'plan' || !id ? null : type === 'user' ? { userId: id } : type === 'service' ? { serviceId: id } : null;
+	const grantee =
+		kind === 'plan' || !id ? null : type === 'user' ? { userId: id } : type === 'service' ? { serviceId: id } : null;
 	const request: ConsentRequest = {
 		kind,
 		grantee,

@@ -29,7 +29,13 @@ export interface Grantees {
 /** Who a consent in this plan can name, now. */
 export async function consentGrantees(db: Db, planId: string, now = new Date()): Promise<Grantees> {
 	const seats = await db
-		.select({ userId: planMembers.userId, name: users.name, role: planMembers.role, serviceId: planMembers.serviceId, serviceName: services.name })
+		.select({
+			userId: planMembers.userId,
+			name: users.name,
+			role: planMembers.role,
+			serviceId: planMembers.serviceId,
+			serviceName: services.name
+		})
 		.from(planMembers)
 		.innerJoin(users, eq(users.id, planMembers.userId))
 		.leftJoin(services, eq(services.id, planMembers.serviceId))
@@ -41,9 +47,20 @@ export async function consentGrantees(db: Db, planId: string, now = new Date()):
 	for (const s of seats) {
 		if (s.serviceId && s.serviceName) serviceMap.set(s.serviceId, { id: s.serviceId, name: s.serviceName });
 		if (wholePlan.has(s.userId)) continue;
-		people.set(s.userId, { userId: s.userId, name: s.name, role: s.role, serviceId: s.serviceId, serviceName: s.serviceName });
+		people.set(s.userId, {
+			userId: s.userId,
+			name: s.name,
+			role: s.role,
+			serviceId: s.serviceId,
+			serviceName: s.serviceName
+		});
 	}
-	const [patient] = await db.select({ guardianActs: users.guardianActs }).from(plans).innerJoin(users, eq(users.id, plans.patientId)).where(eq(plans.id, planId)).limit(1);
+	const [patient] = await db
+		.select({ guardianActs: users.guardianActs })
+		.from(plans)
+		.innerJoin(users, eq(users.id, plans.patientId))
+		.where(eq(plans.id, planId))
+		.limit(1);
 	return {
 		people: [...people.values()],
 		services: [...serviceMap.values()].sort((a, b) => a.name.localeCompare(b.name, 'nb')),

@@ -1,6 +1,14 @@
 import { desc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { consents, planMembers, services, users, type ConsentGiver, type ConsentScope, type MemberRole } from '../db/schema';
+import {
+	consents,
+	planMembers,
+	services,
+	users,
+	type ConsentGiver,
+	type ConsentScope,
+	type MemberRole
+} from '../db/schema';
 import type { Db } from '../db';
 import { osloDay, osloLastDay } from '../oslo-day';
 import type { Grantees } from './grantees';
@@ -31,7 +39,10 @@ export interface ConsentRecord {
 	state: ConsentState;
 }
 
-export function consentState(c: { withdrawnAt: Date | null; validFrom: Date; validUntil: Date | null }, now: Date): ConsentState {
+export function consentState(
+	c: { withdrawnAt: Date | null; validFrom: Date; validUntil: Date | null },
+	now: Date
+): ConsentState {
 	if (c.withdrawnAt) return 'withdrawn';
 	if (c.validUntil && c.validUntil <= now) return 'ended';
 	if (c.validFrom > now) return 'upcoming';
@@ -64,7 +75,13 @@ export async function listConsents(db: Db, planId: string, now = new Date()): Pr
 		let grantee: ConsentGrantee | null = null;
 		if (c.granteeUserId) {
 			const seat = seats.get(c.granteeUserId);
-			grantee = { type: 'user', id: c.granteeUserId, name: granteeUserName ?? '', role: seat?.role ?? null, serviceName: seat?.serviceName ?? null };
+			grantee = {
+				type: 'user',
+				id: c.granteeUserId,
+				name: granteeUserName ?? '',
+				role: seat?.role ?? null,
+				serviceName: seat?.serviceName ?? null
+			};
 		} else if (c.granteeServiceId) {
 			grantee = { type: 'service', id: c.granteeServiceId, name: granteeServiceName ?? '' };
 		}
@@ -88,7 +105,10 @@ export async function listConsents(db: Db, planId: string, now = new Date()): Pr
 }
 
 /** Each person's most recent seat in the plan (ended ones too: history names people who have left). */
-async function seatsByUser(db: Db, planId: string): Promise<Map<string, { role: MemberRole; serviceName: string | null }>> {
+async function seatsByUser(
+	db: Db,
+	planId: string
+): Promise<Map<string, { role: MemberRole; serviceName: string | null }>> {
 	const rows = await db
 		.select({ userId: planMembers.userId, role: planMembers.role, serviceName: services.name })
 		.from(planMembers)
@@ -104,6 +124,11 @@ async function seatsByUser(db: Db, planId: string): Promise<Map<string, { role: 
 export function membersWithoutConsent(grantees: Grantees, records: ConsentRecord[]): Grantees['people'] {
 	const live = records.filter((r) => r.kind === 'access' && r.state === 'live');
 	return grantees.people.filter(
-		(p) => !live.some((r) => (r.grantee?.type === 'user' && r.grantee.id === p.userId) || (r.grantee?.type === 'service' && r.grantee.id === p.serviceId))
+		(p) =>
+			!live.some(
+				(r) =>
+					(r.grantee?.type === 'user' && r.grantee.id === p.userId) ||
+					(r.grantee?.type === 'service' && r.grantee.id === p.serviceId)
+			)
 	);
 }

@@ -53,7 +53,12 @@ export class ConsentRefused extends Error {
 export const NOTE_MAX = 500;
 
 /** Every problem with a request, so a form can show them all at once. Reads the group; writes nothing. */
-export async function consentProblems(db: Db, planId: string, req: ConsentRequest, opts: { givers: readonly ConsentGiver[]; now?: Date }): Promise<ConsentProblem[]> {
+export async function consentProblems(
+	db: Db,
+	planId: string,
+	req: ConsentRequest,
+	opts: { givers: readonly ConsentGiver[]; now?: Date }
+): Promise<ConsentProblem[]> {
 	const now = opts.now ?? new Date();
 	const today = osloToday(now);
 	const problems: ConsentProblem[] = [];
@@ -67,7 +72,8 @@ export async function consentProblems(db: Db, planId: string, req: ConsentReques
 		const grantees = await consentGrantees(db, planId, now);
 		if ('userId' in req.grantee) {
 			const { userId } = req.grantee;
-			if (!grantees.people.some((p) => p.userId === userId)) add('grantee', (await isLiveMember(db, planId, userId, now)) ? 'sees_all' : 'not_member');
+			if (!grantees.people.some((p) => p.userId === userId))
+				add('grantee', (await isLiveMember(db, planId, userId, now)) ? 'sees_all' : 'not_member');
 		} else {
 			const { serviceId } = req.grantee;
 			if (!grantees.services.some((s) => s.id === serviceId)) add('grantee', 'service_not_in_group');
@@ -95,7 +101,13 @@ export async function consentProblems(db: Db, planId: string, req: ConsentReques
  * `ConsentRefused` and writes nothing). Days become instants in Oslo: from the start of `from` to the end of
  * `until`. The caller revalidates live connections afterwards.
  */
-export async function recordConsent(db: Db, planId: string, actorId: string, req: ConsentRequest, opts: { givers: readonly ConsentGiver[]; now?: Date }): Promise<string> {
+export async function recordConsent(
+	db: Db,
+	planId: string,
+	actorId: string,
+	req: ConsentRequest,
+	opts: { givers: readonly ConsentGiver[]; now?: Date }
+): Promise<string> {
 	const now = opts.now ?? new Date();
 	const problems = await consentProblems(db, planId, req, { ...opts, now });
 	if (problems.length > 0) throw new ConsentRefused(problems);
@@ -126,7 +138,13 @@ export async function recordConsent(db: Db, planId: string, actorId: string, req
 		action: 'consent.recorded',
 		planId,
 		target: row.id,
-		detail: { kind: req.kind, granteeUserId, granteeServiceId, scopes: req.kind === 'access' ? req.scopes : [], givenBy }
+		detail: {
+			kind: req.kind,
+			granteeUserId,
+			granteeServiceId,
+			scopes: req.kind === 'access' ? req.scopes : [],
+			givenBy
+		}
 	});
 	return row.id;
 }

@@ -16,12 +16,29 @@ export type WithdrawOutcome =
  * `consent.withdrawn`. One conditional update, so two people withdrawing at the same moment record it once. The
  * caller revalidates live connections afterwards (they close with 4403).
  */
-export async function withdrawConsent(db: Db, planId: string, consentId: string, actorId: string, now = new Date()): Promise<WithdrawOutcome> {
+export async function withdrawConsent(
+	db: Db,
+	planId: string,
+	consentId: string,
+	actorId: string,
+	now = new Date()
+): Promise<WithdrawOutcome> {
 	const [row] = await db
 		.update(consents)
 		.set({ withdrawnAt: now, withdrawnBy: actorId })
-		.where(and(eq(consents.id, consentId), eq(consents.planId, planId), isNull(consents.withdrawnAt), or(isNull(consents.validUntil), gt(consents.validUntil, now))))
-		.returning({ kind: consents.kind, granteeUserId: consents.granteeUserId, granteeServiceId: consents.granteeServiceId });
+		.where(
+			and(
+				eq(consents.id, consentId),
+				eq(consents.planId, planId),
+				isNull(consents.withdrawnAt),
+				or(isNull(consents.validUntil), gt(consents.validUntil, now))
+			)
+		)
+		.returning({
+			kind: consents.kind,
+			granteeUserId: consents.granteeUserId,
+			granteeServiceId: consents.granteeServiceId
+		});
 	if (!row) {
 		const [existing] = await db
 			.select({ withdrawnAt: consents.withdrawnAt })

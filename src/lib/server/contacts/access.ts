@@ -17,13 +17,25 @@ export interface FollowUpAccess {
 	serviceId: string | null;
 }
 
-export async function followUpAccess(db: Db, userId: string, planId: string, now = new Date()): Promise<FollowUpAccess | null> {
+export async function followUpAccess(
+	db: Db,
+	userId: string,
+	planId: string,
+	now = new Date()
+): Promise<FollowUpAccess | null> {
 	const access = await planAccess(db, userId, planId, now);
 	if (!access) return null;
 	const reads = access.scopes.has('plan');
-	const [user] = await db.select({ kind: users.kind, disabledAt: users.disabledAt }).from(users).where(eq(users.id, userId)).limit(1);
+	const [user] = await db
+		.select({ kind: users.kind, disabledAt: users.disabledAt })
+		.from(users)
+		.where(eq(users.id, userId))
+		.limit(1);
 	const records = reads && access.docs.plan === 'write' && user?.kind === 'staff' && !user.disabledAt;
-	const serviceId = access.seat.access === 'write' && access.seat.serviceId ? access.seat.serviceId : ([...access.actor.serviceIds][0] ?? null);
+	const serviceId =
+		access.seat.access === 'write' && access.seat.serviceId
+			? access.seat.serviceId
+			: ([...access.actor.serviceIds][0] ?? null);
 	return { access, reads, records, serviceId };
 }
 

@@ -24,24 +24,56 @@ const keyOf = (r: MissRun) => r.measureId ?? '';
  * Compares the flags now with those before a change to `entryId`, audits each one raised or cleared, and tells
  * the coordinators of each one raised (once per entry that raised it).
  */
-export async function announceFlagChanges(db: Db, actorId: string, planId: string, before: MissRun[], entryId: string): Promise<{ raised: MissRun[]; cleared: MissRun[] }> {
+export async function announceFlagChanges(
+	db: Db,
+	actorId: string,
+	planId: string,
+	before: MissRun[],
+	entryId: string
+): Promise<{ raised: MissRun[]; cleared: MissRun[] }> {
 	const after = await missedInARow(db, planId);
 	const was = new Set(before.map(keyOf));
 	const is = new Set(after.map(keyOf));
 	const raised = after.filter((r) => !was.has(keyOf(r)));
 	const cleared = before.filter((r) => !is.has(keyOf(r)));
-	for (const r of raised) await recordAudit(db, { actorId, action: 'contact.flagged', planId, target: r.measureId ?? planId, detail: { scope: r.measureId ? 'measure' : 'plan', count: r.count } });
+	for (const r of raised)
+		await recordAudit(db, {
+			actorId,
+			action: 'contact.flagged',
+			planId,
+			target: r.measureId ?? planId,
+			detail: { scope: r.measureId ? 'measure' : 'plan', count: r.count }
+		});
 	for (const r of raised) await flagThreeMisses(db, { planId, measureId: r.measureId, entryId });
-	for (const r of cleared) await recordAudit(db, { actorId, action: 'contact.flag_cleared', planId, target: r.measureId ?? planId, detail: { scope: r.measureId ? 'measure' : 'plan' } });
+	for (const r of cleared)
+		await recordAudit(db, {
+			actorId,
+			action: 'contact.flag_cleared',
+			planId,
+			target: r.measureId ?? planId,
+			detail: { scope: r.measureId ? 'measure' : 'plan' }
+		});
 	return { raised, cleared };
 }
 
 /** The entries as the streak rules need them. */
 export async function streakEntries(db: Db, planId: string): Promise<StreakEntry[]> {
 	const rows = await db
-		.select({ kind: contactEntries.kind, occurredAt: contactEntries.occurredAt, createdAt: contactEntries.createdAt, measureId: contactEntries.measureId, struckAt: contactEntries.struckAt })
+		.select({
+			kind: contactEntries.kind,
+			occurredAt: contactEntries.occurredAt,
+			createdAt: contactEntries.createdAt,
+			measureId: contactEntries.measureId,
+			struckAt: contactEntries.struckAt
+		})
 		.from(contactEntries)
 		.where(eq(contactEntries.planId, planId))
 		.orderBy(asc(contactEntries.occurredAt));
-	return rows.map((r) => ({ kind: r.kind, occurredAt: r.occurredAt, createdAt: r.createdAt, measureId: r.measureId, struck: !!r.struckAt }));
+	return rows.map((r) => ({
+		kind: r.kind,
+		occurredAt: r.occurredAt,
+		createdAt: r.createdAt,
+		measureId: r.measureId,
+		struck: !!r.struckAt
+	}));
 }

@@ -7,7 +7,10 @@ import { followUpAccess } from './access';
  * The follow-up pages of a plan (the contact log, applications): whoever's consent covers the plan reads (the
  * patient reads what is about them); anyone else gets 403, and the attempt is logged with the page it was for.
  */
-export async function requireFollowUpReader(event: Pick<RequestEvent, 'locals' | 'params'>, page: 'contacts' | 'applications') {
+export async function requireFollowUpReader(
+	event: Pick<RequestEvent, 'locals' | 'params'>,
+	page: 'contacts' | 'applications'
+) {
 	const planId = event.params.id!;
 	const { user, access } = await requirePlanAccess(event, planId);
 	const who = await followUpAccess(event.locals.db, user.id, planId);

@@ -1,6 +1,25 @@
 export { followUpAccess, FollowUpError, type FollowUpAccess } from './access';
-export { recordContact, strikeContact, mayStrike, listContacts, contactCounts, validateContact, type ContactInput, type ContactEntryView, type ContactCtx } from './log';
+export {
+	recordContact,
+	strikeContact,
+	mayStrike,
+	listContacts,
+	contactCounts,
+	validateContact,
+	type ContactInput,
+	type ContactEntryView,
+	type ContactCtx
+} from './log';
 export { missedInARow, streakEntries } from './flag';
-export { missRuns, flaggedRuns, MISS_KINDS, REACHED_KINDS, MISSES_FLAGGED_AT, NOTE_MAX, STRIKE_REASON_MAX, type MissRun } from './rules';
+export {
+	missRuns,
+	flaggedRuns,
+	MISS_KINDS,
+	REACHED_KINDS,
+	MISSES_FLAGGED_AT,
+	NOTE_MAX,
+	STRIKE_REASON_MAX,
+	type MissRun
+} from './rules';
 export { osloWallTime, toOsloWallTime } from './oslo-time';
 export { planMeasureTitles } from './plan-measures';

@@ -37,7 +37,8 @@ export interface ValidContact {
 
 /** Checks every field; throws a 400 naming the first bad one. */
 export function validateContact(input: ContactInput, measureIds: ReadonlySet<string>, now = new Date()): ValidContact {
-	if (typeof input.kind !== 'string' || !(CONTACT_KINDS as readonly string[]).includes(input.kind)) throw new FollowUpError(400, 'invalid_kind', 'kind');
+	if (typeof input.kind !== 'string' || !(CONTACT_KINDS as readonly string[]).includes(input.kind))
+		throw new FollowUpError(400, 'invalid_kind', 'kind');
 	let occurredAt = now;
 	const when = typeof input.occurredAt === 'string' ? input.occurredAt.trim() : input.occurredAt == null ? '' : null;
 	if (when === null) throw new FollowUpError(400, 'invalid_time', 'occurredAt');
@@ -45,11 +46,13 @@ export function validateContact(input: ContactInput, measureIds: ReadonlySet<str
 		const parsed = /[zZ]|[+-]\d{2}:\d{2}$/.test(when) ? new Date(when) : osloWallTime(when);
 		if (!parsed || Number.isNaN(parsed.getTime())) throw new FollowUpError(400, 'invalid_time', 'occurredAt');
 		if (parsed.getTime() > now.getTime() + FUTURE_GRACE_MS) throw new FollowUpError(400, 'future_time', 'occurredAt');
-		if (parsed.getTime() < now.getTime() - BACKDATE_MAX_DAYS * 86_400_000) throw new FollowUpError(400, 'too_old', 'occurredAt');
+		if (parsed.getTime() < now.getTime() - BACKDATE_MAX_DAYS * 86_400_000)
+			throw new FollowUpError(400, 'too_old', 'occurredAt');
 		occurredAt = parsed;
 	}
 	const measureId = typeof input.measureId === 'string' && input.measureId.trim() ? input.measureId.trim() : null;
-	if (input.measureId != null && typeof input.measureId !== 'string') throw new FollowUpError(400, 'unknown_measure', 'measureId');
+	if (input.measureId != null && typeof input.measureId !== 'string')
+		throw new FollowUpError(400, 'unknown_measure', 'measureId');
 	if (measureId && !measureIds.has(measureId)) throw new FollowUpError(400, 'unknown_measure', 'measureId');
 	if (input.note != null && typeof input.note !== 'string') throw new FollowUpError(400, 'invalid_note', 'note');
 	const note = (input.note ?? '').replace(/\r\n?/g, '\n').trim();
@@ -67,15 +70,36 @@ async function requireRecorder(db: Db, userId: string, planId: string, now: Date
 }
 
 /** Records one entry. Returns its id and any "misses in a row" flag it raised or cleared. */
-export async function recordContact(ctx: ContactCtx, userId: string, planId: string, input: ContactInput, now = new Date()) {
+export async function recordContact(
+	ctx: ContactCtx,
+	userId: string,
+	planId: string,
+	input: ContactInput,
+	now = new Date()
+) {
 	const who = await requireRecorder(ctx.db, userId, planId, now);
 	const valid = validateContact(input, new Set((await planMeasureTitles(ctx.collab, planId)).keys()), now);
 	const before = await flagsOf(ctx.db, planId);
 	const [row] = await ctx.db
 		.insert(contactEntries)
-		.values({ planId, measureId: valid.measureId, kind: valid.kind, occurredAt: valid.occurredAt, recordedBy: userId, serviceId: who.serviceId, note: valid.note, createdAt: now })
+		.values({
+			planId,
+			measureId: valid.measureId,
+			kind: valid.kind,
+			occurredAt: valid.occurredAt,
+			recordedBy: userId,
+			serviceId: who.serviceId,
+			note: valid.note,
+			createdAt: now
+		})
 		.returning({ id: contactEntries.id });
-	await recordAudit(ctx.db, { actorId: userId, action: 'contact.recorded', planId, target: row.id, detail: { kind: valid.kind, ...(valid.measureId ? { measureId: valid.measureId } : {}) } });
+	await recordAudit(ctx.db, {
+		actorId: userId,
+		action: 'contact.recorded',
+		planId,
+		target: row.id,
+		detail: { kind: valid.kind, ...(valid.measureId ? { measureId: valid.measureId } : {}) }
+	});
 	const changes = await announceFlagChanges(ctx.db, userId, planId, before, row.id);
 	return { id: row.id, ...changes };
 }
@@ -86,7 +110,14 @@ export function mayStrike(access: Pick<PlanAccess, 'roles'>, userId: string, rec
 }
 
 /** Strikes out a wrong entry, with a reason: the row stays, shown as struck, and no longer counts. */
-export async function strikeContact(ctx: Pick<ContactCtx, 'db'>, userId: string, planId: string, entryId: string, reasonInput: unknown, now = new Date()) {
+export async function strikeContact(
+	ctx: Pick<ContactCtx, 'db'>,
+	userId: string,
+	planId: string,
+	entryId: string,
+	reasonInput: unknown,
+	now = new Date()
+) {
 	const who = await requireRecorder(ctx.db, userId, planId, now);
 	const reason = typeof reasonInput === 'string' ? reasonInput.replace(/\r\n?/g, '\n').trim() : '';
 	if (!reason) throw new FollowUpError(400, 'reason_required', 'reason');
@@ -125,14 +156,20 @@ export interface ContactEntryView {
 }
 
 /** The entries of a plan (or of one measure), newest first, for someone allowed to read them (checked by the caller). */
-export async function listContacts(db: Db, planId: string, opts: { measureId?: string | null } = {}): Promise<ContactEntryView[]> {
+export async function listContacts(
+	db: Db,
+	planId: string,
+	opts: { measureId?: string | null } = {}
+): Promise<ContactEntryView[]> {
 	const struckBy = sql<string | null>`(select name from ${users} u where u.id = ${contactEntries.struckBy})`;
 	const rows = await db
 		.select({ e: contactEntries, name: users.name, serviceName: services.name, struckByName: struckBy })
 		.from(contactEntries)
 		.innerJoin(users, eq(users.id, contactEntries.recordedBy))
 		.leftJoin(services, eq(services.id, contactEntries.serviceId))
-		.where(and(eq(contactEntries.planId, planId), opts.measureId ? eq(contactEntries.measureId, opts.measureId) : undefined))
+		.where(
+			and(eq(contactEntries.planId, planId), opts.measureId ? eq(contactEntries.measureId, opts.measureId) : undefined)
+		)
 		.orderBy(desc(contactEntries.occurredAt), desc(contactEntries.createdAt));
 	return rows.map(({ e, name, serviceName, struckByName }) => ({
 		id: e.id,

@@ -22,7 +22,16 @@ export function toOsloWallTime(instant: Date): string {
 	return `${f.year}-${p(f.month)}-${p(f.day)}T${p(f.hour)}:${p(f.minute)}`;
 }
 
-const format = new Intl.DateTimeFormat('en-CA', { timeZone: OSLO, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+const format = new Intl.DateTimeFormat('en-CA', {
+	timeZone: OSLO,
+	year: 'numeric',
+	month: '2-digit',
+	day: '2-digit',
+	hour: '2-digit',
+	minute: '2-digit',
+	second: '2-digit',
+	hourCycle: 'h23'
+});
 
 function fields(instant: Date): Record<string, number> {
 	const out: Record<string, number> = {};

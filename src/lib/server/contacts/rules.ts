@@ -53,14 +53,26 @@ function runOf(entries: StreakEntry[], measureId: string | null): MissRun | null
  * but not a measure's: missing every NAV appointment while meeting ACT at home is the pattern to see.
  */
 export function missRuns(entries: StreakEntry[]): { plan: MissRun | null; measures: MissRun[] } {
-	const live = entries.filter((e) => !e.struck).sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime());
+	const live = entries
+		.filter((e) => !e.struck)
+		.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime());
 	const measureIds = [...new Set(live.map((e) => e.measureId).filter((id): id is string => !!id))];
-	const measures = measureIds.map((id) => runOf(live.filter((e) => e.measureId === id), id)).filter((r): r is MissRun => !!r);
+	const measures = measureIds
+		.map((id) =>
+			runOf(
+				live.filter((e) => e.measureId === id),
+				id
+			)
+		)
+		.filter((r): r is MissRun => !!r);
 	return { plan: runOf(live, null), measures };
 }
 
 /** The runs long enough to tell the coordinator about: the plan's first, then measures by their latest miss. */
 export function flaggedRuns(entries: StreakEntry[], threshold = MISSES_FLAGGED_AT): MissRun[] {
 	const { plan, measures } = missRuns(entries);
-	return [...(plan && plan.count >= threshold ? [plan] : []), ...measures.filter((r) => r.count >= threshold).sort((a, b) => b.last.getTime() - a.last.getTime())];
+	return [
+		...(plan && plan.count >= threshold ? [plan] : []),
+		...measures.filter((r) => r.count >= threshold).sort((a, b) => b.last.getTime() - a.last.getTime())
+	];
 }

@@ -634,7 +634,10 @@ export const applicationMeasures = pgTable(
 			.references(() => plans.id, { onDelete: 'cascade' }),
 		measureId: text('measure_id').notNull()
 	},
-	(t) => [primaryKey({ columns: [t.applicationId, t.measureId] }), index('application_measures_plan_idx').on(t.planId, t.measureId)]
+	(t) => [
+		primaryKey({ columns: [t.applicationId, t.measureId] }),
+		index('application_measures_plan_idx').on(t.planId, t.measureId)
+	]
 );
 
 /**
@@ -658,7 +661,10 @@ export const notifications = pgTable(
 		createdAt: createdAt(),
 		readAt: timestamp('read_at', { withTimezone: true })
 	},
-	(t) => [uniqueIndex('notifications_dedupe_idx').on(t.dedupeKey), index('notifications_recipient_idx').on(t.recipientId, t.createdAt)]
+	(t) => [
+		uniqueIndex('notifications_dedupe_idx').on(t.dedupeKey),
+		index('notifications_recipient_idx').on(t.recipientId, t.createdAt)
+	]
 );
 
 /** How a person wants each kind outside the app: at once, in the daily digest, or not at all. In-app is always on. */
@@ -733,7 +739,10 @@ export const meetingDecisions = pgTable(
 			.references(() => users.id),
 		decidedAt: createdAt()
 	},
-	(t) => [index('meeting_decisions_meeting_idx').on(t.meetingId), uniqueIndex('meeting_decisions_measure_idx').on(t.meetingId, t.measureId)]
+	(t) => [
+		index('meeting_decisions_meeting_idx').on(t.meetingId),
+		uniqueIndex('meeting_decisions_measure_idx').on(t.meetingId, t.measureId)
+	]
 );
 
 /**
@@ -753,5 +762,8 @@ export const measureFollowers = pgTable(
 			.references(() => users.id, { onDelete: 'cascade' }),
 		createdAt: createdAt()
 	},
-	(t) => [primaryKey({ columns: [t.planId, t.measureId, t.userId] }), index('measure_followers_user_idx').on(t.userId, t.planId)]
+	(t) => [
+		primaryKey({ columns: [t.planId, t.measureId, t.userId] }),
+		index('measure_followers_user_idx').on(t.userId, t.planId)
+	]
 );

@@ -23,10 +23,18 @@ const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
  * their whole e-mail address: that someone is a patient is itself confidential, so nobody can browse for them
  * by name. Disabled accounts are left out.
  */
-export async function searchDirectory(db: Db, query: string, planId: string, now = new Date()): Promise<DirectoryPerson[]> {
+export async function searchDirectory(
+	db: Db,
+	query: string,
+	planId: string,
+	now = new Date()
+): Promise<DirectoryPerson[]> {
 	const q = query.trim();
 	if (q.length < MIN_QUERY_LENGTH || q.length > 320) return [];
-	const staffMatch = and(eq(users.kind, 'staff'), or(ilike(users.name, likePattern(q)), ilike(users.email, likePattern(q))));
+	const staffMatch = and(
+		eq(users.kind, 'staff'),
+		or(ilike(users.name, likePattern(q)), ilike(users.email, likePattern(q)))
+	);
 	const exactEmail = eq(sql`lower(${users.email})`, q.toLowerCase());
 	const people = await db
 		.select({ userId: users.id, name: users.name, email: users.email, kind: users.kind })
@@ -37,7 +45,12 @@ export async function searchDirectory(db: Db, query: string, planId: string, now
 	if (people.length === 0) return [];
 	const ids = people.map((p) => p.userId);
 	const memberships = await db
-		.select({ userId: serviceStaff.userId, serviceId: serviceStaff.serviceId, name: services.name, title: serviceStaff.title })
+		.select({
+			userId: serviceStaff.userId,
+			serviceId: serviceStaff.serviceId,
+			name: services.name,
+			title: serviceStaff.title
+		})
 		.from(serviceStaff)
 		.innerJoin(services, eq(services.id, serviceStaff.serviceId))
 		.where(inArray(serviceStaff.userId, ids))
@@ -48,13 +61,20 @@ export async function searchDirectory(db: Db, query: string, planId: string, now
 		.where(and(eq(planMembers.planId, planId), inArray(planMembers.userId, ids), seatNotEnded(now)));
 	return people.map((p) => ({
 		...p,
-		services: memberships.filter((s) => s.userId === p.userId).map(({ serviceId, name, title }) => ({ serviceId, name, title })),
+		services: memberships
+			.filter((s) => s.userId === p.userId)
+			.map(({ serviceId, name, title }) => ({ serviceId, name, title })),
 		inGroup: seated.some((s) => s.userId === p.userId)
 	}));
 }
 
 /** One person, as the add form shows them once chosen. */
-export async function directoryPerson(db: Db, userId: string, planId: string, now = new Date()): Promise<DirectoryPerson | null> {
+export async function directoryPerson(
+	db: Db,
+	userId: string,
+	planId: string,
+	now = new Date()
+): Promise<DirectoryPerson | null> {
 	const [p] = await db
 		.select({ userId: users.id, name: users.name, email: users.email, kind: users.kind })
 		.from(users)
@@ -86,11 +106,24 @@ export interface StaffSeat {
 /** Staff with the service they work in (one row per service), for choosing a successor or a new coordinator. */
 export async function staffByService(db: Db, opts: { municipalOnly?: boolean } = {}): Promise<StaffSeat[]> {
 	return db
-		.select({ userId: users.id, name: users.name, serviceId: services.id, serviceName: services.name, level: services.level, title: serviceStaff.title })
+		.select({
+			userId: users.id,
+			name: users.name,
+			serviceId: services.id,
+			serviceName: services.name,
+			level: services.level,
+			title: serviceStaff.title
+		})
 		.from(serviceStaff)
 		.innerJoin(users, eq(users.id, serviceStaff.userId))
 		.innerJoin(services, eq(services.id, serviceStaff.serviceId))
-		.where(and(isNull(users.disabledAt), eq(users.kind, 'staff'), opts.municipalOnly ? eq(services.level, 'municipal') : undefined))
+		.where(
+			and(
+				isNull(users.disabledAt),
+				eq(users.kind, 'staff'),
+				opts.municipalOnly ? eq(services.level, 'municipal') : undefined
+			)
+		)
 		.orderBy(asc(services.name), asc(users.name));
 }
 

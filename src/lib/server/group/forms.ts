@@ -7,7 +7,9 @@ import { ASSIGNABLE_ROLES, OLD_SEAT_CHOICES, type AssignableRole, type OldSeatCh
  * and what was typed comes back too, so nothing has to be written twice.
  */
 export type FieldProblem = 'required' | 'too_long' | 'invalid' | 'email' | 'date';
-export type FormResult<T> = { ok: true; value: T; values: Record<string, string> } | { ok: false; errors: Record<string, FieldProblem>; values: Record<string, string> };
+export type FormResult<T> =
+	| { ok: true; value: T; values: Record<string, string> }
+	| { ok: false; errors: Record<string, FieldProblem>; values: Record<string, string> };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -38,7 +40,8 @@ function reader(form: FormData) {
 		if (v && (!userId || !serviceId)) errors[name] = 'invalid';
 		return { userId: userId ?? '', serviceId: serviceId ?? '' };
 	};
-	const done = <T>(value: T): FormResult<T> => (Object.keys(errors).length ? { ok: false, errors, values } : { ok: true, value, values });
+	const done = <T>(value: T): FormResult<T> =>
+		Object.keys(errors).length ? { ok: false, errors, values } : { ok: true, value, values };
 	return { text, choice, date, staffSeat, done, values };
 }
 
@@ -72,7 +75,8 @@ export function parseInviteForm(form: FormData): FormResult<SeatForm & { name: s
 	const access = r.choice('access', ACCESS);
 	const committedUntil = r.date('committedUntil');
 	const result = r.done({ name, email, role, serviceId, access, committedUntil });
-	if (email && !EMAIL.test(email)) return { ok: false, errors: { ...(result.ok ? {} : result.errors), email: 'email' }, values: r.values };
+	if (email && !EMAIL.test(email))
+		return { ok: false, errors: { ...(result.ok ? {} : result.errors), email: 'email' }, values: r.values };
 	return result;
 }
 
@@ -86,7 +90,17 @@ export function parseUpdateForm(form: FormData): FormResult<SeatForm & { seatId:
 	return r.done({ seatId, role, serviceId, access, committedUntil });
 }
 
-export function parseHandoverForm(form: FormData): FormResult<{ seatId: string; successorId: string; serviceId: string; role: AssignableRole; access: Access; overlapUntil: string | null; committedUntil: string | null }> {
+export function parseHandoverForm(
+	form: FormData
+): FormResult<{
+	seatId: string;
+	successorId: string;
+	serviceId: string;
+	role: AssignableRole;
+	access: Access;
+	overlapUntil: string | null;
+	committedUntil: string | null;
+}> {
 	const r = reader(form);
 	const seatId = r.text('seatId', { required: true, max: 64 });
 	const successor = r.staffSeat('successor');
@@ -94,7 +108,15 @@ export function parseHandoverForm(form: FormData): FormResult<{ seatId: string; 
 	const access = r.choice('access', ACCESS);
 	const overlapUntil = r.date('overlapUntil');
 	const committedUntil = r.date('committedUntil');
-	return r.done({ seatId, successorId: successor.userId, serviceId: successor.serviceId, role, access, overlapUntil, committedUntil });
+	return r.done({
+		seatId,
+		successorId: successor.userId,
+		serviceId: successor.serviceId,
+		role,
+		access,
+		overlapUntil,
+		committedUntil
+	});
 }
 
 export function parseEndForm(form: FormData): FormResult<{ seatId: string }> {
@@ -105,7 +127,9 @@ export function parseEndForm(form: FormData): FormResult<{ seatId: string }> {
 	return r.done({ seatId });
 }
 
-export function parseOfferForm(form: FormData): FormResult<{ toUserId: string; serviceId: string; oldSeat: OldSeatChoice }> {
+export function parseOfferForm(
+	form: FormData
+): FormResult<{ toUserId: string; serviceId: string; oldSeat: OldSeatChoice }> {
 	const r = reader(form);
 	const successor = r.staffSeat('successor');
 	const oldSeat = r.choice('oldSeat', OLD_SEAT_CHOICES);

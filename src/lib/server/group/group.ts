@@ -1,5 +1,15 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import { invitations, planMembers, serviceStaff, services, users, type Access, type ConsentScope, type MemberRole, type ServiceLevel } from '../db/schema';
+import {
+	invitations,
+	planMembers,
+	serviceStaff,
+	services,
+	users,
+	type Access,
+	type ConsentScope,
+	type MemberRole,
+	type ServiceLevel
+} from '../db/schema';
 import type { Db } from '../db';
 import { consentCover } from '../access/consent';
 import type { Seat } from '../access/seats';
@@ -15,7 +25,14 @@ export interface MemberCard {
 	phone: string | null;
 	email: string | null;
 	title: string | null;
-	service: { id: string; name: string; offers: string; phone: string | null; email: string | null; level: ServiceLevel } | null;
+	service: {
+		id: string;
+		name: string;
+		offers: string;
+		phone: string | null;
+		email: string | null;
+		level: ServiceLevel;
+	} | null;
 	/** Calendar days (Oslo): the committed period, and the last day of a seat that is ending. */
 	from: string;
 	startsLater: boolean;
@@ -50,7 +67,16 @@ export interface Group {
 	past: PastSeat[];
 }
 
-const ROLE_ORDER: MemberRole[] = ['patient', 'guardian', 'coordinator', 'specialist_coordinator', 'service_provider', 'gp', 'relative', 'observer'];
+const ROLE_ORDER: MemberRole[] = [
+	'patient',
+	'guardian',
+	'coordinator',
+	'specialist_coordinator',
+	'service_provider',
+	'gp',
+	'relative',
+	'observer'
+];
 /** The patient, a guardian acting for them and the coordinator see the whole plan without a consent of their own. */
 const NEEDS_NO_CONSENT = new Set<MemberRole>(['patient', 'guardian', 'coordinator']);
 
@@ -92,7 +118,8 @@ export async function loadGroup(db: Db, planId: string, now = new Date()): Promi
 		.from(serviceStaff)
 		.innerJoin(planMembers, eq(planMembers.userId, serviceStaff.userId))
 		.where(eq(planMembers.planId, planId));
-	const titleOf = (userId: string, serviceId: string | null) => titles.find((t) => t.userId === userId && t.serviceId === serviceId)?.title || null;
+	const titleOf = (userId: string, serviceId: string | null) =>
+		titles.find((t) => t.userId === userId && t.serviceId === serviceId)?.title || null;
 	const byId = new Map(rows.map((r) => [r.seatId, r]));
 	const successorOf = (seatId: string) => rows.find((r) => r.handedOverFrom === seatId);
 
@@ -114,7 +141,17 @@ export async function loadGroup(db: Db, planId: string, now = new Date()): Promi
 			phone: r.phone,
 			email: r.email,
 			title: titleOf(r.userId, r.serviceId),
-			service: r.serviceId && r.serviceName ? { id: r.serviceId, name: r.serviceName, offers: r.serviceOffers ?? '', phone: r.servicePhone, email: r.serviceEmail, level: r.serviceLevel ?? 'municipal' } : null,
+			service:
+				r.serviceId && r.serviceName
+					? {
+							id: r.serviceId,
+							name: r.serviceName,
+							offers: r.serviceOffers ?? '',
+							phone: r.servicePhone,
+							email: r.serviceEmail,
+							level: r.serviceLevel ?? 'municipal'
+						}
+					: null,
 			from: osloDay(r.joinedAt),
 			startsLater: r.joinedAt > now,
 			committedUntil: r.committedUntil,

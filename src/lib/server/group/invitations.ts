@@ -31,24 +31,49 @@ export interface NewInvitation {
 }
 
 /** A new single-use link for a person without a password yet; `planId` says which group invited them. */
-export async function createInvitation(db: Db, input: { userId: string; planId: string | null; invitedBy: string; now?: Date }): Promise<NewInvitation> {
+export async function createInvitation(
+	db: Db,
+	input: { userId: string; planId: string | null; invitedBy: string; now?: Date }
+): Promise<NewInvitation> {
 	const now = input.now ?? new Date();
 	const token = newToken();
 	const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 24 * 60 * 60 * 1000);
 	const [row] = await db
 		.insert(invitations)
-		.values({ tokenHash: hashInvitationToken(token), userId: input.userId, planId: input.planId, invitedBy: input.invitedBy, createdAt: now, expiresAt })
+		.values({
+			tokenHash: hashInvitationToken(token),
+			userId: input.userId,
+			planId: input.planId,
+			invitedBy: input.invitedBy,
+			createdAt: now,
+			expiresAt
+		})
 		.returning({ id: invitations.id });
 	return { id: row.id, token, expiresAt };
 }
 
-const usable = (token: string, now: Date) => and(eq(invitations.tokenHash, hashInvitationToken(token)), isNull(invitations.usedAt), gt(invitations.expiresAt, now));
+const usable = (token: string, now: Date) =>
+	and(
+		eq(invitations.tokenHash, hashInvitationToken(token)),
+		isNull(invitations.usedAt),
+		gt(invitations.expiresAt, now)
+	);
 
 /** The invitation behind a link, if it can still be used; expired, used and unknown links all give null. */
-export async function openInvitation(db: Db, token: string, now = new Date()): Promise<{ id: string; userId: string; planId: string | null; name: string; email: string | null } | null> {
+export async function openInvitation(
+	db: Db,
+	token: string,
+	now = new Date()
+): Promise<{ id: string; userId: string; planId: string | null; name: string; email: string | null } | null> {
 	if (!/^[a-z2-7]{16,64}$/.test(token)) return null;
 	const [row] = await db
-		.select({ id: invitations.id, userId: invitations.userId, planId: invitations.planId, name: users.name, email: users.email })
+		.select({
+			id: invitations.id,
+			userId: invitations.userId,
+			planId: invitations.planId,
+			name: users.name,
+			email: users.email
+		})
 		.from(invitations)
 		.innerJoin(users, eq(users.id, invitations.userId))
 		.where(and(usable(token, now), isNull(users.disabledAt)))
@@ -71,7 +96,10 @@ export function newPasswordProblem(password: string, confirm: string): PasswordP
  * so two tabs racing get one winner). The person's other unused links die with it: an old link must not be able
  * to set the password again later. Returns null when the link cannot be used.
  */
-export async function acceptInvitation(db: Db, input: { token: string; password: string; now?: Date }): Promise<{ userId: string; planId: string | null; invitationId: string } | null> {
+export async function acceptInvitation(
+	db: Db,
+	input: { token: string; password: string; now?: Date }
+): Promise<{ userId: string; planId: string | null; invitationId: string } | null> {
 	const now = input.now ?? new Date();
 	if (!(await openInvitation(db, input.token, now))) return null;
 	const passwordHash = await hashPassword(input.password);

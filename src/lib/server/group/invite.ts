@@ -9,7 +9,11 @@ import { checkNewSeat, insertSeat, seatNotEnded, type SeatTerms } from './seats'
 
 export const findUserByEmail = async (db: Db, email: string) => {
 	const [row] = await db
-		.select({ id: users.id, disabledAt: users.disabledAt, hasPassword: sql<boolean>`${users.passwordHash} is not null` })
+		.select({
+			id: users.id,
+			disabledAt: users.disabledAt,
+			hasPassword: sql<boolean>`${users.passwordHash} is not null`
+		})
 		.from(users)
 		.where(eq(sql`lower(${users.email})`, email.trim().toLowerCase()))
 		.limit(1);
@@ -18,7 +22,8 @@ export const findUserByEmail = async (db: Db, email: string) => {
 
 /** Postgres' unique_violation: the e-mail was taken between our check and our insert. */
 const isUniqueViolation = (e: unknown) => {
-	for (let err = e as { code?: string; cause?: unknown } | undefined; err; err = err.cause as typeof err) if (err.code === '23505') return true;
+	for (let err = e as { code?: string; cause?: unknown } | undefined; err; err = err.cause as typeof err)
+		if (err.code === '23505') return true;
 	return false;
 };
 
@@ -37,9 +42,23 @@ export async function invitePerson(
 	const userId = newId();
 	try {
 		return await db.transaction(async (tx) => {
-			await tx.insert(users).values({ id: userId, name: input.name.trim(), email, kind: kindForRole(input.terms.role), passwordHash: null });
+			await tx
+				.insert(users)
+				.values({
+					id: userId,
+					name: input.name.trim(),
+					email,
+					kind: kindForRole(input.terms.role),
+					passwordHash: null
+				});
 			await checkNewSeat(tx, { planId: input.planId, userId, terms: input.terms, now });
-			const seatId = await insertSeat(tx, { planId: input.planId, userId, terms: input.terms, addedBy: input.invitedBy, now });
+			const seatId = await insertSeat(tx, {
+				planId: input.planId,
+				userId,
+				terms: input.terms,
+				addedBy: input.invitedBy,
+				now
+			});
 			const invitation = await createInvitation(tx, { userId, planId: input.planId, invitedBy: input.invitedBy, now });
 			return { userId, seatId, invitation };
 		});
@@ -60,12 +79,21 @@ export async function inviteSeatHolder(
 	input: { planId: string; member: { seatId: string } | { userId: string }; invitedBy: string; now?: Date }
 ): Promise<{ userId: string; name: string; email: string; invitation: NewInvitation }> {
 	const now = input.now ?? new Date();
-	const which = 'seatId' in input.member ? eq(planMembers.id, input.member.seatId) : eq(planMembers.userId, input.member.userId);
+	const which =
+		'seatId' in input.member ? eq(planMembers.id, input.member.seatId) : eq(planMembers.userId, input.member.userId);
 	const [seat] = await db
 		.select({ userId: users.id, name: users.name, email: users.email })
 		.from(planMembers)
 		.innerJoin(users, eq(users.id, planMembers.userId))
-		.where(and(which, eq(planMembers.planId, input.planId), seatNotEnded(now), isNull(users.passwordHash), isNull(users.disabledAt)))
+		.where(
+			and(
+				which,
+				eq(planMembers.planId, input.planId),
+				seatNotEnded(now),
+				isNull(users.passwordHash),
+				isNull(users.disabledAt)
+			)
+		)
 		.limit(1);
 	if (!seat?.email) throw new GroupError('not_found', 'seatId' in input.member ? 'seatId' : 'userId');
 	// The link sets the account's password, and may be shown to the coordinator: an account that also sits in other
@@ -76,6 +104,11 @@ export async function inviteSeatHolder(
 		.where(and(eq(planMembers.userId, seat.userId), ne(planMembers.planId, input.planId), seatNotEnded(now)))
 		.limit(1);
 	if (elsewhere) throw new GroupError('not_found', 'seatId' in input.member ? 'seatId' : 'userId');
-	const invitation = await createInvitation(db, { userId: seat.userId, planId: input.planId, invitedBy: input.invitedBy, now });
+	const invitation = await createInvitation(db, {
+		userId: seat.userId,
+		planId: input.planId,
+		invitedBy: input.invitedBy,
+		now
+	});
 	return { userId: seat.userId, name: seat.name, email: seat.email, invitation };
 }

@@ -31,18 +31,35 @@ export interface MemberJson {
 /** The group as JSON: each seat that has not ended, with the live consent that covers the member (their own first, else their service's). */
 export async function membersJson(db: Db, planId: string, now = new Date()): Promise<MemberJson[]> {
 	const seats = await db
-		.select({ userId: planMembers.userId, name: users.name, role: planMembers.role, serviceId: planMembers.serviceId, access: planMembers.access, joinedAt: planMembers.joinedAt, committedUntil: planMembers.committedUntil, endedAt: planMembers.endedAt })
+		.select({
+			userId: planMembers.userId,
+			name: users.name,
+			role: planMembers.role,
+			serviceId: planMembers.serviceId,
+			access: planMembers.access,
+			joinedAt: planMembers.joinedAt,
+			committedUntil: planMembers.committedUntil,
+			endedAt: planMembers.endedAt
+		})
 		.from(planMembers)
 		.innerJoin(users, eq(users.id, planMembers.userId))
 		.where(and(eq(planMembers.planId, planId), seatNotEnded(now)))
 		.orderBy(asc(users.name), asc(planMembers.joinedAt));
 	const live = await db
-		.select({ id: consents.id, userId: consents.granteeUserId, serviceId: consents.granteeServiceId, scopes: consents.scopes, until: consents.validUntil })
+		.select({
+			id: consents.id,
+			userId: consents.granteeUserId,
+			serviceId: consents.granteeServiceId,
+			scopes: consents.scopes,
+			until: consents.validUntil
+		})
 		.from(consents)
 		.where(and(eq(consents.planId, planId), eq(consents.kind, 'access'), liveConsentCondition(now)))
 		.orderBy(desc(consents.validFrom));
 	return seats.map((s) => {
-		const c = live.find((x) => x.userId === s.userId) ?? (s.serviceId ? live.find((x) => x.serviceId === s.serviceId) : undefined);
+		const c =
+			live.find((x) => x.userId === s.userId) ??
+			(s.serviceId ? live.find((x) => x.serviceId === s.serviceId) : undefined);
 		return {
 			userId: s.userId,
 			name: s.name,
@@ -91,18 +108,36 @@ export interface AddedMember {
  * Adds a member by e-mail: an account that exists gets a seat (and, if it never set a password, a new link); an
  * unknown e-mail gets an account, a seat and an invitation.
  */
-export async function addMemberByEmail(db: Db, input: { planId: string; body: AddMemberBody; actorId: string; now?: Date }): Promise<AddedMember> {
+export async function addMemberByEmail(
+	db: Db,
+	input: { planId: string; body: AddMemberBody; actorId: string; now?: Date }
+): Promise<AddedMember> {
 	const now = input.now ?? new Date();
 	const { body } = input;
 	const terms = { role: body.role, serviceId: body.serviceId, access: body.access, committedUntil: null };
 	const existing = await findUserByEmail(db, body.email);
 	if (!existing) {
-		const invited = await invitePerson(db, { planId: input.planId, name: body.name ?? body.email, email: body.email, terms, invitedBy: input.actorId, now });
+		const invited = await invitePerson(db, {
+			planId: input.planId,
+			name: body.name ?? body.email,
+			email: body.email,
+			terms,
+			invitedBy: input.actorId,
+			now
+		});
 		return { userId: invited.userId, seatId: invited.seatId, created: true, invitation: invited.invitation };
 	}
 	if (existing.disabledAt) throw new GroupError('not_found', 'email');
-	const { seatId } = await addSeat(db, { planId: input.planId, userId: existing.id, terms, addedBy: input.actorId, now });
-	const invitation = existing.hasPassword ? null : await createInvitation(db, { userId: existing.id, planId: input.planId, invitedBy: input.actorId, now });
+	const { seatId } = await addSeat(db, {
+		planId: input.planId,
+		userId: existing.id,
+		terms,
+		addedBy: input.actorId,
+		now
+	});
+	const invitation = existing.hasPassword
+		? null
+		: await createInvitation(db, { userId: existing.id, planId: input.planId, invitedBy: input.actorId, now });
 	return { userId: existing.id, seatId, created: false, invitation };
 }
 
@@ -132,13 +167,22 @@ export async function getMembers(ctx: MembersApiContext): Promise<Response> {
 	const allowed = await planApiAccess({ locals: { db: ctx.db, user: ctx.user } as App.Locals }, ctx.planId);
 	if (allowed instanceof Response) return allowed;
 	const members = await membersJson(ctx.db, ctx.planId);
-	await recordAudit(ctx.db, { actorId: allowed.user.id, action: 'plan.read', planId: ctx.planId, detail: { parts: ['members'], via: 'api' } });
+	await recordAudit(ctx.db, {
+		actorId: allowed.user.id,
+		action: 'plan.read',
+		planId: ctx.planId,
+		detail: { parts: ['members'], via: 'api' }
+	});
 	return json(members);
 }
 
 /** POST /api/plans/<id>/members: the coordinator adds or invites someone by e-mail. */
 export async function postMember(ctx: MembersApiContext, request: Request): Promise<Response> {
-	const allowed = await planApiAccess({ locals: { db: ctx.db, user: ctx.user } as App.Locals }, ctx.planId, isCoordinator);
+	const allowed = await planApiAccess(
+		{ locals: { db: ctx.db, user: ctx.user } as App.Locals },
+		ctx.planId,
+		isCoordinator
+	);
 	if (allowed instanceof Response) return allowed;
 	const actorId = allowed.user.id;
 	let body: AddMemberBody;
@@ -156,15 +200,31 @@ export async function postMember(ctx: MembersApiContext, request: Request): Prom
 		// The person is named by their e-mail in this API.
 		const field = e.field === 'userId' ? 'email' : e.field;
 		const message = (field ? `"${field}": ` : '') + (API_MESSAGE[e.problem] ?? e.problem);
-		return json({ error: status === 409 ? 'conflict' : 'bad_request', message, ...(field ? { field } : {}) }, { status });
+		return json(
+			{ error: status === 409 ? 'conflict' : 'bad_request', message, ...(field ? { field } : {}) },
+			{ status }
+		);
 	}
 	const seat = { seatId: added.seatId, role: body.role, access: body.access, serviceId: body.serviceId, via: 'api' };
-	if (!added.created) await recordAudit(ctx.db, { actorId, action: 'member.added', planId: ctx.planId, target: added.userId, detail: seat });
+	if (!added.created)
+		await recordAudit(ctx.db, {
+			actorId,
+			action: 'member.added',
+			planId: ctx.planId,
+			target: added.userId,
+			detail: seat
+		});
 	let link: string | null = null;
 	if (added.invitation) {
 		link = new URL(invitationPath(added.invitation.token), ctx.origin).toString();
 		const emailed = await sendInvitation(ctx.mailer, body.email, link);
-		await recordAudit(ctx.db, { actorId, action: 'member.invited', planId: ctx.planId, target: added.userId, detail: { ...seat, invitationId: added.invitation.id, newAccount: added.created, emailed } });
+		await recordAudit(ctx.db, {
+			actorId,
+			action: 'member.invited',
+			planId: ctx.planId,
+			target: added.userId,
+			detail: { ...seat, invitationId: added.invitation.id, newAccount: added.created, emailed }
+		});
 		if (emailed) link = null;
 	}
 	await ctx.revalidate({ planId: ctx.planId });
@@ -177,17 +237,30 @@ export async function postMember(ctx: MembersApiContext, request: Request): Prom
  * link only when it did not go by e-mail; 404 for anyone else.
  */
 export async function postInvitation(ctx: MembersApiContext, userId: string): Promise<Response> {
-	const allowed = await planApiAccess({ locals: { db: ctx.db, user: ctx.user } as App.Locals }, ctx.planId, isCoordinator);
+	const allowed = await planApiAccess(
+		{ locals: { db: ctx.db, user: ctx.user } as App.Locals },
+		ctx.planId,
+		isCoordinator
+	);
 	if (allowed instanceof Response) return allowed;
 	let invited;
 	try {
 		invited = await inviteSeatHolder(ctx.db, { planId: ctx.planId, member: { userId }, invitedBy: allowed.user.id });
 	} catch (e) {
 		if (!(e instanceof GroupError)) throw e;
-		return json({ error: 'not_found', message: 'No member of this group who has an e-mail and has not set a password.' }, { status: 404 });
+		return json(
+			{ error: 'not_found', message: 'No member of this group who has an e-mail and has not set a password.' },
+			{ status: 404 }
+		);
 	}
 	const link = new URL(invitationPath(invited.invitation.token), ctx.origin).toString();
 	const emailed = await sendInvitation(ctx.mailer, invited.email, link);
-	await recordAudit(ctx.db, { actorId: allowed.user.id, action: 'member.invited', planId: ctx.planId, target: invited.userId, detail: { invitationId: invited.invitation.id, newAccount: false, emailed, via: 'api' } });
+	await recordAudit(ctx.db, {
+		actorId: allowed.user.id,
+		action: 'member.invited',
+		planId: ctx.planId,
+		target: invited.userId,
+		detail: { invitationId: invited.invitation.id, newAccount: false, emailed, via: 'api' }
+	});
 	return json({ userId: invited.userId, ...(emailed ? {} : { invitation: link }) }, { status: 201 });
 }

@@ -7,10 +7,14 @@ import { GroupError } from './errors';
 import type { OldSeatChoice } from '../../group/roles';
 import { insertSeat, seatNotEnded } from './seats';
 
-
 const liveCoordinatorSeats = (db: Db, planId: string, now: Date) =>
 	db
-		.select({ id: planMembers.id, userId: planMembers.userId, serviceId: planMembers.serviceId, access: planMembers.access })
+		.select({
+			id: planMembers.id,
+			userId: planMembers.userId,
+			serviceId: planMembers.serviceId,
+			access: planMembers.access
+		})
 		.from(planMembers)
 		.where(and(eq(planMembers.planId, planId), eq(planMembers.role, 'coordinator'), seatNotEnded(now)))
 		.orderBy(desc(planMembers.joinedAt));
@@ -38,7 +42,8 @@ export async function offerCoordinatorRole(
 		.where(and(eq(serviceStaff.userId, input.toUserId), eq(serviceStaff.serviceId, input.serviceId)));
 	if (!staff || staff.disabledAt || staff.kind !== 'staff') throw new GroupError('not_found', 'successor');
 	if (staff.level !== 'municipal') throw new GroupError('not_municipal', 'successor');
-	if ((await liveCoordinatorSeats(db, input.planId, now)).some((s) => s.userId === input.toUserId)) throw new GroupError('already_coordinator', 'successor');
+	if ((await liveCoordinatorSeats(db, input.planId, now)).some((s) => s.userId === input.toUserId))
+		throw new GroupError('already_coordinator', 'successor');
 
 	const { offerId, withdrawn } = await db.transaction(async (tx) => {
 		const closed = await tx
@@ -48,7 +53,14 @@ export async function offerCoordinatorRole(
 			.returning({ id: roleOffers.id });
 		const [offer] = await tx
 			.insert(roleOffers)
-			.values({ planId: input.planId, role: 'coordinator', fromUserId: input.fromUserId, toUserId: input.toUserId, serviceId: input.serviceId, createdAt: now })
+			.values({
+				planId: input.planId,
+				role: 'coordinator',
+				fromUserId: input.fromUserId,
+				toUserId: input.toUserId,
+				serviceId: input.serviceId,
+				createdAt: now
+			})
 			.returning({ id: roleOffers.id });
 		return { offerId: offer.id, withdrawn: closed.map((c) => c.id) };
 	});
@@ -57,7 +69,13 @@ export async function offerCoordinatorRole(
 		action: 'role.offered',
 		planId: input.planId,
 		target: offerId,
-		detail: { role: 'coordinator', toUserId: input.toUserId, serviceId: input.serviceId, oldSeat: input.oldSeat, withdrawn }
+		detail: {
+			role: 'coordinator',
+			toUserId: input.toUserId,
+			serviceId: input.serviceId,
+			oldSeat: input.oldSeat,
+			withdrawn
+		}
 	});
 	return { offerId, withdrawn };
 }
@@ -87,17 +105,28 @@ export interface RoleOfferAnswer {
  * successor gets a coordinator seat (continuing the old coordinator's), their other seats in the plan end, and
  * the outgoing coordinator's seat ends and — if the offer said so — a service-contact seat takes its place.
  */
-export async function answerRoleOffer(db: Db, input: { offerId: string; userId: string; accept: boolean; now?: Date }): Promise<RoleOfferAnswer> {
+export async function answerRoleOffer(
+	db: Db,
+	input: { offerId: string; userId: string; accept: boolean; now?: Date }
+): Promise<RoleOfferAnswer> {
 	const now = input.now ?? new Date();
 	const oldSeat = await offerTerms(db, input.offerId);
 	return db.transaction(async (tx) => {
 		const [offer] = await tx
 			.update(roleOffers)
 			.set({ answeredAt: now, accepted: input.accept })
-			.where(and(eq(roleOffers.id, input.offerId), eq(roleOffers.toUserId, input.userId), isNull(roleOffers.answeredAt)))
+			.where(
+				and(eq(roleOffers.id, input.offerId), eq(roleOffers.toUserId, input.userId), isNull(roleOffers.answeredAt))
+			)
 			.returning({ planId: roleOffers.planId, fromUserId: roleOffers.fromUserId, serviceId: roleOffers.serviceId });
 		if (!offer) throw new GroupError('offer_gone');
-		const answer: RoleOfferAnswer = { planId: offer.planId, accepted: input.accept, oldSeat, endedSeats: [], newSeats: [] };
+		const answer: RoleOfferAnswer = {
+			planId: offer.planId,
+			accepted: input.accept,
+			oldSeat,
+			endedSeats: [],
+			newSeats: []
+		};
 		if (!input.accept) return answer;
 
 		// Any other open offer for this plan is moot now.
@@ -155,7 +184,14 @@ const fromUser = alias(users, 'from_user');
 /** Offers waiting for this person's answer, newest first (for their home page and the group page). */
 export async function pendingRoleOffers(db: Db, userId: string): Promise<PendingRoleOffer[]> {
 	const rows = await db
-		.select({ offerId: roleOffers.id, planId: roleOffers.planId, planTitle: plans.title, fromName: fromUser.name, serviceName: services.name, createdAt: roleOffers.createdAt })
+		.select({
+			offerId: roleOffers.id,
+			planId: roleOffers.planId,
+			planTitle: plans.title,
+			fromName: fromUser.name,
+			serviceName: services.name,
+			createdAt: roleOffers.createdAt
+		})
 		.from(roleOffers)
 		.innerJoin(plans, eq(plans.id, roleOffers.planId))
 		.leftJoin(fromUser, eq(fromUser.id, roleOffers.fromUserId))
@@ -166,9 +202,25 @@ export async function pendingRoleOffers(db: Db, userId: string): Promise<Pending
 }
 
 /** The plan's open offer, for the coordinator to see whom it waits for. */
-export async function openOfferForPlan(db: Db, planId: string): Promise<{ offerId: string; toUserId: string; toName: string; serviceName: string | null; oldSeat: OldSeatChoice; createdAt: Date } | null> {
+export async function openOfferForPlan(
+	db: Db,
+	planId: string
+): Promise<{
+	offerId: string;
+	toUserId: string;
+	toName: string;
+	serviceName: string | null;
+	oldSeat: OldSeatChoice;
+	createdAt: Date;
+} | null> {
 	const [row] = await db
-		.select({ offerId: roleOffers.id, toUserId: roleOffers.toUserId, toName: users.name, serviceName: services.name, createdAt: roleOffers.createdAt })
+		.select({
+			offerId: roleOffers.id,
+			toUserId: roleOffers.toUserId,
+			toName: users.name,
+			serviceName: services.name,
+			createdAt: roleOffers.createdAt
+		})
 		.from(roleOffers)
 		.innerJoin(users, eq(users.id, roleOffers.toUserId))
 		.leftJoin(services, eq(services.id, roleOffers.serviceId))

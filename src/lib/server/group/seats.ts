@@ -29,7 +29,11 @@ async function requirePlan(db: Db, planId: string): Promise<void> {
  * queue instead of both finding "no seat yet". Refuses unknown and disabled accounts.
  */
 async function lockPerson(db: Db, userId: string, field: string): Promise<void> {
-	const [person] = await db.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.id, userId)).for('update');
+	const [person] = await db
+		.select({ id: users.id, disabledAt: users.disabledAt })
+		.from(users)
+		.where(eq(users.id, userId))
+		.for('update');
 	if (!person || person.disabledAt) throw new GroupError('not_found', field);
 }
 
@@ -47,12 +51,21 @@ async function refuseSecondSeat(db: Db, planId: string, userId: string, now: Dat
  * for one of them. People with no service in the directory (relatives, invited staff) may be given any.
  * `keep` is the seat's current service, which stays allowed.
  */
-export async function checkServiceFor(db: Db, userId: string, serviceId: string | null, keep: string | null = null): Promise<void> {
+export async function checkServiceFor(
+	db: Db,
+	userId: string,
+	serviceId: string | null,
+	keep: string | null = null
+): Promise<void> {
 	if (!serviceId || serviceId === keep) return;
 	const [service] = await db.select({ id: services.id }).from(services).where(eq(services.id, serviceId)).limit(1);
 	if (!service) throw new GroupError('unknown_service', 'serviceId');
-	const own = await db.select({ serviceId: serviceStaff.serviceId }).from(serviceStaff).where(eq(serviceStaff.userId, userId));
-	if (own.length > 0 && !own.some((s) => s.serviceId === serviceId)) throw new GroupError('not_in_service', 'serviceId');
+	const own = await db
+		.select({ serviceId: serviceStaff.serviceId })
+		.from(serviceStaff)
+		.where(eq(serviceStaff.userId, userId));
+	if (own.length > 0 && !own.some((s) => s.serviceId === serviceId))
+		throw new GroupError('not_in_service', 'serviceId');
 }
 
 function checkPeriod(terms: Pick<SeatTerms, 'from' | 'committedUntil'>, now: Date): void {
@@ -61,12 +74,20 @@ function checkPeriod(terms: Pick<SeatTerms, 'from' | 'committedUntil'>, now: Dat
 }
 
 /** A committed period that starts later begins that morning; otherwise the seat is live at once. */
-const joinedAtFor = (from: string | null | undefined, now: Date) => (from && from > osloDay(now) ? osloDayStart(from) : now);
+const joinedAtFor = (from: string | null | undefined, now: Date) =>
+	from && from > osloDay(now) ? osloDayStart(from) : now;
 
 /** Inserts a seat inside the caller's transaction, after its checks (any role: the coordinator's comes from an offer). */
 export async function insertSeat(
 	db: Db,
-	seat: { planId: string; userId: string; terms: Omit<SeatTerms, 'role'> & { role: MemberRole }; addedBy: string; now: Date; handedOverFrom?: string | null }
+	seat: {
+		planId: string;
+		userId: string;
+		terms: Omit<SeatTerms, 'role'> & { role: MemberRole };
+		addedBy: string;
+		now: Date;
+		handedOverFrom?: string | null;
+	}
 ): Promise<string> {
 	const id = newId();
 	await db.insert(planMembers).values({
@@ -85,7 +106,11 @@ export async function insertSeat(
 }
 
 /** Checks for a new seat, inside the caller's transaction: the person, one seat at a time, role, service, period. */
-export async function checkNewSeat(db: Db, seat: { planId: string; userId: string; terms: SeatTerms; now: Date }, personField = 'userId'): Promise<void> {
+export async function checkNewSeat(
+	db: Db,
+	seat: { planId: string; userId: string; terms: SeatTerms; now: Date },
+	personField = 'userId'
+): Promise<void> {
 	if (!isAssignableRole(seat.terms.role)) throw new GroupError('role_not_allowed', 'role');
 	await lockPerson(db, seat.userId, personField);
 	await refuseSecondSeat(db, seat.planId, seat.userId, seat.now, personField);
@@ -94,7 +119,10 @@ export async function checkNewSeat(db: Db, seat: { planId: string; userId: strin
 }
 
 /** Adds a person from the directory to the group. */
-export async function addSeat(db: Db, input: { planId: string; userId: string; terms: SeatTerms; addedBy: string; now?: Date }): Promise<{ seatId: string }> {
+export async function addSeat(
+	db: Db,
+	input: { planId: string; userId: string; terms: SeatTerms; addedBy: string; now?: Date }
+): Promise<{ seatId: string }> {
 	const now = input.now ?? new Date();
 	await requirePlan(db, input.planId);
 	const seatId = await db.transaction(async (tx) => {
@@ -117,7 +145,15 @@ export interface SeatRow {
 /** A seat of this plan that has not ended, and may be changed here (not the patient's, not the coordinator's). */
 async function changeableSeat(db: Db, planId: string, seatId: string, now: Date): Promise<SeatRow> {
 	const [seat] = await db
-		.select({ id: planMembers.id, userId: planMembers.userId, role: planMembers.role, serviceId: planMembers.serviceId, access: planMembers.access, committedUntil: planMembers.committedUntil, endedAt: planMembers.endedAt })
+		.select({
+			id: planMembers.id,
+			userId: planMembers.userId,
+			role: planMembers.role,
+			serviceId: planMembers.serviceId,
+			access: planMembers.access,
+			committedUntil: planMembers.committedUntil,
+			endedAt: planMembers.endedAt
+		})
 		.from(planMembers)
 		.where(and(eq(planMembers.id, seatId), eq(planMembers.planId, planId), seatNotEnded(now)))
 		.for('update');
@@ -137,7 +173,12 @@ export async function updateSeat(
 		const before = await changeableSeat(tx, input.planId, input.seatId, now);
 		await checkServiceFor(tx, before.userId, input.terms.serviceId, before.serviceId);
 		checkPeriod({ committedUntil: input.terms.committedUntil }, now);
-		const next = { role: input.terms.role, serviceId: input.terms.serviceId, access: input.terms.access, committedUntil: input.terms.committedUntil };
+		const next = {
+			role: input.terms.role,
+			serviceId: input.terms.serviceId,
+			access: input.terms.access,
+			committedUntil: input.terms.committedUntil
+		};
 		const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== before[k]);
 		if (changed.length) await tx.update(planMembers).set(next).where(eq(planMembers.id, before.id));
 		return { userId: before.userId, before, changed };
@@ -145,7 +186,10 @@ export async function updateSeat(
 }
 
 /** Ends a seat now (also one in the overlap of a handover). The row stays: it is the group's history. */
-export async function endSeat(db: Db, input: { planId: string; seatId: string; now?: Date }): Promise<{ userId: string }> {
+export async function endSeat(
+	db: Db,
+	input: { planId: string; seatId: string; now?: Date }
+): Promise<{ userId: string }> {
 	const now = input.now ?? new Date();
 	return db.transaction(async (tx) => {
 		const seat = await changeableSeat(tx, input.planId, input.seatId, now);
@@ -188,7 +232,14 @@ export async function handOverSeat(
 			committedUntil: input.committedUntil
 		};
 		await checkNewSeat(tx, { planId: input.planId, userId: input.successorId, terms, now }, 'successor');
-		const newSeatId = await insertSeat(tx, { planId: input.planId, userId: input.successorId, terms, addedBy: input.addedBy, now, handedOverFrom: old.id });
+		const newSeatId = await insertSeat(tx, {
+			planId: input.planId,
+			userId: input.successorId,
+			terms,
+			addedBy: input.addedBy,
+			now,
+			handedOverFrom: old.id
+		});
 		const overlapEnd = input.overlapUntil ? osloDayEnd(input.overlapUntil) : now;
 		// An end already set sooner stays: a handover never lengthens a seat.
 		const oldSeatEndsAt = old.endedAt && old.endedAt < overlapEnd ? old.endedAt : overlapEnd;

@@ -51,7 +51,12 @@ export async function namesOf(db: Db, ids: Iterable<string>): Promise<Map<string
 }
 
 /** The plan state of `kinds` at `point`; null when the point is a version that is not this plan's. */
-export async function stateAt(deps: PointDeps, planId: string, kinds: readonly DocKind[], point: HistoryPoint): Promise<PlanState | null> {
+export async function stateAt(
+	deps: PointDeps,
+	planId: string,
+	kinds: readonly DocKind[],
+	point: HistoryPoint
+): Promise<PlanState | null> {
 	const docs = await docsAtPoint(deps, planId, kinds, point);
 	if (!docs) return null;
 	try {
@@ -72,9 +77,12 @@ export async function compareStates(db: Db, before: PlanState, after: PlanState)
 	const goalOf = new Map<string, string>();
 	for (const state of [before, after]) for (const x of state.measures ?? []) goalOf.set(x.id, x.goalId);
 	const refs: string[] = [];
-	for (const e of diff.measures) for (const f of e.fields) if (REF_FIELDS.has(f.field)) refs.push(...[f.before, f.after].filter((v): v is string => !!v));
+	for (const e of diff.measures)
+		for (const f of e.fields)
+			if (REF_FIELDS.has(f.field)) refs.push(...[f.before, f.after].filter((v): v is string => !!v));
 	const names = await namesOf(db, refs);
-	const name = (field: string, v: string | null) => (v === null ? null : REF_FIELDS.has(field) ? (titles.get(v) ?? names.get(v) ?? v) : v);
+	const name = (field: string, v: string | null) =>
+		v === null ? null : REF_FIELDS.has(field) ? (titles.get(v) ?? names.get(v) ?? v) : v;
 	const shown = (e: EntityChange, measure: boolean): ShownEntity => ({
 		id: e.id,
 		change: e.change,

@@ -7,7 +7,17 @@ export { parsePoint, pointParam, docsAtPoint, parseOsloDateTime, osloDateTimeVal
 export type { HistoryPoint } from './points';
 export { loadLog, docsAtUpdate, docsOfVersion, lastUpdateAt, updateInfo, destroyDocs } from './log';
 export { readPlanState, diffPlanStates, isEmptyDiff, RESTORABLE_TEXTS, TEXT_DOC } from './state';
-export type { PlanState, PlanDiff, EntityChange, FieldChange, TextChange, TextField, RestorableText, GoalField, MeasureField } from './state';
+export type {
+	PlanState,
+	PlanDiff,
+	EntityChange,
+	FieldChange,
+	TextChange,
+	TextField,
+	RestorableText,
+	GoalField,
+	MeasureField
+} from './state';
 export { wordDiff } from './word-diff';
 export type { DiffPart } from './word-diff';
 export { restoreFromHistory, parseRestoreTarget, restoreDocKind } from './restore';

@@ -30,11 +30,22 @@ function kindOf(docName: string): DocKind {
 }
 
 /** Every stored update of the plan's `kinds` documents with an id up to `throughId` (all without it), oldest first. */
-export async function loadLog(db: Db, planId: string, kinds: readonly DocKind[], throughId?: number): Promise<LogRowWithUpdate[]> {
+export async function loadLog(
+	db: Db,
+	planId: string,
+	kinds: readonly DocKind[],
+	throughId?: number
+): Promise<LogRowWithUpdate[]> {
 	if (kinds.length === 0) return [];
 	const names = inArray(docUpdates.docName, docNamesOf(planId, kinds));
 	const rows = await db
-		.select({ id: docUpdates.id, docName: docUpdates.docName, userId: docUpdates.userId, createdAt: docUpdates.createdAt, update: docUpdates.update })
+		.select({
+			id: docUpdates.id,
+			docName: docUpdates.docName,
+			userId: docUpdates.userId,
+			createdAt: docUpdates.createdAt,
+			update: docUpdates.update
+		})
 		.from(docUpdates)
 		.where(throughId === undefined ? names : and(names, lte(docUpdates.id, throughId)))
 		.orderBy(asc(docUpdates.id));
@@ -42,7 +53,12 @@ export async function loadLog(db: Db, planId: string, kinds: readonly DocKind[],
 }
 
 /** Fresh documents of `kinds` with every update through `throughId` applied, in log order. Destroy them after use. */
-export async function docsAtUpdate(db: Db, planId: string, kinds: readonly DocKind[], throughId: number): Promise<Partial<Record<DocKind, Y.Doc>>> {
+export async function docsAtUpdate(
+	db: Db,
+	planId: string,
+	kinds: readonly DocKind[],
+	throughId: number
+): Promise<Partial<Record<DocKind, Y.Doc>>> {
 	const docs = Object.fromEntries(kinds.map((k) => [k, new Y.Doc()])) as Partial<Record<DocKind, Y.Doc>>;
 	for (const row of await loadLog(db, planId, kinds, throughId)) Y.applyUpdate(docs[row.kind]!, row.update);
 	return docs;
@@ -61,10 +77,20 @@ export async function lastUpdateAt(db: Db, planId: string, kinds: readonly DocKi
 }
 
 /** One update's time and author, when it belongs to the plan's `kinds` documents. */
-export async function updateInfo(db: Db, planId: string, kinds: readonly DocKind[], id: number): Promise<LogRow | null> {
+export async function updateInfo(
+	db: Db,
+	planId: string,
+	kinds: readonly DocKind[],
+	id: number
+): Promise<LogRow | null> {
 	if (kinds.length === 0) return null;
 	const [row] = await db
-		.select({ id: docUpdates.id, docName: docUpdates.docName, userId: docUpdates.userId, createdAt: docUpdates.createdAt })
+		.select({
+			id: docUpdates.id,
+			docName: docUpdates.docName,
+			userId: docUpdates.userId,
+			createdAt: docUpdates.createdAt
+		})
 		.from(docUpdates)
 		.where(and(inArray(docUpdates.docName, docNamesOf(planId, kinds)), lte(docUpdates.id, id)))
 		.orderBy(desc(docUpdates.id))
@@ -73,10 +99,27 @@ export async function updateInfo(db: Db, planId: string, kinds: readonly DocKind
 }
 
 /** The documents of an adopted version, `kinds` only; null when the version is not this plan's. */
-export async function docsOfVersion(db: Db, planId: string, versionId: string, kinds: readonly DocKind[]): Promise<Partial<Record<DocKind, Y.Doc>> | null> {
-	const [version] = await db.select({ id: planVersions.id }).from(planVersions).where(and(eq(planVersions.id, versionId), eq(planVersions.planId, planId))).limit(1);
+export async function docsOfVersion(
+	db: Db,
+	planId: string,
+	versionId: string,
+	kinds: readonly DocKind[]
+): Promise<Partial<Record<DocKind, Y.Doc>> | null> {
+	const [version] = await db
+		.select({ id: planVersions.id })
+		.from(planVersions)
+		.where(and(eq(planVersions.id, versionId), eq(planVersions.planId, planId)))
+		.limit(1);
 	if (!version) return null;
-	const rows = kinds.length === 0 ? [] : await db.select().from(planVersionDocs).where(and(eq(planVersionDocs.versionId, versionId), inArray(planVersionDocs.docName, docNamesOf(planId, kinds))));
+	const rows =
+		kinds.length === 0
+			? []
+			: await db
+					.select()
+					.from(planVersionDocs)
+					.where(
+						and(eq(planVersionDocs.versionId, versionId), inArray(planVersionDocs.docName, docNamesOf(planId, kinds)))
+					);
 	const docs = Object.fromEntries(kinds.map((k) => [k, new Y.Doc()])) as Partial<Record<DocKind, Y.Doc>>;
 	for (const row of rows) Y.applyUpdate(docs[kindOf(row.docName)]!, row.state);
 	return docs;

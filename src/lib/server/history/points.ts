@@ -34,7 +34,12 @@ export interface PointDeps {
 }
 
 /** The plan's `kinds` documents at `point`, or null for a version that is not this plan's. Destroy them after use. */
-export async function docsAtPoint(deps: PointDeps, planId: string, kinds: readonly DocKind[], point: HistoryPoint): Promise<Partial<Record<DocKind, Y.Doc>> | null> {
+export async function docsAtPoint(
+	deps: PointDeps,
+	planId: string,
+	kinds: readonly DocKind[],
+	point: HistoryPoint
+): Promise<Partial<Record<DocKind, Y.Doc>> | null> {
 	if (point.kind === 'update') return docsAtUpdate(deps.db, planId, kinds, point.id);
 	if (point.kind === 'version') return docsOfVersion(deps.db, planId, point.id, kinds);
 	const docs: Partial<Record<DocKind, Y.Doc>> = {};
@@ -51,11 +56,21 @@ const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 /** Oslo's offset from UTC at `instant`, in ms. */
 function osloOffset(instant: number): number {
 	const parts = Object.fromEntries(
-		new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Oslo', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+		new Intl.DateTimeFormat('en-GB', {
+			timeZone: 'Europe/Oslo',
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit'
+		})
 			.formatToParts(new Date(instant))
 			.map((p) => [p.type, Number(p.value)])
 	);
-	return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute) - Math.floor(instant / 60_000) * 60_000;
+	return (
+		Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute) - Math.floor(instant / 60_000) * 60_000
+	);
 }
 
 /** A `datetime-local` value (`2026-11-22T21:05`) read as Oslo time; null when it is not one. */

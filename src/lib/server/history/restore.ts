@@ -32,18 +32,22 @@ import { destroyDocs } from './log';
 import { docsAtPoint, pointParam, type HistoryPoint } from './points';
 import { RESTORABLE_TEXTS, TEXT_DOC, type RestorableText } from './state';
 
-export type RestoreTarget = { what: 'goal'; id: string } | { what: 'measure'; id: string } | { what: 'text'; field: RestorableText };
+export type RestoreTarget =
+	{ what: 'goal'; id: string } | { what: 'measure'; id: string } | { what: 'text'; field: RestorableText };
 
 /** A restore target from a form; null when the form names none. */
 export function parseRestoreTarget(what: string, id: string): RestoreTarget | null {
 	if ((what === 'goal' || what === 'measure') && /^[A-Za-z0-9_-]{1,64}$/.test(id)) return { what, id };
-	if (what === 'text' && (RESTORABLE_TEXTS as readonly string[]).includes(id)) return { what, field: id as RestorableText };
+	if (what === 'text' && (RESTORABLE_TEXTS as readonly string[]).includes(id))
+		return { what, field: id as RestorableText };
 	return null;
 }
 
-export const restoreDocKind = (target: RestoreTarget): DocKind => (target.what === 'text' ? TEXT_DOC[target.field] : 'plan');
+export const restoreDocKind = (target: RestoreTarget): DocKind =>
+	target.what === 'text' ? TEXT_DOC[target.field] : 'plan';
 
-const sameRichText = (a: Y.XmlFragment | null, b: Y.XmlFragment | null) => JSON.stringify(fragmentToRichText(a)) === JSON.stringify(fragmentToRichText(b));
+const sameRichText = (a: Y.XmlFragment | null, b: Y.XmlFragment | null) =>
+	JSON.stringify(fragmentToRichText(a)) === JSON.stringify(fragmentToRichText(b));
 
 /** Makes `to` hold what `from` holds, as new content (copies, so the old document is left alone). */
 function copyRichText(from: Y.XmlFragment | null, to: Y.XmlFragment | null): void {
@@ -58,10 +62,24 @@ function restoreGoal(old: Y.Doc, doc: Y.Doc, id: string): void {
 	if (!was) throw new PlanValidationError('not_found', 'no such goal at that point', 'id');
 	doc.transact(() => {
 		if (!getGoal(doc, id)) {
-			addGoal(doc, { id, lifeArea: was.lifeArea, title: was.title, expressedBy: was.expressedBy, level: was.level, status: was.status, createdBy: was.createdBy });
+			addGoal(doc, {
+				id,
+				lifeArea: was.lifeArea,
+				title: was.title,
+				expressedBy: was.expressedBy,
+				level: was.level,
+				status: was.status,
+				createdBy: was.createdBy
+			});
 		} else {
 			// Only what differs is written (the model skips unchanged values): a restore asks for no more rights than it needs.
-			const patch: GoalPatch = { title: was.title, lifeArea: was.lifeArea, status: was.status, level: was.level, expressedBy: was.expressedBy };
+			const patch: GoalPatch = {
+				title: was.title,
+				lifeArea: was.lifeArea,
+				status: was.status,
+				level: was.level,
+				expressedBy: was.expressedBy
+			};
 			updateGoal(doc, id, patch);
 		}
 		copyRichText(getGoalDescription(old, id), getGoalDescription(doc, id));
@@ -105,7 +123,11 @@ function restoreMeasure(old: Y.Doc, doc: Y.Doc, id: string): void {
 	});
 }
 
-const TEXT_ROOTS: Record<RestorableText, (doc: Y.Doc) => Y.XmlFragment> = { whatMatters: getWhatMatters, whatHelps: getWhatHelps, wishes: getWishes };
+const TEXT_ROOTS: Record<RestorableText, (doc: Y.Doc) => Y.XmlFragment> = {
+	whatMatters: getWhatMatters,
+	whatHelps: getWhatHelps,
+	wishes: getWishes
+};
 
 /**
  * Restores `target` as it was at `from`, as `userId`. Throws `MemberChangeError`: 403 without the right (the
@@ -120,8 +142,10 @@ export async function restoreFromHistory(
 	target: RestoreTarget
 ): Promise<void> {
 	const kind = restoreDocKind(target);
-	if (!access || access.docs[kind] === 'none') throw new MemberChangeError(403, 'forbidden', `No access to the ${kind} document.`);
-	if (from.kind === 'now') throw new MemberChangeError(400, 'invalid', 'Restoring the plan as it is now changes nothing.', 'from');
+	if (!access || access.docs[kind] === 'none')
+		throw new MemberChangeError(403, 'forbidden', `No access to the ${kind} document.`);
+	if (from.kind === 'now')
+		throw new MemberChangeError(400, 'invalid', 'Restoring the plan as it is now changes nothing.', 'from');
 	const old = await docsAtPoint(deps, planId, [kind], from);
 	if (!old) throw new MemberChangeError(404, 'not_found', 'No such version of this plan.', 'from');
 	try {
@@ -139,6 +163,10 @@ export async function restoreFromHistory(
 		action: 'history.restored',
 		planId,
 		target: DOC_PREFIX[kind] + planId,
-		detail: { what: target.what, ...(target.what === 'text' ? { field: target.field } : { id: target.id }), from: pointParam(from) }
+		detail: {
+			what: target.what,
+			...(target.what === 'text' ? { field: target.field } : { id: target.id }),
+			from: pointParam(from)
+		}
 	});
 }

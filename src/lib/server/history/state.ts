@@ -66,7 +66,16 @@ export const TEXT_DOC: Record<TextField, DocKind> = {
 	openReturn: 'crisis'
 };
 
-export const GOAL_FIELDS = ['title', 'lifeArea', 'status', 'level', 'expressedBy', 'description', 'proposedTitle', 'evaluations'] as const;
+export const GOAL_FIELDS = [
+	'title',
+	'lifeArea',
+	'status',
+	'level',
+	'expressedBy',
+	'description',
+	'proposedTitle',
+	'evaluations'
+] as const;
 export const MEASURE_FIELDS = [
 	'title',
 	'goalId',
@@ -96,19 +105,17 @@ const plain = (fragment: Y.XmlFragment | null) => richTextToPlainText(fragmentTo
 
 /** One pass over the goals and one over the measures: read at every session edge, so never per-entity lookups. */
 function readPlanDoc(doc: Y.Doc): Pick<PlanState, 'goals' | 'measures'> {
-	const goals = listGoals(doc).map(
-		(g): GoalState => ({
-			id: g.id,
-			title: g.title,
-			lifeArea: g.lifeArea,
-			status: g.status,
-			level: g.level,
-			expressedBy: g.expressedBy,
-			description: plain(g.description),
-			proposedTitle: g.proposal?.title ?? null,
-			evaluations: g.evaluations.length
-		})
-	);
+	const goals = listGoals(doc).map((g): GoalState => ({
+		id: g.id,
+		title: g.title,
+		lifeArea: g.lifeArea,
+		status: g.status,
+		level: g.level,
+		expressedBy: g.expressedBy,
+		description: plain(g.description),
+		proposedTitle: g.proposal?.title ?? null,
+		evaluations: g.evaluations.length
+	}));
 	const measures: MeasureState[] = [];
 	for (const list of measuresByGoal(doc).values()) {
 		for (const x of list) {
@@ -210,7 +217,11 @@ function diffEntities<T extends { id: string; title: string }, F extends keyof T
 		}
 		const changed = fields
 			.filter((f) => was[f] !== e[f])
-			.map((f) => ({ field: f, before: asText(was[f] as string | number | null), after: asText(e[f] as string | number | null) }));
+			.map((f) => ({
+				field: f,
+				before: asText(was[f] as string | number | null),
+				after: asText(e[f] as string | number | null)
+			}));
 		if (changed.length > 0) out.push({ id: e.id, change: 'changed', title: e.title, fields: changed });
 	}
 	for (const was of old.values()) out.push({ id: was.id, change: 'removed', title: was.title, fields: [] });

@@ -51,7 +51,15 @@ export function groupSessions(rows: readonly LogRow[], gapMs = SESSION_GAP_MS): 
 			if (!last.kinds.includes(row.kind)) last.kinds.push(row.kind);
 			continue;
 		}
-		out.push({ userId: row.userId, firstId: row.id, lastId: row.id, startedAt: row.createdAt, endedAt: row.createdAt, updates: 1, kinds: [row.kind] });
+		out.push({
+			userId: row.userId,
+			firstId: row.id,
+			lastId: row.id,
+			startedAt: row.createdAt,
+			endedAt: row.createdAt,
+			updates: 1,
+			kinds: [row.kind]
+		});
 	}
 	return out;
 }
@@ -85,7 +93,10 @@ export async function loadTimeline(db: Db, planId: string, kinds: readonly DocKi
 			Y.applyUpdate(docs[row.kind]!, row.update);
 			if (ends.has(row.id)) after.set(row.id, readPlanState(docs));
 		}
-		const described = shown.map((s, i) => ({ ...s, diff: diffPlanStates(i === 0 ? first! : after.get(shown[i - 1].lastId)!, after.get(s.lastId)!) }));
+		const described = shown.map((s, i) => ({
+			...s,
+			diff: diffPlanStates(i === 0 ? first! : after.get(shown[i - 1].lastId)!, after.get(s.lastId)!)
+		}));
 		return { sessions: described.reverse(), page: safePage, hasMore: start > 0, total };
 	} finally {
 		for (const doc of Object.values(docs)) doc?.destroy();

@@ -56,7 +56,13 @@ export interface PlanVersionListing {
 /** The plan's adopted versions, newest first. */
 export async function listPlanVersions(db: Db, planId: string): Promise<PlanVersionListing[]> {
 	return db
-		.select({ id: planVersions.id, meetingId: planVersions.meetingId, adoptedAt: planVersions.adoptedAt, adoptedBy: planVersions.adoptedBy, adoptedByName: users.name })
+		.select({
+			id: planVersions.id,
+			meetingId: planVersions.meetingId,
+			adoptedAt: planVersions.adoptedAt,
+			adoptedBy: planVersions.adoptedBy,
+			adoptedByName: users.name
+		})
 		.from(planVersions)
 		.innerJoin(users, eq(users.id, planVersions.adoptedBy))
 		.where(eq(planVersions.planId, planId))

@@ -36,7 +36,9 @@ export function wordDiff(before: string, after: string): DiffPart[] {
 	} else {
 		// lcs[i][j]: the longest common run of x[i..] and y[j..].
 		const lcs: Uint32Array[] = Array.from({ length: x.length + 1 }, () => new Uint32Array(y.length + 1));
-		for (let i = x.length - 1; i >= 0; i--) for (let j = y.length - 1; j >= 0; j--) lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+		for (let i = x.length - 1; i >= 0; i--)
+			for (let j = y.length - 1; j >= 0; j--)
+				lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
 		let i = 0;
 		let j = 0;
 		while (i < x.length || j < y.length) {

@@ -19,7 +19,14 @@ export class BadRequest extends Error {
 /** The answer for a `BadRequest` (and only for one: anything else is rethrown to the error handler). */
 export function badRequestResponse(err: unknown): Response {
 	if (!(err instanceof BadRequest)) throw err;
-	return json({ error: err.status === 413 ? 'too_large' : 'bad_request', message: err.message, ...(err.field ? { field: err.field } : {}) }, { status: err.status });
+	return json(
+		{
+			error: err.status === 413 ? 'too_large' : 'bad_request',
+			message: err.message,
+			...(err.field ? { field: err.field } : {})
+		},
+		{ status: err.status }
+	);
 }
 
 export const MAX_JSON_BYTES = 16 * 1024;
@@ -27,7 +34,8 @@ export const MAX_JSON_BYTES = 16 * 1024;
 /** Reads the request body as a JSON object, at most `maxBytes` long. */
 export async function readJsonObject(request: Request, maxBytes = MAX_JSON_BYTES): Promise<Record<string, unknown>> {
 	const type = request.headers.get('content-type') ?? '';
-	if (!type.toLowerCase().startsWith('application/json')) throw new BadRequest('The body must be JSON (Content-Type: application/json).', undefined, 415);
+	if (!type.toLowerCase().startsWith('application/json'))
+		throw new BadRequest('The body must be JSON (Content-Type: application/json).', undefined, 415);
 	const declared = Number(request.headers.get('content-length') ?? 0);
 	if (declared > maxBytes) throw new BadRequest(`The body is larger than ${maxBytes} bytes.`, undefined, 413);
 	const bytes = new Uint8Array(await request.arrayBuffer());
@@ -49,7 +57,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** Field readers for one object; `path` prefixes field names in messages (`patient.name`). */
 export function fields(obj: Record<string, unknown>, known: readonly string[], path = '') {
 	const name = (key: string) => (path ? `${path}.${key}` : key);
-	for (const key of Object.keys(obj)) if (!known.includes(key)) throw new BadRequest(`Unknown field "${name(key)}".`, name(key));
+	for (const key of Object.keys(obj))
+		if (!known.includes(key)) throw new BadRequest(`Unknown field "${name(key)}".`, name(key));
 	const present = (key: string) => obj[key] !== undefined && obj[key] !== null;
 	return {
 		/** A string, trimmed, 1..max characters (required unless `optional`). */
@@ -75,7 +84,8 @@ export function fields(obj: Record<string, unknown>, known: readonly string[], p
 				throw new BadRequest(`"${name(key)}" is required.`, name(key));
 			}
 			const v = obj[key];
-			if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw new BadRequest(`"${name(key)}" must be one of ${allowed.join(', ')}.`, name(key));
+			if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v))
+				throw new BadRequest(`"${name(key)}" must be one of ${allowed.join(', ')}.`, name(key));
 			return v as T;
 		},
 		/** A calendar date written YYYY-MM-DD. */
@@ -85,16 +95,19 @@ export function fields(obj: Record<string, unknown>, known: readonly string[], p
 				throw new BadRequest(`"${name(key)}" is required.`, name(key));
 			}
 			const v = obj[key];
-			if (typeof v !== 'string' || !isCalendarDate(v)) throw new BadRequest(`"${name(key)}" must be a date written YYYY-MM-DD.`, name(key));
+			if (typeof v !== 'string' || !isCalendarDate(v))
+				throw new BadRequest(`"${name(key)}" must be a date written YYYY-MM-DD.`, name(key));
 			return v;
 		},
 		/** A non-empty array of distinct values from `allowed`. */
 		setOf<T extends string>(key: string, allowed: readonly T[]): T[] {
 			const v = obj[key];
-			if (!Array.isArray(v) || v.length === 0) throw new BadRequest(`"${name(key)}" must be a non-empty list.`, name(key));
+			if (!Array.isArray(v) || v.length === 0)
+				throw new BadRequest(`"${name(key)}" must be a non-empty list.`, name(key));
 			const out: T[] = [];
 			for (const x of v) {
-				if (typeof x !== 'string' || !(allowed as readonly string[]).includes(x)) throw new BadRequest(`"${name(key)}" may only hold ${allowed.join(', ')}.`, name(key));
+				if (typeof x !== 'string' || !(allowed as readonly string[]).includes(x))
+					throw new BadRequest(`"${name(key)}" may only hold ${allowed.join(', ')}.`, name(key));
 				if (!out.includes(x as T)) out.push(x as T);
 			}
 			return out;

@@ -27,7 +27,16 @@ import type { CollabServer } from '../collab';
 import type { Db } from '../db';
 import { serviceStaff } from '../db/schema';
 
-export const MEASURE_ACTIONS = ['accept', 'decline', 'counter', 'start', 'hold', 'complete', 'cancel', 'reopen'] as const;
+export const MEASURE_ACTIONS = [
+	'accept',
+	'decline',
+	'counter',
+	'start',
+	'hold',
+	'complete',
+	'cancel',
+	'reopen'
+] as const;
 export type MeasureAction = (typeof MEASURE_ACTIONS)[number];
 
 /** The status each action leads to, and the right it needs. */
@@ -96,7 +105,13 @@ function text(value: string | null | undefined): string {
 }
 
 /** The change a validated action makes, as a function of the document (run on a copy first, then live). */
-function changeFor(input: MeasureActionInput, measure: Measure, actorId: string, now: string, counterId: string): (doc: Y.Doc) => void {
+function changeFor(
+	input: MeasureActionInput,
+	measure: Measure,
+	actorId: string,
+	now: string,
+	counterId: string
+): (doc: Y.Doc) => void {
 	const { to } = ACTION[input.action];
 	const patch: MeasurePatch = { status: to };
 	if (input.action === 'accept' || input.action === 'decline' || input.action === 'counter') {
@@ -105,7 +120,8 @@ function changeFor(input: MeasureActionInput, measure: Measure, actorId: string,
 	}
 	if (input.action === 'accept') patch.personId = text(input.personId);
 	if (input.action === 'start' && input.personId) patch.personId = text(input.personId);
-	if (input.action === 'decline' || input.action === 'hold' || input.action === 'cancel') patch.statusReason = text(input.reason);
+	if (input.action === 'decline' || input.action === 'hold' || input.action === 'cancel')
+		patch.statusReason = text(input.reason);
 	if (input.action === 'counter' && text(input.reason)) patch.statusReason = text(input.reason);
 	if (input.action === 'hold') patch.interimMeasure = text(input.interimMeasure);
 	// Asked again: the earlier answer no longer stands.
@@ -144,23 +160,43 @@ const VALIDATION: Partial<Record<PlanValidationCode, MeasureActionErrorCode>> = 
 type Deps = { db: Db; collab: Pick<CollabServer, 'applyServerChange' | 'readDocState'> };
 
 /** Runs one action for `actorId`. Throws MeasureActionError for every refusal; writes nothing then. Refusals of rights are logged. */
-export async function runMeasureAction(deps: Deps, actorId: string, planId: string, measureId: string, input: MeasureActionInput): Promise<MeasureActionResult> {
+export async function runMeasureAction(
+	deps: Deps,
+	actorId: string,
+	planId: string,
+	measureId: string,
+	input: MeasureActionInput
+): Promise<MeasureActionResult> {
 	try {
 		return await run(deps, actorId, planId, measureId, input);
 	} catch (err) {
 		if (err instanceof MeasureActionError && err.status === 403) {
-			await recordAudit(deps.db, { actorId, action: 'plan.denied', planId, target: measureId, detail: { action: input.action } });
+			await recordAudit(deps.db, {
+				actorId,
+				action: 'plan.denied',
+				planId,
+				target: measureId,
+				detail: { action: input.action }
+			});
 		}
 		throw err;
 	}
 }
 
-async function run(deps: Deps, actorId: string, planId: string, measureId: string, input: MeasureActionInput): Promise<MeasureActionResult> {
+async function run(
+	deps: Deps,
+	actorId: string,
+	planId: string,
+	measureId: string,
+	input: MeasureActionInput
+): Promise<MeasureActionResult> {
 	const { db, collab } = deps;
 	const access = await planAccess(db, actorId, planId);
-	if (!access || access.docs.plan !== 'write') throw new MeasureActionError(403, 'forbidden', 'No write access to this plan.');
+	if (!access || access.docs.plan !== 'write')
+		throw new MeasureActionError(403, 'forbidden', 'No write access to this plan.');
 	const spec = ACTION[input.action];
-	if (!spec) throw new MeasureActionError(400, 'invalid', `action must be one of ${MEASURE_ACTIONS.join(', ')}.`, 'action');
+	if (!spec)
+		throw new MeasureActionError(400, 'invalid', `action must be one of ${MEASURE_ACTIONS.join(', ')}.`, 'action');
 
 	const docName = planDocName(planId);
 	const scratch = new Y.Doc();
@@ -172,13 +208,23 @@ async function run(deps: Deps, actorId: string, planId: string, measureId: strin
 		const actor = actorOf(actorId, access);
 		const rights = measureRights(actor, measure);
 		if (!rights[spec.right]) {
-			const why = spec.right === 'answer' ? 'Only a member of the owning service can answer this measure.' : spec.right === 'progress' ? 'Only the owning service or the coordinator can move this measure on.' : 'Only the coordinator (or its creator while it is proposed) can cancel this measure.';
+			const why =
+				spec.right === 'answer'
+					? 'Only a member of the owning service can answer this measure.'
+					: spec.right === 'progress'
+						? 'Only the owning service or the coordinator can move this measure on.'
+						: 'Only the coordinator (or its creator while it is proposed) can cancel this measure.';
 			throw new MeasureActionError(403, 'not_allowed', why);
 		}
 		// Answers are given to a proposed measure; every other step follows the transitions of the rights table.
-		const possible = spec.right === 'answer' ? measure.status === 'requested' : nextStatuses(actor, measure).includes(spec.to);
+		const possible =
+			spec.right === 'answer' ? measure.status === 'requested' : nextStatuses(actor, measure).includes(spec.to);
 		if (!possible) {
-			throw new MeasureActionError(409, 'wrong_status', `A measure that is ${measure.status} cannot become ${spec.to}.`);
+			throw new MeasureActionError(
+				409,
+				'wrong_status',
+				`A measure that is ${measure.status} cannot become ${spec.to}.`
+			);
 		}
 		await checkInput(db, input, measure);
 
@@ -218,7 +264,8 @@ async function run(deps: Deps, actorId: string, planId: string, measureId: strin
 			actorId
 		);
 		if (refused) throw refused;
-		if (!applied) throw new MeasureActionError(409, 'wrong_status', 'The measure changed meanwhile; look again and retry.');
+		if (!applied)
+			throw new MeasureActionError(409, 'wrong_status', 'The measure changed meanwhile; look again and retry.');
 
 		await recordAudit(db, {
 			actorId,
@@ -226,7 +273,12 @@ async function run(deps: Deps, actorId: string, planId: string, measureId: strin
 			planId,
 			target: measureId,
 			// Codes and ids only: a reason may be sensitive, and it stays in the plan.
-			detail: { from: measure.status, to: spec.to, ...(input.action === 'accept' ? { personId: text(input.personId) } : {}), ...(counter ? { counter: counterId } : {}) }
+			detail: {
+				from: measure.status,
+				to: spec.to,
+				...(input.action === 'accept' ? { personId: text(input.personId) } : {}),
+				...(counter ? { counter: counterId } : {})
+			}
 		});
 		return { measure: plain(applied), ...(counter ? { counter: plain(counter) } : {}) };
 	} finally {
@@ -237,32 +289,64 @@ async function run(deps: Deps, actorId: string, planId: string, measureId: strin
 async function checkInput(db: Db, input: MeasureActionInput, measure: Measure): Promise<void> {
 	const reason = text(input.reason);
 	const interim = text(input.interimMeasure);
-	if (reason.length > LIMITS.reason) throw new MeasureActionError(400, 'invalid', `reason is longer than ${LIMITS.reason} characters.`, 'reason');
-	if (interim.length > LIMITS.reason) throw new MeasureActionError(400, 'invalid', `interimMeasure is longer than ${LIMITS.reason} characters.`, 'interimMeasure');
+	if (reason.length > LIMITS.reason)
+		throw new MeasureActionError(400, 'invalid', `reason is longer than ${LIMITS.reason} characters.`, 'reason');
+	if (interim.length > LIMITS.reason)
+		throw new MeasureActionError(
+			400,
+			'invalid',
+			`interimMeasure is longer than ${LIMITS.reason} characters.`,
+			'interimMeasure'
+		);
 	switch (input.action) {
 		case 'decline':
 		case 'cancel':
 			if (!reason) throw new MeasureActionError(400, 'reason_required', 'Say why: a reason is required.', 'reason');
 			break;
 		case 'hold':
-			if (!reason) throw new MeasureActionError(400, 'reason_required', 'Say what the measure waits for: a reason is required.', 'reason');
-			if (!interim) throw new MeasureActionError(400, 'interim_required', 'Say what happens meanwhile: an interim measure is required.', 'interimMeasure');
+			if (!reason)
+				throw new MeasureActionError(
+					400,
+					'reason_required',
+					'Say what the measure waits for: a reason is required.',
+					'reason'
+				);
+			if (!interim)
+				throw new MeasureActionError(
+					400,
+					'interim_required',
+					'Say what happens meanwhile: an interim measure is required.',
+					'interimMeasure'
+				);
 			break;
 		case 'accept': {
 			const personId = text(input.personId);
-			if (!personId) throw new MeasureActionError(400, 'person_required', 'Name the person who will do it.', 'personId');
+			if (!personId)
+				throw new MeasureActionError(400, 'person_required', 'Name the person who will do it.', 'personId');
 			await requireServiceMember(db, measure.serviceId, personId);
 			break;
 		}
 		case 'start': {
 			const personId = text(input.personId) || measure.personId;
-			if (!personId) throw new MeasureActionError(400, 'person_required', 'A named person is required before work starts.', 'personId');
+			if (!personId)
+				throw new MeasureActionError(
+					400,
+					'person_required',
+					'A named person is required before work starts.',
+					'personId'
+				);
 			if (text(input.personId)) await requireServiceMember(db, measure.serviceId, personId);
 			break;
 		}
 		case 'counter': {
 			const title = text(input.counter?.title);
-			if (!title) throw new MeasureActionError(400, 'counter_required', 'Describe what the service offers instead.', 'counter.title');
+			if (!title)
+				throw new MeasureActionError(
+					400,
+					'counter_required',
+					'Describe what the service offers instead.',
+					'counter.title'
+				);
 			if (input.counter?.personId) await requireServiceMember(db, measure.serviceId, input.counter.personId);
 			break;
 		}
@@ -271,11 +355,18 @@ async function checkInput(db: Db, input: MeasureActionInput, measure: Measure): 
 
 /** The named person works in the owning service (the service's own staff list in the directory). */
 async function requireServiceMember(db: Db, serviceId: string | null, personId: string): Promise<void> {
-	if (!serviceId) throw new MeasureActionError(400, 'person_not_in_service', 'The measure has no owning service.', 'personId');
+	if (!serviceId)
+		throw new MeasureActionError(400, 'person_not_in_service', 'The measure has no owning service.', 'personId');
 	const [row] = await db
 		.select({ userId: serviceStaff.userId })
 		.from(serviceStaff)
 		.where(and(eq(serviceStaff.serviceId, serviceId), eq(serviceStaff.userId, personId)))
 		.limit(1);
-	if (!row) throw new MeasureActionError(400, 'person_not_in_service', 'The named person does not work in the owning service.', 'personId');
+	if (!row)
+		throw new MeasureActionError(
+			400,
+			'person_not_in_service',
+			'The named person does not work in the owning service.',
+			'personId'
+		);
 }

@@ -30,24 +30,39 @@ export async function addMeasureAsServer(
 	input: NewMeasureForm
 ): Promise<{ measureId: string; proposedService: boolean }> {
 	const { db, collab } = deps;
-	if (!access || access.docs.plan !== 'write') throw new MeasureActionError(403, 'forbidden', 'No write access to this plan.');
+	if (!access || access.docs.plan !== 'write')
+		throw new MeasureActionError(403, 'forbidden', 'No write access to this plan.');
 	const actor = actorOf(actorId, access);
-	if (!canCreateMeasure(actor)) throw new MeasureActionError(403, 'not_allowed', 'You may not add measures to this plan.');
+	if (!canCreateMeasure(actor))
+		throw new MeasureActionError(403, 'not_allowed', 'You may not add measures to this plan.');
 
 	const title = input.title.replace(/\s+/g, ' ').trim();
 	if (!title) throw new MeasureActionError(400, 'invalid', 'Give the measure a title.', 'title');
-	if (title.length > LIMITS.title) throw new MeasureActionError(400, 'invalid', `The title is longer than ${LIMITS.title} characters.`, 'title');
+	if (title.length > LIMITS.title)
+		throw new MeasureActionError(400, 'invalid', `The title is longer than ${LIMITS.title} characters.`, 'title');
 	const serviceId = input.serviceId.trim();
-	if (!serviceId) throw new MeasureActionError(400, 'invalid', 'Choose the service that owns the measure.', 'serviceId');
+	if (!serviceId)
+		throw new MeasureActionError(400, 'invalid', 'Choose the service that owns the measure.', 'serviceId');
 	const [service] = await db.select({ id: services.id }).from(services).where(eq(services.id, serviceId)).limit(1);
 	if (!service) throw new MeasureActionError(400, 'invalid', 'No such service.', 'serviceId');
 	const personId = input.personId.trim() || null;
 	if (personId) {
-		const [staff] = await db.select({ userId: serviceStaff.userId }).from(serviceStaff).where(and(eq(serviceStaff.serviceId, serviceId), eq(serviceStaff.userId, personId))).limit(1);
-		if (!staff) throw new MeasureActionError(400, 'person_not_in_service', 'The person does not work in that service.', 'personId');
+		const [staff] = await db
+			.select({ userId: serviceStaff.userId })
+			.from(serviceStaff)
+			.where(and(eq(serviceStaff.serviceId, serviceId), eq(serviceStaff.userId, personId)))
+			.limit(1);
+		if (!staff)
+			throw new MeasureActionError(
+				400,
+				'person_not_in_service',
+				'The person does not work in that service.',
+				'personId'
+			);
 	}
 	const dueDate = input.dueDate.trim() || null;
-	if (dueDate && !isValidDate(dueDate)) throw new MeasureActionError(400, 'invalid', 'The due date must be a date.', 'dueDate');
+	if (dueDate && !isValidDate(dueDate))
+		throw new MeasureActionError(400, 'invalid', 'The due date must be a date.', 'dueDate');
 
 	const docName = planDocName(planId);
 	const scratch = new Y.Doc();
@@ -63,7 +78,15 @@ export async function addMeasureAsServer(
 		(doc) => {
 			try {
 				// The model checks everything before it writes: a refusal leaves the document as it was.
-				addMeasure(doc, { id: measureId, goalId: input.goalId, title, serviceId, personId, dueDate, createdBy: actorId });
+				addMeasure(doc, {
+					id: measureId,
+					goalId: input.goalId,
+					title,
+					serviceId,
+					personId,
+					dueDate,
+					createdBy: actorId
+				});
 			} catch (err) {
 				refused = err;
 			}
@@ -71,21 +94,41 @@ export async function addMeasureAsServer(
 		actorId
 	);
 	if (refused) {
-		if (isPlanValidationError(refused)) throw new MeasureActionError(refused.code === 'unknown_goal' ? 404 : 400, 'invalid', refused.message, refused.field);
+		if (isPlanValidationError(refused))
+			throw new MeasureActionError(
+				refused.code === 'unknown_goal' ? 404 : 400,
+				'invalid',
+				refused.message,
+				refused.field
+			);
 		throw refused;
 	}
 	await recordAudit(db, { actorId, action: 'measure.added', planId, target: measureId, detail: { serviceId } });
 
-	const proposedService = !(await memberServiceIds(db, planId)).has(serviceId) && (await proposeService(db, planId, serviceId, measureId, actorId));
+	const proposedService =
+		!(await memberServiceIds(db, planId)).has(serviceId) &&
+		(await proposeService(db, planId, serviceId, measureId, actorId));
 	return { measureId, proposedService };
 }
 
 /** Proposes the service as a member unless an open proposal for it exists. True when a proposal was made. */
-async function proposeService(db: Db, planId: string, serviceId: string, measureId: string, actorId: string): Promise<boolean> {
+async function proposeService(
+	db: Db,
+	planId: string,
+	serviceId: string,
+	measureId: string,
+	actorId: string
+): Promise<boolean> {
 	const [open] = await db
 		.select({ id: serviceProposals.id })
 		.from(serviceProposals)
-		.where(and(eq(serviceProposals.planId, planId), eq(serviceProposals.serviceId, serviceId), isNull(serviceProposals.settledAt)))
+		.where(
+			and(
+				eq(serviceProposals.planId, planId),
+				eq(serviceProposals.serviceId, serviceId),
+				isNull(serviceProposals.settledAt)
+			)
+		)
 		.limit(1);
 	if (open) return false;
 	await db.insert(serviceProposals).values({ planId, serviceId, measureId, proposedBy: actorId });

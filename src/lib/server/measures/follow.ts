@@ -24,22 +24,46 @@ export async function setFollowing(
 	const { db, collab } = deps;
 	const access = await planAccess(db, userId, planId);
 	if (!access || !access.scopes.has('plan')) {
-		await recordAudit(db, { actorId: userId, action: 'plan.denied', planId, target: measureId || null, detail: { action: 'follow' } });
+		await recordAudit(db, {
+			actorId: userId,
+			action: 'plan.denied',
+			planId,
+			target: measureId || null,
+			detail: { action: 'follow' }
+		});
 		throw new MeasureActionError(403, 'forbidden', 'No access to the goals and measures of this plan.');
 	}
-	if (!measureId || measureId.length > 100) throw new MeasureActionError(400, 'invalid', 'measureId is required.', 'measureId');
+	if (!measureId || measureId.length > 100)
+		throw new MeasureActionError(400, 'invalid', 'measureId is required.', 'measureId');
 	const scratch = new Y.Doc();
 	try {
 		Y.applyUpdate(scratch, await collab.readDocState(planDocName(planId)));
-		if (!getMeasure(scratch, measureId)) throw new MeasureActionError(404, 'not_found', 'No such measure in this plan.');
+		if (!getMeasure(scratch, measureId))
+			throw new MeasureActionError(404, 'not_found', 'No such measure in this plan.');
 	} finally {
 		scratch.destroy();
 	}
-	const key = and(eq(measureFollowers.planId, planId), eq(measureFollowers.measureId, measureId), eq(measureFollowers.userId, userId));
+	const key = and(
+		eq(measureFollowers.planId, planId),
+		eq(measureFollowers.measureId, measureId),
+		eq(measureFollowers.userId, userId)
+	);
 	const changed = follow
-		? (await db.insert(measureFollowers).values({ planId, measureId, userId }).onConflictDoNothing().returning({ userId: measureFollowers.userId })).length > 0
+		? (
+				await db
+					.insert(measureFollowers)
+					.values({ planId, measureId, userId })
+					.onConflictDoNothing()
+					.returning({ userId: measureFollowers.userId })
+			).length > 0
 		: (await db.delete(measureFollowers).where(key).returning({ userId: measureFollowers.userId })).length > 0;
-	if (changed) await recordAudit(db, { actorId: userId, action: follow ? 'measure.followed' : 'measure.unfollowed', planId, target: measureId });
+	if (changed)
+		await recordAudit(db, {
+			actorId: userId,
+			action: follow ? 'measure.followed' : 'measure.unfollowed',
+			planId,
+			target: measureId
+		});
 	return follow;
 }
 

@@ -17,7 +17,8 @@ export function readMeasureActionJson(body: Record<string, unknown>): MeasureAct
 			dueDate: c.date('dueDate', { optional: true })
 		};
 	}
-	if (action === 'counter' && !counter) throw new BadRequest('"counter" is required: what the service offers instead.', 'counter');
+	if (action === 'counter' && !counter)
+		throw new BadRequest('"counter" is required: what the service offers instead.', 'counter');
 	return {
 		action,
 		personId: f.string('personId', { max: LIMITS.ref, optional: true }),

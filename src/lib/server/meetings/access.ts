@@ -17,7 +17,11 @@ export function seesMeetings(access: PlanAccess | null): access is PlanAccess {
 
 /** The coordinator or the specialist coordinator, from a writing seat, in a plan that is not closed. */
 export function runsMeetings(access: PlanAccess | null): boolean {
-	return seesMeetings(access) && access.status !== 'closed' && (access.actor.roles.has('coordinator') || access.actor.roles.has('specialist_coordinator'));
+	return (
+		seesMeetings(access) &&
+		access.status !== 'closed' &&
+		(access.actor.roles.has('coordinator') || access.actor.roles.has('specialist_coordinator'))
+	);
 }
 
 /** Any member with a writing seat: posts a status note, adds agenda items, writes the minutes. */
@@ -31,7 +35,8 @@ export function requireSees(access: PlanAccess | null): PlanAccess {
 }
 
 export function requireRuns(access: PlanAccess | null): PlanAccess {
-	if (!runsMeetings(access)) throw new MeetingError(403, 'forbidden', 'Only the coordinator plans and closes meetings.');
+	if (!runsMeetings(access))
+		throw new MeetingError(403, 'forbidden', 'Only the coordinator plans and closes meetings.');
 	return access!;
 }
 
@@ -48,5 +53,6 @@ export async function meetingOf(db: Db, planId: string, meetingId: string): Prom
 
 /** Before it is closed (planned or open): status notes, agenda and decisions still change. */
 export function requireNotClosed(meeting: Meeting): void {
-	if (meeting.status === 'closed' || meeting.status === 'cancelled') throw new MeetingError(409, 'closed', 'The meeting is closed.');
+	if (meeting.status === 'closed' || meeting.status === 'cancelled')
+		throw new MeetingError(409, 'closed', 'The meeting is closed.');
 }

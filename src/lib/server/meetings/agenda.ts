@@ -37,12 +37,23 @@ export interface AgendaDraft {
 }
 
 /** Measures still under way (or waiting for an answer): the ones a date can be overdue for. */
-const OPEN: ReadonlySet<Measure['status']> = new Set(['requested', 'accepted', 'counter_proposed', 'in_progress', 'on_hold']);
+const OPEN: ReadonlySet<Measure['status']> = new Set([
+	'requested',
+	'accepted',
+	'counter_proposed',
+	'in_progress',
+	'on_hold'
+]);
 const WAITING: ReadonlySet<Measure['status']> = new Set(['requested', 'counter_proposed', 'on_hold']);
 const LIVE_GOAL: ReadonlySet<Goal['status']> = new Set(['proposed', 'active', 'on_hold']);
 
 /** What the plan puts on the agenda of `meetingId` now. */
-export async function agendaFromPlan(deps: AgendaDeps, planId: string, startsAt: Date, now = new Date()): Promise<AgendaDraft[]> {
+export async function agendaFromPlan(
+	deps: AgendaDeps,
+	planId: string,
+	startsAt: Date,
+	now = new Date()
+): Promise<AgendaDraft[]> {
 	const doc = new Y.Doc();
 	let goals: Goal[];
 	let measures: Measure[];
@@ -60,13 +71,17 @@ export async function agendaFromPlan(deps: AgendaDeps, planId: string, startsAt:
 	// First the patient's own points: their words and own goals, as they stand when the item is shown (`ref` voice;
 	// the wall screen shows a goal they add during the meeting as they type it).
 	const patient = (await loadPlanHeader(deps.db, planId))?.patient.name.split(/\s+/)[0] ?? '';
-	const out: AgendaDraft[] = [{ kind: 'patient_point', title: m.meetings_agenda_own_points({ name: patient }), ref: 'voice' }];
+	const out: AgendaDraft[] = [
+		{ kind: 'patient_point', title: m.meetings_agenda_own_points({ name: patient }), ref: 'voice' }
+	];
 
 	for (const g of goals) {
-		if (g.expressedBy === 'patient' && LIVE_GOAL.has(g.status) && (!since || new Date(g.createdAt) > since)) out.push({ kind: 'patient_point', title: g.title, ref: g.id });
+		if (g.expressedBy === 'patient' && LIVE_GOAL.has(g.status) && (!since || new Date(g.createdAt) > since))
+			out.push({ kind: 'patient_point', title: g.title, ref: g.id });
 	}
 	for (const x of measures) {
-		if (OPEN.has(x.status) && x.dueDate && x.dueDate < today) out.push({ kind: 'overdue_measure', title: x.title, ref: x.id });
+		if (OPEN.has(x.status) && x.dueDate && x.dueDate < today)
+			out.push({ kind: 'overdue_measure', title: x.title, ref: x.id });
 		else if (WAITING.has(x.status)) out.push({ kind: 'waiting_measure', title: x.title, ref: x.id });
 	}
 	// Due for evaluation: a goal under way that nobody has evaluated since the last meeting (or ever).
@@ -77,8 +92,10 @@ export async function agendaFromPlan(deps: AgendaDeps, planId: string, startsAt:
 	}
 	const horizon = { commitment: AGENDA_HORIZON_DAYS, consent: AGENDA_HORIZON_DAYS, draft: 14 };
 	for (const w of await planWarnings(deps.db, planId, now, horizon)) {
-		if (w.kind === 'consent_expiring') out.push({ kind: 'expiring_consent', title: `${w.grantee ?? '—'}, ${dayWords(w.until)}`, ref: w.consentId });
-		else if (w.kind === 'commitment_ending') out.push({ kind: 'expiring_commitment', title: `${w.name}, ${dayWords(w.until)}`, ref: null });
+		if (w.kind === 'consent_expiring')
+			out.push({ kind: 'expiring_consent', title: `${w.grantee ?? '—'}, ${dayWords(w.until)}`, ref: w.consentId });
+		else if (w.kind === 'commitment_ending')
+			out.push({ kind: 'expiring_commitment', title: `${w.name}, ${dayWords(w.until)}`, ref: null });
 	}
 	return out.map((d) => ({ ...d, title: plainTitle(d.title) || '—' }));
 }
@@ -97,7 +114,13 @@ function plainTitle(text: string): string {
  * Replaces the generated items with what the plan says now; items added by hand stay, after them, in their
  * order. Used when a meeting is planned and when the coordinator asks for it again.
  */
-export async function generateAgenda(deps: AgendaDeps, actorId: string, planId: string, meetingId: string, now = new Date()): Promise<number> {
+export async function generateAgenda(
+	deps: AgendaDeps,
+	actorId: string,
+	planId: string,
+	meetingId: string,
+	now = new Date()
+): Promise<number> {
 	const meeting = await meetingOf(deps.db, planId, meetingId);
 	requireNotClosed(meeting);
 	const drafts = await agendaFromPlan(deps, planId, meeting.startsAt, now);
@@ -107,11 +130,36 @@ export async function generateAgenda(deps: AgendaDeps, actorId: string, planId: 
 			.from(meetingAgendaItems)
 			.where(and(eq(meetingAgendaItems.meetingId, meetingId), eq(meetingAgendaItems.generated, false)))
 			.orderBy(asc(meetingAgendaItems.position));
-		await tx.delete(meetingAgendaItems).where(and(eq(meetingAgendaItems.meetingId, meetingId), eq(meetingAgendaItems.generated, true)));
-		if (drafts.length) await tx.insert(meetingAgendaItems).values(drafts.map((d, i) => ({ meetingId, position: i, kind: d.kind, title: d.title, ref: d.ref, generated: true, createdBy: actorId })));
-		for (const [i, item] of manual.entries()) await tx.update(meetingAgendaItems).set({ position: drafts.length + i }).where(eq(meetingAgendaItems.id, item.id));
+		await tx
+			.delete(meetingAgendaItems)
+			.where(and(eq(meetingAgendaItems.meetingId, meetingId), eq(meetingAgendaItems.generated, true)));
+		if (drafts.length)
+			await tx
+				.insert(meetingAgendaItems)
+				.values(
+					drafts.map((d, i) => ({
+						meetingId,
+						position: i,
+						kind: d.kind,
+						title: d.title,
+						ref: d.ref,
+						generated: true,
+						createdBy: actorId
+					}))
+				);
+		for (const [i, item] of manual.entries())
+			await tx
+				.update(meetingAgendaItems)
+				.set({ position: drafts.length + i })
+				.where(eq(meetingAgendaItems.id, item.id));
 	});
-	await recordAudit(deps.db, { actorId, action: 'meeting.agenda_changed', planId, target: meetingId, detail: { change: 'generated', items: drafts.length } });
+	await recordAudit(deps.db, {
+		actorId,
+		action: 'meeting.agenda_changed',
+		planId,
+		target: meetingId,
+		detail: { change: 'generated', items: drafts.length }
+	});
 	return drafts.length;
 }
 
@@ -155,11 +203,19 @@ export function addableKinds(access: PlanAccess | null): AgendaKind[] {
 function readTitle(raw: string): string {
 	const title = plainTitle(raw);
 	if (!title) throw new MeetingError(400, 'text_required', 'Write the agenda item.', 'title');
-	if (raw.replace(/\s+/g, ' ').trim().length > LIMITS.title) throw new MeetingError(400, 'too_long', `At most ${LIMITS.title} characters.`, 'title');
+	if (raw.replace(/\s+/g, ' ').trim().length > LIMITS.title)
+		throw new MeetingError(400, 'too_long', `At most ${LIMITS.title} characters.`, 'title');
 	return title;
 }
 
-export async function addAgendaItem(db: Db, actorId: string, access: PlanAccess | null, planId: string, meetingId: string, input: { kind: string; title: string }): Promise<string> {
+export async function addAgendaItem(
+	db: Db,
+	actorId: string,
+	access: PlanAccess | null,
+	planId: string,
+	meetingId: string,
+	input: { kind: string; title: string }
+): Promise<string> {
 	requireSees(access);
 	const meeting = await meetingOf(db, planId, meetingId);
 	requireNotClosed(meeting);
@@ -169,8 +225,17 @@ export async function addAgendaItem(db: Db, actorId: string, access: PlanAccess 
 	const title = readTitle(input.title);
 	const items = await listAgenda(db, meetingId);
 	const position = items.length ? Math.max(...items.map((i) => i.position)) + 1 : 0;
-	const [row] = await db.insert(meetingAgendaItems).values({ meetingId, position, kind, title, generated: false, createdBy: actorId }).returning({ id: meetingAgendaItems.id });
-	await recordAudit(db, { actorId, action: 'meeting.agenda_changed', planId, target: meetingId, detail: { change: 'added', item: row.id } });
+	const [row] = await db
+		.insert(meetingAgendaItems)
+		.values({ meetingId, position, kind, title, generated: false, createdBy: actorId })
+		.returning({ id: meetingAgendaItems.id });
+	await recordAudit(db, {
+		actorId,
+		action: 'meeting.agenda_changed',
+		planId,
+		target: meetingId,
+		detail: { change: 'added', item: row.id }
+	});
 	return row.id;
 }
 
@@ -181,30 +246,73 @@ async function itemOf(db: Db, meetingId: string, itemId: string): Promise<Agenda
 }
 
 /** The coordinator edits every item; whoever added an item by hand may rename or remove it. */
-async function requireEditable(db: Db, actorId: string, access: PlanAccess | null, planId: string, meetingId: string, itemId: string): Promise<AgendaItem> {
+async function requireEditable(
+	db: Db,
+	actorId: string,
+	access: PlanAccess | null,
+	planId: string,
+	meetingId: string,
+	itemId: string
+): Promise<AgendaItem> {
 	requireSees(access);
 	const meeting = await meetingOf(db, planId, meetingId);
 	requireNotClosed(meeting);
 	const item = await itemOf(db, meetingId, itemId);
-	if (!runsMeetings(access) && !(item.createdBy === actorId && !item.generated && addableKinds(access).length > 0)) throw new MeetingError(403, 'forbidden', 'You may not change this agenda item.');
+	if (!runsMeetings(access) && !(item.createdBy === actorId && !item.generated && addableKinds(access).length > 0))
+		throw new MeetingError(403, 'forbidden', 'You may not change this agenda item.');
 	return item;
 }
 
-export async function renameAgendaItem(db: Db, actorId: string, access: PlanAccess | null, planId: string, meetingId: string, itemId: string, rawTitle: string): Promise<void> {
+export async function renameAgendaItem(
+	db: Db,
+	actorId: string,
+	access: PlanAccess | null,
+	planId: string,
+	meetingId: string,
+	itemId: string,
+	rawTitle: string
+): Promise<void> {
 	await requireEditable(db, actorId, access, planId, meetingId, itemId);
 	const title = readTitle(rawTitle);
 	await db.update(meetingAgendaItems).set({ title }).where(eq(meetingAgendaItems.id, itemId));
-	await recordAudit(db, { actorId, action: 'meeting.agenda_changed', planId, target: meetingId, detail: { change: 'renamed', item: itemId } });
+	await recordAudit(db, {
+		actorId,
+		action: 'meeting.agenda_changed',
+		planId,
+		target: meetingId,
+		detail: { change: 'renamed', item: itemId }
+	});
 }
 
-export async function removeAgendaItem(db: Db, actorId: string, access: PlanAccess | null, planId: string, meetingId: string, itemId: string): Promise<void> {
+export async function removeAgendaItem(
+	db: Db,
+	actorId: string,
+	access: PlanAccess | null,
+	planId: string,
+	meetingId: string,
+	itemId: string
+): Promise<void> {
 	await requireEditable(db, actorId, access, planId, meetingId, itemId);
 	await db.delete(meetingAgendaItems).where(eq(meetingAgendaItems.id, itemId));
-	await recordAudit(db, { actorId, action: 'meeting.agenda_changed', planId, target: meetingId, detail: { change: 'removed', item: itemId } });
+	await recordAudit(db, {
+		actorId,
+		action: 'meeting.agenda_changed',
+		planId,
+		target: meetingId,
+		detail: { change: 'removed', item: itemId }
+	});
 }
 
 /** One step up or down; positions are renumbered 0..n so the order stays whole. Coordinator only. */
-export async function moveAgendaItem(db: Db, actorId: string, access: PlanAccess | null, planId: string, meetingId: string, itemId: string, direction: 'up' | 'down'): Promise<void> {
+export async function moveAgendaItem(
+	db: Db,
+	actorId: string,
+	access: PlanAccess | null,
+	planId: string,
+	meetingId: string,
+	itemId: string,
+	direction: 'up' | 'down'
+): Promise<void> {
 	requireRuns(access);
 	const meeting = await meetingOf(db, planId, meetingId);
 	requireNotClosed(meeting);
@@ -215,7 +323,14 @@ export async function moveAgendaItem(db: Db, actorId: string, access: PlanAccess
 	if (j < 0 || j >= items.length) return;
 	[items[i], items[j]] = [items[j], items[i]];
 	await db.transaction(async (tx) => {
-		for (const [position, item] of items.entries()) await tx.update(meetingAgendaItems).set({ position }).where(eq(meetingAgendaItems.id, item.id));
+		for (const [position, item] of items.entries())
+			await tx.update(meetingAgendaItems).set({ position }).where(eq(meetingAgendaItems.id, item.id));
 	});
-	await recordAudit(db, { actorId, action: 'meeting.agenda_changed', planId, target: meetingId, detail: { change: 'moved', item: itemId } });
+	await recordAudit(db, {
+		actorId,
+		action: 'meeting.agenda_changed',
+		planId,
+		target: meetingId,
+		detail: { change: 'moved', item: itemId }
+	});
 }

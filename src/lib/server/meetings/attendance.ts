@@ -5,7 +5,16 @@
  */
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db';
-import { ATTENDANCE, meetingParticipants, meetingStatusNotes, meetings, planMembers, users, type Attendance, type MemberRole } from '../db/schema';
+import {
+	ATTENDANCE,
+	meetingParticipants,
+	meetingStatusNotes,
+	meetings,
+	planMembers,
+	users,
+	type Attendance,
+	type MemberRole
+} from '../db/schema';
 import type { PlanAccess } from '../access/plans';
 import { recordAudit } from '../audit';
 import { meetingOf, requireNotClosed, requireRuns } from './access';
@@ -26,8 +35,19 @@ export async function listParticipants(db: Db, planId: string, meetingId: string
 		.innerJoin(users, eq(users.id, meetingParticipants.userId))
 		.where(eq(meetingParticipants.meetingId, meetingId))
 		.orderBy(asc(users.name));
-	const notes = new Set((await db.select({ userId: meetingStatusNotes.userId }).from(meetingStatusNotes).where(eq(meetingStatusNotes.meetingId, meetingId))).map((r) => r.userId));
-	const seats = await db.select({ userId: planMembers.userId, role: planMembers.role }).from(planMembers).where(eq(planMembers.planId, planId)).orderBy(desc(planMembers.joinedAt));
+	const notes = new Set(
+		(
+			await db
+				.select({ userId: meetingStatusNotes.userId })
+				.from(meetingStatusNotes)
+				.where(eq(meetingStatusNotes.meetingId, meetingId))
+		).map((r) => r.userId)
+	);
+	const seats = await db
+		.select({ userId: planMembers.userId, role: planMembers.role })
+		.from(planMembers)
+		.where(eq(planMembers.planId, planId))
+		.orderBy(desc(planMembers.joinedAt));
 	const roleOf = new Map<string, MemberRole>();
 	for (const s of seats) if (!roleOf.has(s.userId)) roleOf.set(s.userId, s.role);
 	return rows.map((r) => ({ ...r, role: roleOf.get(r.userId) ?? null, sentNote: notes.has(r.userId) }));
@@ -36,15 +56,31 @@ export async function listParticipants(db: Db, planId: string, meetingId: string
 const isAttendance = (v: string): v is Attendance => (ATTENDANCE as readonly string[]).includes(v);
 
 /** Records attendance for the invited members named in `entries` (others untouched). Coordinator only. */
-export async function recordAttendance(db: Db, actorId: string, access: PlanAccess | null, planId: string, meetingId: string, entries: Record<string, string>): Promise<void> {
+export async function recordAttendance(
+	db: Db,
+	actorId: string,
+	access: PlanAccess | null,
+	planId: string,
+	meetingId: string,
+	entries: Record<string, string>
+): Promise<void> {
 	requireRuns(access);
 	const meeting = await meetingOf(db, planId, meetingId);
 	requireNotClosed(meeting);
-	const invited = new Set((await db.select({ userId: meetingParticipants.userId }).from(meetingParticipants).where(eq(meetingParticipants.meetingId, meetingId))).map((r) => r.userId));
+	const invited = new Set(
+		(
+			await db
+				.select({ userId: meetingParticipants.userId })
+				.from(meetingParticipants)
+				.where(eq(meetingParticipants.meetingId, meetingId))
+		).map((r) => r.userId)
+	);
 	const changes: [string, Attendance][] = [];
 	for (const [userId, value] of Object.entries(entries)) {
-		if (!invited.has(userId)) throw new MeetingError(400, 'invalid', 'Attendance is recorded for invited members only.', 'attendance');
-		if (!isAttendance(value)) throw new MeetingError(400, 'invalid', 'Present, status note or absent.', `attendance-${userId}`);
+		if (!invited.has(userId))
+			throw new MeetingError(400, 'invalid', 'Attendance is recorded for invited members only.', 'attendance');
+		if (!isAttendance(value))
+			throw new MeetingError(400, 'invalid', 'Present, status note or absent.', `attendance-${userId}`);
 		changes.push([userId, value]);
 	}
 	const now = new Date();
@@ -55,21 +91,43 @@ export async function recordAttendance(db: Db, actorId: string, access: PlanAcce
 				.set({ attendance, attendanceRecordedAt: now, attendanceRecordedBy: actorId })
 				.where(and(eq(meetingParticipants.meetingId, meetingId), eq(meetingParticipants.userId, userId)));
 	});
-	await recordAudit(db, { actorId, action: 'meeting.attendance', planId, target: meetingId, detail: { recorded: changes.length } });
+	await recordAudit(db, {
+		actorId,
+		action: 'meeting.attendance',
+		planId,
+		target: meetingId,
+		detail: { recorded: changes.length }
+	});
 }
 
 /** At closing: whoever was not recorded sent a note (if they did) or was absent. Inside the closing transaction. */
-export async function settleAttendance(tx: Pick<Db, 'select' | 'update'>, meetingId: string, actorId: string, now: Date): Promise<void> {
+export async function settleAttendance(
+	tx: Pick<Db, 'select' | 'update'>,
+	meetingId: string,
+	actorId: string,
+	now: Date
+): Promise<void> {
 	const open = await tx
 		.select({ userId: meetingParticipants.userId })
 		.from(meetingParticipants)
 		.where(and(eq(meetingParticipants.meetingId, meetingId), isNull(meetingParticipants.attendance)));
 	if (open.length === 0) return;
-	const notes = new Set((await tx.select({ userId: meetingStatusNotes.userId }).from(meetingStatusNotes).where(eq(meetingStatusNotes.meetingId, meetingId))).map((r) => r.userId));
+	const notes = new Set(
+		(
+			await tx
+				.select({ userId: meetingStatusNotes.userId })
+				.from(meetingStatusNotes)
+				.where(eq(meetingStatusNotes.meetingId, meetingId))
+		).map((r) => r.userId)
+	);
 	for (const { userId } of open)
 		await tx
 			.update(meetingParticipants)
-			.set({ attendance: notes.has(userId) ? 'status_note' : 'absent', attendanceRecordedAt: now, attendanceRecordedBy: actorId })
+			.set({
+				attendance: notes.has(userId) ? 'status_note' : 'absent',
+				attendanceRecordedAt: now,
+				attendanceRecordedBy: actorId
+			})
 			.where(and(eq(meetingParticipants.meetingId, meetingId), eq(meetingParticipants.userId, userId)));
 }
 
@@ -84,7 +142,12 @@ export interface AbsenceCount {
 }
 
 /** Per person: missed of the last N closed meetings of the plan they were invited to. */
-export async function absenceCounts(db: Db, planId: string, userIds: string[], window = ABSENCE_WINDOW): Promise<Record<string, AbsenceCount>> {
+export async function absenceCounts(
+	db: Db,
+	planId: string,
+	userIds: string[],
+	window = ABSENCE_WINDOW
+): Promise<Record<string, AbsenceCount>> {
 	const out: Record<string, AbsenceCount> = {};
 	for (const id of userIds) out[id] = { meetings: 0, missed: 0 };
 	if (userIds.length === 0) return out;
@@ -92,7 +155,9 @@ export async function absenceCounts(db: Db, planId: string, userIds: string[], w
 		.select({ userId: meetingParticipants.userId, attendance: meetingParticipants.attendance })
 		.from(meetingParticipants)
 		.innerJoin(meetings, eq(meetings.id, meetingParticipants.meetingId))
-		.where(and(eq(meetings.planId, planId), eq(meetings.status, 'closed'), inArray(meetingParticipants.userId, userIds)))
+		.where(
+			and(eq(meetings.planId, planId), eq(meetings.status, 'closed'), inArray(meetingParticipants.userId, userIds))
+		)
 		.orderBy(desc(meetings.startsAt));
 	for (const r of rows) {
 		const c = out[r.userId];

@@ -30,18 +30,37 @@ export interface Closed {
 }
 
 /** `next`: the next meeting's date and time (required), duration, place and link (this meeting's when left empty). */
-export async function closeMeeting(deps: CloseDeps, actorId: string, access: PlanAccess | null, planId: string, meetingId: string, next: MeetingForm): Promise<Closed> {
+export async function closeMeeting(
+	deps: CloseDeps,
+	actorId: string,
+	access: PlanAccess | null,
+	planId: string,
+	meetingId: string,
+	next: MeetingForm
+): Promise<Closed> {
 	const { db, collab } = deps;
 	requireRuns(access);
 	const meeting = await meetingOf(db, planId, meetingId);
-	if (meeting.status !== 'planned' && meeting.status !== 'open') throw new MeetingError(409, 'closed', 'The meeting is already closed.');
-	if (!next.date.trim()) throw new MeetingError(400, 'next_required', 'Set the date of the next meeting before closing.', 'date');
+	if (meeting.status !== 'planned' && meeting.status !== 'open')
+		throw new MeetingError(409, 'closed', 'The meeting is already closed.');
+	if (!next.date.trim())
+		throw new MeetingError(400, 'next_required', 'Set the date of the next meeting before closing.', 'date');
 	const time = readMeetingTime(next);
-	if (time.startsAt <= meeting.startsAt) throw new MeetingError(400, 'next_before', 'The next meeting comes after this one.', 'date');
-	const place = next.place.trim() || next.videoLink.trim() ? readMeetingPlace(next) : { place: meeting.place, videoLink: meeting.videoLink };
+	if (time.startsAt <= meeting.startsAt)
+		throw new MeetingError(400, 'next_before', 'The next meeting comes after this one.', 'date');
+	const place =
+		next.place.trim() || next.videoLink.trim()
+			? readMeetingPlace(next)
+			: { place: meeting.place, videoLink: meeting.videoLink };
 
 	const now = new Date();
-	const nextMeetingId = await createMeeting(db, actorId, planId, { ...time, ...place }, await defaultInvitees(db, planId, now));
+	const nextMeetingId = await createMeeting(
+		db,
+		actorId,
+		planId,
+		{ ...time, ...place },
+		await defaultInvitees(db, planId, now)
+	);
 	const closed = await db.transaction(async (tx) => {
 		const rows = await tx
 			.update(meetings)
@@ -62,7 +81,13 @@ export async function closeMeeting(deps: CloseDeps, actorId: string, access: Pla
 	await collab.revalidate({ planId });
 	await collab.flush();
 	const versionId = await adoptPlanVersion(db, { planId, meetingId, adoptedBy: actorId });
-	await recordAudit(db, { actorId, action: 'meeting.closed', planId, target: meetingId, detail: { versionId, nextMeetingId } });
+	await recordAudit(db, {
+		actorId,
+		action: 'meeting.closed',
+		planId,
+		target: meetingId,
+		detail: { versionId, nextMeetingId }
+	});
 	await generateAgenda({ db, collab }, actorId, planId, nextMeetingId, now);
 	return { nextMeetingId, versionId };
 }

@@ -29,12 +29,22 @@ export async function decideMeasure(
 	// Throws MeasureActionError (with the field) on bad input; nothing is recorded then.
 	const added = await addMeasureAsServer(deps, actorId, access, planId, input);
 	await db.insert(meetingDecisions).values({ meetingId, measureId: added.measureId, decidedBy: actorId });
-	await recordAudit(db, { actorId, action: 'meeting.decided', planId, target: meetingId, detail: { measureId: added.measureId } });
+	await recordAudit(db, {
+		actorId,
+		action: 'meeting.decided',
+		planId,
+		target: meetingId,
+		detail: { measureId: added.measureId }
+	});
 	return added;
 }
 
 /** The measure ids decided in a meeting, in the order they were decided. */
 export async function decidedMeasureIds(db: Db, meetingId: string): Promise<string[]> {
-	const rows = await db.select({ measureId: meetingDecisions.measureId }).from(meetingDecisions).where(eq(meetingDecisions.meetingId, meetingId)).orderBy(asc(meetingDecisions.decidedAt));
+	const rows = await db
+		.select({ measureId: meetingDecisions.measureId })
+		.from(meetingDecisions)
+		.where(eq(meetingDecisions.meetingId, meetingId))
+		.orderBy(asc(meetingDecisions.decidedAt));
 	return rows.map((r) => r.measureId);
 }

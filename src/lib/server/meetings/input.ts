@@ -34,7 +34,8 @@ export function readMeetingTime(form: Pick<MeetingForm, 'date' | 'time' | 'durat
 	const hm = TIME.exec(time);
 	if (!hm) throw new MeetingError(400, 'invalid', 'The time must be hours and minutes.', 'time');
 	const duration = form.duration.trim() === '' ? 60 : Number(form.duration);
-	if (!Number.isInteger(duration) || duration < 15 || duration > 480) throw new MeetingError(400, 'duration_invalid', 'The duration is 15 to 480 minutes.', 'duration');
+	if (!Number.isInteger(duration) || duration < 15 || duration > 480)
+		throw new MeetingError(400, 'duration_invalid', 'The duration is 15 to 480 minutes.', 'duration');
 	return { startsAt: osloWallTime(date, Number(hm[1]), Number(hm[2])), durationMinutes: duration };
 }
 
@@ -43,7 +44,8 @@ export function readMeetingPlace(form: Pick<MeetingForm, 'place' | 'videoLink'>)
 	const place = form.place.replace(/\s+/g, ' ').trim();
 	const videoLink = form.videoLink.trim();
 	if (place.length > MAX_PLACE) throw new MeetingError(400, 'too_long', 'The place is too long.', 'place');
-	if (!place && !videoLink) throw new MeetingError(400, 'place_or_link_required', 'Give a place or a video link.', 'place');
+	if (!place && !videoLink)
+		throw new MeetingError(400, 'place_or_link_required', 'Give a place or a video link.', 'place');
 	if (videoLink) {
 		if (videoLink.length > MAX_LINK) throw new MeetingError(400, 'too_long', 'The link is too long.', 'videoLink');
 		let url: URL | null = null;
@@ -52,12 +54,21 @@ export function readMeetingPlace(form: Pick<MeetingForm, 'place' | 'videoLink'>)
 		} catch {
 			url = null;
 		}
-		if (!url || url.protocol !== 'https:' || !url.hostname || url.username || url.password) throw new MeetingError(400, 'link_not_https', 'The video link must start with https://.', 'videoLink');
+		if (!url || url.protocol !== 'https:' || !url.hostname || url.username || url.password)
+			throw new MeetingError(400, 'link_not_https', 'The video link must start with https://.', 'videoLink');
 	}
 	return { place, videoLink };
 }
 
-const fields = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const fields = new Intl.DateTimeFormat('en-CA', {
+	timeZone: 'Europe/Oslo',
+	year: 'numeric',
+	month: '2-digit',
+	day: '2-digit',
+	hour: '2-digit',
+	minute: '2-digit',
+	hourCycle: 'h23'
+});
 
 function offsetAt(instant: number): number {
 	const f: Record<string, number> = {};

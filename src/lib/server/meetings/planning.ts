@@ -27,7 +27,14 @@ export async function defaultInvitees(db: Db, planId: string, now = new Date()):
 }
 
 /** Plans a meeting, invites the group, and generates its agenda from the plan. Resolves with its id. */
-export async function planMeeting(deps: AgendaDeps, actorId: string, access: PlanAccess | null, planId: string, form: MeetingForm, opts: { invitees?: string[] } = {}): Promise<string> {
+export async function planMeeting(
+	deps: AgendaDeps,
+	actorId: string,
+	access: PlanAccess | null,
+	planId: string,
+	form: MeetingForm,
+	opts: { invitees?: string[] } = {}
+): Promise<string> {
 	const { db } = deps;
 	requireRuns(access);
 	const time = readMeetingTime(form);
@@ -46,7 +53,13 @@ async function inviteesFrom(db: Db, planId: string, chosen: string[] | undefined
 	const [plan] = await db.select({ patientId: plans.patientId }).from(plans).where(eq(plans.id, planId)).limit(1);
 	const out = new Set<string>(plan ? [plan.patientId] : []);
 	for (const id of chosen) {
-		if (!allowed.has(id)) throw new MeetingError(400, 'invalid', 'Only members whose consent covers the meetings can be invited.', 'invitees');
+		if (!allowed.has(id))
+			throw new MeetingError(
+				400,
+				'invalid',
+				'Only members whose consent covers the meetings can be invited.',
+				'invitees'
+			);
 		out.add(id);
 	}
 	return [...out];
@@ -65,15 +78,31 @@ export async function createMeeting(
 			.insert(meetings)
 			.values({ planId, ...values, createdBy: actorId })
 			.returning({ id: meetings.id });
-		if (invitees.length > 0) await tx.insert(meetingParticipants).values(invitees.map((userId) => ({ meetingId: row.id, userId, invitedBy: actorId })));
+		if (invitees.length > 0)
+			await tx
+				.insert(meetingParticipants)
+				.values(invitees.map((userId) => ({ meetingId: row.id, userId, invitedBy: actorId })));
 		return row.id;
 	});
-	await recordAudit(db, { actorId, action: 'meeting.planned', planId, target: id, detail: { invited: invitees.length } });
+	await recordAudit(db, {
+		actorId,
+		action: 'meeting.planned',
+		planId,
+		target: id,
+		detail: { invited: invitees.length }
+	});
 	return id;
 }
 
 /** Moves a planned meeting to another time (and place): `movedAt` tells the invitees it changed. */
-export async function moveMeeting(db: Db, actorId: string, access: PlanAccess | null, planId: string, meetingId: string, form: MeetingForm): Promise<void> {
+export async function moveMeeting(
+	db: Db,
+	actorId: string,
+	access: PlanAccess | null,
+	planId: string,
+	meetingId: string,
+	form: MeetingForm
+): Promise<void> {
 	requireRuns(access);
 	const meeting = await meetingOf(db, planId, meetingId);
 	if (meeting.status !== 'planned') throw new MeetingError(409, 'not_planned', 'Only a planned meeting can be moved.');
@@ -86,10 +115,17 @@ export async function moveMeeting(db: Db, actorId: string, access: PlanAccess | 
 	await recordAudit(db, { actorId, action: 'meeting.moved', planId, target: meetingId });
 }
 
-export async function cancelMeeting(db: Db, actorId: string, access: PlanAccess | null, planId: string, meetingId: string): Promise<void> {
+export async function cancelMeeting(
+	db: Db,
+	actorId: string,
+	access: PlanAccess | null,
+	planId: string,
+	meetingId: string
+): Promise<void> {
 	requireRuns(access);
 	const meeting = await meetingOf(db, planId, meetingId);
-	if (meeting.status !== 'planned') throw new MeetingError(409, 'not_planned', 'Only a planned meeting can be cancelled.');
+	if (meeting.status !== 'planned')
+		throw new MeetingError(409, 'not_planned', 'Only a planned meeting can be cancelled.');
 	await db
 		.update(meetings)
 		.set({ status: 'cancelled' })
@@ -109,7 +145,11 @@ export interface MeetingListing {
 }
 
 /** Upcoming (planned or open, soonest first) and past (closed or cancelled, newest first) meetings of a plan. */
-export async function listMeetings(db: Db, planId: string, userId: string): Promise<{ upcoming: MeetingListing[]; past: MeetingListing[] }> {
+export async function listMeetings(
+	db: Db,
+	planId: string,
+	userId: string
+): Promise<{ upcoming: MeetingListing[]; past: MeetingListing[] }> {
 	const rows = await db.select().from(meetings).where(eq(meetings.planId, planId)).orderBy(asc(meetings.startsAt));
 	const mine = rows.length
 		? new Set(
@@ -117,7 +157,15 @@ export async function listMeetings(db: Db, planId: string, userId: string): Prom
 					await db
 						.select({ meetingId: meetingParticipants.meetingId })
 						.from(meetingParticipants)
-						.where(and(eq(meetingParticipants.userId, userId), inArray(meetingParticipants.meetingId, rows.map((r) => r.id))))
+						.where(
+							and(
+								eq(meetingParticipants.userId, userId),
+								inArray(
+									meetingParticipants.meetingId,
+									rows.map((r) => r.id)
+								)
+							)
+						)
 				).map((r) => r.meetingId)
 			)
 		: new Set<string>();

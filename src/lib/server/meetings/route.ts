@@ -24,9 +24,16 @@ export const formField = (form: FormData, name: string): string => {
  * A refused change, re-rendered with what was typed: `form` says which form, `code` what to say, `field` where.
  * Anything else is a real failure and is thrown on.
  */
-export function refusedForm(err: unknown, form: string, values: Record<string, string>, extra: { item?: string; measureId?: string } = {}) {
+export function refusedForm(
+	err: unknown,
+	form: string,
+	values: Record<string, string>,
+	extra: { item?: string; measureId?: string } = {}
+) {
 	const about = { item: extra.item ?? '', measureId: extra.measureId ?? '' };
-	if (err instanceof MeetingError) return fail(err.status, { form, values, code: err.code as string, field: err.field, ...about });
-	if (err instanceof MeasureActionError) return fail(err.status, { form, values, code: `measure:${err.code}`, field: err.field ?? null, ...about });
+	if (err instanceof MeetingError)
+		return fail(err.status, { form, values, code: err.code as string, field: err.field, ...about });
+	if (err instanceof MeasureActionError)
+		return fail(err.status, { form, values, code: `measure:${err.code}`, field: err.field ?? null, ...about });
 	throw err;
 }

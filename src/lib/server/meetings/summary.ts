@@ -32,11 +32,22 @@ export interface AgreedSummary {
 	ongoing: AgreedMeasure[];
 }
 
-const UNDER_WAY: ReadonlySet<MeasureStatus> = new Set(['requested', 'accepted', 'counter_proposed', 'in_progress', 'on_hold']);
+const UNDER_WAY: ReadonlySet<MeasureStatus> = new Set([
+	'requested',
+	'accepted',
+	'counter_proposed',
+	'in_progress',
+	'on_hold'
+]);
 
 /** The adopted version a closed meeting stored, or null (not closed yet). */
 export async function adoptedVersionOf(db: Db, meetingId: string): Promise<{ id: string; adoptedAt: Date } | null> {
-	const [v] = await db.select({ id: planVersions.id, adoptedAt: planVersions.adoptedAt }).from(planVersions).where(eq(planVersions.meetingId, meetingId)).orderBy(desc(planVersions.adoptedAt)).limit(1);
+	const [v] = await db
+		.select({ id: planVersions.id, adoptedAt: planVersions.adoptedAt })
+		.from(planVersions)
+		.where(eq(planVersions.meetingId, meetingId))
+		.orderBy(desc(planVersions.adoptedAt))
+		.limit(1);
 	return v ?? null;
 }
 
@@ -57,8 +68,23 @@ export async function agreedSummary(db: Db, meeting: Meeting): Promise<AgreedSum
 		const decidedIds = await decidedMeasureIds(db, meeting.id);
 		const serviceIds = [...new Set(measures.map((x) => x.serviceId).filter((id): id is string => !!id))];
 		const personIds = [...new Set(measures.map((x) => x.personId).filter((id): id is string => !!id))];
-		const serviceNames = new Map(serviceIds.length ? (await db.select({ id: services.id, name: services.name }).from(services).where(inArray(services.id, serviceIds))).map((s) => [s.id, s.name]) : []);
-		const personNames = new Map(personIds.length ? (await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, personIds))).map((u) => [u.id, u.name]) : []);
+		const serviceNames = new Map(
+			serviceIds.length
+				? (
+						await db
+							.select({ id: services.id, name: services.name })
+							.from(services)
+							.where(inArray(services.id, serviceIds))
+					).map((s) => [s.id, s.name])
+				: []
+		);
+		const personNames = new Map(
+			personIds.length
+				? (await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, personIds))).map(
+						(u) => [u.id, u.name]
+					)
+				: []
+		);
 		const agreed = (x: (typeof measures)[number]): AgreedMeasure => ({
 			id: x.id,
 			title: x.title,
@@ -73,8 +99,15 @@ export async function agreedSummary(db: Db, meeting: Meeting): Promise<AgreedSum
 		const byId = new Map(measures.map((x) => [x.id, x]));
 		const decided = decidedIds.map((id) => byId.get(id)).filter((x): x is (typeof measures)[number] => !!x);
 		const decidedSet = new Set(decidedIds);
-		const ongoing = measures.filter((x) => !decidedSet.has(x.id) && UNDER_WAY.has(x.status)).sort((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'));
-		return { versionId: version.id, adoptedAt: version.adoptedAt, decided: decided.map(agreed), ongoing: ongoing.map(agreed) };
+		const ongoing = measures
+			.filter((x) => !decidedSet.has(x.id) && UNDER_WAY.has(x.status))
+			.sort((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'));
+		return {
+			versionId: version.id,
+			adoptedAt: version.adoptedAt,
+			decided: decided.map(agreed),
+			ongoing: ongoing.map(agreed)
+		};
 	} finally {
 		doc.destroy();
 	}

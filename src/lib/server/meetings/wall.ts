@@ -1,5 +1,15 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { meetingAgendaItems, meetingParticipants, meetings, sessions, users, type AgendaKind, type Attendance, type MeetingStatus, type MemberRole } from '../db/schema';
+import {
+	meetingAgendaItems,
+	meetingParticipants,
+	meetings,
+	sessions,
+	users,
+	type AgendaKind,
+	type Attendance,
+	type MeetingStatus,
+	type MemberRole
+} from '../db/schema';
 import type { Db } from '../db';
 import type { PlanAccess } from '../access/plans';
 import { recordAudit } from '../audit';
@@ -81,7 +91,13 @@ export async function loadWallMeeting(db: Db, planId: string, meetingId: string)
 /** The agenda in position order (ties by id, so every screen shows the same order). */
 export async function loadWallAgenda(db: Db, meetingId: string): Promise<WallAgendaItem[]> {
 	return db
-		.select({ id: meetingAgendaItems.id, position: meetingAgendaItems.position, kind: meetingAgendaItems.kind, title: meetingAgendaItems.title, ref: meetingAgendaItems.ref })
+		.select({
+			id: meetingAgendaItems.id,
+			position: meetingAgendaItems.position,
+			kind: meetingAgendaItems.kind,
+			title: meetingAgendaItems.title,
+			ref: meetingAgendaItems.ref
+		})
 		.from(meetingAgendaItems)
 		.where(eq(meetingAgendaItems.meetingId, meetingId))
 		.orderBy(asc(meetingAgendaItems.position), asc(meetingAgendaItems.id));
@@ -93,17 +109,26 @@ export async function loadWallPresent(db: Db, meetingId: string): Promise<WallAt
 		.select({ userId: meetingParticipants.userId, name: users.name })
 		.from(meetingParticipants)
 		.innerJoin(users, eq(users.id, meetingParticipants.userId))
-		.where(and(eq(meetingParticipants.meetingId, meetingId), eq(meetingParticipants.attendance, 'present' satisfies Attendance)))
+		.where(
+			and(
+				eq(meetingParticipants.meetingId, meetingId),
+				eq(meetingParticipants.attendance, 'present' satisfies Attendance)
+			)
+		)
 		.orderBy(asc(users.name));
 }
 
-export type OpenMeetingResult = { ok: true; openedAt: Date } | { ok: false; code: 'not_found' | 'forbidden' | 'not_planned' };
+export type OpenMeetingResult =
+	{ ok: true; openedAt: Date } | { ok: false; code: 'not_found' | 'forbidden' | 'not_planned' };
 
 /**
  * Opens a planned meeting: status `open`, who and when, audited (`meeting.opened`). The update is conditional on
  * the status, so two screens pressing at once open it once; the second is told it is no longer planned.
  */
-export async function openMeeting(db: Db, input: { planId: string; meetingId: string; userId: string; access: PlanAccess | null; now?: Date }): Promise<OpenMeetingResult> {
+export async function openMeeting(
+	db: Db,
+	input: { planId: string; meetingId: string; userId: string; access: PlanAccess | null; now?: Date }
+): Promise<OpenMeetingResult> {
 	if (!mayOpenMeeting(input.access)) return { ok: false, code: 'forbidden' };
 	const meeting = await loadWallMeeting(db, input.planId, input.meetingId);
 	if (!meeting) return { ok: false, code: 'not_found' };
@@ -135,7 +160,12 @@ export function keepAliveDecision(meeting: Pick<WallMeeting, 'status' | 'openedA
 }
 
 /** Applies the rule to one session: marks it active now when the rule says so, and touches nothing otherwise. */
-export async function keepWallSignedIn(db: Db, sessionId: string, meeting: Pick<WallMeeting, 'status' | 'openedAt'>, now = new Date()): Promise<KeepAliveDecision> {
+export async function keepWallSignedIn(
+	db: Db,
+	sessionId: string,
+	meeting: Pick<WallMeeting, 'status' | 'openedAt'>,
+	now = new Date()
+): Promise<KeepAliveDecision> {
 	const decision = keepAliveDecision(meeting, now);
 	if (decision.refresh) await db.update(sessions).set({ lastVerifiedAt: now }).where(eq(sessions.id, sessionId));
 	return decision;
@@ -145,14 +175,21 @@ export async function keepWallSignedIn(db: Db, sessionId: string, meeting: Pick<
  * The meeting of today (in Oslo) the plan page links to the wall screen of: an open one that started or was opened
  * today; or, for those who may open it (`planned: true`), one planned for today, so the coordinator can start it there.
  */
-export async function wallMeetingToday(db: Db, planId: string, opts: { planned: boolean }, now = new Date()): Promise<string | null> {
+export async function wallMeetingToday(
+	db: Db,
+	planId: string,
+	opts: { planned: boolean },
+	now = new Date()
+): Promise<string | null> {
 	const rows = await db
 		.select({ id: meetings.id, status: meetings.status, startsAt: meetings.startsAt, openedAt: meetings.openedAt })
 		.from(meetings)
 		.where(and(eq(meetings.planId, planId), inArray(meetings.status, opts.planned ? ['open', 'planned'] : ['open'])))
 		.orderBy(asc(meetings.startsAt));
 	const today = osloDay(now);
-	const isToday = (r: (typeof rows)[number]) => osloDay(r.startsAt) === today || (!!r.openedAt && osloDay(r.openedAt) === today);
-	const found = rows.find((r) => r.status === 'open' && isToday(r)) ?? rows.find((r) => r.status === 'planned' && isToday(r));
+	const isToday = (r: (typeof rows)[number]) =>
+		osloDay(r.startsAt) === today || (!!r.openedAt && osloDay(r.openedAt) === today);
+	const found =
+		rows.find((r) => r.status === 'open' && isToday(r)) ?? rows.find((r) => r.status === 'planned' && isToday(r));
 	return found?.id ?? null;
 }

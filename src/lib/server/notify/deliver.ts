@@ -43,7 +43,10 @@ export async function runJob(deps: DeliveryDeps, job: Job, now: Date): Promise<v
 }
 
 async function recipient(db: Db, userId: string) {
-	const [u] = await db.select({ email: users.email, phone: users.phone, locale: users.locale, disabledAt: users.disabledAt }).from(users).where(eq(users.id, userId));
+	const [u] = await db
+		.select({ email: users.email, phone: users.phone, locale: users.locale, disabledAt: users.disabledAt })
+		.from(users)
+		.where(eq(users.id, userId));
 	return u && !u.disabledAt ? u : null;
 }
 
@@ -52,13 +55,16 @@ async function runNotice(deps: DeliveryDeps, job: Job, now: Date): Promise<void>
 	const e = job.payload as unknown as NoticeEvent;
 	if (!isNoticeKind(e.kind)) return drop(deps.db, job, 'unknown-kind', now);
 	const person = await recipient(deps.db, e.recipientId);
-	if (!person || !(await mayBeTold(deps.db, e.recipientId, e.planId, e.kind, now))) return drop(deps.db, job, 'no-access', now);
+	if (!person || !(await mayBeTold(deps.db, e.recipientId, e.planId, e.kind, now)))
+		return drop(deps.db, job, 'no-access', now);
 	const id = await createNotice(deps.db, e, now);
 	if (id) {
 		const pref = (await preferencesOf(deps.db, e.recipientId))[e.kind];
 		const messages = [];
-		if (pref.email === 'now' && person.email && deps.mailer) messages.push({ type: 'email' as const, dedupeKey: `email:${id}`, payload: { notificationId: id } });
-		if (pref.sms === 'now' && person.phone) messages.push({ type: 'sms' as const, dedupeKey: `sms:${id}`, payload: { notificationId: id } });
+		if (pref.email === 'now' && person.email && deps.mailer)
+			messages.push({ type: 'email' as const, dedupeKey: `email:${id}`, payload: { notificationId: id } });
+		if (pref.sms === 'now' && person.phone)
+			messages.push({ type: 'sms' as const, dedupeKey: `sms:${id}`, payload: { notificationId: id } });
 		await enqueue(deps.db, messages, now);
 		deps.onNotice?.(e.recipientId);
 	}
@@ -70,7 +76,8 @@ async function runMessage(deps: DeliveryDeps, job: Job, now: Date): Promise<void
 	const notice = await noticeOf(deps.db, String(job.payload.notificationId));
 	if (!notice || !isNoticeKind(notice.kind)) return drop(deps.db, job, 'gone', now);
 	const person = await recipient(deps.db, notice.recipientId);
-	if (!person || !(await mayBeTold(deps.db, notice.recipientId, notice.planId, notice.kind, now))) return drop(deps.db, job, 'no-access', now);
+	if (!person || !(await mayBeTold(deps.db, notice.recipientId, notice.planId, notice.kind, now)))
+		return drop(deps.db, job, 'no-access', now);
 	const link = `${deps.baseUrl}/varsler/${notice.id}`;
 	const locale = messageLocale(person.locale);
 	if (job.type === 'email') {
@@ -91,18 +98,32 @@ async function runDigest(deps: DeliveryDeps, job: Job, now: Date): Promise<void>
 	const prefs = await preferencesOf(deps.db, userId);
 	const kinds = (Object.keys(prefs) as NoticeKind[]).filter((k) => prefs[k].email === 'digest');
 	const counts = await digestCounts(deps.db, userId, kinds, now);
-	if (counts.size > 0) await deps.mailer.send(digestEmail(person.email, counts, `${deps.baseUrl}/varsler`, messageLocale(person.locale)));
+	if (counts.size > 0)
+		await deps.mailer.send(digestEmail(person.email, counts, `${deps.baseUrl}/varsler`, messageLocale(person.locale)));
 	await complete(deps.db, job, now);
 }
 
 /** Unread notices of `kinds` from the last 24 hours, counted by kind, only where the person still has access. */
-export async function digestCounts(db: Db, userId: string, kinds: NoticeKind[], now: Date): Promise<Map<NoticeKind, number>> {
+export async function digestCounts(
+	db: Db,
+	userId: string,
+	kinds: NoticeKind[],
+	now: Date
+): Promise<Map<NoticeKind, number>> {
 	const counts = new Map<NoticeKind, number>();
 	if (kinds.length === 0) return counts;
 	const rows = await db
 		.select({ kind: notifications.kind, planId: notifications.planId })
 		.from(notifications)
-		.where(and(eq(notifications.recipientId, userId), inArray(notifications.kind, kinds), isNull(notifications.readAt), gt(notifications.createdAt, new Date(now.getTime() - 86_400_000)), lte(notifications.createdAt, now)));
+		.where(
+			and(
+				eq(notifications.recipientId, userId),
+				inArray(notifications.kind, kinds),
+				isNull(notifications.readAt),
+				gt(notifications.createdAt, new Date(now.getTime() - 86_400_000)),
+				lte(notifications.createdAt, now)
+			)
+		);
 	const allowed = new Map<string, boolean>();
 	for (const r of rows) {
 		if (!isNoticeKind(r.kind)) continue;

@@ -41,12 +41,19 @@ export interface NotifyServiceOptions {
 
 /** Notifications for one node: the queue's worker (started here) and the live socket. */
 export function startNotify(opts: NotifyServiceOptions): NotifyService {
-	const hub = new NoticeHub({ db: opts.db, log: opts.log, origin: opts.config.origin, sessionIdleMs: opts.config.sessionIdleMinutes * 60_000 });
+	const hub = new NoticeHub({
+		db: opts.db,
+		log: opts.log,
+		origin: opts.config.origin,
+		sessionIdleMs: opts.config.sessionIdleMinutes * 60_000
+	});
 	const worker = new NotifyWorker({
 		db: opts.db,
 		log: opts.log,
 		mailer: opts.mailer,
-		sms: opts.sms ?? (opts.config.smsGatewayUrl ? httpSmsGateway(opts.config.smsGatewayUrl) : recordingSmsGateway(opts.db)),
+		sms:
+			opts.sms ??
+			(opts.config.smsGatewayUrl ? httpSmsGateway(opts.config.smsGatewayUrl) : recordingSmsGateway(opts.db)),
 		baseUrl: (opts.config.origin ?? `http://localhost:${process.env.PORT || 3000}`).replace(/\/$/, ''),
 		onNotice: (userId) => hub.poke(userId),
 		...opts.worker

@@ -76,10 +76,16 @@ export class NoticeHub {
 	}
 
 	private async authorize(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-		const refuse = (code: number, reason: string) => this.wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, reason));
+		const refuse = (code: number, reason: string) =>
+			this.wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, reason));
 		if (this.closed) return refuse(CLOSE.goingAway, 'server shutting down');
-		if (!originAllowed(req.headers.origin, req.headers.host, this.opts.origin)) return refuse(CLOSE.forbidden, 'origin not allowed');
-		const auth = await validateSessionToken(this.opts.db, sessionTokenFromCookieHeader(req.headers.cookie), this.opts.sessionIdleMs);
+		if (!originAllowed(req.headers.origin, req.headers.host, this.opts.origin))
+			return refuse(CLOSE.forbidden, 'origin not allowed');
+		const auth = await validateSessionToken(
+			this.opts.db,
+			sessionTokenFromCookieHeader(req.headers.cookie),
+			this.opts.sessionIdleMs
+		);
 		if (!auth) return refuse(CLOSE.unauthenticated, 'unauthenticated');
 		if (socket.destroyed) return;
 		const userId = auth.user.id;
@@ -139,7 +145,8 @@ export class NoticeHub {
 			const stamp = found.get(userId) ?? '0.0.0';
 			if (this.stamps.get(userId) === stamp) continue;
 			this.stamps.set(userId, stamp);
-			for (const ws of this.sockets.get(userId) ?? []) if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ stamp }));
+			for (const ws of this.sockets.get(userId) ?? [])
+				if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ stamp }));
 		}
 	}
 
@@ -149,7 +156,10 @@ export class NoticeHub {
 		const sockets = [...this.sockets.values()].flatMap((set) => [...set]);
 		const ids = [...new Set(sockets.map((ws) => this.sessionOf.get(ws)).filter((id): id is string => !!id))];
 		if (ids.length === 0) return;
-		const rows = await this.opts.db.select({ id: sessions.id, lastVerifiedAt: sessions.lastVerifiedAt }).from(sessions).where(inArray(sessions.id, ids));
+		const rows = await this.opts.db
+			.select({ id: sessions.id, lastVerifiedAt: sessions.lastVerifiedAt })
+			.from(sessions)
+			.where(inArray(sessions.id, ids));
 		const seen = new Map(rows.map((r) => [r.id, r.lastVerifiedAt.getTime()]));
 		const now = Date.now();
 		for (const ws of sockets) {

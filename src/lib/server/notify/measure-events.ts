@@ -25,14 +25,22 @@ export async function measureEvents(tx: Db, change: MeasureChange, now = new Dat
 	const add = (kind: NoticeEvent['kind'], recipients: Iterable<string | null | undefined>, measureId: string) => {
 		for (const r of new Set(recipients)) {
 			if (!r || actors.has(r)) continue;
-			events.push({ kind, recipientId: r, planId: change.planId, linkPath: link.measure(change.planId, measureId), refs: { measureId }, dedupeKey: `${kind}:${measureId}:${v}:${r}` });
+			events.push({
+				kind,
+				recipientId: r,
+				planId: change.planId,
+				linkPath: link.measure(change.planId, measureId),
+				refs: { measureId },
+				dedupeKey: `${kind}:${measureId}:${v}:${r}`
+			});
 		}
 	};
 	for (const a of change.after) {
 		const b = change.before.get(a.measureId);
 		if (!OVER.has(a.status)) {
 			if (a.personId && a.personId !== b?.personId) add('measure.assigned', [a.personId], a.measureId);
-			else if (!a.personId && a.serviceId && a.serviceId !== b?.serviceId) add('measure.assigned', await serviceSeatHolders(tx, change.planId, a.serviceId, now), a.measureId);
+			else if (!a.personId && a.serviceId && a.serviceId !== b?.serviceId)
+				add('measure.assigned', await serviceSeatHolders(tx, change.planId, a.serviceId, now), a.measureId);
 		}
 		if (!b || b.status === a.status) continue;
 		const told = new Set<string>();
@@ -42,7 +50,11 @@ export async function measureEvents(tx: Db, change: MeasureChange, now = new Dat
 			coordinators.forEach((c) => told.add(c));
 		}
 		const followers = await measureFollowerIds(tx, change.planId, a.measureId);
-		add('measure.status', [a.personId, change.creators.get(a.measureId), ...followers].filter((r) => r && !told.has(r)), a.measureId);
+		add(
+			'measure.status',
+			[a.personId, change.creators.get(a.measureId), ...followers].filter((r) => r && !told.has(r)),
+			a.measureId
+		);
 	}
 	return queueNotices(tx, events, now);
 }
@@ -52,6 +64,12 @@ async function changedBy(tx: Db, change: MeasureChange): Promise<Set<string>> {
 	const rows = await tx
 		.selectDistinct({ userId: docUpdates.userId })
 		.from(docUpdates)
-		.where(and(eq(docUpdates.docName, change.docName), gt(docUpdates.id, change.fromId), lte(docUpdates.id, change.throughId)));
+		.where(
+			and(
+				eq(docUpdates.docName, change.docName),
+				gt(docUpdates.id, change.fromId),
+				lte(docUpdates.id, change.throughId)
+			)
+		);
 	return new Set(rows.map((r) => r.userId).filter((u): u is string => !!u));
 }

@@ -23,8 +23,17 @@ export function noticeSms(link: string, locale: MessageLocale): string {
 }
 
 /** The daily digest: how many things of each kind wait, nothing more. */
-export function digestEmail(to: string, counts: Map<NoticeKind, number>, link: string, locale: MessageLocale): MailMessage {
+export function digestEmail(
+	to: string,
+	counts: Map<NoticeKind, number>,
+	link: string,
+	locale: MessageLocale
+): MailMessage {
 	const lines = NOTICE_KINDS.filter((k) => counts.get(k)).map((k) => `– ${kindLabel(k, locale)}: ${counts.get(k)}`);
 	const total = [...counts.values()].reduce((a, b) => a + b, 0);
-	return { to, subject: m.notify_digest_subject({}, { locale }), text: [m.notify_digest_body({ count: total, link }, { locale }), '', ...lines, ''].join('\n') };
+	return {
+		to,
+		subject: m.notify_digest_subject({}, { locale }),
+		text: [m.notify_digest_body({ count: total, link }, { locale }), '', ...lines, ''].join('\n')
+	};
 }

@@ -35,7 +35,15 @@ export async function queueNotices(db: Db, events: NoticeEvent[], now = new Date
 export async function createNotice(db: Db, e: NoticeEvent, now: Date): Promise<string | null> {
 	const rows = await db
 		.insert(notifications)
-		.values({ recipientId: e.recipientId, kind: e.kind, planId: e.planId, linkPath: e.linkPath, refs: e.refs ?? {}, dedupeKey: e.dedupeKey, createdAt: now })
+		.values({
+			recipientId: e.recipientId,
+			kind: e.kind,
+			planId: e.planId,
+			linkPath: e.linkPath,
+			refs: e.refs ?? {},
+			dedupeKey: e.dedupeKey,
+			createdAt: now
+		})
 		.onConflictDoNothing({ target: notifications.dedupeKey })
 		.returning({ id: notifications.id });
 	return rows[0]?.id ?? null;
@@ -45,6 +53,8 @@ export async function noticeOf(db: Db, id: string, recipientId?: string) {
 	const [row] = await db
 		.select()
 		.from(notifications)
-		.where(recipientId ? and(eq(notifications.id, id), eq(notifications.recipientId, recipientId)) : eq(notifications.id, id));
+		.where(
+			recipientId ? and(eq(notifications.id, id), eq(notifications.recipientId, recipientId)) : eq(notifications.id, id)
+		);
 	return row ?? null;
 }

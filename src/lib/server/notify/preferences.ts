@@ -20,7 +20,13 @@ export async function preferencesOf(db: Db, userId: string): Promise<Preferences
 	return Object.fromEntries(
 		NOTICE_KINDS.map((k) => {
 			const r = chosen.get(k);
-			return [k, { email: r && isDelivery(r.email) ? r.email : DEFAULT_DELIVERY.email, sms: r && isDelivery(r.sms) ? r.sms : DEFAULT_DELIVERY.sms }];
+			return [
+				k,
+				{
+					email: r && isDelivery(r.email) ? r.email : DEFAULT_DELIVERY.email,
+					sms: r && isDelivery(r.sms) ? r.sms : DEFAULT_DELIVERY.sms
+				}
+			];
 		})
 	) as Preferences;
 }
@@ -29,7 +35,9 @@ export async function preferencesOf(db: Db, userId: string): Promise<Preferences
 export async function savePreferences(db: Db, userId: string, prefs: Preferences, now = new Date()): Promise<void> {
 	await db
 		.insert(notificationPreferences)
-		.values(NOTICE_KINDS.map((kind) => ({ userId, kind, email: prefs[kind].email, sms: prefs[kind].sms, updatedAt: now })))
+		.values(
+			NOTICE_KINDS.map((kind) => ({ userId, kind, email: prefs[kind].email, sms: prefs[kind].sms, updatedAt: now }))
+		)
 		.onConflictDoUpdate({
 			target: [notificationPreferences.userId, notificationPreferences.kind],
 			set: { email: sql`excluded.email`, sms: sql`excluded.sms`, updatedAt: sql`excluded.updated_at` }

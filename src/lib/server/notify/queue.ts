@@ -21,7 +21,16 @@ export async function enqueue(db: Db, jobs: EnqueueJob[], now = new Date()): Pro
 	if (jobs.length === 0) return 0;
 	const rows = await db
 		.insert(notifyJobs)
-		.values(jobs.map((j) => ({ type: j.type, dedupeKey: j.dedupeKey, payload: j.payload, runAt: j.runAt ?? now, maxAttempts: j.maxAttempts ?? 6, createdAt: now })))
+		.values(
+			jobs.map((j) => ({
+				type: j.type,
+				dedupeKey: j.dedupeKey,
+				payload: j.payload,
+				runAt: j.runAt ?? now,
+				maxAttempts: j.maxAttempts ?? 6,
+				createdAt: now
+			}))
+		)
 		.onConflictDoNothing({ target: notifyJobs.dedupeKey })
 		.returning({ id: notifyJobs.id });
 	return rows.length;
@@ -45,7 +54,12 @@ export async function claim(db: Db, opts: ClaimOptions): Promise<Job[]> {
 		const due = await tx
 			.select({ id: notifyJobs.id })
 			.from(notifyJobs)
-			.where(or(and(eq(notifyJobs.state, 'pending'), lte(notifyJobs.runAt, opts.now)), and(eq(notifyJobs.state, 'running'), lt(notifyJobs.lockedAt, staleBefore))))
+			.where(
+				or(
+					and(eq(notifyJobs.state, 'pending'), lte(notifyJobs.runAt, opts.now)),
+					and(eq(notifyJobs.state, 'running'), lt(notifyJobs.lockedAt, staleBefore))
+				)
+			)
 			.orderBy(notifyJobs.runAt, notifyJobs.id)
 			.limit(opts.limit)
 			.for('update', { skipLocked: true });
@@ -53,16 +67,19 @@ export async function claim(db: Db, opts: ClaimOptions): Promise<Job[]> {
 		return tx
 			.update(notifyJobs)
 			.set({ state: 'running', lockedBy: opts.nodeId, lockedAt: opts.now, attempts: sql`${notifyJobs.attempts} + 1` })
-			.where(inArray(
-				notifyJobs.id,
-				due.map((d) => d.id)
-			))
+			.where(
+				inArray(
+					notifyJobs.id,
+					due.map((d) => d.id)
+				)
+			)
 			.returning();
 	});
 }
 
 /** Only the node holding the job may settle it (another may have taken it over after the lease). */
-const held = (job: Job) => and(eq(notifyJobs.id, job.id), eq(notifyJobs.lockedBy, job.lockedBy ?? ''), eq(notifyJobs.state, 'running'));
+const held = (job: Job) =>
+	and(eq(notifyJobs.id, job.id), eq(notifyJobs.lockedBy, job.lockedBy ?? ''), eq(notifyJobs.state, 'running'));
 
 export async function complete(db: Db, job: Job, now: Date): Promise<void> {
 	await db.update(notifyJobs).set({ state: 'done', finishedAt: now, lockedBy: null }).where(held(job));
@@ -70,7 +87,10 @@ export async function complete(db: Db, job: Job, now: Date): Promise<void> {
 
 /** Not retried: the recipient lost access, or there is nothing to send to. */
 export async function drop(db: Db, job: Job, reason: string, now: Date): Promise<void> {
-	await db.update(notifyJobs).set({ state: 'dropped', lastError: reason, finishedAt: now, lockedBy: null }).where(held(job));
+	await db
+		.update(notifyJobs)
+		.set({ state: 'dropped', lastError: reason, finishedAt: now, lockedBy: null })
+		.where(held(job));
 }
 
 /** The wait before attempt n+1: base · 2^(n−1), at most `maxMs`. */
@@ -79,9 +99,18 @@ export function backoffMs(attempts: number, baseMs: number, maxMs: number): numb
 }
 
 /** A failed attempt: tried again after the backoff, or, after the last attempt, failed for the administrator to see. */
-export async function fail(db: Db, job: Job, error: string, now: Date, backoff: { baseMs: number; maxMs: number }): Promise<'retry' | 'failed'> {
+export async function fail(
+	db: Db,
+	job: Job,
+	error: string,
+	now: Date,
+	backoff: { baseMs: number; maxMs: number }
+): Promise<'retry' | 'failed'> {
 	if (job.attempts >= job.maxAttempts) {
-		await db.update(notifyJobs).set({ state: 'failed', lastError: error, finishedAt: now, lockedBy: null }).where(held(job));
+		await db
+			.update(notifyJobs)
+			.set({ state: 'failed', lastError: error, finishedAt: now, lockedBy: null })
+			.where(held(job));
 		return 'failed';
 	}
 	const runAt = new Date(now.getTime() + backoffMs(job.attempts, backoff.baseMs, backoff.maxMs));
@@ -91,7 +120,12 @@ export async function fail(db: Db, job: Job, error: string, now: Date, backoff: 
 
 /** Lasting failures, newest first: the administrator's list. */
 export async function failedJobs(db: Db, limit = 100): Promise<Job[]> {
-	return db.select().from(notifyJobs).where(eq(notifyJobs.state, 'failed')).orderBy(desc(notifyJobs.finishedAt)).limit(limit);
+	return db
+		.select()
+		.from(notifyJobs)
+		.where(eq(notifyJobs.state, 'failed'))
+		.orderBy(desc(notifyJobs.finishedAt))
+		.limit(limit);
 }
 
 /** The administrator tries a failed job again, from a fresh count of attempts. */
@@ -106,7 +140,15 @@ export async function retryFailed(db: Db, id: number, now = new Date()): Promise
 
 /** Finished sweeps pile up once a minute: keep a day of them. */
 export async function pruneSweeps(db: Db, now: Date): Promise<void> {
-	await db.delete(notifyJobs).where(and(eq(notifyJobs.type, 'sweep'), inArray(notifyJobs.state, ['done', 'dropped']), lt(notifyJobs.createdAt, new Date(now.getTime() - 86_400_000))));
+	await db
+		.delete(notifyJobs)
+		.where(
+			and(
+				eq(notifyJobs.type, 'sweep'),
+				inArray(notifyJobs.state, ['done', 'dropped']),
+				lt(notifyJobs.createdAt, new Date(now.getTime() - 86_400_000))
+			)
+		);
 }
 
 /** An error as the queue keeps it: a code, never a message that could quote an address or a body. */

@@ -11,17 +11,32 @@ export async function seatHolders(db: Db, planId: string, roles: MemberRole[], n
 		.select({ userId: planMembers.userId })
 		.from(planMembers)
 		.innerJoin(users, eq(users.id, planMembers.userId))
-		.where(and(eq(planMembers.planId, planId), inArray(planMembers.role, roles), seatIsLive(now), isNull(users.disabledAt)));
+		.where(
+			and(eq(planMembers.planId, planId), inArray(planMembers.role, roles), seatIsLive(now), isNull(users.disabledAt))
+		);
 	return [...new Set(rows.map((r) => r.userId))];
 }
 
 /** People with a live writing seat for the service in this plan: who a measure of that service with no named person reaches. */
-export async function serviceSeatHolders(db: Db, planId: string, serviceId: string, now = new Date()): Promise<string[]> {
+export async function serviceSeatHolders(
+	db: Db,
+	planId: string,
+	serviceId: string,
+	now = new Date()
+): Promise<string[]> {
 	const rows = await db
 		.select({ userId: planMembers.userId })
 		.from(planMembers)
 		.innerJoin(users, eq(users.id, planMembers.userId))
-		.where(and(eq(planMembers.planId, planId), eq(planMembers.serviceId, serviceId), eq(planMembers.access, 'write'), seatIsLive(now), isNull(users.disabledAt)));
+		.where(
+			and(
+				eq(planMembers.planId, planId),
+				eq(planMembers.serviceId, serviceId),
+				eq(planMembers.access, 'write'),
+				seatIsLive(now),
+				isNull(users.disabledAt)
+			)
+		);
 	return [...new Set(rows.map((r) => r.userId))];
 }
 
@@ -39,7 +54,13 @@ export async function measureFollowerIds(db: Db, planId: string, measureId: stri
  * (or, for housekeeping, some consent). Asked before a notice is created, before each message goes out, and when
  * the list is read.
  */
-export async function mayBeTold(db: Db, userId: string, planId: string | null, kind: NoticeKind, now = new Date()): Promise<boolean> {
+export async function mayBeTold(
+	db: Db,
+	userId: string,
+	planId: string | null,
+	kind: NoticeKind,
+	now = new Date()
+): Promise<boolean> {
 	if (!planId) return true;
 	const access = await planAccess(db, userId, planId, now);
 	if (!access || access.scopes.size === 0) return false;

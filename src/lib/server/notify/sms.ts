@@ -24,8 +24,14 @@ export function recordingSmsGateway(db: Db): SmsGateway {
 export function httpSmsGateway(url: string): SmsGateway {
 	return {
 		async send(message) {
-			const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message), signal: AbortSignal.timeout(10_000) });
-			if (!res.ok) throw Object.assign(new Error('sms gateway refused'), { code: 'ESMSGATEWAY', responseCode: res.status });
+			const res = await fetch(url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(message),
+				signal: AbortSignal.timeout(10_000)
+			});
+			if (!res.ok)
+				throw Object.assign(new Error('sms gateway refused'), { code: 'ESMSGATEWAY', responseCode: res.status });
 		}
 	};
 }

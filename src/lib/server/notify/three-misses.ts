@@ -23,7 +23,14 @@ export async function flagThreeMisses(db: Db, misses: ThreeMisses, now = new Dat
 	if (misses.measureId) refs.measureId = misses.measureId;
 	return queueNotices(
 		db,
-		coordinators.map((c) => ({ kind: 'contacts.three_misses', recipientId: c, planId: misses.planId, linkPath, refs, dedupeKey: `contacts.three_misses:${misses.entryId}:${c}` })),
+		coordinators.map((c) => ({
+			kind: 'contacts.three_misses',
+			recipientId: c,
+			planId: misses.planId,
+			linkPath,
+			refs,
+			dedupeKey: `contacts.three_misses:${misses.entryId}:${c}`
+		})),
 		now
 	);
 }

@@ -68,14 +68,25 @@ export class NotifyWorker {
 			await enqueue(this.opts.db, [{ type: 'sweep', dedupeKey: `sweep:${every}:${slot}`, payload: {} }], now);
 			this.lastSweepSlot = slot;
 		}
-		const jobs = await claim(this.opts.db, { nodeId: this.nodeId, limit: this.opts.batch ?? 10, now, leaseMs: this.opts.leaseMs ?? 300_000 });
+		const jobs = await claim(this.opts.db, {
+			nodeId: this.nodeId,
+			limit: this.opts.batch ?? 10,
+			now,
+			leaseMs: this.opts.leaseMs ?? 300_000
+		});
 		for (const job of jobs) {
 			const at = this.now();
 			try {
 				await runJob(this.opts, job, at);
 			} catch (err) {
 				const code = errorCode(err);
-				const outcome = await fail(this.opts.db, job, code, at, this.opts.backoff ?? { baseMs: 30_000, maxMs: 3_600_000 });
+				const outcome = await fail(
+					this.opts.db,
+					job,
+					code,
+					at,
+					this.opts.backoff ?? { baseMs: 30_000, maxMs: 3_600_000 }
+				);
 				this.opts.log.warn({ job: job.id, type: job.type, attempt: job.attempts, code, outcome }, 'notify: job failed');
 			}
 		}

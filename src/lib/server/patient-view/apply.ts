@@ -57,8 +57,10 @@ export async function applyAsMember(
 	change: (doc: Y.Doc) => void
 ): Promise<void> {
 	// A reading seat's socket has its writes dropped; here it is told so.
-	if (!access || access.docs[kind] !== 'write') throw new MemberChangeError(403, 'forbidden', `No write access to the ${kind} document.`);
-	if (deps.budget && !deps.budget.take(userId)) throw new MemberChangeError(429, 'busy', 'Too many changes in a short time; wait a little.');
+	if (!access || access.docs[kind] !== 'write')
+		throw new MemberChangeError(403, 'forbidden', `No write access to the ${kind} document.`);
+	if (deps.budget && !deps.budget.take(userId))
+		throw new MemberChangeError(429, 'busy', 'Too many changes in a short time; wait a little.');
 	const actor = actorOf(userId, access);
 	const docName = DOC_PREFIX[kind] + planId;
 
@@ -72,7 +74,13 @@ export async function applyAsMember(
 		});
 		change(copy);
 	} catch (err) {
-		if (isPlanValidationError(err)) throw new MemberChangeError(err.code === 'not_found' ? 404 : 400, err.code === 'not_found' ? 'not_found' : 'invalid', err.message, err.field);
+		if (isPlanValidationError(err))
+			throw new MemberChangeError(
+				err.code === 'not_found' ? 404 : 400,
+				err.code === 'not_found' ? 'not_found' : 'invalid',
+				err.message,
+				err.field
+			);
 		throw err;
 	} finally {
 		copy.destroy();

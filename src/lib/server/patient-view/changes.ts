@@ -23,14 +23,16 @@ import { osloToday } from '../oslo-day';
 import { applyAsMember, MemberChangeError, type MemberChangeDeps } from './apply';
 
 function requirePatient(userId: string, access: PlanAccess | null): void {
-	if (!access || !speaksForPatient(actorOf(userId, access))) throw new MemberChangeError(403, 'forbidden', 'Only the patient (or a guardian) changes this view.');
+	if (!access || !speaksForPatient(actorOf(userId, access)))
+		throw new MemberChangeError(403, 'forbidden', 'Only the patient (or a guardian) changes this view.');
 }
 
 /** One line, spaces tidied; empty or too long is bad input for `field`. */
 function line(value: string, field: string, max: number): string {
 	const clean = value.replace(/\s+/g, ' ').trim();
 	if (!clean) throw new MemberChangeError(400, 'invalid', `${field} is empty.`, field);
-	if (clean.length > max) throw new MemberChangeError(400, 'invalid', `${field} is longer than ${max} characters.`, field);
+	if (clean.length > max)
+		throw new MemberChangeError(400, 'invalid', `${field} is longer than ${max} characters.`, field);
 	return clean;
 }
 
@@ -40,19 +42,39 @@ export interface NewPatientGoal {
 }
 
 /** A goal of the plan in the patient's words, proposed, marked as theirs. Returns its id. */
-export async function addPatientGoal(deps: MemberChangeDeps, userId: string, access: PlanAccess | null, planId: string, input: NewPatientGoal): Promise<string> {
+export async function addPatientGoal(
+	deps: MemberChangeDeps,
+	userId: string,
+	access: PlanAccess | null,
+	planId: string,
+	input: NewPatientGoal
+): Promise<string> {
 	requirePatient(userId, access);
 	const title = line(input.title, 'title', LIMITS.title);
-	if (!(LIFE_AREAS as readonly string[]).includes(input.lifeArea)) throw new MemberChangeError(400, 'invalid', 'Unknown life area.', 'lifeArea');
+	if (!(LIFE_AREAS as readonly string[]).includes(input.lifeArea))
+		throw new MemberChangeError(400, 'invalid', 'Unknown life area.', 'lifeArea');
 	let id = '';
 	await applyAsMember(deps, userId, access, planId, 'plan', (doc) => {
-		id = addGoal(doc, { title, lifeArea: input.lifeArea as LifeArea, expressedBy: 'patient', status: 'proposed', createdBy: userId });
+		id = addGoal(doc, {
+			title,
+			lifeArea: input.lifeArea as LifeArea,
+			expressedBy: 'patient',
+			status: 'proposed',
+			createdBy: userId
+		});
 	});
 	return id;
 }
 
 /** New words for one of the patient's own goals (others' goals are not theirs to reword in this view). */
-export async function rewordPatientGoal(deps: MemberChangeDeps, userId: string, access: PlanAccess | null, planId: string, goalId: string, title: string): Promise<void> {
+export async function rewordPatientGoal(
+	deps: MemberChangeDeps,
+	userId: string,
+	access: PlanAccess | null,
+	planId: string,
+	goalId: string,
+	title: string
+): Promise<void> {
 	requirePatient(userId, access);
 	const clean = line(title, 'title', LIMITS.title);
 	await applyAsMember(deps, userId, access, planId, 'plan', (doc) => {
@@ -64,9 +86,17 @@ export async function rewordPatientGoal(deps: MemberChangeDeps, userId: string, 
 }
 
 /** The patient takes staff's proposed wording of their goal (`accept`), or keeps their own (`keep`). */
-export async function answerGoalProposal(deps: MemberChangeDeps, userId: string, access: PlanAccess | null, planId: string, goalId: string, answer: string): Promise<void> {
+export async function answerGoalProposal(
+	deps: MemberChangeDeps,
+	userId: string,
+	access: PlanAccess | null,
+	planId: string,
+	goalId: string,
+	answer: string
+): Promise<void> {
 	requirePatient(userId, access);
-	if (answer !== 'accept' && answer !== 'keep') throw new MemberChangeError(400, 'invalid', 'The answer is accept or keep.', 'answer');
+	if (answer !== 'accept' && answer !== 'keep')
+		throw new MemberChangeError(400, 'invalid', 'The answer is accept or keep.', 'answer');
 	await applyAsMember(deps, userId, access, planId, 'plan', (doc) => {
 		const goal = getGoal(doc, goalId);
 		if (!goal) throw new MemberChangeError(404, 'not_found', 'No such goal.', 'goalId');
@@ -78,10 +108,18 @@ export async function answerGoalProposal(deps: MemberChangeDeps, userId: string,
 }
 
 /** How the goal goes, 1–10, in the patient's own words: a dated evaluation signed by them. */
-export async function ratePatientGoal(deps: MemberChangeDeps, userId: string, access: PlanAccess | null, planId: string, goalId: string, rating: string): Promise<void> {
+export async function ratePatientGoal(
+	deps: MemberChangeDeps,
+	userId: string,
+	access: PlanAccess | null,
+	planId: string,
+	goalId: string,
+	rating: string
+): Promise<void> {
 	requirePatient(userId, access);
 	const n = Number(rating);
-	if (!Number.isInteger(n) || n < RATING.min || n > RATING.max) throw new MemberChangeError(400, 'invalid', 'A rating is a whole number from 1 to 10.', 'rating');
+	if (!Number.isInteger(n) || n < RATING.min || n > RATING.max)
+		throw new MemberChangeError(400, 'invalid', 'A rating is a whole number from 1 to 10.', 'rating');
 	await applyAsMember(deps, userId, access, planId, 'plan', (doc) => {
 		const goal = getGoal(doc, goalId);
 		if (!goal) throw new MemberChangeError(404, 'not_found', 'No such goal.', 'goalId');
@@ -89,7 +127,13 @@ export async function ratePatientGoal(deps: MemberChangeDeps, userId: string, ac
 	});
 }
 
-export async function addPatientResource(deps: MemberChangeDeps, userId: string, access: PlanAccess | null, planId: string, text: string): Promise<string> {
+export async function addPatientResource(
+	deps: MemberChangeDeps,
+	userId: string,
+	access: PlanAccess | null,
+	planId: string,
+	text: string
+): Promise<string> {
 	requirePatient(userId, access);
 	const clean = line(text, 'text', LIMITS.shortText);
 	let id = '';
@@ -99,7 +143,14 @@ export async function addPatientResource(deps: MemberChangeDeps, userId: string,
 	return id;
 }
 
-export async function rewordPatientResource(deps: MemberChangeDeps, userId: string, access: PlanAccess | null, planId: string, resourceId: string, text: string): Promise<void> {
+export async function rewordPatientResource(
+	deps: MemberChangeDeps,
+	userId: string,
+	access: PlanAccess | null,
+	planId: string,
+	resourceId: string,
+	text: string
+): Promise<void> {
 	requirePatient(userId, access);
 	const clean = line(text, 'text', LIMITS.shortText);
 	await applyAsMember(deps, userId, access, planId, 'voice', (doc) => updateOwnResource(doc, resourceId, clean));

@@ -6,7 +6,11 @@ import type { CollabServer } from '../collab';
  * The plan's current content as JSON, for rendering on the server: only the documents `kinds` names are read (the
  * parts consent does not cover are never loaded), from memory if they are open, else from storage.
  */
-export async function loadPlanContent(collab: Pick<CollabServer, 'readDocState'>, planId: string, kinds: readonly DocKind[] = DOC_KINDS): Promise<PlanContent> {
+export async function loadPlanContent(
+	collab: Pick<CollabServer, 'readDocState'>,
+	planId: string,
+	kinds: readonly DocKind[] = DOC_KINDS
+): Promise<PlanContent> {
 	const docs: Partial<Record<DocKind, Y.Doc>> = {};
 	await Promise.all(
 		kinds.map(async (kind) => {

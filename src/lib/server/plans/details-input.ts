@@ -11,10 +11,16 @@ export interface DetailsFormText {
 	periodOrder(): string;
 }
 
-export type ParsedDetails = { ok: true; value: PlanDetails } | { ok: false; errors: Partial<Record<DetailsField, string>>; values: Record<string, string> };
+export type ParsedDetails =
+	| { ok: true; value: PlanDetails }
+	| { ok: false; errors: Partial<Record<DetailsField, string>>; values: Record<string, string> };
 
 /** The coordinator's form for the title, the period and the revision date; what was typed is echoed on errors. */
-export function parseDetailsForm(form: FormData, text: DetailsFormText, labels: Record<DetailsField, string>): ParsedDetails {
+export function parseDetailsForm(
+	form: FormData,
+	text: DetailsFormText,
+	labels: Record<DetailsField, string>
+): ParsedDetails {
 	const errors: Partial<Record<DetailsField, string>> = {};
 	const values: Record<string, string> = {};
 	const read = (key: DetailsField, max: number) => {
@@ -30,7 +36,12 @@ export function parseDetailsForm(form: FormData, text: DetailsFormText, labels: 
 		if (v && !isCalendarDate(v)) errors[key] = text.invalidDate(labels[key]);
 		return v || null;
 	};
-	const value: PlanDetails = { title, periodStart: date('periodStart'), periodEnd: date('periodEnd'), revisionDate: date('revisionDate') };
+	const value: PlanDetails = {
+		title,
+		periodStart: date('periodStart'),
+		periodEnd: date('periodEnd'),
+		revisionDate: date('revisionDate')
+	};
 	if (!errors.periodStart && !errors.periodEnd && !periodInOrder(value)) errors.periodEnd = text.periodOrder();
 	if (Object.keys(errors).length) return { ok: false, errors, values };
 	return { ok: true, value };

@@ -1,6 +1,15 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { seatIsLive } from '../access/seats';
-import { planMembers, plans, serviceStaff, services, users, type Access, type MemberRole, type PlanStatus } from '../db/schema';
+import {
+	planMembers,
+	plans,
+	serviceStaff,
+	services,
+	users,
+	type Access,
+	type MemberRole,
+	type PlanStatus
+} from '../db/schema';
 import type { Db } from '../db';
 
 export interface GroupMember {
@@ -27,7 +36,16 @@ export interface PlanHeader {
 	members: GroupMember[];
 }
 
-const ROLE_ORDER: MemberRole[] = ['patient', 'guardian', 'coordinator', 'specialist_coordinator', 'service_provider', 'gp', 'relative', 'observer'];
+const ROLE_ORDER: MemberRole[] = [
+	'patient',
+	'guardian',
+	'coordinator',
+	'specialist_coordinator',
+	'service_provider',
+	'gp',
+	'relative',
+	'observer'
+];
 
 /** The plan's header and its responsibility group, as the plan page shows them. */
 export async function loadPlanHeader(db: Db, planId: string): Promise<PlanHeader | null> {
@@ -64,7 +82,10 @@ export async function loadPlanHeader(db: Db, planId: string): Promise<PlanHeader
 		.from(planMembers)
 		.innerJoin(users, eq(users.id, planMembers.userId))
 		.leftJoin(services, eq(services.id, planMembers.serviceId))
-		.leftJoin(serviceStaff, and(eq(serviceStaff.serviceId, planMembers.serviceId), eq(serviceStaff.userId, planMembers.userId)))
+		.leftJoin(
+			serviceStaff,
+			and(eq(serviceStaff.serviceId, planMembers.serviceId), eq(serviceStaff.userId, planMembers.userId))
+		)
 		.where(and(eq(planMembers.planId, planId), seatIsLive(new Date())))
 		.orderBy(asc(users.name));
 	rows.sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role));

@@ -10,7 +10,12 @@ export interface LifecycleView {
 	changes: StatusChange[];
 }
 
-export async function loadLifecycle(db: Db, planId: string, status: PlanStatus, now = new Date()): Promise<LifecycleView> {
+export async function loadLifecycle(
+	db: Db,
+	planId: string,
+	status: PlanStatus,
+	now = new Date()
+): Promise<LifecycleView> {
 	const changes = changesFrom(status);
 	return {
 		// Only worth saying while becoming active is the next step.

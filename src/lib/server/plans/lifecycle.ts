@@ -15,7 +15,11 @@ export type ActivationGap = (typeof ACTIVATION_GAPS)[number];
 
 /** What is missing before the plan may be active, in the order the page lists it (empty: nothing). */
 export async function activationGaps(db: Db, planId: string, now = new Date()): Promise<ActivationGap[]> {
-	const [plan] = await db.select({ periodStart: plans.periodStart, periodEnd: plans.periodEnd, revisionDate: plans.revisionDate }).from(plans).where(eq(plans.id, planId)).limit(1);
+	const [plan] = await db
+		.select({ periodStart: plans.periodStart, periodEnd: plans.periodEnd, revisionDate: plans.revisionDate })
+		.from(plans)
+		.where(eq(plans.id, planId))
+		.limit(1);
 	if (!plan) return [...ACTIVATION_GAPS];
 	// The patient wants a plan: the law gives a plan only to those who do.
 	const [consent] = await db
@@ -29,7 +33,15 @@ export async function activationGaps(db: Db, planId: string, now = new Date()): 
 		.from(planMembers)
 		.innerJoin(services, eq(services.id, planMembers.serviceId))
 		.innerJoin(users, eq(users.id, planMembers.userId))
-		.where(and(eq(planMembers.planId, planId), eq(planMembers.role, 'coordinator'), eq(services.level, 'municipal'), seatIsLive(now), isNull(users.disabledAt)))
+		.where(
+			and(
+				eq(planMembers.planId, planId),
+				eq(planMembers.role, 'coordinator'),
+				eq(services.level, 'municipal'),
+				seatIsLive(now),
+				isNull(users.disabledAt)
+			)
+		)
 		.limit(1);
 	const gaps: ActivationGap[] = [];
 	if (!consent) gaps.push('plan_consent');
@@ -51,7 +63,8 @@ export const TRANSITIONS: Record<StatusChange, { from: readonly PlanStatus[]; to
 };
 
 /** The changes open to a plan in `status` (none once closed). */
-export const changesFrom = (status: PlanStatus): StatusChange[] => STATUS_CHANGES.filter((c) => TRANSITIONS[c].from.includes(status));
+export const changesFrom = (status: PlanStatus): StatusChange[] =>
+	STATUS_CHANGES.filter((c) => TRANSITIONS[c].from.includes(status));
 
 export class StatusRefused extends Error {
 	constructor(
@@ -69,7 +82,12 @@ export class StatusRefused extends Error {
  * (from draft or resting) is refused with the missing items named. The caller checks the person's right, then
  * records the change and revalidates live connections (closing makes every document read-only at once).
  */
-export async function changePlanStatus(db: Db, planId: string, change: StatusChange, now = new Date()): Promise<{ from: PlanStatus; to: PlanStatus }> {
+export async function changePlanStatus(
+	db: Db,
+	planId: string,
+	change: StatusChange,
+	now = new Date()
+): Promise<{ from: PlanStatus; to: PlanStatus }> {
 	return db.transaction(async (txn) => {
 		const tx = txn as unknown as Db;
 		const [plan] = await tx.select({ status: plans.status }).from(plans).where(eq(plans.id, planId)).for('update');
@@ -107,7 +125,13 @@ export async function updatePlanDetails(db: Db, planId: string, details: PlanDet
 	return db.transaction(async (txn) => {
 		const tx = txn as unknown as Db;
 		const [plan] = await tx
-			.select({ status: plans.status, title: plans.title, periodStart: plans.periodStart, periodEnd: plans.periodEnd, revisionDate: plans.revisionDate })
+			.select({
+				status: plans.status,
+				title: plans.title,
+				periodStart: plans.periodStart,
+				periodEnd: plans.periodEnd,
+				revisionDate: plans.revisionDate
+			})
 			.from(plans)
 			.where(eq(plans.id, planId))
 			.for('update');

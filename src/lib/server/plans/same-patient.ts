@@ -22,11 +22,18 @@ const storedName = sql`lower(regexp_replace(trim(${users.name}), '\\s+', ' ', 'g
  * Patients who may be the person being registered: same name, same date of birth. A plan must not be started
  * twice for one person by mistake, so the form stops and asks when this list is not empty.
  */
-export async function findSamePatient(db: Db, person: { name: string; birthDate: string }, viewerId: string, now = new Date()): Promise<SamePatient[]> {
+export async function findSamePatient(
+	db: Db,
+	person: { name: string; birthDate: string },
+	viewerId: string,
+	now = new Date()
+): Promise<SamePatient[]> {
 	const rows = await db
 		.select({ id: users.id, name: users.name, birthDate: users.birthDate })
 		.from(users)
-		.where(and(eq(users.kind, 'patient'), eq(users.birthDate, person.birthDate), eq(storedName, normalisedName(person.name))))
+		.where(
+			and(eq(users.kind, 'patient'), eq(users.birthDate, person.birthDate), eq(storedName, normalisedName(person.name)))
+		)
 		.orderBy(users.createdAt);
 	const out: SamePatient[] = [];
 	for (const r of rows) {
@@ -39,7 +46,13 @@ export async function findSamePatient(db: Db, person: { name: string; birthDate:
 			const access = await planAccess(db, viewerId, p.id, now);
 			if (access && access.scopes.size > 0) visiblePlans.push(p);
 		}
-		out.push({ id: r.id, name: r.name, birthDate: r.birthDate ?? person.birthDate, hasOpenPlan: open.length > 0, visiblePlans });
+		out.push({
+			id: r.id,
+			name: r.name,
+			birthDate: r.birthDate ?? person.birthDate,
+			hasOpenPlan: open.length > 0,
+			visiblePlans
+		});
 	}
 	return out;
 }

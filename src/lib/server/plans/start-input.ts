@@ -30,7 +30,8 @@ export interface PlanDates {
 	periodEnd: string | null;
 	revisionDate: string | null;
 }
-export const periodInOrder = (d: Pick<PlanDates, 'periodStart' | 'periodEnd'>) => !d.periodStart || !d.periodEnd || d.periodStart <= d.periodEnd;
+export const periodInOrder = (d: Pick<PlanDates, 'periodStart' | 'periodEnd'>) =>
+	!d.periodStart || !d.periodEnd || d.periodStart <= d.periodEnd;
 
 // ---------------------------------------------------------------------------------------------------------------
 // JSON: POST /api/plans
@@ -52,12 +53,24 @@ const optionalBoolean = (obj: Record<string, unknown>, key: string, name: string
 
 /** Reads the body of `POST /api/plans`; throws `BadRequest` naming the first field that is wrong. */
 export function parseStartPlanBody(body: Record<string, unknown>, today: string): StartPlanRequest {
-	const top = fields(body, ['patient', 'title', 'periodStart', 'periodEnd', 'revisionDate', 'serviceId', 'confirmDistinct']);
+	const top = fields(body, [
+		'patient',
+		'title',
+		'periodStart',
+		'periodEnd',
+		'revisionDate',
+		'serviceId',
+		'confirmDistinct'
+	]);
 	const patientObj = top.object('patient')!;
 	let patient: StartPlanRequest['patient'];
 	if ('id' in patientObj) {
 		const other = Object.keys(patientObj).find((k) => k !== 'id');
-		if (other) throw new BadRequest(`"patient" holds either "id" (a registered patient) or a new patient's details, not both: remove "patient.${other}".`, `patient.${other}`);
+		if (other)
+			throw new BadRequest(
+				`"patient" holds either "id" (a registered patient) or a new patient's details, not both: remove "patient.${other}".`,
+				`patient.${other}`
+			);
 		patient = { kind: 'existing', id: fields(patientObj, ['id'], 'patient').string('id', { max: LIMITS.id })! };
 	} else {
 		const p = fields(patientObj, ['name', 'birthDate', 'phone', 'email', 'guardianActs'], 'patient');
@@ -68,16 +81,22 @@ export function parseStartPlanBody(body: Record<string, unknown>, today: string)
 		if (problem) throw new BadRequest('"patient.birthDate" must be a date from 1900 on.', 'patient.birthDate');
 		const phone = p.string('phone', { max: LIMITS.phone, optional: true });
 		const email = p.string('email', { max: LIMITS.email, optional: true });
-		if (email && !emailLooksValid(email)) throw new BadRequest('"patient.email" is not an e-mail address.', 'patient.email');
+		if (email && !emailLooksValid(email))
+			throw new BadRequest('"patient.email" is not an e-mail address.', 'patient.email');
 		const guardianActs = optionalBoolean(patientObj, 'guardianActs', 'patient.guardianActs');
 		patient = { kind: 'new', person: { name, birthDate, phone, email: email?.toLowerCase() ?? null, guardianActs } };
 	}
 	const title = top.string('title', { max: LIMITS.title })!;
-	const dates: PlanDates = { periodStart: top.date('periodStart', { optional: true }), periodEnd: top.date('periodEnd', { optional: true }), revisionDate: top.date('revisionDate', { optional: true }) };
+	const dates: PlanDates = {
+		periodStart: top.date('periodStart', { optional: true }),
+		periodEnd: top.date('periodEnd', { optional: true }),
+		revisionDate: top.date('revisionDate', { optional: true })
+	};
 	if (!periodInOrder(dates)) throw new BadRequest('"periodEnd" is before "periodStart".', 'periodEnd');
 	const serviceId = top.string('serviceId', { max: LIMITS.id, optional: true });
 	const confirmDistinct = optionalBoolean(body, 'confirmDistinct', 'confirmDistinct');
-	if (confirmDistinct && patient.kind === 'existing') throw new BadRequest('"confirmDistinct" is only for a new patient, not with "patient.id".', 'confirmDistinct');
+	if (confirmDistinct && patient.kind === 'existing')
+		throw new BadRequest('"confirmDistinct" is only for a new patient, not with "patient.id".', 'confirmDistinct');
 	return { patient, title, ...dates, serviceId, confirmDistinct };
 }
 
@@ -95,7 +114,8 @@ export interface StartFormText {
 	periodOrder(): string;
 }
 
-export type StartFormField = 'name' | 'birthDate' | 'phone' | 'email' | 'title' | 'periodStart' | 'periodEnd' | 'revisionDate' | 'serviceId';
+export type StartFormField =
+	'name' | 'birthDate' | 'phone' | 'email' | 'title' | 'periodStart' | 'periodEnd' | 'revisionDate' | 'serviceId';
 
 export interface StartForm extends PlanDates {
 	person: NewPatient;
@@ -107,10 +127,18 @@ export interface StartForm extends PlanDates {
 	seen: string[];
 }
 
-export type ParsedStartForm = { ok: true; value: StartForm; values: Record<string, string> } | { ok: false; errors: Partial<Record<StartFormField, string>>; values: Record<string, string> };
+export type ParsedStartForm =
+	| { ok: true; value: StartForm; values: Record<string, string> }
+	| { ok: false; errors: Partial<Record<StartFormField, string>>; values: Record<string, string> };
 
 /** Reads the start form; every problem is reported per field and everything typed is echoed back. */
-export function parseStartForm(form: FormData, text: StartFormText, labels: Record<StartFormField, string>, today: string, serviceIds: string[]): ParsedStartForm {
+export function parseStartForm(
+	form: FormData,
+	text: StartFormText,
+	labels: Record<StartFormField, string>,
+	today: string,
+	serviceIds: string[]
+): ParsedStartForm {
 	const errors: Partial<Record<StartFormField, string>> = {};
 	const values: Record<string, string> = {};
 	const read = (key: StartFormField, opts: { required?: boolean; max?: number } = {}) => {
@@ -138,7 +166,11 @@ export function parseStartForm(form: FormData, text: StartFormText, labels: Reco
 	const guardianActs = form.get('guardianActs') === 'on';
 	values.guardianActs = guardianActs ? 'on' : '';
 	const title = read('title', { required: true, max: LIMITS.title });
-	const dates: PlanDates = { periodStart: readDate('periodStart'), periodEnd: readDate('periodEnd'), revisionDate: readDate('revisionDate') };
+	const dates: PlanDates = {
+		periodStart: readDate('periodStart'),
+		periodEnd: readDate('periodEnd'),
+		revisionDate: readDate('revisionDate')
+	};
 	if (!errors.periodStart && !errors.periodEnd && !periodInOrder(dates)) errors.periodEnd = text.periodOrder();
 	const serviceId = read('serviceId', { max: LIMITS.id });
 	if (serviceId && !serviceIds.includes(serviceId)) errors.serviceId = text.invalidChoice(labels.serviceId);

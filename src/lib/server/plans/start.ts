@@ -18,7 +18,8 @@ export interface NewPatient {
  * birth as someone registered is only written when the starter said it is someone else: `distinctFrom` lists the
  * people they were shown (the form) or is `'any'` (the API's `confirmDistinct`).
  */
-export type PatientChoice = { kind: 'existing'; id: string } | { kind: 'new'; person: NewPatient; distinctFrom: string[] | 'any' };
+export type PatientChoice =
+	{ kind: 'existing'; id: string } | { kind: 'new'; person: NewPatient; distinctFrom: string[] | 'any' };
 
 export interface StartPlanInput {
 	patient: PatientChoice;
@@ -70,7 +71,12 @@ const SAME_PATIENT_LOCK = 0x7073; // "ps"
  * starter's coordinator seat and the patient's seat are written together or not at all. The caller has checked
  * that the starter may start plans and that `serviceId` is one of their municipal services.
  */
-export async function startPlan(db: Db, starterId: string, input: StartPlanInput, now = new Date()): Promise<StartedPlan> {
+export async function startPlan(
+	db: Db,
+	starterId: string,
+	input: StartPlanInput,
+	now = new Date()
+): Promise<StartedPlan> {
 	return db.transaction(async (txn) => {
 		const tx = txn as unknown as Db;
 		let patientId: string;
@@ -86,12 +92,19 @@ export async function startPlan(db: Db, starterId: string, input: StartPlanInput
 		} else {
 			const person = input.patient.person;
 			// Two starters registering the same person at once: the second waits, then sees the first.
-			await tx.execute(sql`select pg_advisory_xact_lock(${SAME_PATIENT_LOCK}::int4, hashtext(${`${normalisedName(person.name)}|${person.birthDate}`}))`);
+			await tx.execute(
+				sql`select pg_advisory_xact_lock(${SAME_PATIENT_LOCK}::int4, hashtext(${`${normalisedName(person.name)}|${person.birthDate}`}))`
+			);
 			const same = await findSamePatient(tx, person, starterId, now);
 			const confirmed = input.patient.distinctFrom;
-			if (same.length > 0 && confirmed !== 'any' && !same.every((s) => confirmed.includes(s.id))) throw new SamePatientExists(same);
+			if (same.length > 0 && confirmed !== 'any' && !same.every((s) => confirmed.includes(s.id)))
+				throw new SamePatientExists(same);
 			if (person.email) {
-				const [clash] = await tx.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, person.email.toLowerCase())).limit(1);
+				const [clash] = await tx
+					.select({ id: users.id })
+					.from(users)
+					.where(eq(sql`lower(${users.email})`, person.email.toLowerCase()))
+					.limit(1);
 				if (clash) throw new EmailInUse();
 			}
 			patientId = newId();
@@ -126,8 +139,24 @@ export async function startPlan(db: Db, starterId: string, input: StartPlanInput
 		});
 		// The starter coordinates until the role is handed over; the patient is in their own plan from the start.
 		await tx.insert(planMembers).values([
-			{ planId, userId: starterId, role: 'coordinator', access: 'write', serviceId: input.serviceId, joinedAt: now, addedBy: starterId },
-			{ planId, userId: patientId, role: 'patient', access: 'write', serviceId: null, joinedAt: now, addedBy: starterId }
+			{
+				planId,
+				userId: starterId,
+				role: 'coordinator',
+				access: 'write',
+				serviceId: input.serviceId,
+				joinedAt: now,
+				addedBy: starterId
+			},
+			{
+				planId,
+				userId: patientId,
+				role: 'patient',
+				access: 'write',
+				serviceId: null,
+				joinedAt: now,
+				addedBy: starterId
+			}
 		]);
 		return { planId, patientId, patientCreated, hadOpenPlan: open.n > 0 };
 	});

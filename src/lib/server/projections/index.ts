@@ -1,4 +1,11 @@
-export { projectDocument, projectStale, projectedThrough, rebuildProjections, type ProjectOutcome, type MeasureChange } from './project';
+export {
+	projectDocument,
+	projectStale,
+	projectedThrough,
+	rebuildProjections,
+	type ProjectOutcome,
+	type MeasureChange
+} from './project';
 export { Projector, type ProjectorOptions } from './projector';
 export { readPlanRows, type GoalRow, type MeasureRow } from './read-plan';
 export {

@@ -54,8 +54,12 @@ export async function projectDocument(db: Db, docName: string, opts: ProjectOpti
 	if (!parsed || parsed.kind !== 'plan') return { kind: 'skipped' };
 	// An index lookup first: a version already projected is not worth loading and decoding the document for.
 	if (!opts.force) {
-		const [latest] = await db.select({ id: sql<number | null>`max(${docUpdates.id})`.mapWith(Number) }).from(docUpdates).where(eq(docUpdates.docName, docName));
-		if (latest?.id && (await projectedThrough(db, docName)) >= latest.id) return { kind: 'current', throughId: latest.id };
+		const [latest] = await db
+			.select({ id: sql<number | null>`max(${docUpdates.id})`.mapWith(Number) })
+			.from(docUpdates)
+			.where(eq(docUpdates.docName, docName));
+		if (latest?.id && (await projectedThrough(db, docName)) >= latest.id)
+			return { kind: 'current', throughId: latest.id };
 	}
 	const store = opts.store ?? new PgDocStore(db);
 	const stored = await store.load(docName);
@@ -76,17 +80,33 @@ export async function projectDocument(db: Db, docName: string, opts: ProjectOpti
 	const planId = parsed.planId;
 	const now = opts.now ?? new Date();
 	return db.transaction(async (tx) => {
-		if (engineOf(db) !== 'pglite') await tx.execute(sql`select pg_advisory_xact_lock(${PROJECTION_LOCK}::int4, hashtext(${docName}))`);
-		const [state] = await tx.select({ throughId: projectionState.throughId }).from(projectionState).where(eq(projectionState.docName, docName));
+		if (engineOf(db) !== 'pglite')
+			await tx.execute(sql`select pg_advisory_xact_lock(${PROJECTION_LOCK}::int4, hashtext(${docName}))`);
+		const [state] = await tx
+			.select({ throughId: projectionState.throughId })
+			.from(projectionState)
+			.where(eq(projectionState.docName, docName));
 		// Someone projected a later (or the same) version while this one was read: theirs stands.
-		if (state && (opts.force ? state.throughId > throughId : state.throughId >= throughId)) return { kind: 'current', throughId: state.throughId } as const;
+		if (state && (opts.force ? state.throughId > throughId : state.throughId >= throughId))
+			return { kind: 'current', throughId: state.throughId } as const;
 		// `updated_at` says when a row's content last changed: rows that come out the same keep theirs.
-		const oldGoals = new Map((await tx.select().from(projectedGoals).where(eq(projectedGoals.planId, planId))).map((g) => [g.goalId, g]));
-		const oldMeasures = new Map((await tx.select().from(projectedMeasures).where(eq(projectedMeasures.planId, planId))).map((m) => [m.measureId, m]));
+		const oldGoals = new Map(
+			(await tx.select().from(projectedGoals).where(eq(projectedGoals.planId, planId))).map((g) => [g.goalId, g])
+		);
+		const oldMeasures = new Map(
+			(await tx.select().from(projectedMeasures).where(eq(projectedMeasures.planId, planId))).map((m) => [
+				m.measureId,
+				m
+			])
+		);
 		await tx.delete(projectedGoals).where(eq(projectedGoals.planId, planId));
 		await tx.delete(projectedMeasures).where(eq(projectedMeasures.planId, planId));
 		const goals = rows.goals.map((g) => ({ ...g, planId, updatedAt: keptUpdatedAt(oldGoals.get(g.goalId), g, now) }));
-		const measures = rows.measures.map((m) => ({ ...m, planId, updatedAt: keptUpdatedAt(oldMeasures.get(m.measureId), m, now) }));
+		const measures = rows.measures.map((m) => ({
+			...m,
+			planId,
+			updatedAt: keptUpdatedAt(oldMeasures.get(m.measureId), m, now)
+		}));
 		if (goals.length) await tx.insert(projectedGoals).values(goals);
 		if (measures.length) await tx.insert(projectedMeasures).values(measures);
 		await tx
@@ -95,7 +115,15 @@ export async function projectDocument(db: Db, docName: string, opts: ProjectOpti
 			.onConflictDoUpdate({ target: projectionState.docName, set: { throughId, projectedAt: now } });
 		if (opts.onMeasuresChanged && state && !opts.force) {
 			const before = new Map([...oldMeasures].map(([id, row]) => [id, row as MeasureRow]));
-			await opts.onMeasuresChanged(tx as unknown as Db, { planId, docName, fromId: state.throughId, throughId, before, after: rows.measures, creators });
+			await opts.onMeasuresChanged(tx as unknown as Db, {
+				planId,
+				docName,
+				fromId: state.throughId,
+				throughId,
+				before,
+				after: rows.measures,
+				creators
+			});
 		}
 		return { kind: 'projected', throughId, goals: rows.goals.length, measures: rows.measures.length } as const;
 	});
@@ -106,7 +134,8 @@ function keptUpdatedAt(old: Record<string, unknown> | undefined, row: object, no
 	if (!old) return now;
 	for (const [key, value] of Object.entries(row)) {
 		const before = old[key];
-		const same = value instanceof Date ? before instanceof Date && before.getTime() === value.getTime() : before === value;
+		const same =
+			value instanceof Date ? before instanceof Date && before.getTime() === value.getTime() : before === value;
 		if (!same) return now;
 	}
 	return old.updatedAt as Date;
@@ -114,7 +143,10 @@ function keptUpdatedAt(old: Record<string, unknown> | undefined, row: object, no
 
 /** The stored version a document's rows reflect (0 if never projected). */
 export async function projectedThrough(db: Db, docName: string): Promise<number> {
-	const [row] = await db.select({ throughId: projectionState.throughId }).from(projectionState).where(eq(projectionState.docName, docName));
+	const [row] = await db
+		.select({ throughId: projectionState.throughId })
+		.from(projectionState)
+		.where(eq(projectionState.docName, docName));
 	return row?.throughId ?? 0;
 }
 
@@ -132,7 +164,10 @@ async function storedPlanDocs(db: Db): Promise<Array<{ docName: string; lastId: 
  * Projects every plan document whose stored version is ahead of its projection (at start: documents seeded or
  * changed while no projector ran). Returns how many were projected.
  */
-export async function projectStale(db: Db, opts: Pick<ProjectOptions, 'store' | 'onMeasuresChanged'> = {}): Promise<number> {
+export async function projectStale(
+	db: Db,
+	opts: Pick<ProjectOptions, 'store' | 'onMeasuresChanged'> = {}
+): Promise<number> {
 	const states = new Map((await db.select().from(projectionState)).map((s) => [s.docName, s.throughId]));
 	let n = 0;
 	for (const { docName, lastId } of await storedPlanDocs(db)) {
@@ -146,7 +181,10 @@ export async function projectStale(db: Db, opts: Pick<ProjectOptions, 'store' | 
  * `npm run projections:rebuild`: projects every stored plan document again, one plan per transaction (lists
  * keep working meanwhile), and drops rows of plans that have no stored document.
  */
-export async function rebuildProjections(db: Db, opts: { store?: DocStore } = {}): Promise<{ documents: number; measures: number; goals: number }> {
+export async function rebuildProjections(
+	db: Db,
+	opts: { store?: DocStore } = {}
+): Promise<{ documents: number; measures: number; goals: number }> {
 	const docs = await storedPlanDocs(db);
 	const totals = { documents: 0, measures: 0, goals: 0 };
 	for (const { docName } of docs) {
@@ -160,7 +198,9 @@ export async function rebuildProjections(db: Db, opts: { store?: DocStore } = {}
 	const names = docs.map((d) => d.docName);
 	await db.transaction(async (tx) => {
 		await tx.delete(projectedGoals).where(planIds.length ? notInArray(projectedGoals.planId, planIds) : undefined);
-		await tx.delete(projectedMeasures).where(planIds.length ? notInArray(projectedMeasures.planId, planIds) : undefined);
+		await tx
+			.delete(projectedMeasures)
+			.where(planIds.length ? notInArray(projectedMeasures.planId, planIds) : undefined);
 		await tx.delete(projectionState).where(names.length ? notInArray(projectionState.docName, names) : undefined);
 	});
 	return totals;

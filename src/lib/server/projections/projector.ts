@@ -92,7 +92,10 @@ export class Projector {
 			this.again.add(docName);
 			return;
 		}
-		const job = projectDocument(this.opts.db, docName, { store: this.opts.store, onMeasuresChanged: this.opts.onMeasuresChanged }).then(
+		const job = projectDocument(this.opts.db, docName, {
+			store: this.opts.store,
+			onMeasuresChanged: this.opts.onMeasuresChanged
+		}).then(
 			(outcome) => {
 				if (outcome.kind === 'projected') this.opts.onProjected?.(docName);
 			},

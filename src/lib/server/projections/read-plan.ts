@@ -42,7 +42,14 @@ function instantOrNull(v: unknown): Date | null {
 export function readPlanRows(doc: Y.Doc): { goals: GoalRow[]; measures: MeasureRow[] } {
 	const goals = listGoals(doc).map((g): GoalRow => {
 		const extra = g as unknown as Record<string, unknown>;
-		return { goalId: g.id, lifeArea: g.lifeArea, title: text(g.title), expressedBy: g.expressedBy, level: textOrNull(extra.level), status: g.status };
+		return {
+			goalId: g.id,
+			lifeArea: g.lifeArea,
+			title: text(g.title),
+			expressedBy: g.expressedBy,
+			level: textOrNull(extra.level),
+			status: g.status
+		};
 	});
 	const measures = listAllMeasures(doc).map((m): MeasureRow => {
 		const extra = m as unknown as Record<string, unknown>;

@@ -132,11 +132,26 @@ export async function servicesOf(db: Db, userId: string): Promise<Array<{ id: st
  * Vår tjeneste: open measures owned by the services I work in, in the plans I may read; `awaitingAnswer` is the
  * part still proposed, which waits for the service to accept, decline or counter-propose.
  */
-export async function serviceTasks(db: Db, userId: string, now = new Date()): Promise<{ services: Array<{ id: string; name: string }>; owned: TaskRow[]; awaitingAnswer: TaskRow[] }> {
+export async function serviceTasks(
+	db: Db,
+	userId: string,
+	now = new Date()
+): Promise<{ services: Array<{ id: string; name: string }>; owned: TaskRow[]; awaitingAnswer: TaskRow[] }> {
 	const mine = await servicesOf(db, userId);
 	if (mine.length === 0) return { services: [], owned: [], awaitingAnswer: [] };
 	const readable = await readablePlans(db, userId, now);
-	const owned = await taskRows(db, [...readable.keys()], and(inArray(projectedMeasures.serviceId, mine.map((s) => s.id)), isOpen()), now);
+	const owned = await taskRows(
+		db,
+		[...readable.keys()],
+		and(
+			inArray(
+				projectedMeasures.serviceId,
+				mine.map((s) => s.id)
+			),
+			isOpen()
+		),
+		now
+	);
 	return { services: mine, owned, awaitingAnswer: owned.filter((t) => t.status === 'requested') };
 }
 
@@ -151,12 +166,23 @@ async function coordinatedPlans(db: Db, userId: string, now: Date): Promise<stri
  * with no named person, declined measures that wait for the group's decision, measures no service has answered
  * yet, and waiting measures without an interim measure.
  */
-export async function coordinatorOverview(db: Db, userId: string, now = new Date()): Promise<CoordinatorOverview & { planIds: string[] }> {
+export async function coordinatorOverview(
+	db: Db,
+	userId: string,
+	now = new Date()
+): Promise<CoordinatorOverview & { planIds: string[] }> {
 	const planIds = await coordinatedPlans(db, userId, now);
-	if (planIds.length === 0) return { planIds, revisionOverdue: [], noPerson: [], declined: [], unanswered: [], waitingWithoutInterim: [] };
+	if (planIds.length === 0)
+		return { planIds, revisionOverdue: [], noPerson: [], declined: [], unanswered: [], waitingWithoutInterim: [] };
 	const today = osloDay(now);
 	const revisionOverdue = await db
-		.select({ planId: plans.id, planTitle: plans.title, patientName: patient.name, revisionDate: sql<string>`${plans.revisionDate}`, status: plans.status })
+		.select({
+			planId: plans.id,
+			planTitle: plans.title,
+			patientName: patient.name,
+			revisionDate: sql<string>`${plans.revisionDate}`,
+			status: plans.status
+		})
 		.from(plans)
 		.innerJoin(patient, eq(patient.id, plans.patientId))
 		.where(and(inArray(plans.id, planIds), sql`${plans.revisionDate} < ${today}`))
@@ -165,7 +191,12 @@ export async function coordinatorOverview(db: Db, userId: string, now = new Date
 		taskRows(db, planIds, and(isNull(projectedMeasures.personId), isOpen()), now),
 		taskRows(db, planIds, eq(projectedMeasures.status, 'rejected'), now),
 		taskRows(db, planIds, eq(projectedMeasures.status, 'requested'), now),
-		taskRows(db, planIds, and(eq(projectedMeasures.status, 'on_hold'), sql`btrim(${projectedMeasures.interimMeasure}) = ''`), now)
+		taskRows(
+			db,
+			planIds,
+			and(eq(projectedMeasures.status, 'on_hold'), sql`btrim(${projectedMeasures.interimMeasure}) = ''`),
+			now
+		)
 	]);
 	return { planIds, revisionOverdue, noPerson, declined, unanswered, waitingWithoutInterim };
 }
@@ -182,7 +213,12 @@ export const asTask = (r: TaskRow): Task => ({
 });
 
 /** The tasks of one scope, as `GET /api/tasks` lists them (the coordinator's: every flagged measure once). */
-export async function tasksFor(db: Db, userId: string, scope: TaskScope, now = new Date()): Promise<{ tasks: TaskRow[]; planIds: string[] }> {
+export async function tasksFor(
+	db: Db,
+	userId: string,
+	scope: TaskScope,
+	now = new Date()
+): Promise<{ tasks: TaskRow[]; planIds: string[] }> {
 	if (scope === 'mine') {
 		const tasks = await myTasks(db, userId, now);
 		return { tasks, planIds: planIdsOf(tasks) };
@@ -208,8 +244,23 @@ export const planIdsOf = (rows: Array<{ planId: string }>): string[] => [...new 
  * Reading a list reads goals and measures of every plan it shows: each such plan gets a `plan.read` (so the
  * patient's access log shows it), and the list itself a `plan.list`.
  */
-export async function auditTaskRead(db: Db, userId: string, scope: TaskScope, planIds: string[], via: 'page' | 'api'): Promise<void> {
+export async function auditTaskRead(
+	db: Db,
+	userId: string,
+	scope: TaskScope,
+	planIds: string[],
+	via: 'page' | 'api'
+): Promise<void> {
 	await recordAudit(db, { actorId: userId, action: 'plan.list', detail: { tasks: scope, count: planIds.length, via } });
 	// Together, so the audit log's batching writes them as one.
-	await Promise.all(planIds.map((planId) => recordAudit(db, { actorId: userId, action: 'plan.read', planId, detail: { parts: ['plan'], via: `tasks:${scope}` } })));
+	await Promise.all(
+		planIds.map((planId) =>
+			recordAudit(db, {
+				actorId: userId,
+				action: 'plan.read',
+				planId,
+				detail: { parts: ['plan'], via: `tasks:${scope}` }
+			})
+		)
+	);
 }

@@ -17,7 +17,8 @@ export function fillSecondDemoPlan(planDoc: Y.Doc, refs: SecondDemoRefs, origin?
 	if (listGoals(planDoc).length > 0) return false;
 	const { services: s, people: p } = refs;
 	planDoc.transact(() => {
-		const measure = (goalId: string, m: Omit<NewMeasure, 'goalId'>) => addMeasure(planDoc, { createdBy: p.coordinator, ...m, goalId }, origin);
+		const measure = (goalId: string, m: Omit<NewMeasure, 'goalId'>) =>
+			addMeasure(planDoc, { createdBy: p.coordinator, ...m, goalId }, origin);
 
 		const income = addGoal(
 			planDoc,

@@ -40,8 +40,16 @@ export interface DemoDocs {
  * Writes the demo plan into empty documents, each document in one transaction with `origin`.
  * Returns false and writes nothing if a document already has content (so a re-seed is harmless).
  */
-export function fillDemoPlan({ plan: planDoc, crisis: crisisDoc, voice: voiceDoc }: DemoDocs, refs: DemoRefs, origin?: unknown): boolean {
-	if (listGoals(planDoc).length > 0 || listOwnResources(voiceDoc).length > 0 || !isRichTextEmpty(fragmentToRichText(getWhatMatters(voiceDoc)))) {
+export function fillDemoPlan(
+	{ plan: planDoc, crisis: crisisDoc, voice: voiceDoc }: DemoDocs,
+	refs: DemoRefs,
+	origin?: unknown
+): boolean {
+	if (
+		listGoals(planDoc).length > 0 ||
+		listOwnResources(voiceDoc).length > 0 ||
+		!isRichTextEmpty(fragmentToRichText(getWhatMatters(voiceDoc)))
+	) {
 		return false;
 	}
 	const { services: s, people: p } = refs;
@@ -74,7 +82,9 @@ export function fillDemoPlan({ plan: planDoc, crisis: crisisDoc, voice: voiceDoc
 			status: 'on_hold',
 			statusReason: 'Søknaden er innvilget. Venter på ledig leilighet – står som nummer 4 på ventelisten.',
 			interimMeasure: 'Botrening i nåværende bolig med hjemmetjenesten to ganger i uka.',
-			description: ['Boligkontoret gir beskjed til koordinator så snart en leilighet er ledig, slik at visning kan avtales sammen.']
+			description: [
+				'Boligkontoret gir beskjed til koordinator så snart en leilighet er ledig, slik at visning kan avtales sammen.'
+			]
 		});
 		measure(housing, {
 			title: 'Botrening i nåværende bolig: handle, lage mat og vaske',
@@ -83,7 +93,9 @@ export function fillDemoPlan({ plan: planDoc, crisis: crisisDoc, voice: voiceDoc
 			startDate: '2026-10-01',
 			dueDate: '2027-02-28',
 			status: 'in_progress',
-			description: ['To ganger i uka sammen med miljøterapeut i bofellesskapet. Fokus på innkjøp etter handleliste og enkel matlaging.']
+			description: [
+				'To ganger i uka sammen med miljøterapeut i bofellesskapet. Fokus på innkjøp etter handleliste og enkel matlaging.'
+			]
 		});
 		measure(housing, {
 			title: 'Tett oppfølging de første månedene etter innflytting',
@@ -103,7 +115,9 @@ export function fillDemoPlan({ plan: planDoc, crisis: crisisDoc, voice: voiceDoc
 				expressedBy: 'patient',
 				status: 'active',
 				createdBy: p.patient,
-				description: ['Vil styre økonomien selv med et fast budsjett og slippe purringer. Har uføretrygd og noen gamle inkassosaker.']
+				description: [
+					'Vil styre økonomien selv med et fast budsjett og slippe purringer. Har uføretrygd og noen gamle inkassosaker.'
+				]
 			},
 			origin
 		);
@@ -160,7 +174,13 @@ export function fillDemoPlan({ plan: planDoc, crisis: crisisDoc, voice: voiceDoc
 		// The patient's own goals are goals of the plan, in his words; not every one has a measure yet.
 		addGoal(
 			planDoc,
-			{ lifeArea: 'work_activity', title: 'Komme meg ut av huset hver dag', expressedBy: 'patient', status: 'proposed', createdBy: p.patient },
+			{
+				lifeArea: 'work_activity',
+				title: 'Komme meg ut av huset hver dag',
+				expressedBy: 'patient',
+				status: 'proposed',
+				createdBy: p.patient
+			},
 			origin
 		);
 
@@ -183,7 +203,9 @@ export function fillDemoPlan({ plan: planDoc, crisis: crisisDoc, voice: voiceDoc
 			startDate: '2026-10-08',
 			dueDate: '2026-10-22',
 			status: 'completed',
-			description: ['Gjennomført 20. oktober. Han samtykket til at søsteren får se kriseplanen og være med på ansvarsgruppemøtene.']
+			description: [
+				'Gjennomført 20. oktober. Han samtykket til at søsteren får se kriseplanen og være med på ansvarsgruppemøtene.'
+			]
 		});
 		measure(sister, {
 			title: 'Pårørendegruppe på DPS for søsteren',
@@ -316,10 +338,22 @@ export function fillDemoPlan({ plan: planDoc, crisis: crisisDoc, voice: voiceDoc
 			'Hvis jeg må legges inn, vil jeg til DPS der jeg kjenner folk, ikke til akuttavdelingen.'
 		]);
 		// Names match the demo accounts in the README (Fjordvik kommune).
-		addContact(crisisDoc, { name: 'Ingrid Solberg', role: 'Koordinator, psykisk helseteam, hverdager 08–15.30', phone: '900 00 001' }, origin);
-		addContact(crisisDoc, { name: 'ACT-teamet (Tone Vik)', role: 'Oppsøkende team, alle dager 08–20', phone: '700 20 200' }, origin);
+		addContact(
+			crisisDoc,
+			{ name: 'Ingrid Solberg', role: 'Koordinator, psykisk helseteam, hverdager 08–15.30', phone: '900 00 001' },
+			origin
+		);
+		addContact(
+			crisisDoc,
+			{ name: 'ACT-teamet (Tone Vik)', role: 'Oppsøkende team, alle dager 08–20', phone: '700 20 200' },
+			origin
+		);
 		addContact(crisisDoc, { name: 'Silje Berg', role: 'Søster', phone: '900 00 003' }, origin);
-		addContact(crisisDoc, { name: 'DPS Fjordvik, døgnenheten', role: 'Åpen retur, hele døgnet', phone: '700 20 100' }, origin);
+		addContact(
+			crisisDoc,
+			{ name: 'DPS Fjordvik, døgnenheten', role: 'Åpen retur, hele døgnet', phone: '700 20 100' },
+			origin
+		);
 		addContact(crisisDoc, { name: 'Legevakt', role: 'Kvelder, netter og helger', phone: '116 117' }, origin);
 		setOpenReturn(
 			crisisDoc,

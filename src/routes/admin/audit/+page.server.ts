@@ -24,7 +24,8 @@ export const load: PageServerLoad = async (event) => {
 	const errors: Record<string, string> = {};
 	if (filter.from && !isCalendarDate(filter.from)) errors.from = m.admin_audit_date_error();
 	if (filter.to && !isCalendarDate(filter.to)) errors.to = m.admin_audit_date_error();
-	if (!errors.from && !errors.to && filter.from && filter.to && filter.to < filter.from) errors.to = m.admin_audit_to_before_from();
+	if (!errors.from && !errors.to && filter.from && filter.to && filter.to < filter.from)
+		errors.to = m.admin_audit_to_before_from();
 	const page = Math.max(1, Math.min(10_000, Number.parseInt(q.get('page') ?? '1', 10) || 1));
 
 	const [choices, chain, log] = await Promise.all([
@@ -44,7 +45,13 @@ export const load: PageServerLoad = async (event) => {
 		actorId: admin.id,
 		action: 'access_log.read',
 		planId: filter.plan || null,
-		detail: { scope: 'admin', page, ...(filter.person ? { personId: filter.person } : {}), ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}) }
+		detail: {
+			scope: 'admin',
+			page,
+			...(filter.person ? { personId: filter.person } : {}),
+			...(filter.from ? { from: filter.from } : {}),
+			...(filter.to ? { to: filter.to } : {})
+		}
 	});
 	return {
 		filter,

@@ -20,7 +20,10 @@ export const actions: Actions = {
 		const admin = requireAdmin(event);
 		const db = event.locals.db;
 		const services = await listServices(db);
-		const parsed = parsePersonForm(await event.request.formData(), formErrorText, personLabels(), { passwordRequired: true, serviceIds: services.map((s) => s.id) });
+		const parsed = parsePersonForm(await event.request.formData(), formErrorText, personLabels(), {
+			passwordRequired: true,
+			serviceIds: services.map((s) => s.id)
+		});
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values: parsed.values });
 		try {
 			const { userId: id } = await savePerson(db, null, parsed.value);
@@ -29,7 +32,10 @@ export const actions: Actions = {
 		} catch (e) {
 			if (e instanceof EmailTakenError) {
 				const { password: _password, ...values } = parsed.value;
-				return fail(400, { errors: { email: m.person_email_taken() }, values: { ...values, serviceId: values.serviceId ?? '' } });
+				return fail(400, {
+					errors: { email: m.person_email_taken() },
+					values: { ...values, serviceId: values.serviceId ?? '' }
+				});
 			}
 			throw e;
 		}

@@ -9,7 +9,13 @@ import { failedJobs, retryFailed } from '$lib/server/notify';
 export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
 	const db = event.locals.db;
-	const failed = (await failedJobs(db)).map((j) => ({ id: j.id, type: j.type, attempts: j.attempts, lastError: j.lastError ?? '', at: j.finishedAt ?? j.createdAt }));
+	const failed = (await failedJobs(db)).map((j) => ({
+		id: j.id,
+		type: j.type,
+		attempts: j.attempts,
+		lastError: j.lastError ?? '',
+		at: j.finishedAt ?? j.createdAt
+	}));
 	const sms = await db.select().from(smsOutbox).orderBy(desc(smsOutbox.createdAt)).limit(50);
 	return { failed, sms };
 };

@@ -33,31 +33,63 @@ export const POST: RequestHandler = async ({ locals, request }) => {
 	try {
 		const body = parseStartPlanBody(await readJsonObject(request), osloDay(new Date()));
 		const serviceIds = starter.services.map((s) => s.id);
-		if (body.serviceId && !serviceIds.includes(body.serviceId)) throw new BadRequest('"serviceId" must be a municipal service you work in.', 'serviceId');
-		if (!body.serviceId && serviceIds.length > 1) throw new BadRequest('"serviceId" is required: you work in more than one municipal service.', 'serviceId');
+		if (body.serviceId && !serviceIds.includes(body.serviceId))
+			throw new BadRequest('"serviceId" must be a municipal service you work in.', 'serviceId');
+		if (!body.serviceId && serviceIds.length > 1)
+			throw new BadRequest('"serviceId" is required: you work in more than one municipal service.', 'serviceId');
 		const started = await startPlan(locals.db, user.id, {
-			patient: body.patient.kind === 'existing' ? body.patient : { kind: 'new', person: body.patient.person, distinctFrom: body.confirmDistinct ? 'any' : [] },
+			patient:
+				body.patient.kind === 'existing'
+					? body.patient
+					: { kind: 'new', person: body.patient.person, distinctFrom: body.confirmDistinct ? 'any' : [] },
 			title: body.title,
 			periodStart: body.periodStart,
 			periodEnd: body.periodEnd,
 			revisionDate: body.revisionDate,
 			serviceId: body.serviceId ?? serviceIds[0] ?? null
 		});
-		await recordAudit(locals.db, { actorId: user.id, action: 'plan.started', planId: started.planId, target: started.patientId, detail: { patientCreated: started.patientCreated, via: 'api' } });
-		return json({ id: started.planId, patientId: started.patientId, ...(started.hadOpenPlan ? { patientHasOtherOpenPlan: true } : {}) }, { status: 201 });
+		await recordAudit(locals.db, {
+			actorId: user.id,
+			action: 'plan.started',
+			planId: started.planId,
+			target: started.patientId,
+			detail: { patientCreated: started.patientCreated, via: 'api' }
+		});
+		return json(
+			{
+				id: started.planId,
+				patientId: started.patientId,
+				...(started.hadOpenPlan ? { patientHasOtherOpenPlan: true } : {})
+			},
+			{ status: 201 }
+		);
 	} catch (err) {
 		if (err instanceof SamePatientExists) {
 			return json(
 				{
 					error: 'same_patient_exists',
-					message: 'A patient with this name and date of birth is already registered. Send "patient": { "id": "…" } to start the plan for one of them, or "confirmDistinct": true if this is a different person.',
-					candidates: err.candidates.map((c) => ({ id: c.id, name: c.name, birthDate: c.birthDate, hasOpenPlan: c.hasOpenPlan }))
+					message:
+						'A patient with this name and date of birth is already registered. Send "patient": { "id": "…" } to start the plan for one of them, or "confirmDistinct": true if this is a different person.',
+					candidates: err.candidates.map((c) => ({
+						id: c.id,
+						name: c.name,
+						birthDate: c.birthDate,
+						hasOpenPlan: c.hasOpenPlan
+					}))
 				},
 				{ status: 409 }
 			);
 		}
-		if (err instanceof UnknownPatient) return json({ error: 'bad_request', message: '"patient.id" is not a registered patient.', field: 'patient.id' }, { status: 400 });
-		if (err instanceof EmailInUse) return json({ error: 'email_in_use', message: '"patient.email" already belongs to an account.', field: 'patient.email' }, { status: 409 });
+		if (err instanceof UnknownPatient)
+			return json(
+				{ error: 'bad_request', message: '"patient.id" is not a registered patient.', field: 'patient.id' },
+				{ status: 400 }
+			);
+		if (err instanceof EmailInUse)
+			return json(
+				{ error: 'email_in_use', message: '"patient.email" already belongs to an account.', field: 'patient.email' },
+				{ status: 409 }
+			);
 		return badRequestResponse(err);
 	}
 };

@@ -12,7 +12,10 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	if (!user) return apiError(401, 'unauthenticated', 'Not logged in.');
 	const scope = url.searchParams.get('scope');
 	if (!isTaskScope(scope)) {
-		return json({ error: 'bad_request', message: `"scope" must be one of: ${TASK_SCOPES.join(', ')}.`, field: 'scope' }, { status: 400 });
+		return json(
+			{ error: 'bad_request', message: `"scope" must be one of: ${TASK_SCOPES.join(', ')}.`, field: 'scope' },
+			{ status: 400 }
+		);
 	}
 	const { tasks, planIds } = await tasksFor(locals.db, user.id, scope);
 	await auditTaskRead(locals.db, user.id, scope, planIds, 'api');

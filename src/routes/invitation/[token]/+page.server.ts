@@ -24,7 +24,12 @@ export const actions: Actions = {
 		const confirm = String(form.get('confirm') ?? '');
 		const problem = newPasswordProblem(password, confirm);
 		if (problem) {
-			const message = problem === 'short' ? m.account_password_short({ min: MIN_PASSWORD_LENGTH }) : problem === 'long' ? m.invitation_password_long() : m.account_password_mismatch();
+			const message =
+				problem === 'short'
+					? m.account_password_short({ min: MIN_PASSWORD_LENGTH })
+					: problem === 'long'
+						? m.invitation_password_long()
+						: m.account_password_mismatch();
 			return fail(400, { field: problem === 'mismatch' ? 'confirm' : 'password', message });
 		}
 		const db = event.locals.db;
@@ -35,7 +40,12 @@ export const actions: Actions = {
 		if (event.locals.session) await invalidateSession(db, event.locals.session.id);
 		const { token } = await createSession(db, accepted.userId);
 		setSessionCookie(event.cookies, token, event.url);
-		await recordAudit(db, { actorId: accepted.userId, action: 'auth.invitation_accepted', planId: accepted.planId, target: accepted.invitationId });
+		await recordAudit(db, {
+			actorId: accepted.userId,
+			action: 'auth.invitation_accepted',
+			planId: accepted.planId,
+			target: accepted.invitationId
+		});
 		redirect(303, '/');
 	}
 };

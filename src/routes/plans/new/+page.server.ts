@@ -27,13 +27,26 @@ export const load: PageServerLoad = async (event) => {
 };
 
 /** What the page shows of a possible same person: name, date of birth, an open plan, and only the plans the starter may see. */
-const forPage = (same: SamePatient[]) => same.map((s) => ({ id: s.id, name: s.name, birthDate: s.birthDate, hasOpenPlan: s.hasOpenPlan, visiblePlans: s.visiblePlans }));
+const forPage = (same: SamePatient[]) =>
+	same.map((s) => ({
+		id: s.id,
+		name: s.name,
+		birthDate: s.birthDate,
+		hasOpenPlan: s.hasOpenPlan,
+		visiblePlans: s.visiblePlans
+	}));
 
 export const actions: Actions = {
 	default: async (event) => {
 		const { user, starter } = await requireStarter(event);
 		const db = event.locals.db;
-		const parsed = parseStartForm(await event.request.formData(), startFormText, startLabels(), osloDay(new Date()), starter.services.map((s) => s.id));
+		const parsed = parseStartForm(
+			await event.request.formData(),
+			startFormText,
+			startLabels(),
+			osloDay(new Date()),
+			starter.services.map((s) => s.id)
+		);
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values: parsed.values });
 		const input = parsed.value;
 
@@ -42,23 +55,43 @@ export const actions: Actions = {
 		const ids = same.map((s) => s.id);
 		let patient: PatientChoice | null = null;
 		if (same.length === 0) patient = { kind: 'new', person: input.person, distinctFrom: [] };
-		else if (input.patientChoice === 'new' && ids.every((id) => input.seen.includes(id))) patient = { kind: 'new', person: input.person, distinctFrom: input.seen };
-		else if (input.patientChoice && ids.includes(input.patientChoice)) patient = { kind: 'existing', id: input.patientChoice };
+		else if (input.patientChoice === 'new' && ids.every((id) => input.seen.includes(id)))
+			patient = { kind: 'new', person: input.person, distinctFrom: input.seen };
+		else if (input.patientChoice && ids.includes(input.patientChoice))
+			patient = { kind: 'existing', id: input.patientChoice };
 		// A choice made about another list (the name or date changed since) does not count.
 		const askAgain = (list: SamePatient[]) =>
-			fail(409, { values: parsed.values, same: forPage(list), chooseError: input.patientChoice && list.length ? m.start_same_choose() : null });
+			fail(409, {
+				values: parsed.values,
+				same: forPage(list),
+				chooseError: input.patientChoice && list.length ? m.start_same_choose() : null
+			});
 		if (!patient) return askAgain(same);
 
 		let started;
 		try {
-			started = await startPlan(db, user.id, { patient, title: input.title, periodStart: input.periodStart, periodEnd: input.periodEnd, revisionDate: input.revisionDate, serviceId: input.serviceId });
+			started = await startPlan(db, user.id, {
+				patient,
+				title: input.title,
+				periodStart: input.periodStart,
+				periodEnd: input.periodEnd,
+				revisionDate: input.revisionDate,
+				serviceId: input.serviceId
+			});
 		} catch (err) {
 			if (err instanceof SamePatientExists) return askAgain(err.candidates);
 			if (err instanceof UnknownPatient) return askAgain(await findSamePatient(db, input.person, user.id));
-			if (err instanceof EmailInUse) return fail(400, { errors: { email: m.start_email_in_use() }, values: parsed.values });
+			if (err instanceof EmailInUse)
+				return fail(400, { errors: { email: m.start_email_in_use() }, values: parsed.values });
 			throw err;
 		}
-		await recordAudit(db, { actorId: user.id, action: 'plan.started', planId: started.planId, target: started.patientId, detail: { patientCreated: started.patientCreated, via: 'form' } });
+		await recordAudit(db, {
+			actorId: user.id,
+			action: 'plan.started',
+			planId: started.planId,
+			target: started.patientId,
+			detail: { patientCreated: started.patientCreated, via: 'form' }
+		});
 		redirect(303, `/plans/${started.planId}`);
 	}
 };

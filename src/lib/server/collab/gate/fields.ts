@@ -1,7 +1,14 @@
 import * as Y from 'yjs';
 import { REFUSAL, type RefusalDetail, type RefusalReason } from '../../../sync/close-codes';
 import { ROOT_SHAPES, type LiveDocKind } from '../../../plan/schema';
-import { EVALUATION_FIELDS, EVALUATIONS_FIELD, MAP_ROOTS, type EntityKind, type FieldSpec, type MapRootSpec } from '../../../plan/field-schema';
+import {
+	EVALUATION_FIELDS,
+	EVALUATIONS_FIELD,
+	MAP_ROOTS,
+	type EntityKind,
+	type FieldSpec,
+	type MapRootSpec
+} from '../../../plan/field-schema';
 import {
 	canCreateGoal,
 	canCreateMeasure,
@@ -40,7 +47,12 @@ export interface FieldRefusal {
  * - Deleting an entity, or putting a new one in its place: the right to remove it.
  * Items the update inserts and deletes itself change nothing and need no right; they must still fit the schema.
  */
-export function checkFields(doc: Y.Doc, kind: LiveDocKind, inspection: Extract<Inspection, { kind: 'ok' }>, actor: Actor | null): FieldRefusal | null {
+export function checkFields(
+	doc: Y.Doc,
+	kind: LiveDocKind,
+	inspection: Extract<Inspection, { kind: 'ok' }>,
+	actor: Actor | null
+): FieldRefusal | null {
 	const changes = new Changes(doc, kind);
 	for (const insert of inspection.inserts) {
 		const refusal = changes.insert(insert);
@@ -59,7 +71,12 @@ export function checkFields(doc: Y.Doc, kind: LiveDocKind, inspection: Extract<I
 	return changes.requiredFields() ?? changes.rights(actor);
 }
 
-const refuse = (reason: RefusalReason, entity: string, field: string | null = null, id: string | null = null): FieldRefusal => ({
+const refuse = (
+	reason: RefusalReason,
+	entity: string,
+	field: string | null = null,
+	id: string | null = null
+): FieldRefusal => ({
 	reason,
 	detail: { entity, field, id }
 });
@@ -128,7 +145,15 @@ class Changes {
 	private evaluation(goal: EntityChange, evalId: string): EntityChange {
 		let e = goal.evaluations.get(evalId);
 		if (!e) {
-			e = { spec: { holds: 'entities', kind: 'evaluation', fields: EVALUATION_FIELDS }, root: goal.root, id: evalId, created: false, removed: false, fields: new Map(), evaluations: new Map() };
+			e = {
+				spec: { holds: 'entities', kind: 'evaluation', fields: EVALUATION_FIELDS },
+				root: goal.root,
+				id: evalId,
+				created: false,
+				removed: false,
+				fields: new Map(),
+				evaluations: new Map()
+			};
 			goal.evaluations.set(evalId, e);
 		}
 		return e;
@@ -151,8 +176,12 @@ class Changes {
 		if (shape === 'fragment') return { at: 'free' };
 		const spec = this.rootsOfKind[parent.root];
 		if (!spec) return { at: 'refuse', refusal: refuse(REFUSAL.unknownRoot, this.kind) };
-		const unknownKey = (entity: string): Address => (forDelete ? { at: 'free' } : { at: 'refuse', refusal: refuse(REFUSAL.unknownKey, entity) });
-		const invalid = (entity: string, field: string | null = null): Address => ({ at: 'refuse', refusal: refuse(REFUSAL.invalidValue, entity, field) });
+		const unknownKey = (entity: string): Address =>
+			forDelete ? { at: 'free' } : { at: 'refuse', refusal: refuse(REFUSAL.unknownKey, entity) };
+		const invalid = (entity: string, field: string | null = null): Address => ({
+			at: 'refuse',
+			refusal: refuse(REFUSAL.invalidValue, entity, field)
+		});
 		const [id, field, sub] = parent.path;
 
 		if (spec.holds === 'fields') {
@@ -189,7 +218,8 @@ class Changes {
 		}
 		if (fieldSpec.inside === 'rich') return { at: 'inside', entity, field, spec: fieldSpec };
 		// A short text holds characters (and formatting) directly, nothing deeper and nothing keyed.
-		if (fieldSpec.inside === 'text' && parent.depth === 3 && key === null) return { at: 'inside', entity, field, spec: fieldSpec };
+		if (fieldSpec.inside === 'text' && parent.depth === 3 && key === null)
+			return { at: 'inside', entity, field, spec: fieldSpec };
 		return invalid(spec.kind, field);
 	}
 
@@ -200,10 +230,14 @@ class Changes {
 		const item = insert.item;
 		if (where.at === 'inside') {
 			const c = item.content;
-			if (where.spec.inside === 'text' && !(c instanceof Y.ContentString || c instanceof Y.ContentFormat || c instanceof Y.ContentDeleted)) {
+			if (
+				where.spec.inside === 'text' &&
+				!(c instanceof Y.ContentString || c instanceof Y.ContentFormat || c instanceof Y.ContentDeleted)
+			) {
 				return refuse(REFUSAL.invalidValue, where.entity.spec.kind, where.field);
 			}
-			if (!insert.deletedByUpdate && !(c instanceof Y.ContentDeleted)) this.field(where.entity, where.field).edited = true;
+			if (!insert.deletedByUpdate && !(c instanceof Y.ContentDeleted))
+				this.field(where.entity, where.field).edited = true;
 			return null;
 		}
 		const slot = slotValue(item);
@@ -215,11 +249,13 @@ class Changes {
 			return null;
 		}
 		if (where.at === 'entity') {
-			if (!slot || !(slot.value instanceof Y.Map) || slot.value instanceof Y.XmlHook) return refuse(REFUSAL.invalidValue, where.entity.spec.kind);
+			if (!slot || !(slot.value instanceof Y.Map) || slot.value instanceof Y.XmlHook)
+				return refuse(REFUSAL.invalidValue, where.entity.spec.kind);
 			where.entity.created = true;
 			return null;
 		}
-		if (!slot || !where.spec.check(slot.value)) return refuse(REFUSAL.invalidValue, where.entity.spec.kind, where.field);
+		if (!slot || !where.spec.check(slot.value))
+			return refuse(REFUSAL.invalidValue, where.entity.spec.kind, where.field);
 		this.field(where.entity, where.field).values.push(slot.value);
 		return null;
 	}
@@ -260,7 +296,8 @@ class Changes {
 				if (x.removed || x.created) continue;
 				for (const [name, f] of x.fields) {
 					if (!f.cleared || f.values.length > 0) continue;
-					const optional = (x.spec.holds === 'fields' && x.spec.optional.includes(name)) || x.spec.fields[name]?.optional === true;
+					const optional =
+						(x.spec.holds === 'fields' && x.spec.optional.includes(name)) || x.spec.fields[name]?.optional === true;
 					if (!optional) return refuse(REFUSAL.invalidValue, x.spec.kind, name);
 				}
 			}
@@ -270,7 +307,8 @@ class Changes {
 
 	rights(actor: Actor): FieldRefusal | null {
 		for (const e of this.entities.values()) {
-			const refusal = e.spec.kind === 'goal' ? this.goal(e, actor) : e.spec.kind === 'measure' ? this.measure(e, actor) : null;
+			const refusal =
+				e.spec.kind === 'goal' ? this.goal(e, actor) : e.spec.kind === 'measure' ? this.measure(e, actor) : null;
 			if (refusal) return refusal;
 		}
 		return null;
@@ -286,14 +324,17 @@ class Changes {
 		const live = this.live(e);
 		const facts = live ? measureFacts(live) : null;
 		// A new map at a live id replaces (deletes) the entity there, whatever the update's delete set says.
-		if (facts && (e.removed || e.created) && !measureRights(actor, facts).remove) return notAllowed('measure', 'delete', e.id);
+		if (facts && (e.removed || e.created) && !measureRights(actor, facts).remove)
+			return notAllowed('measure', 'delete', e.id);
 		if (e.created) {
 			if (!canCreateMeasure(actor)) return notAllowed('measure', 'create', e.id);
 			for (const [name, f] of e.fields) {
 				const bad = (allowed: (v: unknown) => boolean) => f.values.some((v) => !allowed(v));
 				if (name === 'status' && bad((v) => v === 'requested')) return notAllowed('measure', name, e.id);
-				if (name === 'createdBy' && bad((v) => v === null || v === actor.userId || restores(actor))) return notAllowed('measure', name, e.id);
-				if ((name === 'answeredBy' || name === 'answeredAt' || name === 'counterOf') && bad((v) => v === null)) return notAllowed('measure', name, e.id);
+				if (name === 'createdBy' && bad((v) => v === null || v === actor.userId || restores(actor)))
+					return notAllowed('measure', name, e.id);
+				if ((name === 'answeredBy' || name === 'answeredAt' || name === 'counterOf') && bad((v) => v === null))
+					return notAllowed('measure', name, e.id);
 			}
 			return null;
 		}
@@ -317,14 +358,17 @@ class Changes {
 	private goal(e: EntityChange, actor: Actor): FieldRefusal | null {
 		const live = this.live(e);
 		const facts = live ? goalFacts(live) : null;
-		if (facts && (e.removed || e.created) && !goalRights(actor, facts).remove) return notAllowed('goal', 'delete', e.id);
+		if (facts && (e.removed || e.created) && !goalRights(actor, facts).remove)
+			return notAllowed('goal', 'delete', e.id);
 		if (e.created) {
 			if (!canCreateGoal(actor)) return notAllowed('goal', 'create', e.id);
 			const createdBy = e.fields.get('createdBy');
-			if (createdBy?.values.some((v) => v !== null && v !== actor.userId && !restores(actor))) return notAllowed('goal', 'createdBy', e.id);
+			if (createdBy?.values.some((v) => v !== null && v !== actor.userId && !restores(actor)))
+				return notAllowed('goal', 'createdBy', e.id);
 			// A proposal written with a new goal is signed by the sender too.
 			const proposedBy = e.fields.get('proposedBy');
-			if (proposedBy?.values.some((v) => v !== null && v !== actor.userId && !restores(actor))) return notAllowed('goal', 'proposedBy', e.id);
+			if (proposedBy?.values.some((v) => v !== null && v !== actor.userId && !restores(actor)))
+				return notAllowed('goal', 'proposedBy', e.id);
 			// Evaluations written along with a new goal: each is signed by the sender.
 			for (const ev of e.evaluations.values()) {
 				const refusal = this.newEvaluation(ev, actor, e.id);
@@ -342,9 +386,15 @@ class Changes {
 			if (name === EVALUATIONS_FIELD) ok = rights.evaluate && !(live.get(name) instanceof Y.Map);
 			else if (need === 'never' || need === undefined) ok = false;
 			else if (need === 'any') ok = true;
-			else if (need === 'expressedBy') ok = !f.edited && f.values.every((v) => canSetExpressedBy(actor, facts, String(v)));
+			else if (need === 'expressedBy')
+				ok = !f.edited && f.values.every((v) => canSetExpressedBy(actor, facts, String(v)));
 			// Setting a key over a value deletes the old one too (`cleared`); cleared with nothing new is clearing, as null is.
-			else if (need === 'proposal') ok = !f.edited && (f.values.length > 0 ? f.values : [null]).every((v) => canSetProposal(actor, facts, name as 'proposedTitle' | 'proposedBy', v));
+			else if (need === 'proposal')
+				ok =
+					!f.edited &&
+					(f.values.length > 0 ? f.values : [null]).every((v) =>
+						canSetProposal(actor, facts, name as 'proposedTitle' | 'proposedBy', v)
+					);
 			else ok = rights[need];
 			if (!ok) return notAllowed('goal', name, e.id);
 		}
@@ -352,7 +402,8 @@ class Changes {
 		for (const ev of e.evaluations.values()) {
 			const current = evaluations instanceof Y.Map ? evaluations.get(ev.id) : undefined;
 			const existing = current instanceof Y.Map ? (current as Y.Map<unknown>) : null;
-			if (existing && (ev.removed || ev.created) && !evaluationRights(actor, evaluationFacts(existing)).remove) return notAllowed('evaluation', 'delete', e.id);
+			if (existing && (ev.removed || ev.created) && !evaluationRights(actor, evaluationFacts(existing)).remove)
+				return notAllowed('evaluation', 'delete', e.id);
 			if (ev.created) {
 				if (!rights.evaluate) return notAllowed('goal', 'evaluations', e.id);
 				const refusal = this.newEvaluation(ev, actor, e.id);
@@ -363,7 +414,8 @@ class Changes {
 			for (const [name, f] of ev.fields) {
 				const unchanged = !f.edited && !f.cleared && f.values.every((v) => sameValue(existing.get(name), v));
 				if (unchanged) continue;
-				if (name === 'by' || name === 'createdAt' || !evaluationRights(actor, evaluationFacts(existing)).edit) return notAllowed('evaluation', name, e.id);
+				if (name === 'by' || name === 'createdAt' || !evaluationRights(actor, evaluationFacts(existing)).edit)
+					return notAllowed('evaluation', name, e.id);
 			}
 		}
 		return null;
@@ -390,7 +442,11 @@ function text(value: unknown): string | null {
 
 export function measureFacts(m: Y.Map<unknown>): MeasureFacts {
 	const status = m.get('status');
-	return { serviceId: text(m.get('serviceId')), createdBy: text(m.get('createdBy')), status: typeof status === 'string' ? status : 'requested' };
+	return {
+		serviceId: text(m.get('serviceId')),
+		createdBy: text(m.get('createdBy')),
+		status: typeof status === 'string' ? status : 'requested'
+	};
 }
 
 export function goalFacts(g: Y.Map<unknown>): GoalFacts {
@@ -412,6 +468,7 @@ function evaluationFacts(ev: Y.Map<unknown>): { by: string | null } {
 function sameValue(current: unknown, next: unknown): boolean {
 	if (next instanceof Y.AbstractType || current instanceof Y.AbstractType) return false;
 	if (current === next) return true;
-	if (typeof next === 'object' && next !== null && typeof current === 'object' && current !== null) return JSON.stringify(current) === JSON.stringify(next);
+	if (typeof next === 'object' && next !== null && typeof current === 'object' && current !== null)
+		return JSON.stringify(current) === JSON.stringify(next);
 	return false;
 }

@@ -191,7 +191,8 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
 			// Its neighbours and parent must exist even when it turns out dead.
 			for (const ref of [s.origin, s.rightOrigin]) if (ref) lookup(ref);
 			const at = locate(s);
-			if (at !== DEAD) inserts.push({ ...at, item: s, deletedByUpdate: ownDeletes.covers(s.id.client, s.id.clock, s.length) });
+			if (at !== DEAD)
+				inserts.push({ ...at, item: s, deletedByUpdate: ownDeletes.covers(s.id.client, s.id.clock, s.length) });
 		}
 
 		const deletes: Delete[] = [];
@@ -209,7 +210,7 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
 					}
 				}
 				// The rest must be structs of this update (inserted and deleted at once), clock by clock.
-				for (let c = Math.max(clock, state); c < end; ) {
+				for (let c = Math.max(clock, state); c < end;) {
 					const s = own.find(client, c);
 					if (!s) return { kind: 'missing' };
 					c = s.id.clock + s.length;

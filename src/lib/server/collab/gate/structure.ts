@@ -22,7 +22,11 @@ export const DEFAULT_STRUCTURE_LIMITS: StructureLimits = {
  * `maxValueSize`, and no embedded sub-documents. Returns the reason for the first violation, or null.
  * Deletions are always allowed here: removing something never makes a document harder to hold.
  */
-export function checkStructure(inspection: Extract<Inspection, { kind: 'ok' }>, kind: LiveDocKind, limits = DEFAULT_STRUCTURE_LIMITS): RefusalReason | null {
+export function checkStructure(
+	inspection: Extract<Inspection, { kind: 'ok' }>,
+	kind: LiveDocKind,
+	limits = DEFAULT_STRUCTURE_LIMITS
+): RefusalReason | null {
 	const shapes = ROOT_SHAPES[kind];
 	for (const { parent, key, item } of inspection.inserts) {
 		const shape = shapes[parent.root];

@@ -47,7 +47,14 @@ export async function mergeOwnGoals(db: Db): Promise<number> {
 				if (title.length === 0 || theirs.some((g) => same(g.title, title))) continue;
 				// The entry's id is kept when it can be: the same goal under the same id.
 				const id = isValidId(entry.id) && !goalsRoot(planDoc).has(entry.id) ? entry.id : undefined;
-				addGoal(planDoc, { id, lifeArea: MIGRATED_LIFE_AREA, title, expressedBy: 'patient', status: 'proposed', createdBy: patientId });
+				addGoal(planDoc, {
+					id,
+					lifeArea: MIGRATED_LIFE_AREA,
+					title,
+					expressedBy: 'patient',
+					status: 'proposed',
+					createdBy: patientId
+				});
 			}
 		});
 		const voiceSv = Y.encodeStateVector(voiceDoc);
@@ -57,7 +64,8 @@ export async function mergeOwnGoals(db: Db): Promise<number> {
 		const rows = [{ docName: voiceDocName(planId), update: Y.encodeStateAsUpdate(voiceDoc, voiceSv), userId: null }];
 		const planUpdate = Y.encodeStateAsUpdate(planDoc, planSv);
 		// Nothing new in the plan (every goal was there already) stores nothing there.
-		if (!equalsEmptyUpdate(planUpdate)) rows.unshift({ docName: planDocName(planId), update: planUpdate, userId: null });
+		if (!equalsEmptyUpdate(planUpdate))
+			rows.unshift({ docName: planDocName(planId), update: planUpdate, userId: null });
 		await db.insert(docUpdates).values(rows);
 		planDoc.destroy();
 		voiceDoc.destroy();

@@ -17,12 +17,27 @@ export async function splitCrisisPlan(db: Db): Promise<number> {
 	const planIds = (await db.select({ id: plans.id }).from(plans)).map((p) => p.id);
 	let moved = 0;
 	for (const planId of planIds) {
-		const existing = await db.select({ id: docUpdates.id }).from(docUpdates).where(inArray(docUpdates.docName, [crisisDocName(planId)])).limit(1);
+		const existing = await db
+			.select({ id: docUpdates.id })
+			.from(docUpdates)
+			.where(inArray(docUpdates.docName, [crisisDocName(planId)]))
+			.limit(1);
 		if (existing.length > 0) continue;
 		const planDoc = new Y.Doc();
 		applyStoredDoc(planDoc, await store.load(planDocName(planId)));
-		const roots = { crisis: crisisRoot(planDoc), signs: warningSignsRoot(planDoc), contacts: contactsRoot(planDoc), helps: whatHelpsRoot(planDoc), wishes: wishesRoot(planDoc) };
-		const empty = roots.crisis.size === 0 && roots.signs.size === 0 && roots.contacts.size === 0 && roots.helps.length === 0 && roots.wishes.length === 0;
+		const roots = {
+			crisis: crisisRoot(planDoc),
+			signs: warningSignsRoot(planDoc),
+			contacts: contactsRoot(planDoc),
+			helps: whatHelpsRoot(planDoc),
+			wishes: wishesRoot(planDoc)
+		};
+		const empty =
+			roots.crisis.size === 0 &&
+			roots.signs.size === 0 &&
+			roots.contacts.size === 0 &&
+			roots.helps.length === 0 &&
+			roots.wishes.length === 0;
 		if (empty) continue;
 
 		const crisisDoc = new Y.Doc();
@@ -38,7 +53,10 @@ export async function splitCrisisPlan(db: Db): Promise<number> {
 				[roots.helps, whatHelpsRoot(crisisDoc)],
 				[roots.wishes, wishesRoot(crisisDoc)]
 			] as const) {
-				to.insert(0, from.toArray().map((node) => node.clone() as Y.XmlElement | Y.XmlText));
+				to.insert(
+					0,
+					from.toArray().map((node) => node.clone() as Y.XmlElement | Y.XmlText)
+				);
 			}
 		});
 		const sv = Y.encodeStateVector(planDoc);

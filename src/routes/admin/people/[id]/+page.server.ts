@@ -31,13 +31,20 @@ export const actions: Actions = {
 		const db = event.locals.db;
 		if (!(await getPerson(db, event.params.id))) error(404, 'not found');
 		const services = await listServices(db);
-		const parsed = parsePersonForm(await event.request.formData(), formErrorText, personLabels(), { passwordRequired: false, serviceIds: services.map((s) => s.id) });
+		const parsed = parsePersonForm(await event.request.formData(), formErrorText, personLabels(), {
+			passwordRequired: false,
+			serviceIds: services.map((s) => s.id)
+		});
 		if (!parsed.ok) return fail(400, { errors: parsed.errors, values: parsed.values });
 		let endedSessions: string[];
 		try {
 			({ endedSessions } = await savePerson(db, event.params.id, parsed.value));
 		} catch (e) {
-			if (e instanceof EmailTakenError) return fail(400, { errors: { email: m.person_email_taken() }, values: parsed.value as unknown as Record<string, string> });
+			if (e instanceof EmailTakenError)
+				return fail(400, {
+					errors: { email: m.person_email_taken() },
+					values: parsed.value as unknown as Record<string, string>
+				});
 			throw e;
 		}
 		// Ended sessions and a disabled account lose their open plan connections at once, not at the next page load.
@@ -56,14 +63,27 @@ export const actions: Actions = {
 		const serviceId = String(form.get('serviceId') ?? '').trim();
 		const title = String(form.get('title') ?? '').trim();
 		const values = { serviceId, title };
-		if (!serviceId) return fail(400, { membership: { values, errors: { 'membership-service': m.form_required({ field: m.person_service() }) } } });
-		if (title.length > 200) return fail(400, { membership: { values, errors: { 'membership-title': m.form_too_long({ field: m.person_title(), max: 200 }) } } });
+		if (!serviceId)
+			return fail(400, {
+				membership: { values, errors: { 'membership-service': m.form_required({ field: m.person_service() }) } }
+			});
+		if (title.length > 200)
+			return fail(400, {
+				membership: { values, errors: { 'membership-title': m.form_too_long({ field: m.person_title(), max: 200 }) } }
+			});
 		const result = await setServiceMembership(db, { userId: event.params.id, serviceId, title });
 		if (!result.ok) {
 			if (result.problem === 'not_found') error(404, 'not found');
-			return fail(400, { membership: { values, errors: { 'membership-service': m.form_invalid_choice({ field: m.person_service() }) } } });
+			return fail(400, {
+				membership: { values, errors: { 'membership-service': m.form_invalid_choice({ field: m.person_service() }) } }
+			});
 		}
-		await recordAudit(db, { actorId: admin.id, action: 'admin.user_saved', target: event.params.id, detail: { service: result.created ? 'added' : 'title_changed', serviceId } });
+		await recordAudit(db, {
+			actorId: admin.id,
+			action: 'admin.user_saved',
+			target: event.params.id,
+			detail: { service: result.created ? 'added' : 'title_changed', serviceId }
+		});
 		return { membershipSaved: true };
 	},
 
@@ -72,7 +92,12 @@ export const actions: Actions = {
 		const db = event.locals.db;
 		const serviceId = String((await event.request.formData()).get('serviceId') ?? '');
 		if (await removeServiceMembership(db, { userId: event.params.id, serviceId })) {
-			await recordAudit(db, { actorId: admin.id, action: 'admin.user_saved', target: event.params.id, detail: { service: 'removed', serviceId } });
+			await recordAudit(db, {
+				actorId: admin.id,
+				action: 'admin.user_saved',
+				target: event.params.id,
+				detail: { service: 'removed', serviceId }
+			});
 		}
 		return { membershipRemoved: true };
 	}

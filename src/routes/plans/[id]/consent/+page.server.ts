@@ -24,7 +24,12 @@ import { m } from '$lib/paraglide/messages';
 async function requireConsentManager(event: RequestEvent) {
 	const { user, access } = await requirePlanAccess(event, event.params.id!);
 	if (!mayManageConsent(access, user)) {
-		await recordAudit(event.locals.db, { actorId: user.id, action: 'plan.denied', planId: event.params.id!, detail: { page: 'consent' } });
+		await recordAudit(event.locals.db, {
+			actorId: user.id,
+			action: 'plan.denied',
+			planId: event.params.id!,
+			detail: { page: 'consent' }
+		});
 		error(403, 'forbidden');
 	}
 	return { user, access };
@@ -57,8 +62,14 @@ export const load: PageServerLoad = async (event) => {
 		noteMax: NOTE_MAX,
 		/** The withdrawal asked for (`?withdraw=<id>`), while it can still be withdrawn. */
 		confirm: asked && (asked.state === 'live' || asked.state === 'upcoming') ? asked : null,
-		confirmGone: !!event.url.searchParams.get('withdraw') && !(asked && (asked.state === 'live' || asked.state === 'upcoming')),
-		done: withdrawn?.state === 'withdrawn' ? { type: 'withdrawn' as const, record: withdrawn } : recorded ? { type: 'recorded' as const, record: recorded } : null
+		confirmGone:
+			!!event.url.searchParams.get('withdraw') && !(asked && (asked.state === 'live' || asked.state === 'upcoming')),
+		done:
+			withdrawn?.state === 'withdrawn'
+				? { type: 'withdrawn' as const, record: withdrawn }
+				: recorded
+					? { type: 'recorded' as const, record: recorded }
+					: null
 	};
 };
 
@@ -77,7 +88,9 @@ export const actions: Actions = {
 		};
 		if (invalidDates.length > 0) {
 			// Report the other problems too, so one round trip shows everything that needs fixing.
-			const others = (await consentProblems(db, planId, request, { givers })).filter((p) => !invalidDates.includes(p.field));
+			const others = (await consentProblems(db, planId, request, { givers })).filter(
+				(p) => !invalidDates.includes(p.field)
+			);
 			return refuse([...invalidDates.map((field) => ({ field, code: 'invalid_date' })), ...others]);
 		}
 		let id: string;
@@ -96,7 +109,8 @@ export const actions: Actions = {
 		const planId = event.params.id;
 		const consentId = String((await event.request.formData()).get('consentId') ?? '');
 		const outcome = await withdrawConsent(event.locals.db, planId, consentId, user.id);
-		if (!outcome.ok) return fail(outcome.reason === 'not_found' ? 404 : 409, { withdrawError: m.consent_withdraw_gone() });
+		if (!outcome.ok)
+			return fail(outcome.reason === 'not_found' ? 404 : 409, { withdrawError: m.consent_withdraw_gone() });
 		// Sockets of those who lost access close now (4403), on every node.
 		await (await getRuntime()).collab.revalidate({ planId });
 		redirect(303, `/plans/${planId}/consent?withdrawn=${consentId}`);

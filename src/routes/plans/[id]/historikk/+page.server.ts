@@ -35,7 +35,13 @@ interface PointInfo {
 	by: string | null;
 }
 
-async function describePoint(db: Db, planId: string, kinds: readonly DocKind[], point: HistoryPoint, versions: { id: string; adoptedAt: Date; adoptedByName: string }[]): Promise<PointInfo | null> {
+async function describePoint(
+	db: Db,
+	planId: string,
+	kinds: readonly DocKind[],
+	point: HistoryPoint,
+	versions: { id: string; adoptedAt: Date; adoptedByName: string }[]
+): Promise<PointInfo | null> {
 	if (point.kind === 'now') return { param: 'now', kind: 'now', at: null, by: null };
 	if (point.kind === 'version') {
 		const v = versions.find((x) => x.id === point.id);
@@ -45,7 +51,12 @@ async function describePoint(db: Db, planId: string, kinds: readonly DocKind[], 
 	const row = await updateInfo(db, planId, kinds, point.id);
 	if (!row) return { param: String(point.id), kind: 'update', at: null, by: null };
 	const names = row.userId ? await namesOf(db, [row.userId]) : new Map<string, string>();
-	return { param: String(point.id), kind: 'update', at: row.createdAt.toISOString(), by: row.userId ? (names.get(row.userId) ?? null) : null };
+	return {
+		param: String(point.id),
+		kind: 'update',
+		at: row.createdAt.toISOString(),
+		by: row.userId ? (names.get(row.userId) ?? null) : null
+	};
 }
 
 /**
@@ -80,10 +91,17 @@ export const load: PageServerLoad = async (event) => {
 	const pageNo = Math.max(1, Math.min(100_000, Number.parseInt(params.get('page') ?? '1', 10) || 1));
 	const at = parsePoint(params.get('at'));
 	const compare = parsePoint(params.get('compare'));
-	const badPoint = (params.has('at') && !at) || (params.has('compare') && !compare) || (when !== null && !parseOsloDateTime(when));
+	const badPoint =
+		(params.has('at') && !at) || (params.has('compare') && !compare) || (when !== null && !parseOsloDateTime(when));
 
-	const [timeline, versions] = await Promise.all([loadTimeline(db, planId, kinds, pageNo), listPlanVersions(db, planId)]);
-	const authors = await namesOf(db, timeline.sessions.map((s) => s.userId).filter((id): id is string => !!id));
+	const [timeline, versions] = await Promise.all([
+		loadTimeline(db, planId, kinds, pageNo),
+		listPlanVersions(db, planId)
+	]);
+	const authors = await namesOf(
+		db,
+		timeline.sessions.map((s) => s.userId).filter((id): id is string => !!id)
+	);
 
 	let view: { point: PointInfo; content: ReturnType<typeof renderPlan> } | null = null;
 	let comparison: { from: PointInfo; to: PointInfo; changes: Awaited<ReturnType<typeof compareStates>> } | null = null;
@@ -109,19 +127,34 @@ export const load: PageServerLoad = async (event) => {
 		} else missing = true;
 	}
 	// The names the plan view shows for services and people on measures.
-	const refs = view?.content.lifeAreas?.flatMap((a) => a.goals.flatMap((g) => g.measures.flatMap((x) => [x.serviceId, x.personId]))) ?? [];
-	const refNames = Object.fromEntries(await namesOf(db, refs.filter((id): id is string => !!id)));
+	const refs =
+		view?.content.lifeAreas?.flatMap((a) =>
+			a.goals.flatMap((g) => g.measures.flatMap((x) => [x.serviceId, x.personId]))
+		) ?? [];
+	const refNames = Object.fromEntries(
+		await namesOf(
+			db,
+			refs.filter((id): id is string => !!id)
+		)
+	);
 
 	await recordAudit(db, {
 		actorId: user.id,
 		action: 'history.read',
 		planId,
-		detail: { parts: kinds, page: timeline.page, ...(at ? { at: pointParam(at) } : {}), ...(compare ? { compare: pointParam(compare) } : {}) }
+		detail: {
+			parts: kinds,
+			page: timeline.page,
+			...(at ? { at: pointParam(at) } : {}),
+			...(compare ? { compare: pointParam(compare) } : {})
+		}
 	});
 	return {
 		planId,
 		kinds,
-		writable: Object.fromEntries(kinds.map((k) => [k, access.docs[k] === 'write'])) as Partial<Record<DocKind, boolean>>,
+		writable: Object.fromEntries(kinds.map((k) => [k, access.docs[k] === 'write'])) as Partial<
+			Record<DocKind, boolean>
+		>,
 		timeline: {
 			page: timeline.page,
 			hasMore: timeline.hasMore,
@@ -135,13 +168,27 @@ export const load: PageServerLoad = async (event) => {
 				endedAt: s.endedAt.toISOString(),
 				updates: s.updates,
 				kinds: s.kinds,
-				goals: s.diff.goals.map((e) => ({ id: e.id, change: e.change, title: e.title, fields: e.fields.map((f) => f.field) })),
-				measures: s.diff.measures.map((e) => ({ id: e.id, change: e.change, title: e.title, fields: e.fields.map((f) => f.field) })),
+				goals: s.diff.goals.map((e) => ({
+					id: e.id,
+					change: e.change,
+					title: e.title,
+					fields: e.fields.map((f) => f.field)
+				})),
+				measures: s.diff.measures.map((e) => ({
+					id: e.id,
+					change: e.change,
+					title: e.title,
+					fields: e.fields.map((f) => f.field)
+				})),
 				texts: s.diff.texts.map((t) => t.field)
 			}))
 		},
 		versions: versions.map((v) => ({ id: v.id, adoptedAt: v.adoptedAt.toISOString(), adoptedByName: v.adoptedByName })),
-		query: { at: params.get('at') ?? '', compare: params.get('compare') ?? '', when: when ?? (view?.point.at ? osloDateTimeValue(new Date(view.point.at)) : '') },
+		query: {
+			at: params.get('at') ?? '',
+			compare: params.get('compare') ?? '',
+			when: when ?? (view?.point.at ? osloDateTimeValue(new Date(view.point.at)) : '')
+		},
 		badPoint,
 		missing,
 		view,
@@ -166,7 +213,14 @@ export const actions: Actions = {
 		const target = parseRestoreTarget(values.what, values.id);
 		if (!from || !target) return fail(400, { restore: { ...values, error: 'invalid' } });
 		try {
-			await restoreFromHistory({ db: event.locals.db, collab: (await getRuntime()).collab, budget: formChangeBudget }, user.id, access, planId, from, target);
+			await restoreFromHistory(
+				{ db: event.locals.db, collab: (await getRuntime()).collab, budget: formChangeBudget },
+				user.id,
+				access,
+				planId,
+				from,
+				target
+			);
 			return { restore: { ...values, done: true } };
 		} catch (err) {
 			if (err instanceof MemberChangeError) return fail(err.status, { restore: { ...values, error: err.code } });

@@ -4,7 +4,16 @@ import { requirePlanAccess, speaksForPatient } from '$lib/server/access/guards';
 import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
 import { requireFollowUpReader } from '$lib/server/contacts/guard';
-import { FollowUpError, listContacts, missedInARow, NOTE_MAX, planMeasureTitles, recordContact, strikeContact, STRIKE_REASON_MAX } from '$lib/server/contacts';
+import {
+	FollowUpError,
+	listContacts,
+	missedInARow,
+	NOTE_MAX,
+	planMeasureTitles,
+	recordContact,
+	strikeContact,
+	STRIKE_REASON_MAX
+} from '$lib/server/contacts';
 import { osloDay } from '$lib/server/oslo-day';
 
 const requireReader = (event: RequestEvent) => requireFollowUpReader(event, 'contacts');
@@ -15,8 +24,16 @@ export const load: PageServerLoad = async (event) => {
 	const planId = event.params.id;
 	const { header } = await event.parent();
 	const filter = event.url.searchParams.get('measure') || null;
-	const [titles, entries] = await Promise.all([planMeasureTitles((await getRuntime()).collab, planId), listContacts(db, planId, { measureId: filter })]);
-	await recordAudit(db, { actorId: user.id, action: 'contact.read', planId, detail: filter ? { measureId: filter } : undefined });
+	const [titles, entries] = await Promise.all([
+		planMeasureTitles((await getRuntime()).collab, planId),
+		listContacts(db, planId, { measureId: filter })
+	]);
+	await recordAudit(db, {
+		actorId: user.id,
+		action: 'contact.read',
+		planId,
+		detail: filter ? { measureId: filter } : undefined
+	});
 	// The flag is for those who follow the patient up (staff); the patient reads the log itself, plainly.
 	const runs = user.kind === 'staff' ? await missedInARow(db, planId) : [];
 	return {
@@ -29,7 +46,12 @@ export const load: PageServerLoad = async (event) => {
 		entries,
 		measures: [...titles].map(([id, title]) => ({ id, title })),
 		filter,
-		flags: runs.map((r) => ({ count: r.count, since: osloDay(r.since), measureId: r.measureId, measureTitle: r.measureId ? (titles.get(r.measureId) ?? null) : null })),
+		flags: runs.map((r) => ({
+			count: r.count,
+			since: osloDay(r.since),
+			measureId: r.measureId,
+			measureTitle: r.measureId ? (titles.get(r.measureId) ?? null) : null
+		})),
 		noteMax: NOTE_MAX,
 		reasonMax: STRIKE_REASON_MAX,
 		saved: event.url.searchParams.has('saved'),
@@ -54,11 +76,22 @@ export const actions: Actions = {
 	record: async (event) => {
 		const { user } = await requirePlanAccess(event, event.params.id);
 		const form = await event.request.formData();
-		const values = { kind: text(form, 'kind'), occurredAt: text(form, 'occurredAt'), measureId: text(form, 'measureId'), note: text(form, 'note') };
+		const values = {
+			kind: text(form, 'kind'),
+			occurredAt: text(form, 'occurredAt'),
+			measureId: text(form, 'measureId'),
+			note: text(form, 'note')
+		};
 		try {
-			await recordContact({ db: event.locals.db, collab: (await getRuntime()).collab }, user.id, event.params.id, values);
+			await recordContact(
+				{ db: event.locals.db, collab: (await getRuntime()).collab },
+				user.id,
+				event.params.id,
+				values
+			);
 		} catch (err) {
-			if (err instanceof FollowUpError) return fail(err.status, { record: { values, error: err.code, field: err.field ?? null } });
+			if (err instanceof FollowUpError)
+				return fail(err.status, { record: { values, error: err.code, field: err.field ?? null } });
 			throw err;
 		}
 		redirect(303, backTo(event, 'saved', text(form, 'filter')));

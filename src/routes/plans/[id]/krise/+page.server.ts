@@ -24,7 +24,10 @@ export const load: PageServerLoad = async (event) => {
 	}
 	const header = await loadPlanHeader(db, planId);
 	if (!header) error(404, 'not found');
-	const [content, changedAt] = await Promise.all([loadPlanContent((await getRuntime()).collab, planId, ['crisis']), crisisPlanChangedAt(db, planId)]);
+	const [content, changedAt] = await Promise.all([
+		loadPlanContent((await getRuntime()).collab, planId, ['crisis']),
+		crisisPlanChangedAt(db, planId)
+	]);
 	await recordAudit(db, { actorId: user.id, action: 'plan.read', planId, detail: { parts: ['crisis'] } });
 	return {
 		planId,

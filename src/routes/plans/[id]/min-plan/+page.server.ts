@@ -35,7 +35,10 @@ export const load: PageServerLoad = async (event) => {
 	if (!header) error(404, 'not found');
 
 	const kinds = (['voice', 'plan'] as const).filter((kind) => access.docs[kind] !== 'none');
-	const [content, services] = await Promise.all([loadPlanContent((await getRuntime()).collab, planId, kinds), allServices(db)]);
+	const [content, services] = await Promise.all([
+		loadPlanContent((await getRuntime()).collab, planId, kinds),
+		allServices(db)
+	]);
 	await recordAudit(db, { actorId: user.id, action: 'plan.read', planId, detail: { parts: kinds } });
 
 	const patient = speaksForPatient(actorOf(user.id, access));
@@ -58,7 +61,11 @@ export const load: PageServerLoad = async (event) => {
 		writes: { plan: patient && access.docs.plan === 'write', voice: patient && access.docs.voice === 'write' },
 		people: Object.fromEntries(header.members.map((x) => [x.userId, x.name])),
 		services: Object.fromEntries(services.map((s) => [s.id, s.name])),
-		group: seesGroup ? header.members.filter((x) => x.userId !== header.patient.id).map((x) => ({ userId: x.userId, name: x.name, role: x.role, service: x.serviceName, phone: x.phone })) : null
+		group: seesGroup
+			? header.members
+					.filter((x) => x.userId !== header.patient.id)
+					.map((x) => ({ userId: x.userId, name: x.name, role: x.role, service: x.serviceName, phone: x.phone }))
+			: null
 	};
 };
 
@@ -68,12 +75,19 @@ const field = (form: FormData, name: string) => {
 };
 
 /** Runs one change; a refusal re-renders the form with what was typed and a code the page says in words. */
-async function change(event: RequestEvent, form: string, values: Record<string, string>, run: (deps: MemberChangeDeps, userId: string, access: PlanAccess) => Promise<unknown>, anchor: string) {
+async function change(
+	event: RequestEvent,
+	form: string,
+	values: Record<string, string>,
+	run: (deps: MemberChangeDeps, userId: string, access: PlanAccess) => Promise<unknown>,
+	anchor: string
+) {
 	const { user, access } = await requirePlanAccess(event, event.params.id);
 	try {
 		await run({ db: event.locals.db, collab: (await getRuntime()).collab, budget: formChangeBudget }, user.id, access);
 	} catch (err) {
-		if (err instanceof MemberChangeError) return fail(err.status, { form, values, error: err.code, field: err.field ?? null });
+		if (err instanceof MemberChangeError)
+			return fail(err.status, { form, values, error: err.code, field: err.field ?? null });
 		throw err;
 	}
 	// After a change, back to the page (a reload does not post again); the fragment finds the place, never any text.
@@ -84,31 +98,68 @@ export const actions: Actions = {
 	addGoal: async (event) => {
 		const form = await event.request.formData();
 		const values = { title: field(form, 'title'), lifeArea: field(form, 'lifeArea') };
-		return change(event, 'addGoal', values, (deps, userId, access) => addPatientGoal(deps, userId, access, event.params.id, values), 'mine-mal');
+		return change(
+			event,
+			'addGoal',
+			values,
+			(deps, userId, access) => addPatientGoal(deps, userId, access, event.params.id, values),
+			'mine-mal'
+		);
 	},
 	editGoal: async (event) => {
 		const form = await event.request.formData();
 		const values = { goalId: field(form, 'goalId'), title: field(form, 'title') };
-		return change(event, 'editGoal', values, (deps, userId, access) => rewordPatientGoal(deps, userId, access, event.params.id, values.goalId, values.title), `mal-${values.goalId}`);
+		return change(
+			event,
+			'editGoal',
+			values,
+			(deps, userId, access) => rewordPatientGoal(deps, userId, access, event.params.id, values.goalId, values.title),
+			`mal-${values.goalId}`
+		);
 	},
 	answerProposal: async (event) => {
 		const form = await event.request.formData();
 		const values = { goalId: field(form, 'goalId'), answer: field(form, 'answer') };
-		return change(event, 'answerProposal', values, (deps, userId, access) => answerGoalProposal(deps, userId, access, event.params.id, values.goalId, values.answer), `mal-${values.goalId}`);
+		return change(
+			event,
+			'answerProposal',
+			values,
+			(deps, userId, access) => answerGoalProposal(deps, userId, access, event.params.id, values.goalId, values.answer),
+			`mal-${values.goalId}`
+		);
 	},
 	rate: async (event) => {
 		const form = await event.request.formData();
 		const values = { goalId: field(form, 'goalId'), rating: field(form, 'rating') };
-		return change(event, 'rate', values, (deps, userId, access) => ratePatientGoal(deps, userId, access, event.params.id, values.goalId, values.rating), `mal-${values.goalId}`);
+		return change(
+			event,
+			'rate',
+			values,
+			(deps, userId, access) => ratePatientGoal(deps, userId, access, event.params.id, values.goalId, values.rating),
+			`mal-${values.goalId}`
+		);
 	},
 	addResource: async (event) => {
 		const form = await event.request.formData();
 		const values = { text: field(form, 'text') };
-		return change(event, 'addResource', values, (deps, userId, access) => addPatientResource(deps, userId, access, event.params.id, values.text), 'mine-ressurser');
+		return change(
+			event,
+			'addResource',
+			values,
+			(deps, userId, access) => addPatientResource(deps, userId, access, event.params.id, values.text),
+			'mine-ressurser'
+		);
 	},
 	editResource: async (event) => {
 		const form = await event.request.formData();
 		const values = { resourceId: field(form, 'resourceId'), text: field(form, 'text') };
-		return change(event, 'editResource', values, (deps, userId, access) => rewordPatientResource(deps, userId, access, event.params.id, values.resourceId, values.text), `ressurs-${values.resourceId}`);
+		return change(
+			event,
+			'editResource',
+			values,
+			(deps, userId, access) =>
+				rewordPatientResource(deps, userId, access, event.params.id, values.resourceId, values.text),
+			`ressurs-${values.resourceId}`
+		);
 	}
 };

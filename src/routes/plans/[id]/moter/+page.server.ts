@@ -11,7 +11,11 @@ export const load: PageServerLoad = async (event) => {
 	const { user, access } = await requireMeetingsAccess(event, planId);
 	const { upcoming, past } = await listMeetings(event.locals.db, planId, user.id);
 	await recordAudit(event.locals.db, { actorId: user.id, action: 'meeting.read', planId, detail: { page: 'list' } });
-	const row = (x: (typeof upcoming)[number]) => ({ ...x, startsAt: x.startsAt.toISOString(), movedAt: x.movedAt?.toISOString() ?? null });
+	const row = (x: (typeof upcoming)[number]) => ({
+		...x,
+		startsAt: x.startsAt.toISOString(),
+		movedAt: x.movedAt?.toISOString() ?? null
+	});
 	return { planId, upcoming: upcoming.map(row), past: past.map(row), canPlan: runsMeetings(access) };
 };
 
@@ -22,10 +26,19 @@ export const actions: Actions = {
 		const planId = event.params.id;
 		const { user, access } = await requireMeetingsAccess(event, planId);
 		const form = await event.request.formData();
-		const values = Object.fromEntries(MEETING_FIELDS.map((f) => [f, formField(form, f)])) as Record<(typeof MEETING_FIELDS)[number], string>;
+		const values = Object.fromEntries(MEETING_FIELDS.map((f) => [f, formField(form, f)])) as Record<
+			(typeof MEETING_FIELDS)[number],
+			string
+		>;
 		let id: string;
 		try {
-			id = await planMeeting({ db: event.locals.db, collab: (await getRuntime()).collab }, user.id, access, planId, values);
+			id = await planMeeting(
+				{ db: event.locals.db, collab: (await getRuntime()).collab },
+				user.id,
+				access,
+				planId,
+				values
+			);
 		} catch (err) {
 			return refusedForm(err, 'plan', values);
 		}

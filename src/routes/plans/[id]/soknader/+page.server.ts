@@ -5,7 +5,14 @@ import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
 import { requireFollowUpReader } from '$lib/server/contacts/guard';
 import { FollowUpError, planMeasureTitles } from '$lib/server/contacts';
-import { createApplication, DECISION_TEXT_MAX, listApplications, updateApplication, WHAT_MAX, BODY_MAX } from '$lib/server/applications';
+import {
+	createApplication,
+	DECISION_TEXT_MAX,
+	listApplications,
+	updateApplication,
+	WHAT_MAX,
+	BODY_MAX
+} from '$lib/server/applications';
 import { allServices } from '$lib/server/group/directory';
 import { osloToday } from '$lib/server/oslo-day';
 
@@ -16,7 +23,11 @@ export const load: PageServerLoad = async (event) => {
 	const db = event.locals.db;
 	const planId = event.params.id;
 	const { header } = await event.parent();
-	const [list, titles, directory] = await Promise.all([listApplications(db, planId), planMeasureTitles((await getRuntime()).collab, planId), who.records ? allServices(db) : []]);
+	const [list, titles, directory] = await Promise.all([
+		listApplications(db, planId),
+		planMeasureTitles((await getRuntime()).collab, planId),
+		who.records ? allServices(db) : []
+	]);
 	await recordAudit(db, { actorId: user.id, action: 'application.read', planId });
 	return {
 		own: speaksForPatient(access),
@@ -76,7 +87,8 @@ export const actions: Actions = {
 			if (id) await updateApplication(ctx, user.id, event.params.id, id, values);
 			else savedId = (await createApplication(ctx, user.id, event.params.id, values)).id;
 		} catch (err) {
-			if (err instanceof FollowUpError) return fail(err.status, { save: { applicationId: id, values, error: err.code, field: err.field ?? null } });
+			if (err instanceof FollowUpError)
+				return fail(err.status, { save: { applicationId: id, values, error: err.code, field: err.field ?? null } });
 			throw err;
 		}
 		redirect(303, `/plans/${event.params.id}/soknader?saved=${encodeURIComponent(savedId)}#application-${savedId}`);

@@ -3,7 +3,16 @@ import type { RequestHandler } from './$types';
 import { planApiAccess } from '$lib/server/access/guards';
 import { BadRequest, badRequestResponse, fields, readJsonObject } from '$lib/server/http/json-body';
 import { CONSENT_GIVERS, CONSENT_SCOPES } from '$lib/server/db/schema';
-import { ConsentRefused, consentGrantees, giversFor, mayManageConsent, NOTE_MAX, recordConsent, type ConsentProblem, type ConsentRequest } from '$lib/server/consent';
+import {
+	ConsentRefused,
+	consentGrantees,
+	giversFor,
+	mayManageConsent,
+	NOTE_MAX,
+	recordConsent,
+	type ConsentProblem,
+	type ConsentRequest
+} from '$lib/server/consent';
 import { getRuntime } from '$lib/server/runtime';
 
 const MESSAGES: Record<string, string> = {
@@ -49,7 +58,8 @@ export const POST: RequestHandler = async (event) => {
 		const kind = f.oneOf('kind', ['plan', 'access'] as const, { optional: true }) ?? 'access';
 		const userId = f.string('userId', { max: 64, optional: true });
 		const serviceId = f.string('serviceId', { max: 64, optional: true });
-		if (kind === 'access' && !!userId === !!serviceId) throw new BadRequest('Give exactly one of "userId" and "serviceId".', userId ? 'serviceId' : 'userId');
+		if (kind === 'access' && !!userId === !!serviceId)
+			throw new BadRequest('Give exactly one of "userId" and "serviceId".', userId ? 'serviceId' : 'userId');
 		if (kind === 'plan') {
 			const extra = userId ? 'userId' : serviceId ? 'serviceId' : body.scopes !== undefined ? 'scopes' : null;
 			if (extra) throw new BadRequest(`A consent to the plan itself has no "${extra}".`, extra);

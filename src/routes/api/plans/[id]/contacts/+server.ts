@@ -22,7 +22,12 @@ export const GET: RequestHandler = async (event) => {
 	}
 	const measureId = event.url.searchParams.get('measure') || null;
 	const entries = await listContacts(event.locals.db, planId, { measureId });
-	await recordAudit(event.locals.db, { actorId: user.id, action: 'contact.read', planId, detail: { via: 'api', ...(measureId ? { measureId } : {}) } });
+	await recordAudit(event.locals.db, {
+		actorId: user.id,
+		action: 'contact.read',
+		planId,
+		detail: { via: 'api', ...(measureId ? { measureId } : {}) }
+	});
 	return json(
 		entries.map((e) => ({
 			id: e.id,
@@ -48,10 +53,26 @@ export const POST: RequestHandler = async (event) => {
 		return badRequestResponse(err);
 	}
 	try {
-		const result = await recordContact({ db: event.locals.db, collab: (await getRuntime()).collab }, user.id, event.params.id, body as never);
-		return json({ id: result.id, flagged: result.raised.map((r) => ({ measureId: r.measureId, count: r.count })) }, { status: 201 });
+		const result = await recordContact(
+			{ db: event.locals.db, collab: (await getRuntime()).collab },
+			user.id,
+			event.params.id,
+			body as never
+		);
+		return json(
+			{ id: result.id, flagged: result.raised.map((r) => ({ measureId: r.measureId, count: r.count })) },
+			{ status: 201 }
+		);
 	} catch (err) {
-		if (err instanceof FollowUpError) return json({ error: err.status === 400 ? 'bad_request' : err.code, code: err.code, ...(err.field ? { field: err.field } : {}) }, { status: err.status });
+		if (err instanceof FollowUpError)
+			return json(
+				{
+					error: err.status === 400 ? 'bad_request' : err.code,
+					code: err.code,
+					...(err.field ? { field: err.field } : {})
+				},
+				{ status: err.status }
+			);
 		throw err;
 	}
 };

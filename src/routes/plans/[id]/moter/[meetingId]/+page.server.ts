@@ -57,7 +57,12 @@ async function meetingFor(event: Pick<RequestEvent, 'locals' | 'params'>, planId
  * cancelling and closing. Everything works as plain forms; the minutes editor comes with script.
  */
 /** Generated agenda kinds whose title is a goal's or a measure's. */
-const PLAN_CONTENT_KINDS: ReadonlySet<string> = new Set(['patient_point', 'overdue_measure', 'waiting_measure', 'goal_evaluation']);
+const PLAN_CONTENT_KINDS: ReadonlySet<string> = new Set([
+	'patient_point',
+	'overdue_measure',
+	'waiting_measure',
+	'goal_evaluation'
+]);
 
 export const load: PageServerLoad = async (event) => {
 	const planId = event.params.id;
@@ -74,18 +79,29 @@ export const load: PageServerLoad = async (event) => {
 		readMinutes(collab, meeting.id),
 		adoptedVersionOf(db, meeting.id)
 	]);
-	const absence = await absenceCounts(db, planId, participants.map((p) => p.userId));
+	const absence = await absenceCounts(
+		db,
+		planId,
+		participants.map((p) => p.userId)
+	);
 
 	// Goals and measures from the live plan (for the decision form and the decided measures), when consent covers it.
 	const seesPlan = access.docs.plan !== 'none';
 	const doc = new Y.Doc();
 	if (seesPlan) Y.applyUpdate(doc, await collab.readDocState(planDocName(planId)));
-	const goals = seesPlan ? listGoals(doc).filter((g) => g.status !== 'cancelled').map((g) => ({ id: g.id, title: g.title })) : [];
+	const goals = seesPlan
+		? listGoals(doc)
+				.filter((g) => g.status !== 'cancelled')
+				.map((g) => ({ id: g.id, title: g.title }))
+		: [];
 	const measures = seesPlan ? listAllMeasures(doc) : [];
 	doc.destroy();
 	const byId = new Map(measures.map((x) => [x.id, x]));
 	const writes = writesMeetings(access) && access.docs.plan === 'write';
-	const [services, staff] = writes && meeting.status !== 'closed' && meeting.status !== 'cancelled' ? await Promise.all([allServices(db), user.kind === 'staff' ? staffByService(db) : []]) : [[], []];
+	const [services, staff] =
+		writes && meeting.status !== 'closed' && meeting.status !== 'cancelled'
+			? await Promise.all([allServices(db), user.kind === 'staff' ? staffByService(db) : []])
+			: [[], []];
 	const serviceNames = new Map((await allServices(db)).map((s) => [s.id, s.name]));
 	const names = new Map(participants.map((p) => [p.userId, p.name]));
 	for (const x of staff) names.set(x.userId, x.name);
@@ -113,7 +129,13 @@ export const load: PageServerLoad = async (event) => {
 		notes: notes.map((n) => ({ ...n, updatedAt: n.updatedAt.toISOString() })),
 		// A generated item about a goal or a measure carries its title; without consent to the plan's goals and
 		// measures a member sees that there is such an item, not what it says.
-		agenda: seesPlan ? agenda : agenda.map((item) => (item.generated && PLAN_CONTENT_KINDS.has(item.kind) && item.ref !== 'voice' ? { ...item, title: m.meetings_agenda_plan_item() } : item)),
+		agenda: seesPlan
+			? agenda
+			: agenda.map((item) =>
+					item.generated && PLAN_CONTENT_KINDS.has(item.kind) && item.ref !== 'voice'
+						? { ...item, title: m.meetings_agenda_plan_item() }
+						: item
+				),
 		decisions: decided
 			.map((id) => byId.get(id))
 			.filter((x) => !!x)
@@ -127,13 +149,18 @@ export const load: PageServerLoad = async (event) => {
 				personId: x.personId,
 				person: x.personId ? (names.get(x.personId) ?? null) : null,
 				// The owning service answers on the spot: the same right the plan page offers (`plan/rights.ts`).
-				canAnswer: open && access.docs.plan === 'write' && x.status === 'requested' && measureRights(access.actor, x).answer,
+				canAnswer:
+					open && access.docs.plan === 'write' && x.status === 'requested' && measureRights(access.actor, x).answer,
 				staff: staff.filter((s) => s.serviceId === x.serviceId).map((s) => ({ userId: s.userId, name: s.name }))
 			})),
 		minutes,
 		minutesLevel: minutesAccess(access, meeting.status),
 		goals,
-		services: services.map((s) => ({ id: s.id, name: s.name, staff: staff.filter((x) => x.serviceId === s.id).map((x) => ({ userId: x.userId, name: x.name })) })),
+		services: services.map((s) => ({
+			id: s.id,
+			name: s.name,
+			staff: staff.filter((x) => x.serviceId === s.id).map((x) => ({ userId: x.userId, name: x.name }))
+		})),
 		may: {
 			run: runsMeetings(access) && open,
 			decide: writes && open && goals.length > 0,
@@ -147,10 +174,25 @@ export const load: PageServerLoad = async (event) => {
 };
 
 const MEETING_FIELDS = ['date', 'time', 'duration', 'place', 'videoLink'] as const;
-const meetingValues = (form: FormData) => Object.fromEntries(MEETING_FIELDS.map((f) => [f, formField(form, f)])) as Record<(typeof MEETING_FIELDS)[number], string>;
+const meetingValues = (form: FormData) =>
+	Object.fromEntries(MEETING_FIELDS.map((f) => [f, formField(form, f)])) as Record<
+		(typeof MEETING_FIELDS)[number],
+		string
+	>;
 
 /** Runs one change of the meeting; a refusal re-renders the form with what was typed; success goes back to the page. */
-async function change(event: RequestEvent, name: string, values: (form: FormData) => Record<string, string>, run: (ctx: { form: FormData; userId: string; access: Awaited<ReturnType<typeof requireMeetingsAccess>>['access']; values: Record<string, string> }) => Promise<void | string>, anchor: string) {
+async function change(
+	event: RequestEvent,
+	name: string,
+	values: (form: FormData) => Record<string, string>,
+	run: (ctx: {
+		form: FormData;
+		userId: string;
+		access: Awaited<ReturnType<typeof requireMeetingsAccess>>['access'];
+		values: Record<string, string>;
+	}) => Promise<void | string>,
+	anchor: string
+) {
 	const planId = event.params.id!;
 	const { user, access } = await requireMeetingsAccess(event, planId);
 	const form = await event.request.formData();
@@ -169,7 +211,15 @@ const deps = async (event: RequestEvent) => ({ db: event.locals.db, collab: (awa
 const none = () => ({});
 
 export const actions: Actions = {
-	move: (event) => change(event, 'move', meetingValues, async ({ userId, access, values }) => moveMeeting(event.locals.db, userId, access, event.params.id, event.params.meetingId, values as never), 'when'),
+	move: (event) =>
+		change(
+			event,
+			'move',
+			meetingValues,
+			async ({ userId, access, values }) =>
+				moveMeeting(event.locals.db, userId, access, event.params.id, event.params.meetingId, values as never),
+			'when'
+		),
 
 	cancel: (event) =>
 		change(
@@ -185,7 +235,14 @@ export const actions: Actions = {
 		),
 
 	note: (event) =>
-		change(event, 'note', (f) => ({ body: formField(f, 'body') }), async ({ userId, access, values }) => saveStatusNote(event.locals.db, userId, access, event.params.id, event.params.meetingId, values.body), 'notes'),
+		change(
+			event,
+			'note',
+			(f) => ({ body: formField(f, 'body') }),
+			async ({ userId, access, values }) =>
+				saveStatusNote(event.locals.db, userId, access, event.params.id, event.params.meetingId, values.body),
+			'notes'
+		),
 
 	agendaAdd: (event) =>
 		change(
@@ -193,22 +250,64 @@ export const actions: Actions = {
 			'agendaAdd',
 			(f) => ({ title: formField(f, 'title'), kind: formField(f, 'kind') }),
 			async ({ userId, access, values }) => {
-				await addAgendaItem(event.locals.db, userId, access, event.params.id, event.params.meetingId, { kind: values.kind, title: values.title });
+				await addAgendaItem(event.locals.db, userId, access, event.params.id, event.params.meetingId, {
+					kind: values.kind,
+					title: values.title
+				});
 			},
 			'agenda'
 		),
 
 	agendaRename: (event) =>
-		change(event, 'agendaRename', (f) => ({ title: formField(f, 'title') }), async ({ form, userId, access, values }) => renameAgendaItem(event.locals.db, userId, access, event.params.id, event.params.meetingId, formField(form, 'item'), values.title), 'agenda'),
+		change(
+			event,
+			'agendaRename',
+			(f) => ({ title: formField(f, 'title') }),
+			async ({ form, userId, access, values }) =>
+				renameAgendaItem(
+					event.locals.db,
+					userId,
+					access,
+					event.params.id,
+					event.params.meetingId,
+					formField(form, 'item'),
+					values.title
+				),
+			'agenda'
+		),
 
-	agendaRemove: (event) => change(event, 'agendaRemove', none, async ({ form, userId, access }) => removeAgendaItem(event.locals.db, userId, access, event.params.id, event.params.meetingId, formField(form, 'item')), 'agenda'),
+	agendaRemove: (event) =>
+		change(
+			event,
+			'agendaRemove',
+			none,
+			async ({ form, userId, access }) =>
+				removeAgendaItem(
+					event.locals.db,
+					userId,
+					access,
+					event.params.id,
+					event.params.meetingId,
+					formField(form, 'item')
+				),
+			'agenda'
+		),
 
 	agendaMove: (event) =>
 		change(
 			event,
 			'agendaMove',
 			none,
-			async ({ form, userId, access }) => moveAgendaItem(event.locals.db, userId, access, event.params.id, event.params.meetingId, formField(form, 'item'), formField(form, 'direction') === 'up' ? 'up' : 'down'),
+			async ({ form, userId, access }) =>
+				moveAgendaItem(
+					event.locals.db,
+					userId,
+					access,
+					event.params.id,
+					event.params.meetingId,
+					formField(form, 'item'),
+					formField(form, 'direction') === 'up' ? 'up' : 'down'
+				),
 			'agenda'
 		),
 
@@ -231,7 +330,9 @@ export const actions: Actions = {
 			none,
 			async ({ form, userId, access }) => {
 				const entries: Record<string, string> = {};
-				for (const [key, value] of form.entries()) if (key.startsWith('attendance-') && typeof value === 'string' && value) entries[key.slice('attendance-'.length)] = value;
+				for (const [key, value] of form.entries())
+					if (key.startsWith('attendance-') && typeof value === 'string' && value)
+						entries[key.slice('attendance-'.length)] = value;
 				await recordAttendance(event.locals.db, userId, access, event.params.id, event.params.meetingId, entries);
 			},
 			'participants'
@@ -241,9 +342,22 @@ export const actions: Actions = {
 		change(
 			event,
 			'decide',
-			(f) => ({ goalId: formField(f, 'goalId'), title: formField(f, 'title'), serviceId: formField(f, 'serviceId'), personId: formField(f, 'personId'), dueDate: formField(f, 'dueDate') }),
+			(f) => ({
+				goalId: formField(f, 'goalId'),
+				title: formField(f, 'title'),
+				serviceId: formField(f, 'serviceId'),
+				personId: formField(f, 'personId'),
+				dueDate: formField(f, 'dueDate')
+			}),
 			async ({ userId, access, values }) => {
-				await decideMeasure(await deps(event), userId, access, event.params.id, event.params.meetingId, values as never);
+				await decideMeasure(
+					await deps(event),
+					userId,
+					access,
+					event.params.id,
+					event.params.meetingId,
+					values as never
+				);
 			},
 			'decisions'
 		),
@@ -252,13 +366,21 @@ export const actions: Actions = {
 		change(
 			event,
 			'answer',
-			(f) => ({ personId: formField(f, 'personId'), reason: formField(f, 'reason'), counterTitle: formField(f, 'counterTitle') }),
+			(f) => ({
+				personId: formField(f, 'personId'),
+				reason: formField(f, 'reason'),
+				counterTitle: formField(f, 'counterTitle')
+			}),
 			async ({ form, userId, access, values }) => {
 				const action = formField(form, 'action') as MeasureAction;
 				if (!['accept', 'decline', 'counter'].includes(action)) throw refusal();
 				// Only a measure decided in this meeting is answered from here; the plan page answers the rest.
 				const measureId = formField(form, 'measureId');
-				if (!(await decidedMeasureIds(event.locals.db, event.params.meetingId)).includes(measureId) || !writesMeetings(access)) throw refusal();
+				if (
+					!(await decidedMeasureIds(event.locals.db, event.params.meetingId)).includes(measureId) ||
+					!writesMeetings(access)
+				)
+					throw refusal();
 				await runMeasureAction(await deps(event), userId, event.params.id, measureId, {
 					action,
 					personId: values.personId || null,

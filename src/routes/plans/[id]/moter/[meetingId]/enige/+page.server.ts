@@ -25,7 +25,13 @@ export const load: PageServerLoad = async (event) => {
 	const seesMeasures = access.docs.plan !== 'none';
 	const summary = seesMeasures ? await agreedSummary(db, meeting) : null;
 	const next = meeting.nextMeetingId ? await meetingOf(db, planId, meeting.nextMeetingId).catch(() => null) : null;
-	await recordAudit(db, { actorId: user.id, action: 'meeting.read', planId, target: meeting.id, detail: { page: 'agreed' } });
+	await recordAudit(db, {
+		actorId: user.id,
+		action: 'meeting.read',
+		planId,
+		target: meeting.id,
+		detail: { page: 'agreed' }
+	});
 	return {
 		planId,
 		meetingId: meeting.id,

@@ -9,7 +9,16 @@ import { allServices } from '$lib/server/group/directory';
 import { getRuntime } from '$lib/server/runtime';
 import { colorForUser } from '$lib/sync/colors';
 import { DOC_KINDS } from '$lib/plan';
-import { WALL_SIGNED_IN_HOURS, loadWallAgenda, loadWallMeeting, loadWallPresent, mayOpenMeeting, mayViewWall, openMeeting, wallSignedInUntil } from '$lib/server/meetings/wall';
+import {
+	WALL_SIGNED_IN_HOURS,
+	loadWallAgenda,
+	loadWallMeeting,
+	loadWallPresent,
+	mayOpenMeeting,
+	mayViewWall,
+	openMeeting,
+	wallSignedInUntil
+} from '$lib/server/meetings/wall';
 import { itemIndex, wallItems } from '$lib/components/wall/wall-items';
 
 /**
@@ -35,13 +44,24 @@ export const load: PageServerLoad = async (event) => {
 		allServices(db),
 		loadPlanContent((await getRuntime()).collab, planId, kinds)
 	]);
-	await recordAudit(db, { actorId: user.id, action: 'plan.read', planId, detail: { parts: kinds, meetingId: meeting.id } });
+	await recordAudit(db, {
+		actorId: user.id,
+		action: 'plan.read',
+		planId,
+		detail: { parts: kinds, meetingId: meeting.id }
+	});
 
 	return {
 		// The root layout leaves out the site header for this page: nothing on the wall but the meeting.
 		bare: true,
 		plan: { id: planId, title: header.title },
-		meeting: { id: meeting.id, status: meeting.status, startsAt: meeting.startsAt, place: meeting.place, signedInUntil: wallSignedInUntil(meeting) },
+		meeting: {
+			id: meeting.id,
+			status: meeting.status,
+			startsAt: meeting.startsAt,
+			place: meeting.place,
+			signedInUntil: wallSignedInUntil(meeting)
+		},
 		signedInHours: WALL_SIGNED_IN_HOURS,
 		agenda: agenda.map(({ id, kind, title, ref }) => ({ id, kind, title, ref })),
 		item: itemIndex(event.url.searchParams.get('item'), wallItems(agenda, content).length),

@@ -14,7 +14,13 @@ export const POST: RequestHandler = async (event) => {
 	const outcome = await withdrawConsent(event.locals.db, planId, event.params.consentId, allowed.user.id);
 	if (!outcome.ok) {
 		if (outcome.reason === 'not_found') return apiError(404, 'not_found', 'No such consent in this plan.');
-		return apiError(409, outcome.reason, outcome.reason === 'already_withdrawn' ? 'The consent was already withdrawn.' : 'The consent has ended; there is nothing to withdraw.');
+		return apiError(
+			409,
+			outcome.reason,
+			outcome.reason === 'already_withdrawn'
+				? 'The consent was already withdrawn.'
+				: 'The consent has ended; there is nothing to withdraw.'
+		);
 	}
 	await (await getRuntime()).collab.revalidate({ planId });
 	return new Response(null, { status: 204 });

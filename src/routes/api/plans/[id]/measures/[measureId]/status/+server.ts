@@ -19,10 +19,20 @@ export const POST: RequestHandler = async (event) => {
 		return badRequestResponse(err);
 	}
 	try {
-		const result = await runMeasureAction({ db: event.locals.db, collab: (await getRuntime()).collab }, user.id, event.params.id, event.params.measureId, input);
+		const result = await runMeasureAction(
+			{ db: event.locals.db, collab: (await getRuntime()).collab },
+			user.id,
+			event.params.id,
+			event.params.measureId,
+			input
+		);
 		return json(result);
 	} catch (err) {
-		if (err instanceof MeasureActionError) return json({ error: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) }, { status: err.status });
+		if (err instanceof MeasureActionError)
+			return json(
+				{ error: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) },
+				{ status: err.status }
+			);
 		throw err;
 	}
 };
