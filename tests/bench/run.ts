@@ -212,7 +212,7 @@ async function waitQuiet(): Promise<number> {
 	if (WAIT_QUIET_MS <= 0) return NaN;
 	const t = performance.now();
 	const deadline = t + WAIT_QUIET_MS;
-	let other = NaN;
+	let other: number;
 	for (;;) {
 		const a = await cpuMark();
 		await sleep(700);

@@ -48,12 +48,10 @@ test('@live a refused update: the browser drops its copy of the document, resync
 	const lost = `Ikke lagret ${Date.now()}`;
 	await typeAtEnd(page, lost);
 
-	const notice = page
-		.getByRole('alert')
-		.filter({
-			hasText:
-				'Endringen din ble ikke lagret fordi innholdet hadde for mange nivåer inni hverandre. Planen er hentet på nytt fra serveren.'
-		});
+	const notice = page.getByRole('alert').filter({
+		hasText:
+			'Endringen din ble ikke lagret fordi innholdet hadde for mange nivåer inni hverandre. Planen er hentet på nytt fra serveren.'
+	});
 	await expect(notice).toBeVisible({ timeout: 10_000 });
 	expect(refused).toBe(1);
 	await waitUntilSynced(page);

@@ -66,6 +66,8 @@ export class LiveDoc {
 	#ready = $state(false);
 	#generation = $state(0);
 	#refusal = $state.raw<Refusal | null>(null);
+	// Wiring to the editors bound to this document, not state a page reads.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#bindings = new Set<{ attach: Attach; detach: () => void }>();
 	#busyTimer: ReturnType<typeof setTimeout> | undefined;
 	#resetting = false;

@@ -32,6 +32,8 @@ export class Presence {
 	}
 
 	private refresh(): void {
+		// Built here and published whole below; nothing reads it while it is built.
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity
 		const byUser = new Map<string, Present>();
 		for (const a of this.awarenesses) {
 			for (const [clientId, state] of a.getStates()) {

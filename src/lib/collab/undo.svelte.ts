@@ -19,6 +19,8 @@ export class LocalUndo {
 
 	constructor(scope: Y.AbstractType<unknown>[], origin: object) {
 		// captureTimeout 0: every structural edit (add, move, a changed field) is a step of its own, however quick.
+		// The origins Yjs tracks are its own configuration, not page state.
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity
 		this.manager = new Y.UndoManager(scope, { trackedOrigins: new Set([origin]), captureTimeout: 0 });
 		const refresh = () => {
 			this.#canUndo = this.manager.undoStack.length > 0;

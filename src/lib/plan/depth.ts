@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import { LIMITS } from './schema';
 
 /** Any shared type; its event type does not matter here (and `unknown` would not accept the specific ones). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Shared = Y.AbstractType<any>;
 
 /** The shared types directly inside `type`: list children (and embeds in text) and map values. */

@@ -81,17 +81,15 @@ describe.each(engines)('consent at the sync server (%s)', (engine) => {
 		await connectSynced(node, `crisis:${plan.planId}`, sister);
 		// No consent for the service yet: the adviser sees nothing.
 		expect(await withTimeout(connectClient(node, plan.planDoc, adviser).closed, 5000, 'adviser before')).toBe(4403);
-		await db
-			.insert(consents)
-			.values({
-				planId: plan.planId,
-				kind: 'access',
-				granteeServiceId: serviceId,
-				scopes: ['plan'],
-				validFrom: new Date(Date.now() - 1000),
-				givenBy: 'patient',
-				recordedBy: plan.coordinator.id
-			});
+		await db.insert(consents).values({
+			planId: plan.planId,
+			kind: 'access',
+			granteeServiceId: serviceId,
+			scopes: ['plan'],
+			validFrom: new Date(Date.now() - 1000),
+			givenBy: 'patient',
+			recordedBy: plan.coordinator.id
+		});
 		const writer = await connectSynced(node, plan.planDoc, adviser);
 		setMark(writer.doc, 'fra-nav', 'Tiltak fra NAV');
 		await waitFor(async () => (await countUpdates(db, plan.planDoc)) === 1, { what: 'the adviser’s edit stored' });

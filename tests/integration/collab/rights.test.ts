@@ -107,16 +107,14 @@ describe.each(engines)('rights inside the plan, enforced by the sync server (%s)
 	it('a read-only seat in the owning service gives no rights over its measures: only writing seats make the actor', async () => {
 		const { db, plan, node, navUser, dps, measureId } = await setup();
 		// NAV's adviser also holds a read-only seat for DPS (say, an observer from the DPS side).
-		await db
-			.insert(planMembers)
-			.values({
-				planId: plan.planId,
-				userId: navUser.id,
-				role: 'observer',
-				access: 'read',
-				serviceId: dps,
-				joinedAt: new Date()
-			});
+		await db.insert(planMembers).values({
+			planId: plan.planId,
+			userId: navUser.id,
+			role: 'observer',
+			access: 'read',
+			serviceId: dps,
+			joinedAt: new Date()
+		});
 		const access = await planAccess(db, navUser.id, plan.planId);
 		expect(access?.docs.plan).toBe('write');
 		expect([...(access?.actor.serviceIds ?? [])]).not.toContain(dps);
@@ -252,16 +250,14 @@ describe.each(engines)('rights inside the plan, enforced by the sync server (%s)
 		await navClient.whenSynced();
 		// The seat starts by the app's clock, as `insertSeat` does: the database's default now() carries microseconds
 		// the app's Date cannot, so such a seat would begin just after the revalidation that should see it.
-		await db
-			.insert(planMembers)
-			.values({
-				planId: plan.planId,
-				userId: navUser.id,
-				role: 'service_provider',
-				access: 'write',
-				serviceId: dps,
-				joinedAt: new Date()
-			});
+		await db.insert(planMembers).values({
+			planId: plan.planId,
+			userId: navUser.id,
+			role: 'service_provider',
+			access: 'write',
+			serviceId: dps,
+			joinedAt: new Date()
+		});
 		await node.collab.revalidate({ userId: navUser.id });
 		updateMeasure(navClient.doc, measureId, { status: 'completed' });
 		await waitFor(() => getMeasure(observer.doc, measureId)?.status === 'completed', {

@@ -9,18 +9,16 @@ export async function createService(
 	opts: { name?: string; level?: ServiceLevel; offers?: string } = {}
 ): Promise<string> {
 	const id = testId();
-	await db
-		.insert(services)
-		.values({
-			id,
-			name: opts.name ?? `Service ${id.slice(0, 5)}`,
-			kind: 'other',
-			level: opts.level ?? 'municipal',
-			organisation: 'Testvik kommune',
-			offers: opts.offers ?? '',
-			phone: '700 00 000',
-			email: `${id}@service.test`
-		});
+	await db.insert(services).values({
+		id,
+		name: opts.name ?? `Service ${id.slice(0, 5)}`,
+		kind: 'other',
+		level: opts.level ?? 'municipal',
+		organisation: 'Testvik kommune',
+		offers: opts.offers ?? '',
+		phone: '700 00 000',
+		email: `${id}@service.test`
+	});
 	return id;
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { engines, useTestDatabase } from '../../helpers/services';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
-import { createPlan, createUser, grantConsent, type TestPlan, type TestUser } from '../collab/fixtures';
+import { createPlan, createUser, type TestPlan, type TestUser } from '../collab/fixtures';
 import { createService, createStaff } from './helpers';
 import { auditEvents, consents, planMembers, plans, users } from '../../../src/lib/server/db/schema';
 import {

@@ -9,7 +9,7 @@ import { and, count, desc, eq, inArray, max } from 'drizzle-orm';
 import { engines, useTestDatabase } from '../../helpers/services';
 import { installRuntime, sessionUser } from '../../helpers/runtime';
 import { seedDemo, type DemoSeed } from '../../../src/lib/server/seed/demo';
-import { auditEvents, consents, docUpdates, users } from '../../../src/lib/server/db/schema';
+import { auditEvents, consents, docUpdates } from '../../../src/lib/server/db/schema';
 import { planAccess } from '../../../src/lib/server/access/plans';
 import {
 	addGoal,

@@ -10,7 +10,6 @@ import { engines, useTestDatabase } from '../../helpers/services';
 import { installRuntime } from '../../helpers/runtime';
 import { seedDemo, type DemoSeed } from '../../../src/lib/server/seed/demo';
 import { auditEvents, users } from '../../../src/lib/server/db/schema';
-import type { Db } from '../../../src/lib/server/db';
 import { getMeasure, listAllMeasures, planDocName, type Measure } from '../../../src/lib/plan';
 import { POST } from '../../../src/routes/api/plans/[id]/measures/[measureId]/status/+server';
 import { cleanup, connectSynced, startNode, storedDoc, waitFor, type TestNode } from '../collab/harness';

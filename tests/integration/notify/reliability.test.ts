@@ -38,14 +38,12 @@ const only = (kind: string, email: 'now' | 'digest' | 'off' = 'now') =>
 async function meetingAhead(db: Db, n: number): Promise<{ plan: TestPlan; meetingId: string; invited: TestUser[] }> {
 	const plan = await createPlan(db);
 	const meetingId = testId();
-	await db
-		.insert(meetings)
-		.values({
-			id: meetingId,
-			planId: plan.planId,
-			startsAt: new Date(Date.now() + 20 * HOUR),
-			createdBy: plan.coordinator.id
-		});
+	await db.insert(meetings).values({
+		id: meetingId,
+		planId: plan.planId,
+		startsAt: new Date(Date.now() + 20 * HOUR),
+		createdBy: plan.coordinator.id
+	});
 	const invited: TestUser[] = [];
 	for (let i = 0; i < n; i++) {
 		const u = await createUser(db);

@@ -17,15 +17,13 @@ export async function createService(
 	opts: { level?: ServiceLevel; kind?: ServiceKind; name?: string } = {}
 ): Promise<string> {
 	const id = testId();
-	await db
-		.insert(services)
-		.values({
-			id,
-			name: opts.name ?? `Service ${id.slice(0, 6)}`,
-			kind: opts.kind ?? 'mental_health',
-			level: opts.level ?? 'municipal',
-			organisation: 'Testvik kommune'
-		});
+	await db.insert(services).values({
+		id,
+		name: opts.name ?? `Service ${id.slice(0, 6)}`,
+		kind: opts.kind ?? 'mental_health',
+		level: opts.level ?? 'municipal',
+		organisation: 'Testvik kommune'
+	});
 	return id;
 }
 

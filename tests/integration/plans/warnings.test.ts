@@ -53,16 +53,14 @@ describe.each(engines)('coordinator warnings on %s', (engine) => {
 		if (!opts.draft) await db().update(plans).set({ status: 'active' }).where(eq(plans.id, started.planId));
 		if (opts.gp ?? true) {
 			const gp = await createStaff(db(), [gpService], { name: 'Lege Lene' });
-			await db()
-				.insert(planMembers)
-				.values({
-					planId: started.planId,
-					userId: gp.id,
-					role: 'gp',
-					access: 'write',
-					serviceId: gpService,
-					joinedAt: T
-				});
+			await db().insert(planMembers).values({
+				planId: started.planId,
+				userId: gp.id,
+				role: 'gp',
+				access: 'write',
+				serviceId: gpService,
+				joinedAt: T
+			});
 		}
 		return started.planId;
 	}
@@ -86,32 +84,28 @@ describe.each(engines)('coordinator warnings on %s', (engine) => {
 		const planId = await plan({ gp: false });
 		expect(await kinds(planId, T)).toEqual(['no_gp']);
 		const doctor = await createStaff(db(), [gpService]);
-		await db()
-			.insert(planMembers)
-			.values({
-				planId,
-				userId: doctor.id,
-				role: 'service_provider',
-				access: 'read',
-				serviceId: gpService,
-				joinedAt: T
-			});
+		await db().insert(planMembers).values({
+			planId,
+			userId: doctor.id,
+			role: 'service_provider',
+			access: 'read',
+			serviceId: gpService,
+			joinedAt: T
+		});
 		expect(await kinds(planId, T)).toEqual([]);
 	});
 
 	it('warns when a committed period ends within 14 days (not after it ended, not further ahead)', async () => {
 		const planId = await plan();
 		const dps = await createUser(db(), { name: 'Erik Dahl' });
-		await db()
-			.insert(planMembers)
-			.values({
-				planId,
-				userId: dps.id,
-				role: 'specialist_coordinator',
-				access: 'write',
-				joinedAt: T,
-				committedUntil: '2026-03-25'
-			});
+		await db().insert(planMembers).values({
+			planId,
+			userId: dps.id,
+			role: 'specialist_coordinator',
+			access: 'write',
+			joinedAt: T,
+			committedUntil: '2026-03-25'
+		});
 		expect(await kinds(planId, T)).toEqual([]); // 15 days ahead
 		expect(await planWarnings(db(), planId, at(1))).toEqual([
 			{ kind: 'commitment_ending', name: 'Erik Dahl', role: 'specialist_coordinator', until: '2026-03-25' }

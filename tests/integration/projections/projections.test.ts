@@ -154,16 +154,14 @@ describe.each(engines)('projections on %s', (engine) => {
 		// Not a plan document: nothing to do.
 		expect(await projectDocument(db(), `voice:${demo.planId}`)).toEqual({ kind: 'skipped' });
 
-		await db()
-			.insert(projectedMeasures)
-			.values({
-				planId: 'nosuchplan',
-				measureId: 'x',
-				goalId: 'y',
-				title: 'stale',
-				status: 'requested',
-				updatedAt: new Date()
-			});
+		await db().insert(projectedMeasures).values({
+			planId: 'nosuchplan',
+			measureId: 'x',
+			goalId: 'y',
+			title: 'stale',
+			status: 'requested',
+			updatedAt: new Date()
+		});
 		await rebuildProjections(db());
 		expect(await projected(db())).toEqual(rowsBefore);
 	});

@@ -85,6 +85,8 @@ describe('update gate: inspection', () => {
 					}
 					const text = p.get(0) as Y.XmlText;
 					if (text.length > 3 && rng() < 0.3) text.delete(1, 2);
+					// A second draw of the generator, not the same condition.
+					// eslint-disable-next-line no-dupe-else-if
 					else if (text.length > 3 && rng() < 0.3) text.format(0, 2, { bold: {} });
 					else text.insert(Math.floor(rng() * (text.length + 1)), 'abc');
 				});

@@ -109,14 +109,12 @@ export async function savePerson(
 					.set({ passwordHash: await hashPassword(input.password) })
 					.where(eq(users.id, id));
 		} else {
-			await tx
-				.insert(users)
-				.values({
-					id: userId,
-					...fields,
-					disabledAt: input.disabled ? new Date() : null,
-					passwordHash: await hashPassword(input.password ?? '')
-				});
+			await tx.insert(users).values({
+				id: userId,
+				...fields,
+				disabledAt: input.disabled ? new Date() : null,
+				passwordHash: await hashPassword(input.password ?? '')
+			});
 		}
 		// A new person may start in one service; more, and changes, are made with `service-memberships.ts`.
 		if (!id && input.serviceId && input.kind === 'staff') {

@@ -90,9 +90,7 @@ export function parseUpdateForm(form: FormData): FormResult<SeatForm & { seatId:
 	return r.done({ seatId, role, serviceId, access, committedUntil });
 }
 
-export function parseHandoverForm(
-	form: FormData
-): FormResult<{
+export function parseHandoverForm(form: FormData): FormResult<{
 	seatId: string;
 	successorId: string;
 	serviceId: string;

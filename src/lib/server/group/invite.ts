@@ -42,15 +42,13 @@ export async function invitePerson(
 	const userId = newId();
 	try {
 		return await db.transaction(async (tx) => {
-			await tx
-				.insert(users)
-				.values({
-					id: userId,
-					name: input.name.trim(),
-					email,
-					kind: kindForRole(input.terms.role),
-					passwordHash: null
-				});
+			await tx.insert(users).values({
+				id: userId,
+				name: input.name.trim(),
+				email,
+				kind: kindForRole(input.terms.role),
+				passwordHash: null
+			});
 			await checkNewSeat(tx, { planId: input.planId, userId, terms: input.terms, now });
 			const seatId = await insertSeat(tx, {
 				planId: input.planId,

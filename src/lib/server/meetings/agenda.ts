@@ -134,19 +134,17 @@ export async function generateAgenda(
 			.delete(meetingAgendaItems)
 			.where(and(eq(meetingAgendaItems.meetingId, meetingId), eq(meetingAgendaItems.generated, true)));
 		if (drafts.length)
-			await tx
-				.insert(meetingAgendaItems)
-				.values(
-					drafts.map((d, i) => ({
-						meetingId,
-						position: i,
-						kind: d.kind,
-						title: d.title,
-						ref: d.ref,
-						generated: true,
-						createdBy: actorId
-					}))
-				);
+			await tx.insert(meetingAgendaItems).values(
+				drafts.map((d, i) => ({
+					meetingId,
+					position: i,
+					kind: d.kind,
+					title: d.title,
+					ref: d.ref,
+					generated: true,
+					createdBy: actorId
+				}))
+			);
 		for (const [i, item] of manual.entries())
 			await tx
 				.update(meetingAgendaItems)

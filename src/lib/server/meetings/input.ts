@@ -48,7 +48,7 @@ export function readMeetingPlace(form: Pick<MeetingForm, 'place' | 'videoLink'>)
 		throw new MeetingError(400, 'place_or_link_required', 'Give a place or a video link.', 'place');
 	if (videoLink) {
 		if (videoLink.length > MAX_LINK) throw new MeetingError(400, 'too_long', 'The link is too long.', 'videoLink');
-		let url: URL | null = null;
+		let url: URL | null;
 		try {
 			url = new URL(videoLink);
 		} catch {

@@ -276,17 +276,15 @@ export async function seedDemo(db: Db): Promise<DemoSeed> {
 		}
 		for (const p of PEOPLE) {
 			userIds[p.key] = newId();
-			await tx
-				.insert(users)
-				.values({
-					id: userIds[p.key],
-					email: p.email,
-					name: p.name,
-					phone: p.phone,
-					kind: p.kind,
-					isAdmin: p.isAdmin ?? false,
-					passwordHash
-				});
+			await tx.insert(users).values({
+				id: userIds[p.key],
+				email: p.email,
+				name: p.name,
+				phone: p.phone,
+				kind: p.kind,
+				isAdmin: p.isAdmin ?? false,
+				passwordHash
+			});
 			if (p.service)
 				await tx
 					.insert(serviceStaff)
@@ -329,15 +327,13 @@ export async function seedDemo(db: Db): Promise<DemoSeed> {
 			.values({ ...given, kind: 'plan', scopes: [...CONSENT_SCOPES], note: 'Jonas ønsker individuell plan.' });
 		for (const p of PEOPLE) {
 			if (p.consent)
-				await tx
-					.insert(consents)
-					.values({
-						...given,
-						kind: 'access',
-						granteeUserId: userIds[p.key],
-						scopes: [...p.consent],
-						...(p.key === 'sister' ? { validFrom: new Date('2026-10-20T10:00:00Z') } : {})
-					});
+				await tx.insert(consents).values({
+					...given,
+					kind: 'access',
+					granteeUserId: userIds[p.key],
+					scopes: [...p.consent],
+					...(p.key === 'sister' ? { validFrom: new Date('2026-10-20T10:00:00Z') } : {})
+				});
 		}
 
 		// The live plan content starts as one stored update per document, attributed to the coordinator who wrote it.
@@ -377,15 +373,13 @@ export async function seedDemo(db: Db): Promise<DemoSeed> {
 			.values(contents)
 			.returning({ id: docUpdates.id, docName: docUpdates.docName });
 		// A bulk write leaves a snapshot behind it, as every import does: no plan opens from a tail.
-		await tx
-			.insert(docSnapshots)
-			.values(
-				contents.map((c) => ({
-					docName: c.docName,
-					state: c.update,
-					throughId: stored.find((r) => r.docName === c.docName)!.id
-				}))
-			);
+		await tx.insert(docSnapshots).values(
+			contents.map((c) => ({
+				docName: c.docName,
+				state: c.update,
+				throughId: stored.find((r) => r.docName === c.docName)!.id
+			}))
+		);
 
 		await seedDemoMeeting(tx as unknown as Db, planId, planDoc, userIds);
 		await seedSecondPlan(tx as unknown as Db, secondPlanId, userIds, serviceIds);
@@ -420,26 +414,22 @@ async function seedDemoMeeting(tx: Db, planId: string, planDoc: Y.Doc, userIds: 
 		{ kind: 'waiting_measure' as const, title: 'Venter på leilighet', ref: waiting?.id ?? null },
 		{ kind: 'other' as const, title: 'Neste møte', ref: null }
 	];
-	await tx
-		.insert(meetingAgendaItems)
-		.values(
-			agenda.map((a, i) => ({
-				...a,
-				meetingId: meeting.id,
-				position: i + 1,
-				generated: false,
-				createdBy: userIds.coordinator
-			}))
-		);
-	await tx
-		.insert(meetingParticipants)
-		.values(
-			['coordinator', 'patient', 'sister', 'nav', 'gp', 'dps', 'housing'].map((key) => ({
-				meetingId: meeting.id,
-				userId: userIds[key],
-				invitedBy: userIds.coordinator
-			}))
-		);
+	await tx.insert(meetingAgendaItems).values(
+		agenda.map((a, i) => ({
+			...a,
+			meetingId: meeting.id,
+			position: i + 1,
+			generated: false,
+			createdBy: userIds.coordinator
+		}))
+	);
+	await tx.insert(meetingParticipants).values(
+		['coordinator', 'patient', 'sister', 'nav', 'gp', 'dps', 'housing'].map((key) => ({
+			meetingId: meeting.id,
+			userId: userIds[key],
+			invitedBy: userIds.coordinator
+		}))
+	);
 }
 
 /** Amira Haddad's plan: active since August, its revision date already passed (the coordinator's overview shows it). */

@@ -58,6 +58,7 @@ export type Inspection =
 
 type Struct = Y.Item | Y.GC | Y.Skip;
 // Yjs types are parameterised by their event type; any shared type will do here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type SharedType = Y.AbstractType<any>;
 
 /** An item whose location cannot exist: Yjs turns it into garbage when it integrates, so it changes nothing. */
