@@ -1,5 +1,5 @@
 // Roles in the group: shared by the server and the group page's forms (so no server-only imports here).
-import type { MemberRole, UserKind } from '../server/db/schema';
+import type { MemberRole, UserKind } from '../vocabulary';
 
 /**
  * Roles a coordinator gives when adding or inviting someone. Not `patient` (the plan has one, from its start)

@@ -6,7 +6,7 @@
  * Every right here assumes the actor may write the document at all (a writing seat, consent, a plan that is not
  * closed): that is decided per document in `planAccess` before any of this is asked.
  */
-import type { MemberRole, ServiceKind } from '../server/db/schema';
+import type { MemberRole, ServiceKind } from '../vocabulary';
 import { MEASURE_STATUSES, type ExpressedBy, type GoalStatus, type MeasureStatus } from './schema';
 
 /** Who is acting, as the server knows it. */

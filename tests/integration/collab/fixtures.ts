@@ -1,17 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { createSession } from '../../../src/lib/server/auth/session';
 import type { Db } from '../../../src/lib/server/db';
+import { consents, planMembers, plans, users } from '../../../src/lib/server/db/schema';
 import {
-	consents,
 	CONSENT_SCOPES,
-	planMembers,
-	plans,
-	users,
 	type Access,
 	type ConsentScope,
 	type MemberRole,
 	type UserKind
-} from '../../../src/lib/server/db/schema';
+} from '../../../src/lib/vocabulary';
 
 /** Lower-case alphanumeric, as plan ids must be (`parseDocName`). */
 export function testId(): string {

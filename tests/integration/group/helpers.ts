@@ -1,5 +1,6 @@
 import type { Db } from '../../../src/lib/server/db';
-import { serviceStaff, services, type ServiceLevel } from '../../../src/lib/server/db/schema';
+import { serviceStaff, services } from '../../../src/lib/server/db/schema';
+import { type ServiceLevel } from '../../../src/lib/vocabulary';
 import { osloDay } from '../../../src/lib/server/oslo-day';
 import { createUser, testId, type TestUser } from '../collab/fixtures';
 

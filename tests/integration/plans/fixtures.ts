@@ -1,13 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../src/lib/server/db';
-import {
-	consents,
-	serviceStaff,
-	services,
-	users,
-	type ServiceKind,
-	type ServiceLevel
-} from '../../../src/lib/server/db/schema';
+import { consents, serviceStaff, services, users } from '../../../src/lib/server/db/schema';
+import { type ServiceKind, type ServiceLevel } from '../../../src/lib/vocabulary';
 import type { SessionUser } from '../../../src/lib/server/auth/session';
 import { createUser, testId, type TestUser } from '../collab/fixtures';
 

@@ -19,7 +19,7 @@ import {
 import { GOAL_FIELDS, MEASURE_FIELDS } from '../../../src/lib/plan/field-schema';
 import { MEASURE_STATUSES } from '../../../src/lib/plan/schema';
 import { canSetPerson, canSetStatus, goalRights, measureRights, type Actor } from '../../../src/lib/plan/rights';
-import type { MemberRole } from '../../../src/lib/server/db/schema';
+import type { MemberRole } from '../../../src/lib/vocabulary';
 import { mulberry32 } from '../../helpers/random';
 
 const SEED = Number(process.env.RIGHTS_FUZZ_SEED ?? 20261122);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flaggedRuns, missRuns, type StreakEntry } from '../../../src/lib/server/contacts/rules';
 import { osloWallTime, toOsloWallTime } from '../../../src/lib/server/contacts/oslo-time';
-import type { ContactKind } from '../../../src/lib/server/db/schema';
+import type { ContactKind } from '../../../src/lib/vocabulary';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 1, 10, minute));
 const entry = (kind: ContactKind, minute: number, measureId: string | null = null, struck = false): StreakEntry => ({

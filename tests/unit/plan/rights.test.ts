@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MemberRole } from '../../../src/lib/server/db/schema';
+import type { MemberRole } from '../../../src/lib/vocabulary';
 import {
 	canCreateGoal,
 	canCreateMeasure,

@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull, lte, or } from 'drizzle-orm';
-import { consents, CONSENT_SCOPES, type ConsentScope } from '../db/schema';
+import { consents } from '../db/schema';
+import { CONSENT_SCOPES, type ConsentScope } from '../../vocabulary';
 import type { Db } from '../db';
 import type { Seat } from './seats';
 

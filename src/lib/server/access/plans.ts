@@ -1,16 +1,13 @@
 import { and, eq } from 'drizzle-orm';
+import { meetings, planMembers, plans, users } from '../db/schema';
 import {
-	meetings,
-	planMembers,
-	plans,
-	users,
 	type MeetingStatus,
 	type Access,
 	type ConsentScope,
 	type MemberRole,
 	type PlanStatus,
 	type ServiceKind
-} from '../db/schema';
+} from '../../vocabulary';
 import type { Db } from '../db';
 import { parseLiveDocName, type DocKind } from '../../plan/schema';
 import { writesCrisisPlan, type Actor } from '../../plan/rights';

@@ -1,14 +1,6 @@
 import { and, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
-import {
-	planMembers,
-	plans,
-	services,
-	users,
-	type Access,
-	type MemberRole,
-	type PlanStatus,
-	type ServiceKind
-} from '../db/schema';
+import { planMembers, plans, services, users } from '../db/schema';
+import { type Access, type MemberRole, type PlanStatus, type ServiceKind } from '../../vocabulary';
 import type { Db } from '../db';
 
 /**

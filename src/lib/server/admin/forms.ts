@@ -1,4 +1,4 @@
-import { SERVICE_KINDS, USER_KINDS, type ServiceKind, type UserKind } from '../db/schema';
+import { SERVICE_KINDS, USER_KINDS, type ServiceKind, type UserKind } from '../../vocabulary';
 import { MIN_PASSWORD_LENGTH } from '../auth/password-policy';
 
 /** Form parsing for the admin pages: every problem is reported per field, and what was typed is echoed back. */

@@ -1,4 +1,9 @@
-import { APPLICATION_STATUSES, DECISION_OUTCOMES, type ApplicationStatus, type DecisionOutcome } from '../db/schema';
+import {
+	APPLICATION_STATUSES,
+	DECISION_OUTCOMES,
+	type ApplicationStatus,
+	type DecisionOutcome
+} from '../../vocabulary';
 import { isCalendarDate } from '../http/json-body';
 import { FollowUpError } from '../contacts/access';
 

@@ -4,13 +4,8 @@
  */
 import { and, desc, eq, gte, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from '../db';
-import {
-	applicationMeasures,
-	applications,
-	services,
-	type ApplicationStatus,
-	type DecisionOutcome
-} from '../db/schema';
+import { applicationMeasures, applications, services } from '../db/schema';
+import { type ApplicationStatus, type DecisionOutcome } from '../../vocabulary';
 import { recordAudit } from '../audit';
 import { followUpAccess, FollowUpError } from '../contacts/access';
 import { planMeasureTitles } from '../contacts/plan-measures';

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
-import { auditEvents, planMembers, plans, services, users, type MemberRole } from '../db/schema';
+import { auditEvents, planMembers, plans, services, users } from '../db/schema';
+import { type MemberRole } from '../../vocabulary';
 import type { Db } from '../db';
 import { parseLiveDocName } from '../../plan/schema';
 

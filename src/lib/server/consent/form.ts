@@ -1,4 +1,4 @@
-import { CONSENT_GIVERS, CONSENT_SCOPES, type ConsentGiver, type ConsentScope } from '../db/schema';
+import { CONSENT_GIVERS, CONSENT_SCOPES, type ConsentGiver, type ConsentScope } from '../../vocabulary';
 import { isCalendarDate } from '../http/json-body';
 import type { ConsentField, ConsentRequest } from './record';
 

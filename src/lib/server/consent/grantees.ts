@@ -1,5 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { planMembers, plans, services, users, type MemberRole } from '../db/schema';
+import { planMembers, plans, services, users } from '../db/schema';
+import { type MemberRole } from '../../vocabulary';
 import type { Db } from '../db';
 import { seatIsLive } from '../access/seats';
 import { WHOLE_PLAN_ROLES } from '../access/consent';

@@ -1,14 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import {
-	consents,
-	planMembers,
-	services,
-	users,
-	type ConsentGiver,
-	type ConsentScope,
-	type MemberRole
-} from '../db/schema';
+import { consents, planMembers, services, users } from '../db/schema';
+import { type ConsentGiver, type ConsentScope, type MemberRole } from '../../vocabulary';
 import type { Db } from '../db';
 import { osloDay, osloLastDay } from '../oslo-day';
 import type { Grantees } from './grantees';

@@ -1,4 +1,5 @@
-import { consents, type ConsentGiver, type ConsentScope } from '../db/schema';
+import { consents } from '../db/schema';
+import { type ConsentGiver, type ConsentScope } from '../../vocabulary';
 import type { Db } from '../db';
 import { recordAudit } from '../audit';
 import { osloDayEnd, osloDayStart, osloToday } from '../oslo-day';

@@ -1,4 +1,4 @@
-import type { ConsentGiver } from '../db/schema';
+import type { ConsentGiver } from '../../vocabulary';
 import type { SessionUser } from '../auth/session';
 import type { PlanAccess } from '../access/plans';
 import { isCoordinator, speaksForPatient } from '../access/guards';

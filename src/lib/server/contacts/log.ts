@@ -4,7 +4,8 @@
  */
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { CONTACT_KINDS, contactEntries, services, users, type ContactKind } from '../db/schema';
+import { contactEntries, services, users } from '../db/schema';
+import { CONTACT_KINDS, type ContactKind } from '../../vocabulary';
 import { recordAudit } from '../audit';
 import type { CollabServer } from '../collab';
 import { followUpAccess, FollowUpError } from './access';

@@ -1,4 +1,4 @@
-import type { ContactKind } from '../db/schema';
+import type { ContactKind } from '../../vocabulary';
 
 /**
  * What a contact entry says about reaching the patient. A miss is an appointment the patient did not come to, or a

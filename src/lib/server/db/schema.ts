@@ -15,6 +15,24 @@ import {
 	uniqueIndex
 } from 'drizzle-orm/pg-core';
 import { newId } from '../id';
+import type {
+	UserKind,
+	ServiceKind,
+	ServiceLevel,
+	PlanStatus,
+	MemberRole,
+	Access,
+	ConsentScope,
+	ConsentGiver,
+	MeetingStatus,
+	Attendance,
+	AgendaKind,
+	ContactKind,
+	ApplicationStatus,
+	DecisionOutcome,
+	NoticeDelivery,
+	NotifyJobState
+} from '../../vocabulary';
 
 /** Yjs updates and hashes are raw bytes; both engines speak bytea. */
 export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
@@ -24,9 +42,6 @@ export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
 });
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-
-export const USER_KINDS = ['patient', 'relative', 'staff'] as const;
-export type UserKind = (typeof USER_KINDS)[number];
 
 export const users = pgTable(
 	'users',
@@ -85,25 +100,6 @@ export const loginThrottle = pgTable(
 	(t) => [index('login_throttle_last_failure_idx').on(t.lastFailureAt)]
 );
 
-export const SERVICE_KINDS = [
-	'nav',
-	'mental_health',
-	'substance_use',
-	'housing',
-	'home_care',
-	'gp',
-	'dps',
-	'tsb',
-	'act',
-	'emergency',
-	'other'
-] as const;
-export type ServiceKind = (typeof SERVICE_KINDS)[number];
-
-/** Municipal services (kommunen, NAV) or the specialist health service (helseforetaket: DPS, TSB, ACT). */
-export const SERVICE_LEVELS = ['municipal', 'specialist'] as const;
-export type ServiceLevel = (typeof SERVICE_LEVELS)[number];
-
 /** A service (tjeneste): an organisation unit in a municipality or a health trust. */
 export const services = pgTable('services', {
 	id: text('id').primaryKey(),
@@ -134,9 +130,6 @@ export const serviceStaff = pgTable(
 	(t) => [primaryKey({ columns: [t.serviceId, t.userId] }), index('service_staff_user_idx').on(t.userId)]
 );
 
-export const PLAN_STATUSES = ['draft', 'active', 'resting', 'closed'] as const;
-export type PlanStatus = (typeof PLAN_STATUSES)[number];
-
 export const plans = pgTable(
 	'plans',
 	{
@@ -156,19 +149,6 @@ export const plans = pgTable(
 	},
 	(t) => [index('plans_patient_idx').on(t.patientId)]
 );
-
-export const MEMBER_ROLES = [
-	'patient',
-	'guardian',
-	'coordinator',
-	'specialist_coordinator',
-	'service_provider',
-	'gp',
-	'relative',
-	'observer'
-] as const;
-export type MemberRole = (typeof MEMBER_ROLES)[number];
-export type Access = 'read' | 'write';
 
 /**
  * A seat in the responsibility group (ansvarsgruppe). A person may hold a seat, leave and come back: each is
@@ -220,13 +200,6 @@ export const roleOffers = pgTable(
 	},
 	(t) => [index('role_offers_plan_idx').on(t.planId)]
 );
-
-export const CONSENT_SCOPES = ['plan', 'crisis', 'voice', 'meetings'] as const;
-export type ConsentScope = (typeof CONSENT_SCOPES)[number];
-
-/** Who gave a consent: the patient, a guardian acting for them, or staff recording that the patient lacks capacity now. */
-export const CONSENT_GIVERS = ['patient', 'guardian', 'staff_capacity'] as const;
-export type ConsentGiver = (typeof CONSENT_GIVERS)[number];
 
 /**
  * Consent (samtykke), as live data. `kind = 'plan'`: the patient wants a plan at all (no grantee). `kind = 'access'`:
@@ -408,14 +381,6 @@ export const serviceProposals = pgTable(
 	(t) => [index('service_proposals_plan_idx').on(t.planId, t.serviceId)]
 );
 
-/**
- * A meeting of the responsibility group (ansvarsgruppemøte). `planned` until the coordinator opens it on the wall
- * screen, `open` while it runs, `closed` once its minutes are frozen and the plan as it stood is adopted
- * (`plan_versions`). Moving a planned meeting changes `startsAt` and bumps `movedAt`, which is what tells invitees.
- */
-export const MEETING_STATUSES = ['planned', 'open', 'closed', 'cancelled'] as const;
-export type MeetingStatus = (typeof MEETING_STATUSES)[number];
-
 export const meetings = pgTable(
 	'meetings',
 	{
@@ -443,9 +408,6 @@ export const meetings = pgTable(
 	},
 	(t) => [index('meetings_plan_idx').on(t.planId, t.startsAt)]
 );
-
-export const ATTENDANCE = ['present', 'status_note', 'absent'] as const;
-export type Attendance = (typeof ATTENDANCE)[number];
 
 /** Who is invited to a meeting, and (once recorded) whether they came, sent a status note, or were absent. */
 export const meetingParticipants = pgTable(
@@ -483,23 +445,6 @@ export const meetingStatusNotes = pgTable(
 	},
 	(t) => [uniqueIndex('meeting_status_notes_one_idx').on(t.meetingId, t.userId)]
 );
-
-/**
- * The agenda: generated from the plan (the patient's points, overdue and waiting measures, goals due for
- * evaluation, expiring consents and commitments), then edited. `ref` points at what an item is about (a goal or
- * measure id in the plan document, a consent or seat id); items added by hand have none.
- */
-export const AGENDA_KINDS = [
-	'patient_point',
-	'overdue_measure',
-	'waiting_measure',
-	'goal_evaluation',
-	'expiring_consent',
-	'expiring_commitment',
-	'open_question',
-	'other'
-] as const;
-export type AgendaKind = (typeof AGENDA_KINDS)[number];
 
 export const meetingAgendaItems = pgTable(
 	'meeting_agenda_items',
@@ -553,14 +498,6 @@ export const planVersionDocs = pgTable(
 	(t) => [primaryKey({ columns: [t.versionId, t.docName] })]
 );
 
-/**
- * The contact log (kontaktlogg): each attempt to reach the patient, or meeting with them, by a staff member of the
- * group, on the plan or on one measure (`measureId`, an id in the plan document). Append-only: a wrong entry is
- * struck out with a reason, never changed or deleted, and stays visible as struck.
- */
-export const CONTACT_KINDS = ['phone', 'sms', 'home_visit', 'met', 'no_show', 'door_not_opened'] as const;
-export type ContactKind = (typeof CONTACT_KINDS)[number];
-
 export const contactEntries = pgTable(
 	'contact_entries',
 	{
@@ -585,12 +522,6 @@ export const contactEntries = pgTable(
 	},
 	(t) => [index('contact_entries_plan_idx').on(t.planId, t.occurredAt)]
 );
-
-/** Applications (søknader) made for the patient, and the decisions (vedtak) that answer them. */
-export const APPLICATION_STATUSES = ['prepared', 'sent', 'decided', 'withdrawn', 'appealed'] as const;
-export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
-export const DECISION_OUTCOMES = ['granted', 'partly', 'refused'] as const;
-export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
 export const applications = pgTable(
 	'applications',
@@ -667,10 +598,6 @@ export const notifications = pgTable(
 	]
 );
 
-/** How a person wants each kind outside the app: at once, in the daily digest, or not at all. In-app is always on. */
-export const NOTICE_DELIVERIES = ['now', 'digest', 'off'] as const;
-export type NoticeDelivery = (typeof NOTICE_DELIVERIES)[number];
-
 export const notificationPreferences = pgTable(
 	'notification_preferences',
 	{
@@ -684,9 +611,6 @@ export const notificationPreferences = pgTable(
 	},
 	(t) => [primaryKey({ columns: [t.userId, t.kind] })]
 );
-
-export const NOTIFY_JOB_STATES = ['pending', 'running', 'done', 'failed', 'dropped'] as const;
-export type NotifyJobState = (typeof NOTIFY_JOB_STATES)[number];
 
 /**
  * The job queue behind notifications: rows claimed with `FOR UPDATE SKIP LOCKED`, so several nodes share it and

@@ -1,5 +1,6 @@
 import { and, asc, eq, ilike, inArray, isNull, or, sql } from 'drizzle-orm';
-import { planMembers, serviceStaff, services, users, type ServiceLevel, type UserKind } from '../db/schema';
+import { planMembers, serviceStaff, services, users } from '../db/schema';
+import { type ServiceLevel, type UserKind } from '../../vocabulary';
 import type { Db } from '../db';
 import { seatNotEnded } from './seats';
 

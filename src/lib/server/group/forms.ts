@@ -1,4 +1,4 @@
-import type { Access } from '../db/schema';
+import type { Access } from '../../vocabulary';
 import { isCalendarDate } from '../http/json-body';
 import { ASSIGNABLE_ROLES, OLD_SEAT_CHOICES, type AssignableRole, type OldSeatChoice } from '../../group/roles';
 

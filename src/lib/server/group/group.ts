@@ -1,15 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import {
-	invitations,
-	planMembers,
-	serviceStaff,
-	services,
-	users,
-	type Access,
-	type ConsentScope,
-	type MemberRole,
-	type ServiceLevel
-} from '../db/schema';
+import { invitations, planMembers, serviceStaff, services, users } from '../db/schema';
+import { type Access, type ConsentScope, type MemberRole, type ServiceLevel } from '../../vocabulary';
 import type { Db } from '../db';
 import { consentCover } from '../access/consent';
 import type { Seat } from '../access/seats';

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { json } from '@sveltejs/kit';
-import { consents, planMembers, users, type Access, type ConsentScope, type MemberRole } from '../db/schema';
+import { consents, planMembers, users } from '../db/schema';
+import { type Access, type ConsentScope, type MemberRole } from '../../vocabulary';
 import type { Db } from '../db';
 import type { SessionUser } from '../auth/session';
 import { isCoordinator, planApiAccess } from '../access/guards';

@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull, or } from 'drizzle-orm';
-import { planMembers, plans, serviceStaff, services, users, type Access, type MemberRole } from '../db/schema';
+import { planMembers, plans, serviceStaff, services, users } from '../db/schema';
+import { type Access, type MemberRole } from '../../vocabulary';
 import type { Db } from '../db';
 import { newId } from '../id';
 import { osloDay, osloDayEnd, osloDayStart } from '../oslo-day';

@@ -5,16 +5,8 @@
  */
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db';
-import {
-	ATTENDANCE,
-	meetingParticipants,
-	meetingStatusNotes,
-	meetings,
-	planMembers,
-	users,
-	type Attendance,
-	type MemberRole
-} from '../db/schema';
+import { meetingParticipants, meetingStatusNotes, meetings, planMembers, users } from '../db/schema';
+import { ATTENDANCE, type Attendance, type MemberRole } from '../../vocabulary';
 import type { PlanAccess } from '../access/plans';
 import { recordAudit } from '../audit';
 import { meetingOf, requireNotClosed, requireRuns } from './access';

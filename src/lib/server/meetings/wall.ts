@@ -1,15 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import {
-	meetingAgendaItems,
-	meetingParticipants,
-	meetings,
-	sessions,
-	users,
-	type AgendaKind,
-	type Attendance,
-	type MeetingStatus,
-	type MemberRole
-} from '../db/schema';
+import { meetingAgendaItems, meetingParticipants, meetings, sessions, users } from '../db/schema';
+import { type AgendaKind, type Attendance, type MeetingStatus, type MemberRole } from '../../vocabulary';
 import type { Db } from '../db';
 import type { PlanAccess } from '../access/plans';
 import { recordAudit } from '../audit';

@@ -1,4 +1,4 @@
-import type { ConsentScope } from '../db/schema';
+import type { ConsentScope } from '../../vocabulary';
 
 /**
  * Every kind of notification. A kind names an event, never its content: the words are rendered in the app from

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { notificationPreferences, NOTICE_DELIVERIES, type NoticeDelivery } from '../db/schema';
+import { notificationPreferences } from '../db/schema';
+import { NOTICE_DELIVERIES, type NoticeDelivery } from '../../vocabulary';
 import { DEFAULT_DELIVERY, NOTICE_KINDS, type NoticeKind } from './kinds';
 
 export interface Delivery {

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db';
-import { measureFollowers, planMembers, users, type MemberRole } from '../db/schema';
+import { measureFollowers, planMembers, users } from '../db/schema';
+import { type MemberRole } from '../../vocabulary';
 import { seatIsLive } from '../access/seats';
 import { planAccess } from '../access/plans';
 import { SCOPE_OF_KIND, type NoticeKind } from './kinds';

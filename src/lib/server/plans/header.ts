@@ -1,15 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { seatIsLive } from '../access/seats';
-import {
-	planMembers,
-	plans,
-	serviceStaff,
-	services,
-	users,
-	type Access,
-	type MemberRole,
-	type PlanStatus
-} from '../db/schema';
+import { planMembers, plans, serviceStaff, services, users } from '../db/schema';
+import { type Access, type MemberRole, type PlanStatus } from '../../vocabulary';
 import type { Db } from '../db';
 
 export interface GroupMember {

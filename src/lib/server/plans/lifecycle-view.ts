@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import type { PlanStatus } from '../db/schema';
+import type { PlanStatus } from '../../vocabulary';
 import { activationGaps, changesFrom, type ActivationGap, type StatusChange } from './lifecycle';
 import { planWarnings, type PlanWarning } from './warnings';
 

@@ -1,5 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { consents, planMembers, plans, services, users, type PlanStatus } from '../db/schema';
+import { consents, planMembers, plans, services, users } from '../db/schema';
+import { type PlanStatus } from '../../vocabulary';
 import type { Db } from '../db';
 import { liveConsentCondition } from '../access/consent';
 import { seatIsLive } from '../access/seats';

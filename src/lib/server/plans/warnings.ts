@@ -1,15 +1,6 @@
 import { and, eq, gt, inArray, isNull, lte, ne } from 'drizzle-orm';
-import {
-	consents,
-	planMembers,
-	plans,
-	projectedMeasures,
-	services,
-	users,
-	type DecisionOutcome,
-	type MemberRole,
-	type PlanStatus
-} from '../db/schema';
+import { consents, planMembers, plans, projectedMeasures, services, users } from '../db/schema';
+import { type DecisionOutcome, type MemberRole, type PlanStatus } from '../../vocabulary';
 import type { Db } from '../db';
 import { liveConsentCondition } from '../access/consent';
 import { seatIsLive } from '../access/seats';

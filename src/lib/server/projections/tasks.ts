@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db';
-import { planMembers, plans, projectedMeasures, serviceStaff, services, users, type PlanStatus } from '../db/schema';
+import { planMembers, plans, projectedMeasures, serviceStaff, services, users } from '../db/schema';
+import { type PlanStatus } from '../../vocabulary';
 import { planAccess, type PlanAccess } from '../access/plans';
 import { seatIsLive } from '../access/seats';
 import { recordAudit } from '../audit';

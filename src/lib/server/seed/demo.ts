@@ -2,7 +2,6 @@ import * as Y from 'yjs';
 import { sql } from 'drizzle-orm';
 import {
 	consents,
-	CONSENT_SCOPES,
 	docSnapshots,
 	docUpdates,
 	meetingAgendaItems,
@@ -12,13 +11,16 @@ import {
 	plans,
 	serviceStaff,
 	services,
-	users,
+	users
+} from '../db/schema';
+import {
+	CONSENT_SCOPES,
 	type ConsentScope,
 	type MemberRole,
 	type ServiceKind,
 	type ServiceLevel,
 	type UserKind
-} from '../db/schema';
+} from '../../vocabulary';
 import type { Db } from '../db';
 import { hashPassword } from '../auth/password';
 import { newId } from '../id';

@@ -6,7 +6,7 @@ import { parseServiceForm } from '$lib/server/admin/forms';
 import { serviceLabels } from '$lib/i18n/field-labels';
 import { formErrorText } from '$lib/i18n/form-errors';
 import { recordAudit } from '$lib/server/audit';
-import { SERVICE_KINDS } from '$lib/server/db/schema';
+import { SERVICE_KINDS } from '$lib/vocabulary';
 
 export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);

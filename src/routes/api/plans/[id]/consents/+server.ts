@@ -2,7 +2,7 @@ import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { planApiAccess } from '$lib/server/access/guards';
 import { BadRequest, badRequestResponse, fields, readJsonObject } from '$lib/server/http/json-body';
-import { CONSENT_GIVERS, CONSENT_SCOPES } from '$lib/server/db/schema';
+import { CONSENT_GIVERS, CONSENT_SCOPES } from '$lib/vocabulary';
 import {
 	ConsentRefused,
 	consentGrantees,
