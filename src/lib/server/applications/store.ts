@@ -7,9 +7,8 @@ import type { Db } from '../db';
 import { applicationMeasures, applications, services } from '../db/schema';
 import { type ApplicationStatus, type DecisionOutcome } from '../../vocabulary';
 import { recordAudit } from '../audit';
-import { followUpAccess, FollowUpError } from '../contacts/access';
+import { followUpAccess, FollowUpError, type ContactCtx } from '../contacts/access';
 import { planMeasureTitles } from '../contacts/plan-measures';
-import type { ContactCtx } from '../contacts/log';
 import { osloToday } from '../oslo-day';
 import { NEXT_STATUS, validateApplication, type ApplicationInput, type ValidApplication } from './input';
 

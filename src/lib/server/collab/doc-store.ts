@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Db } from '../db/handle';
 import { docSnapshots, docUpdates } from '../db/schema';
 
 export interface StoredUpdate {

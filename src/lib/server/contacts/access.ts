@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import { users } from '../db/schema';
 import { planAccess, type PlanAccess } from '../access/plans';
+import type { CollabServer } from '../collab';
 
 /**
  * Who may read and who may record in a plan's contact log and applications. Both are about the patient's
@@ -48,4 +49,10 @@ export class FollowUpError extends Error {
 	) {
 		super(field ? `${code}: ${field}` : code);
 	}
+}
+
+/** What a follow-up action (a contact entry, an application) runs with. */
+export interface ContactCtx {
+	db: Db;
+	collab: Pick<CollabServer, 'readDocState'>;
 }

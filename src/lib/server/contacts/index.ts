@@ -1,4 +1,4 @@
-export { followUpAccess, FollowUpError, type FollowUpAccess } from './access';
+export { followUpAccess, FollowUpError, type FollowUpAccess, type ContactCtx } from './access';
 export {
 	recordContact,
 	strikeContact,
@@ -7,8 +7,7 @@ export {
 	contactCounts,
 	validateContact,
 	type ContactInput,
-	type ContactEntryView,
-	type ContactCtx
+	type ContactEntryView
 } from './log';
 export { missedInARow, streakEntries } from './flag';
 export {

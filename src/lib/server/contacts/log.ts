@@ -7,18 +7,13 @@ import type { Db } from '../db';
 import { contactEntries, services, users } from '../db/schema';
 import { CONTACT_KINDS, type ContactKind } from '../../vocabulary';
 import { recordAudit } from '../audit';
-import type { CollabServer } from '../collab';
-import { followUpAccess, FollowUpError } from './access';
+import { followUpAccess, FollowUpError, type ContactCtx } from './access';
 import type { PlanAccess } from '../access/plans';
 import { BACKDATE_MAX_DAYS, FUTURE_GRACE_MS, NOTE_MAX, STRIKE_REASON_MAX } from './rules';
 import { osloWallTime } from './oslo-time';
 import { planMeasureTitles } from './plan-measures';
-import { announceFlagChanges, flagsOf } from './flag';
-
-export interface ContactCtx {
-	db: Db;
-	collab: Pick<CollabServer, 'readDocState'>;
-}
+import { flagsOf } from './flag';
+import { announceFlagChanges } from './flag-changes';
 
 /** What a form or a JSON body sends, as text (a member's client may send anything). */
 export interface ContactInput {

@@ -5,12 +5,11 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 import { runDataMigrations } from './data-migrations';
+import { markEngine, type Db, type Engine } from './handle';
 
-export type Engine = 'pglite' | 'postgres';
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export { engineOf, type Db, type Engine } from './handle';
 
 export interface Database {
 	db: Db;
@@ -31,16 +30,6 @@ export function defaultMigrationsDir(): string {
 	return path.resolve(process.env.MIGRATIONS_DIR ?? path.join(process.cwd(), 'drizzle'));
 }
 
-const engines = new WeakMap<Db, Engine>();
-
-/**
- * The engine behind a handle. On the embedded PGlite this process is the only writer, so work that must be
- * serialised across nodes (append order, the audit chain) needs no database lock there.
- */
-export function engineOf(db: Db): Engine {
-	return engines.get(db) ?? 'postgres';
-}
-
 /** Opens the database and applies pending migrations (schema, then data), on either engine. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 	const migrationsFolder = opts.migrationsDir ?? defaultMigrationsDir();
@@ -48,14 +37,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 		const client = postgres(opts.url, { max: 10, onnotice: () => {} });
 		const db = drizzlePostgres(client, { schema }) as unknown as Db;
 		await migratePostgres(db as never, { migrationsFolder });
-		engines.set(db, 'postgres');
+		markEngine(db, 'postgres');
 		await runDataMigrations(db);
 		return { db, engine: 'postgres', close: () => client.end({ timeout: 5 }) };
 	}
 	const client = await PGlite.create(opts.dataDir);
 	const db = drizzlePglite(client, { schema }) as unknown as Db;
 	await migratePglite(db as never, { migrationsFolder });
-	engines.set(db, 'pglite');
+	markEngine(db, 'pglite');
 	await runDataMigrations(db);
 	return { db, engine: 'pglite', close: () => client.close() };
 }

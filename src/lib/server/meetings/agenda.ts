@@ -20,7 +20,7 @@ import { planWarnings } from '../plans/warnings';
 import { loadPlanHeader } from '../plans/header';
 import { m } from '../../paraglide/messages';
 import { meetingOf, requireNotClosed, requireRuns, requireSees, runsMeetings, writesMeetings } from './access';
-import { lastClosedMeeting } from './planning';
+import { lastClosedMeeting } from './held';
 import { MeetingError } from './errors';
 
 export interface AgendaDeps {

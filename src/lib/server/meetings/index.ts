@@ -7,10 +7,9 @@ export {
 	cancelMeeting,
 	listMeetings,
 	defaultInvitees,
-	lastClosedMeeting,
-	latestClosedMeetingId,
 	type MeetingListing
 } from './planning';
+export { lastClosedMeeting, latestClosedMeetingId } from './held';
 export {
 	generateAgenda,
 	agendaFromPlan,

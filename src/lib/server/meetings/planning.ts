@@ -2,7 +2,7 @@
  * Before the meeting: the coordinator plans it (when, how long, where or on which link), invites the group,
  * moves it or cancels it. Every change is audited with ids only.
  */
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db';
 import { meetingParticipants, meetings, plans } from '../db/schema';
 import { planAccess, memberIds, type PlanAccess } from '../access/plans';
@@ -185,25 +185,4 @@ export async function listMeetings(
 		.map(listing)
 		.reverse();
 	return { upcoming, past };
-}
-
-/** The last closed meeting before `before` (for "since last time"), or null. */
-export async function lastClosedMeeting(db: Db, planId: string, before: Date): Promise<Meeting | null> {
-	const rows = await db
-		.select()
-		.from(meetings)
-		.where(and(eq(meetings.planId, planId), eq(meetings.status, 'closed')))
-		.orderBy(desc(meetings.startsAt));
-	return rows.find((r) => r.startsAt < before) ?? null;
-}
-
-/** The most recent closed meeting of a plan (its summary is what the patient's view links to), or null. */
-export async function latestClosedMeetingId(db: Db, planId: string): Promise<string | null> {
-	const [row] = await db
-		.select({ id: meetings.id })
-		.from(meetings)
-		.where(and(eq(meetings.planId, planId), eq(meetings.status, 'closed')))
-		.orderBy(desc(meetings.closedAt))
-		.limit(1);
-	return row?.id ?? null;
 }

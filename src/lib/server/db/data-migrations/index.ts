@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { dataMigrations } from '../schema';
-import type { Db } from '../index';
+import type { Db } from '../handle';
 import { mergeOwnGoals } from './merge-own-goals';
 import { splitCrisisPlan } from './split-crisis-plan';
 

@@ -6,7 +6,7 @@ import { LIMITS, planDocName, RETIRED_ROOT, voiceDocName, type LifeArea } from '
 import { readTextEntries } from '../../../plan/text-list';
 import { PgDocStore, applyStoredDoc } from '../../collab/doc-store';
 import { docUpdates, plans } from '../schema';
-import type { Db } from '../index';
+import type { Db } from '../handle';
 
 /**
  * The old own-goals list had no life area. Its goals land in "not placed yet", proposed, for the group to place

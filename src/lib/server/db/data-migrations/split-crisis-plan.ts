@@ -4,7 +4,7 @@ import { crisisDocName, planDocName } from '../../../plan/schema';
 import { contactsRoot, crisisRoot, warningSignsRoot, whatHelpsRoot, wishesRoot } from '../../../plan/roots';
 import { PgDocStore, applyStoredDoc } from '../../collab/doc-store';
 import { docUpdates, plans } from '../schema';
-import type { Db } from '../index';
+import type { Db } from '../handle';
 
 /**
  * The crisis plan used to live inside `plan:<id>`; now it is its own document, `crisis:<id>`, so a consent can
