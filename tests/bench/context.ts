@@ -143,6 +143,17 @@ export class Bench {
 		this.databases.delete(host.handle);
 	}
 
+	/**
+	 * Replaces one of the run's servers with a fresh process on fresh storage: for a server that fell so far
+	 * behind that waiting for it to drain its backlog would hold up the run.
+	 */
+	async restartServer(kind: HostKind): Promise<HostInfo> {
+		await this.kill(this.server(kind));
+		const host = await this.launch(kind, kind === 'relay' ? undefined : await this.storage());
+		this.servers.set(kind, host);
+		return host;
+	}
+
 	server(kind: HostKind): HostInfo {
 		const s = this.servers.get(kind);
 		if (!s) throw new Error(`server ${kind} is not running`);

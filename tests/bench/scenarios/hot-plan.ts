@@ -24,8 +24,12 @@ const INTERVAL_MS = 500;
 const OBSERVERS = 5;
 /** After the last edit, how long the observers may still wait for edits in flight. */
 const SETTLE_MS = 10_000;
+/** How long a server may take to work through its backlog after a block before it is replaced. */
+const DRAIN_MS = 60_000;
 
 interface HotBlock {
+	/** The server had not caught up a minute after the block and was replaced by a fresh process. */
+	restarted: boolean;
 	edits: number;
 	/** How long the edits took to send (the planned time when the client process keeps up). */
 	sendingMs: number;
@@ -114,10 +118,19 @@ async function hotBlock(bench: Bench, host: HostInfo, seconds: number, name: str
 	const m1 = await bench.cpuMark();
 	if (prof) bench.progress(`profile written: ${await host.handle.call<string>('profStop', { name: `hot-${name}` })}`);
 	bench.closeAll(cs);
-	// A server that fell behind is still working through its backlog: wait for it before the next block.
-	await bench.waitConnections(host, 0, 180_000);
-	await host.handle.call('reset', { flush: true }, 180_000);
+	// A server that fell behind is still working through its backlog: wait for it before the next block, or
+	// replace it when that would take longer than the rest of the run.
+	let restarted = false;
+	try {
+		await bench.waitConnections(host, 0, DRAIN_MS);
+		await host.handle.call('reset', { flush: true }, DRAIN_MS);
+	} catch {
+		bench.progress(`hot plan: ${host.kind} had not drained its backlog after ${DRAIN_MS / 1000} s: restarting it`);
+		await bench.restartServer(host.kind);
+		restarted = true;
+	}
 	return {
+		restarted,
 		edits,
 		sendingMs,
 		clientLagMs: lag.percentile(99) / 1e6,
@@ -130,6 +143,7 @@ async function hotBlock(bench: Bench, host: HostInfo, seconds: number, name: str
 }
 
 interface HotResult {
+	restarted: boolean;
 	edits: number;
 	sendingMs: number;
 	clientLagMs: number;
@@ -154,6 +168,7 @@ export async function hotPlan(bench: Bench): Promise<Section> {
 		const expected = bs.reduce((n, b) => n + b.expected, 0);
 		const samples = bs.flatMap((b) => b.samples);
 		results.set(kind, {
+			restarted: bs.some((b) => b.restarted),
 			edits,
 			sendingMs: Math.max(...bs.map((b) => b.sendingMs)),
 			clientLagMs: Math.max(...bs.map((b) => b.clientLagMs)),
@@ -215,12 +230,19 @@ export async function hotPlan(bench: Bench): Promise<Section> {
 					`${r.otherCpuPercent.toFixed(0)} %`
 				];
 			})
-		)
+		),
+		...kinds
+			.filter((k) => results.get(k)!.restarted)
+			.map(
+				(k) =>
+					`   ${SERVER_SHORT[k]} had not worked through its backlog ${DRAIN_MS / 1000} s after its block and was replaced by a fresh process`
+			)
 	];
 	const json = Object.fromEntries(
 		[...results].map(([k, r]) => [
 			k,
 			{
+				restarted: r.restarted,
 				edits: r.edits,
 				sendingMs: r3(r.sendingMs),
 				clientLagMs: r3(r.clientLagMs),
