@@ -193,7 +193,13 @@ export async function hotPlan(bench: Bench): Promise<Section> {
 						'ms',
 						`≤ HP ${fmtMs(hp.cpuPerEditMs)}`
 					),
-					atMost(`hot plan edits lost (${engine})`, ours.lat.lost, 0, 'count', '0')
+					atMost(
+						`hot plan edits lost (${engine})`,
+						ours.lat.lost,
+						0,
+						'count',
+						`0 (not seen ${SETTLE_MS / 1000} s after the last edit)`
+					)
 				]
 			: [];
 	const title = `Hot plan: ${CLIENTS} clients on one plan, each editing every ${INTERVAL_MS} ms (${(CLIENTS * 1000) / INTERVAL_MS} edits/s) for ${seconds} s per block; ${OBSERVERS} clients apply every edit and take a sample`;
