@@ -19,12 +19,18 @@ import {
 	meetingParticipants,
 	meetings,
 	notifications,
-	notifyJobs,
+	jobs,
 	users
 } from '../../../src/lib/server/db/schema';
 import { withdrawConsent } from '../../../src/lib/server/consent';
-import { NOTICE_KINDS, queueNotices, savePreferences, type Preferences } from '../../../src/lib/server/notify';
-import { backoffMs, claim } from '../../../src/lib/server/notify/queue';
+import {
+	NOTICE_KINDS,
+	NOTIFY_JOB_TYPES,
+	queueNotices,
+	savePreferences,
+	type Preferences
+} from '../../../src/lib/server/notify';
+import { backoffMs, claim } from '../../../src/lib/server/jobs/queue';
 import { addMember, createPlan, createUser, testId, type TestPlan, type TestUser } from '../collab/fixtures';
 import { silentLog } from '../collab/harness';
 import { drain, testWorker } from './helpers';
@@ -82,7 +88,13 @@ describe.each(engines)('the notification queue on %s', (engine) => {
 		for (let i = 0; i < 3; i++) await first.runOnce();
 		await first.stop();
 		// A third job is claimed by a node that dies before finishing it.
-		const [orphan] = await claim(db(), { nodeId: 'dead-node', limit: 1, now: new Date(), leaseMs: 60_000 });
+		const [orphan] = await claim(db(), {
+			nodeId: 'dead-node',
+			types: NOTIFY_JOB_TYPES,
+			limit: 1,
+			now: new Date(),
+			leaseMs: 60_000
+		});
 		expect(orphan).toBeTruthy();
 
 		// "Restart": on PostgreSQL a fresh connection pool, as a new process would open.
@@ -97,7 +109,7 @@ describe.each(engines)('the notification queue on %s', (engine) => {
 		for (const u of invited) expect(counts.get(`${u.id}@example.test`), u.name).toBe(1);
 		expect(sink.messages.length).toBe(invited.length);
 		// The dead node's job was taken over: nothing is left running.
-		expect(await db().select().from(notifyJobs).where(eq(notifyJobs.state, 'running'))).toEqual([]);
+		expect(await db().select().from(jobs).where(eq(jobs.state, 'running'))).toEqual([]);
 	});
 
 	it('a withdrawn consent stops a queued notice and a queued e-mail: the job is dropped, not retried', async () => {
@@ -109,22 +121,22 @@ describe.each(engines)('the notification queue on %s', (engine) => {
 		const worker = testWorker(db(), sink.url, { sweepEveryMs: 1, batch: 1 });
 		await worker.runOnce(); // the sweep
 		const lateNotice = `notice:meeting.reminder:${meetingId}:`;
-		const pending = await db().select().from(notifyJobs).where(eq(notifyJobs.state, 'pending'));
+		const pending = await db().select().from(jobs).where(eq(jobs.state, 'pending'));
 		const lateJob = pending.find((j) => j.dedupeKey.startsWith(lateNotice) && j.dedupeKey.endsWith(late.id))!;
 		// Run only `late`'s notice: its e-mail is now queued.
 		await db()
-			.update(notifyJobs)
+			.update(jobs)
 			.set({ runAt: new Date(Date.now() + HOUR) })
-			.where(and(eq(notifyJobs.state, 'pending')));
+			.where(and(eq(jobs.state, 'pending')));
 		await db()
-			.update(notifyJobs)
+			.update(jobs)
 			.set({ runAt: new Date(0) })
-			.where(eq(notifyJobs.id, lateJob.id));
+			.where(eq(jobs.id, lateJob.id));
 		await worker.runOnce();
 		const [emailJob] = await db()
 			.select()
-			.from(notifyJobs)
-			.where(and(eq(notifyJobs.type, 'email'), eq(notifyJobs.state, 'pending')));
+			.from(jobs)
+			.where(and(eq(jobs.type, 'email'), eq(jobs.state, 'pending')));
 		expect(emailJob).toBeTruthy();
 
 		for (const u of [early, late]) {
@@ -135,15 +147,15 @@ describe.each(engines)('the notification queue on %s', (engine) => {
 			expect((await withdrawConsent(db(), plan.planId, c.id, plan.patient.id)).ok).toBe(true);
 		}
 		await db()
-			.update(notifyJobs)
+			.update(jobs)
 			.set({ runAt: new Date(0) })
-			.where(eq(notifyJobs.state, 'pending'));
+			.where(eq(jobs.state, 'pending'));
 		await drain(testWorker(db(), sink.url));
 
 		expect(sink.messages).toEqual([]);
-		const [email] = await db().select().from(notifyJobs).where(eq(notifyJobs.id, emailJob.id));
+		const [email] = await db().select().from(jobs).where(eq(jobs.id, emailJob.id));
 		expect(email).toMatchObject({ state: 'dropped', lastError: 'no-access', attempts: 1 });
-		const earlyJob = (await db().select().from(notifyJobs)).find(
+		const earlyJob = (await db().select().from(jobs)).find(
 			(j) => j.dedupeKey.startsWith(lateNotice) && j.dedupeKey.endsWith(`:${early.id}`)
 		)!;
 		expect(earlyJob).toMatchObject({ state: 'dropped', lastError: 'no-access' });
@@ -169,15 +181,15 @@ describe.each(engines)('the notification queue on %s', (engine) => {
 		for (let attempt = 1; attempt <= 6; attempt++) {
 			const [job] = await db()
 				.select()
-				.from(notifyJobs)
-				.where(and(eq(notifyJobs.type, 'email'), eq(notifyJobs.state, 'pending')));
+				.from(jobs)
+				.where(and(eq(jobs.type, 'email'), eq(jobs.state, 'pending')));
 			await db()
-				.update(notifyJobs)
+				.update(jobs)
 				.set({ runAt: new Date(0) })
-				.where(eq(notifyJobs.id, job.id));
+				.where(eq(jobs.id, job.id));
 			const before = Date.now();
 			await worker.runOnce();
-			const [after] = await db().select().from(notifyJobs).where(eq(notifyJobs.id, job.id));
+			const [after] = await db().select().from(jobs).where(eq(jobs.id, job.id));
 			expect(after.attempts).toBe(attempt);
 			if (attempt < 6) {
 				expect(after.state).toBe('pending');
@@ -209,9 +221,9 @@ describe.each(engines)('the notification queue on %s', (engine) => {
 			locals: { db: db(), user: { ...admin, isAdmin: true } },
 			request: new Request('http://x/admin/varsler', { method: 'POST', body: form })
 		} as never);
-		const [again] = await db().select().from(notifyJobs).where(eq(notifyJobs.id, listed!.id));
+		const [again] = await db().select().from(jobs).where(eq(jobs.id, listed!.id));
 		expect(again).toMatchObject({ state: 'pending', attempts: 0 });
-		await db().update(notifyJobs).set({ state: 'done' }).where(eq(notifyJobs.id, listed!.id));
+		await db().update(jobs).set({ state: 'done' }).where(eq(jobs.id, listed!.id));
 	});
 
 	it('the daily digest: one e-mail a day with how many things wait, by kind, and nothing else', async () => {
@@ -280,7 +292,7 @@ describe.runIf(postgresAvailable)('two nodes on one PostgreSQL', () => {
 		for (const u of invited) expect(counts.get(`${u.id}@example.test`), u.name).toBe(1);
 		expect(sink.messages.length).toBe(invited.length);
 		// One e-mail job per reminder, however many sweeps the two nodes ran.
-		const emailJobs = await a.db.select({ id: notifyJobs.id }).from(notifyJobs).where(eq(notifyJobs.type, 'email'));
+		const emailJobs = await a.db.select({ id: jobs.id }).from(jobs).where(eq(jobs.type, 'email'));
 		expect(emailJobs.length).toBe(invited.length);
 	});
 });

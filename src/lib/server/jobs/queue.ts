@@ -1,13 +1,15 @@
 import { and, desc, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { notifyJobs } from '../db/schema';
+import { jobs } from '../db/schema';
 
-/** What the queue runs: a notice to create, a message to send, the daily digest, the periodic sweep. */
-export type JobType = 'notice' | 'email' | 'sms' | 'digest' | 'sweep';
-export type Job = typeof notifyJobs.$inferSelect;
+/**
+ * The job queue every module shares (notifications, archive deliveries, retention): one table, claimed with
+ * `FOR UPDATE SKIP LOCKED`, so each job runs once whichever node takes it. A job's type names its module's handler.
+ */
+export type Job = typeof jobs.$inferSelect;
 
 export interface EnqueueJob {
-	type: JobType;
+	type: string;
 	/** Once per key, whichever node or however often it is enqueued. */
 	dedupeKey: string;
 	/** Ids only. */
@@ -17,12 +19,12 @@ export interface EnqueueJob {
 }
 
 /** Adds jobs; a key already queued (or done) is left alone. Returns how many were new. */
-export async function enqueue(db: Db, jobs: EnqueueJob[], now = new Date()): Promise<number> {
-	if (jobs.length === 0) return 0;
+export async function enqueue(db: Db, queued: EnqueueJob[], now = new Date()): Promise<number> {
+	if (queued.length === 0) return 0;
 	const rows = await db
-		.insert(notifyJobs)
+		.insert(jobs)
 		.values(
-			jobs.map((j) => ({
+			queued.map((j) => ({
 				type: j.type,
 				dedupeKey: j.dedupeKey,
 				payload: j.payload,
@@ -31,13 +33,15 @@ export async function enqueue(db: Db, jobs: EnqueueJob[], now = new Date()): Pro
 				createdAt: now
 			}))
 		)
-		.onConflictDoNothing({ target: notifyJobs.dedupeKey })
-		.returning({ id: notifyJobs.id });
+		.onConflictDoNothing({ target: jobs.dedupeKey })
+		.returning({ id: jobs.id });
 	return rows.length;
 }
 
 export interface ClaimOptions {
 	nodeId: string;
+	/** Only jobs of these types: a worker claims what it has handlers for. */
+	types: readonly string[];
 	limit: number;
 	now: Date;
 	/** A job left running this long (its node died) is taken again. */
@@ -52,24 +56,27 @@ export async function claim(db: Db, opts: ClaimOptions): Promise<Job[]> {
 	const staleBefore = new Date(opts.now.getTime() - opts.leaseMs);
 	return db.transaction(async (tx) => {
 		const due = await tx
-			.select({ id: notifyJobs.id })
-			.from(notifyJobs)
+			.select({ id: jobs.id })
+			.from(jobs)
 			.where(
-				or(
-					and(eq(notifyJobs.state, 'pending'), lte(notifyJobs.runAt, opts.now)),
-					and(eq(notifyJobs.state, 'running'), lt(notifyJobs.lockedAt, staleBefore))
+				and(
+					inArray(jobs.type, [...opts.types]),
+					or(
+						and(eq(jobs.state, 'pending'), lte(jobs.runAt, opts.now)),
+						and(eq(jobs.state, 'running'), lt(jobs.lockedAt, staleBefore))
+					)
 				)
 			)
-			.orderBy(notifyJobs.runAt, notifyJobs.id)
+			.orderBy(jobs.runAt, jobs.id)
 			.limit(opts.limit)
 			.for('update', { skipLocked: true });
 		if (due.length === 0) return [];
 		return tx
-			.update(notifyJobs)
-			.set({ state: 'running', lockedBy: opts.nodeId, lockedAt: opts.now, attempts: sql`${notifyJobs.attempts} + 1` })
+			.update(jobs)
+			.set({ state: 'running', lockedBy: opts.nodeId, lockedAt: opts.now, attempts: sql`${jobs.attempts} + 1` })
 			.where(
 				inArray(
-					notifyJobs.id,
+					jobs.id,
 					due.map((d) => d.id)
 				)
 			)
@@ -78,19 +85,15 @@ export async function claim(db: Db, opts: ClaimOptions): Promise<Job[]> {
 }
 
 /** Only the node holding the job may settle it (another may have taken it over after the lease). */
-const held = (job: Job) =>
-	and(eq(notifyJobs.id, job.id), eq(notifyJobs.lockedBy, job.lockedBy ?? ''), eq(notifyJobs.state, 'running'));
+const held = (job: Job) => and(eq(jobs.id, job.id), eq(jobs.lockedBy, job.lockedBy ?? ''), eq(jobs.state, 'running'));
 
 export async function complete(db: Db, job: Job, now: Date): Promise<void> {
-	await db.update(notifyJobs).set({ state: 'done', finishedAt: now, lockedBy: null }).where(held(job));
+	await db.update(jobs).set({ state: 'done', finishedAt: now, lockedBy: null }).where(held(job));
 }
 
 /** Not retried: the recipient lost access, or there is nothing to send to. */
 export async function drop(db: Db, job: Job, reason: string, now: Date): Promise<void> {
-	await db
-		.update(notifyJobs)
-		.set({ state: 'dropped', lastError: reason, finishedAt: now, lockedBy: null })
-		.where(held(job));
+	await db.update(jobs).set({ state: 'dropped', lastError: reason, finishedAt: now, lockedBy: null }).where(held(job));
 }
 
 /** The wait before attempt n+1: base · 2^(n−1), at most `maxMs`. */
@@ -107,46 +110,49 @@ export async function fail(
 	backoff: { baseMs: number; maxMs: number }
 ): Promise<'retry' | 'failed'> {
 	if (job.attempts >= job.maxAttempts) {
-		await db
-			.update(notifyJobs)
-			.set({ state: 'failed', lastError: error, finishedAt: now, lockedBy: null })
-			.where(held(job));
+		await db.update(jobs).set({ state: 'failed', lastError: error, finishedAt: now, lockedBy: null }).where(held(job));
 		return 'failed';
 	}
 	const runAt = new Date(now.getTime() + backoffMs(job.attempts, backoff.baseMs, backoff.maxMs));
-	await db.update(notifyJobs).set({ state: 'pending', lastError: error, runAt, lockedBy: null }).where(held(job));
+	await db.update(jobs).set({ state: 'pending', lastError: error, runAt, lockedBy: null }).where(held(job));
 	return 'retry';
 }
 
-/** Lasting failures, newest first: the administrator's list. */
-export async function failedJobs(db: Db, limit = 100): Promise<Job[]> {
+/** Lasting failures of `types`, newest first: the administrator's list. */
+export async function failedJobs(db: Db, types: readonly string[], limit = 100): Promise<Job[]> {
 	return db
 		.select()
-		.from(notifyJobs)
-		.where(eq(notifyJobs.state, 'failed'))
-		.orderBy(desc(notifyJobs.finishedAt))
+		.from(jobs)
+		.where(and(eq(jobs.state, 'failed'), inArray(jobs.type, [...types])))
+		.orderBy(desc(jobs.finishedAt))
 		.limit(limit);
 }
 
-/** The administrator tries a failed job again, from a fresh count of attempts. */
-export async function retryFailed(db: Db, id: number, now = new Date()): Promise<boolean> {
+/** The administrator tries a failed job of `types` again, from a fresh count of attempts. */
+export async function retryFailed(
+	db: Db,
+	job: { id: number } | { dedupeKey: string },
+	types: readonly string[],
+	now = new Date()
+): Promise<boolean> {
+	const which = 'id' in job ? eq(jobs.id, job.id) : eq(jobs.dedupeKey, job.dedupeKey);
 	const rows = await db
-		.update(notifyJobs)
+		.update(jobs)
 		.set({ state: 'pending', attempts: 0, runAt: now, finishedAt: null })
-		.where(and(eq(notifyJobs.id, id), eq(notifyJobs.state, 'failed')))
-		.returning({ id: notifyJobs.id });
+		.where(and(which, eq(jobs.state, 'failed'), inArray(jobs.type, [...types])))
+		.returning({ id: jobs.id });
 	return rows.length > 0;
 }
 
-/** Finished sweeps pile up once a minute: keep a day of them. */
-export async function pruneSweeps(db: Db, now: Date): Promise<void> {
+/** Finished scheduled jobs pile up once a slot: keep a day of them. */
+export async function pruneFinished(db: Db, type: string, now: Date): Promise<void> {
 	await db
-		.delete(notifyJobs)
+		.delete(jobs)
 		.where(
 			and(
-				eq(notifyJobs.type, 'sweep'),
-				inArray(notifyJobs.state, ['done', 'dropped']),
-				lt(notifyJobs.createdAt, new Date(now.getTime() - 86_400_000))
+				eq(jobs.type, type),
+				inArray(jobs.state, ['done', 'dropped']),
+				lt(jobs.createdAt, new Date(now.getTime() - 86_400_000))
 			)
 		);
 }
