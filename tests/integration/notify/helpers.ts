@@ -22,7 +22,8 @@ export function testWorker(
 	const { handlers, schedules } = notifyJobs(
 		{
 			db,
-			mailer: mailer !== undefined ? mailer : smtpUrl ? smtpMailer(smtpUrl, 'Fellesplan <ikke-svar@fellesplan.test>') : null,
+			mailer:
+				mailer !== undefined ? mailer : smtpUrl ? smtpMailer(smtpUrl, 'Fellesplan <ikke-svar@fellesplan.test>') : null,
 			sms: sms ?? recordingSmsGateway(db),
 			baseUrl: BASE_URL,
 			sweep,

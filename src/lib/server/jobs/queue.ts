@@ -113,7 +113,9 @@ export async function fail(
 		await db.update(jobs).set({ state: 'failed', lastError: error, finishedAt: now, lockedBy: null }).where(held(job));
 		return 'failed';
 	}
-	const runAt = new Date(now.getTime() + backoffMs(job.attempts, backoff.baseMs, backoff.maxMs));
+	// Counted from when the attempt began (it was claimed), so the wait does not depend on how long it took to fail.
+	const began = job.lockedAt ?? now;
+	const runAt = new Date(began.getTime() + backoffMs(job.attempts, backoff.baseMs, backoff.maxMs));
 	await db.update(jobs).set({ state: 'pending', lastError: error, runAt, lockedBy: null }).where(held(job));
 	return 'retry';
 }
