@@ -203,7 +203,7 @@ describe.skipIf(!archiveToolsAvailable).each(engines)('the archive on %s', (engi
 		return text;
 	}
 
-	it('[AR1][AR2][AR3] a closed meeting produces a delivery: the adopted version, the minutes and the consents as PDF/A-2, with an arkivmelding naming each file', async () => {
+	it('[AR1][AR2][AR3][AR8] a closed meeting produces a delivery: the adopted version, the minutes and the consents as PDF/A-2, with an arkivmelding naming each file', async () => {
 		const coordinator = demo.userIds.coordinator;
 		const access = await planAccess(db(), coordinator, demo.planId);
 		const meetingId = await planMeeting(
@@ -266,7 +266,7 @@ describe.skipIf(!archiveToolsAvailable).each(engines)('the archive on %s', (engi
 		const xml = await expectArkivmelding(folder, ['plan.pdf', 'referat.pdf', 'samtykker.pdf']);
 		expect(xml).toContain('<offentligTittel>Individuell plan</offentligTittel>');
 		expect(xml).toContain('<partNavn>Jonas Berg</partNavn>');
-		expect(xml).toContain('<noekkel>' + queued.id + '</noekkel>');
+		expect(xml).toContain('<n5mdk:noekkel>' + queued.id + '</n5mdk:noekkel>');
 		// The delivery is in the plan's access log, and nothing of the person is in the folder's name.
 		expect(path.basename(folder)).not.toMatch(/jonas|berg/i);
 		const [logged] = await db()
@@ -296,7 +296,7 @@ describe.skipIf(!archiveToolsAvailable).each(engines)('the archive on %s', (engi
 		await drain(worker());
 		const closedFolder = await folderOf(queued.id);
 		const xml = await expectArkivmelding(closedFolder, ['plan.pdf', 'referat.pdf', 'samtykker.pdf']);
-		expect(xml).toMatch(/<saksstatus>\s*<kode>A<\/kode>/);
+		expect(xml).toMatch(/<saksstatus>\s*<n5mdk:kode>A<\/n5mdk:kode>/);
 		expect(xml).toContain('<avsluttetDato>');
 
 		const [notAdopted] = await db().select().from(archiveDeliveries).where(eq(archiveDeliveries.planId, fresh.planId));
@@ -358,7 +358,7 @@ describe.skipIf(!archiveToolsAvailable).each(engines)('the archive on %s', (engi
 		);
 	});
 
-	it('[AR5] Fiks Arkiv over HTTP: a failing archive is retried with backoff, reaches the administrator, whose retry delivers it with the receipt', async () => {
+	it('[AR5][J3] Fiks Arkiv over HTTP: a failing archive is retried with backoff, reaches the administrator, whose retry delivers it with the receipt', async () => {
 		const receiver = fiksReceiver();
 		const url = await receiver.start();
 		try {

@@ -73,7 +73,7 @@ describe.each(engines)('the notification queue on %s', (engine) => {
 		await sink?.close();
 	});
 
-	it('a restart in the middle of a schedule sends each reminder once (and a job left running by a dead node is taken over)', async () => {
+	it('[J2] a restart in the middle of a schedule sends each reminder once (and a job left running by a dead node is taken over)', async () => {
 		sink.messages.length = 0;
 		const { invited } = await meetingAhead(db(), 5);
 		// The first node runs the sweep and two notices, one at a time, then stops.
@@ -155,7 +155,7 @@ describe.each(engines)('the notification queue on %s', (engine) => {
 		expect(await db().select().from(notifications).where(eq(notifications.recipientId, early.id))).toEqual([]);
 	});
 
-	it('a failing send is retried with growing waits, then listed for the administrator, who can queue it again', async () => {
+	it('[J3] a failing send is retried with growing waits, then listed for the administrator, who can queue it again', async () => {
 		const plan = await createPlan(db());
 		await savePreferences(db(), plan.coordinator.id, only('contacts.three_misses'));
 		await queueNotices(db(), [
@@ -268,7 +268,7 @@ describe.runIf(postgresAvailable)('two nodes on one PostgreSQL', () => {
 		await sink?.close();
 	});
 
-	it('two workers running at once send each reminder exactly once', async () => {
+	it('[J1] two workers running at once send each reminder exactly once', async () => {
 		const { invited } = await meetingAhead(a.db, 12);
 		const one = testWorker(a.db, sink.url, { nodeId: 'node-a', sweepEveryMs: 20, batch: 2, log: silentLog });
 		const two = testWorker(b.db, sink.url, { nodeId: 'node-b', sweepEveryMs: 20, batch: 2, log: silentLog });

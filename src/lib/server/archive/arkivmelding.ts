@@ -16,6 +16,8 @@ export const ARKIVMELDING_NS = 'https://ks-no.github.io/standarder/fiks-protokol
 export const ARKIVMELDING_FILE = 'arkivmelding.xml';
 /** The Fiks Arkiv message type the arkivmelding is sent as. */
 export const ARKIVMELDING_MESSAGE_TYPE = 'no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett';
+/** The metadata catalogue: the inner elements of its complex types (codes, keys) live in its namespace. */
+const MDK_NS = 'https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/metadatakatalog/v1';
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const XMLNS = 'http://www.w3.org/2000/xmlns/';
 
@@ -37,10 +39,11 @@ export interface ArkivmeldingInput {
 type Node = ReturnType<typeof create>;
 
 const kode = (parent: Node, name: string, code: string, description: string) =>
-	parent.ele(name).ele('kode').txt(code).up().ele('beskrivelse').txt(description).up().up();
+	parent.ele(name).ele(MDK_NS, 'n5mdk:kode').txt(code).up().ele(MDK_NS, 'n5mdk:beskrivelse').txt(description).up().up();
 
-const externalKey = (parent: Node, name: string, key: string) =>
-	parent.ele(name).ele('fagsystem').txt(FAGSYSTEM).up().ele('noekkel').txt(key).up().up();
+/** Fellesplan's key for the archive (`referanseEksternNoekkel`): in `container`, which is ours or the catalogue's. */
+const externalKey = (container: Node, key: string) =>
+	container.ele(MDK_NS, 'n5mdk:fagsystem').txt(FAGSYSTEM).up().ele(MDK_NS, 'n5mdk:noekkel').txt(key).up().up();
 
 function screening(parent: Node): void {
 	const s = parent.ele('skjerming');
@@ -54,7 +57,8 @@ export function buildArkivmelding(input: ArkivmeldingInput): string {
 	const created = input.createdAt.toISOString();
 	const root = create({ version: '1.0', encoding: 'UTF-8' })
 		.ele(ARKIVMELDING_NS, 'arkivmelding')
-		.att(XMLNS, 'xmlns:xsi', XSI);
+		.att(XMLNS, 'xmlns:xsi', XSI)
+		.att(XMLNS, 'xmlns:n5mdk', MDK_NS);
 	root.ele('system').txt(FAGSYSTEM);
 	root.ele('antallFiler').txt(String(files.length));
 
@@ -69,14 +73,14 @@ export function buildArkivmelding(input: ArkivmeldingInput): string {
 	party.ele('partNavn').txt(plan.patientName);
 	kode(party, 'partRolle', 'K', 'Klient');
 	screening(caseFile);
-	externalKey(caseFile, 'referanseEksternNoekkel', plan.id);
+	externalKey(caseFile.ele('referanseEksternNoekkel'), plan.id);
 	caseFile.ele('saksdato').txt(osloDay(plan.createdAt));
 	kode(caseFile, 'saksstatus', plan.closedAt ? 'A' : 'B', plan.closedAt ? 'Avsluttet' : 'Under behandling');
 
 	const entry = root.ele('registrering').att(XSI, 'xsi:type', 'journalpost');
 	entry.ele('opprettetDato').txt(created);
 	entry.ele('opprettetAv').txt(FAGSYSTEM);
-	externalKey(entry.ele('referanseForelderMappe'), 'referanseEksternNoekkel', plan.id);
+	externalKey(entry.ele('referanseForelderMappe').ele(MDK_NS, 'n5mdk:referanseEksternNoekkel'), plan.id);
 	screening(entry);
 	files.forEach((file, i) => {
 		const description = entry.ele('dokumentbeskrivelse');
@@ -106,7 +110,7 @@ export function buildArkivmelding(input: ArkivmeldingInput): string {
 	entry.ele('tittel').txt(record.title);
 	entry.ele('offentligTittel').txt(record.publicTitle);
 	entry.ele('forfatter').txt(FAGSYSTEM);
-	externalKey(entry, 'referanseEksternNoekkel', input.deliveryId);
+	externalKey(entry.ele('referanseEksternNoekkel'), input.deliveryId);
 	kode(entry, 'journalposttype', 'X', 'Organinternt dokument uten oppfølging');
 	kode(entry, 'journalstatus', 'F', 'Ferdigstilt av saksbehandler');
 	entry.ele('dokumentetsDato').txt(osloDay(record.documentDate));
