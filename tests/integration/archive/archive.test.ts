@@ -95,7 +95,8 @@ function fiksReceiver() {
 	};
 }
 
-describe.skipIf(!archiveToolsAvailable).each(engines)('the archive on %s', (engine) => {
+// Rendering three PDF/A files and running the Debian checks on each takes seconds, more on a busy machine.
+describe.skipIf(!archiveToolsAvailable).each(engines)('the archive on %s', { timeout: 120_000 }, (engine) => {
 	const testDb = useTestDatabase(engine);
 	const db = () => testDb().db;
 	let demo: DemoSeed;
