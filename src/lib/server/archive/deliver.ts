@@ -47,6 +47,7 @@ export async function runDelivery(deps: DeliverDeps, job: Job, now: Date): Promi
 	try {
 		const content = await loadArchiveContent(deps, delivery.planId, delivery.versionId, now);
 		files = await renderArchiveFiles(content);
+		const title = recordTitle(delivery, content, now);
 		const arkivmelding = buildArkivmelding({
 			deliveryId: delivery.id,
 			plan: {
@@ -57,11 +58,7 @@ export async function runDelivery(deps: DeliverDeps, job: Job, now: Date): Promi
 				createdAt: content.plan.createdAt,
 				closedAt: content.plan.closedAt
 			},
-			record: {
-				title: recordTitle(delivery, content, now),
-				publicTitle: recordTitle(delivery, content, now),
-				documentDate: content.at
-			},
+			record: { title, publicTitle: title, documentDate: content.at },
 			files,
 			createdAt: now
 		});
