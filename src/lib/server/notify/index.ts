@@ -8,7 +8,7 @@ import { NoticeHub } from './live';
 import { httpSmsGateway, recordingSmsGateway, type SmsGateway } from './sms';
 import { failedJobs, retryFailed, type Job } from '../jobs/queue';
 import type { JobHandler, Schedule } from '../jobs/worker';
-import { NOTIFY_JOB_TYPES, notifyJobs, type DeliveryDeps } from './deliver';
+import { NOTIFY_JOB_TYPES, notifyJobs } from './deliver';
 
 export { NOTICE_KINDS, isNoticeKind, type NoticeKind } from './kinds';
 export { flagThreeMisses, type ThreeMisses } from './three-misses';
@@ -46,7 +46,6 @@ export interface NotifyServiceOptions {
 	sms?: SmsGateway;
 	/** The node's job worker looks at the queue now (a projection committed, so notices may be waiting). */
 	wake(): void;
-	deps?: Partial<DeliveryDeps>;
 }
 
 /** Notifications for one node: the jobs for the node's worker, and the live socket. */
@@ -64,8 +63,7 @@ export function startNotify(opts: NotifyServiceOptions): NotifyService {
 			opts.sms ??
 			(opts.config.smsGatewayUrl ? httpSmsGateway(opts.config.smsGatewayUrl) : recordingSmsGateway(opts.db)),
 		baseUrl: (opts.config.origin ?? `http://localhost:${process.env.PORT || 3000}`).replace(/\/$/, ''),
-		onNotice: (userId) => hub.poke(userId),
-		...opts.deps
+		onNotice: (userId) => hub.poke(userId)
 	});
 	return {
 		hub,
