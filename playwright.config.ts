@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 // Per port, so two checkouts (or a bench and a test run) never wipe each other's store.
 const DATA_DIR = `tests/e2e/.data-${PORT}`;
+/** The archive folder the server delivers to; the `@archive` tests read it (the same name, from `E2E_PORT`). */
+export const ARCHIVE_DIR = `${DATA_DIR}-archive`;
 
 /**
  * End-to-end tests drive Debian's Chromium (a Playwright browser download cannot work here) against the
@@ -34,7 +36,7 @@ export default defineConfig({
 		trace: 'off'
 	},
 	webServer: {
-		command: `rm -rf ${DATA_DIR} && NODE_ENV=production DATA_DIR=${DATA_DIR} PORT=${PORT} HOST=127.0.0.1 LOG_LEVEL=warn COLLAB_IDLE_UNLOAD_SECONDS=2 node server.js`,
+		command: `rm -rf ${DATA_DIR} ${ARCHIVE_DIR} && NODE_ENV=production DATA_DIR=${DATA_DIR} ARCHIVE_DIR=${ARCHIVE_DIR} PORT=${PORT} HOST=127.0.0.1 LOG_LEVEL=warn COLLAB_IDLE_UNLOAD_SECONDS=2 node server.js`,
 		url: `http://127.0.0.1:${PORT}/healthz`,
 		timeout: 120_000,
 		reuseExistingServer: false,

@@ -96,5 +96,12 @@ export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 export const NOTICE_DELIVERIES = ['now', 'digest', 'off'] as const;
 export type NoticeDelivery = (typeof NOTICE_DELIVERIES)[number];
 
-export const NOTIFY_JOB_STATES = ['pending', 'running', 'done', 'failed', 'dropped'] as const;
-export type NotifyJobState = (typeof NOTIFY_JOB_STATES)[number];
+export const JOB_STATES = ['pending', 'running', 'done', 'failed', 'dropped'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** Why a plan went to the archive: a meeting closed (adopting a version), the plan closed, or an administrator asked. */
+export const ARCHIVE_REASONS = ['meeting_closed', 'plan_closed', 'requested'] as const;
+export type ArchiveReason = (typeof ARCHIVE_REASONS)[number];
+
+export const ARCHIVE_DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
+export type ArchiveDeliveryState = (typeof ARCHIVE_DELIVERY_STATES)[number];

@@ -142,6 +142,12 @@ export function logSentence(line: LogLine, viewerId?: string): string {
 			return m.log_meeting_decided({ who });
 		case 'meeting.closed':
 			return m.log_meeting_closed({ who });
+		case 'archive.requested':
+			return m.log_archive_requested({ who });
+		case 'archive.delivered':
+			return m.log_archive_delivered();
+		case 'plan.deleted':
+			return m.log_plan_deleted();
 		default:
 			return m.log_other({ who, action: line.action });
 	}

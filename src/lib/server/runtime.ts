@@ -6,6 +6,8 @@ import { printDemoLogins, seedDemoIfEmpty } from './seed/demo';
 import { log } from './log';
 import { getMailer } from './mail/mailer';
 import { startNotify, type NotifyService } from './notify';
+import { JobWorker } from './jobs/worker';
+import { archiveJobs } from './archive';
 
 /**
  * The long-lived parts of one server process: configuration, the database and the collab server.
@@ -18,8 +20,10 @@ export interface Runtime {
 	collab: ReturnType<typeof createCollabServer>;
 	/** Keeps goals and measures projected into SQL for the lists across plans. */
 	projector: Projector;
-	/** Notifications: the job queue's worker and the `/notices` socket. */
+	/** Notifications: the `/notices` socket (its jobs run on `jobs`). */
 	notify: NotifyService;
+	/** The node's worker for the shared job queue: notifications, archive deliveries, retention. */
+	jobs: JobWorker;
 	close(): Promise<void>;
 }
 
@@ -40,7 +44,15 @@ async function start(): Promise<Runtime> {
 		const seeded = await seedDemoIfEmpty(database.db);
 		if (seeded) printDemoLogins(seeded.logins);
 	}
-	const notify = startNotify({ db: database.db, config, log: log.child({ module: 'notify' }), mailer: getMailer() });
+	// Created below, once every module's jobs are known; woken by the notifications as soon as it exists.
+	let jobs: JobWorker | null = null;
+	const notify = startNotify({
+		db: database.db,
+		config,
+		log: log.child({ module: 'notify' }),
+		mailer: getMailer(),
+		wake: () => jobs?.wake()
+	});
 	const projector = new Projector({
 		db: database.db,
 		log: log.child({ module: 'projections' }),
@@ -54,6 +66,14 @@ async function start(): Promise<Runtime> {
 		log,
 		onStored: (docName) => projector.notify(docName)
 	});
+	const archive = archiveJobs({ db: database.db, config, log: log.child({ module: 'archive' }), collab });
+	jobs = new JobWorker({
+		db: database.db,
+		log: log.child({ module: 'jobs' }),
+		handlers: { ...notify.jobs.handlers, ...archive.handlers },
+		schedules: [...notify.jobs.schedules, ...archive.schedules]
+	});
+	jobs.start();
 	// Documents seeded or changed while no projector ran (another version, the rebuild script) are caught up in the background.
 	projector.catchUp().catch((err) => log.error({ err }, 'projections: catching up failed'));
 	return {
@@ -62,7 +82,9 @@ async function start(): Promise<Runtime> {
 		collab,
 		projector,
 		notify,
+		jobs,
 		async close() {
+			await jobs.stop();
 			await collab.close();
 			await projector.close();
 			await notify.close();

@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { and, eq, inArray } from 'drizzle-orm';
 import { engines, useTestDatabase } from '../../helpers/services';
 import { seedDemo, type DemoSeed } from '../../../src/lib/server/seed/demo';
-import { auditEvents, consents, contactEntries, notifyJobs, users } from '../../../src/lib/server/db/schema';
+import { auditEvents, consents, contactEntries, jobs, users } from '../../../src/lib/server/db/schema';
 import { GET, POST } from '../../../src/routes/api/plans/[id]/contacts/+server';
 import { listAllMeasures, planDocName } from '../../../src/lib/plan';
 import {
@@ -225,7 +225,7 @@ describe.each(engines)('the contact log on %s', (engine) => {
 		expect((await audits('contact.flagged')).length).toBe(before + 1);
 		// The coordinator is to be told (a queued notice), once, about the entry that made the third miss; nobody else.
 		const told = async () =>
-			(await db().select().from(notifyJobs)).filter((j) => j.dedupeKey.startsWith('notice:contacts.three_misses:'));
+			(await db().select().from(jobs)).filter((j) => j.dedupeKey.startsWith('notice:contacts.three_misses:'));
 		expect((await told()).map((j) => j.dedupeKey)).toEqual([
 			`notice:contacts.three_misses:${third.id}:${demo.userIds.coordinator}`
 		]);

@@ -10,7 +10,7 @@ import { engines, useTestDatabase } from '../../helpers/services';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
 import { seedDemo, type DemoSeed } from '../../../src/lib/server/seed/demo';
 import type { Db } from '../../../src/lib/server/db';
-import { auditEvents, consents, measureFollowers, notifications, notifyJobs } from '../../../src/lib/server/db/schema';
+import { auditEvents, consents, measureFollowers, notifications, jobs } from '../../../src/lib/server/db/schema';
 import { projectStale } from '../../../src/lib/server/projections';
 import { withdrawConsent } from '../../../src/lib/server/consent';
 import { followedMeasures, MeasureActionError, setFollowing } from '../../../src/lib/server/measures';
@@ -139,13 +139,13 @@ describe.each(engines)('following a measure on %s', (engine) => {
 		expect((await withdrawConsent(db(), plan, c.id, u.patient)).ok).toBe(true);
 		await setMeasure(node, db(), plan, u.coordinator, m, { status: 'in_progress' });
 		// Queued for the follower (ids only), then dropped as it goes out.
-		const job = (await db().select().from(notifyJobs)).find(
+		const job = (await db().select().from(jobs)).find(
 			(j) => j.dedupeKey.startsWith(`notice:measure.status:${m}:`) && j.dedupeKey.endsWith(`:${u.act}`)
 		);
 		expect(job).toBeTruthy();
 		await drain(testWorker(db(), sink.url));
 		expect(await recipientsOf(db(), 'measure.status', ['measureId', m])).toEqual([u.nav]);
-		expect((await db().select().from(notifyJobs).where(eq(notifyJobs.id, job!.id)))[0]).toMatchObject({
+		expect((await db().select().from(jobs).where(eq(jobs.id, job!.id)))[0]).toMatchObject({
 			state: 'dropped',
 			lastError: 'no-access'
 		});

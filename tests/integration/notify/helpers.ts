@@ -1,33 +1,49 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../../src/lib/server/db';
-import { notifications, notifyJobs } from '../../../src/lib/server/db/schema';
+import { jobs, notifications } from '../../../src/lib/server/db/schema';
 import { addMeasure, listGoals, planDocName, updateMeasure, type NewMeasure } from '../../../src/lib/plan';
 import { projectDocument } from '../../../src/lib/server/projections';
-import { measureEvents, NotifyWorker } from '../../../src/lib/server/notify';
+import { measureEvents, notifyJobs } from '../../../src/lib/server/notify';
 import { smtpMailer } from '../../../src/lib/server/mail/mailer';
 import { recordingSmsGateway } from '../../../src/lib/server/notify/sms';
-import type { WorkerOptions } from '../../../src/lib/server/notify/worker';
+import { JobWorker, type WorkerOptions } from '../../../src/lib/server/jobs/worker';
+import type { DeliveryDeps } from '../../../src/lib/server/notify/deliver';
 import { silentLog, type TestNode } from '../collab/harness';
 
 export const BASE_URL = 'https://fellesplan.test';
 
 /** A worker as a node runs it, sending over SMTP to the test's sink; no sweep unless asked for, a fast backoff. */
-export function testWorker(db: Db, smtpUrl: string | null, opts: Partial<WorkerOptions> = {}): NotifyWorker {
-	return new NotifyWorker({
+export function testWorker(
+	db: Db,
+	smtpUrl: string | null,
+	opts: Partial<Omit<WorkerOptions, 'handlers' | 'schedules'> & DeliveryDeps & { sweepEveryMs: number }> = {}
+): JobWorker {
+	const { sweepEveryMs = 0, sweep, mailer, sms, onNotice, ...worker } = opts;
+	const { handlers, schedules } = notifyJobs(
+		{
+			db,
+			mailer:
+				mailer !== undefined ? mailer : smtpUrl ? smtpMailer(smtpUrl, 'Fellesplan <ikke-svar@fellesplan.test>') : null,
+			sms: sms ?? recordingSmsGateway(db),
+			baseUrl: BASE_URL,
+			sweep,
+			onNotice
+		},
+		sweepEveryMs
+	);
+	return new JobWorker({
 		db,
 		log: silentLog,
-		mailer: smtpUrl ? smtpMailer(smtpUrl, 'Fellesplan <ikke-svar@fellesplan.test>') : null,
-		sms: recordingSmsGateway(db),
-		baseUrl: BASE_URL,
+		handlers,
+		schedules,
 		pollMs: 10,
-		sweepEveryMs: 0,
 		backoff: { baseMs: 5, maxMs: 50 },
-		...opts
+		...worker
 	});
 }
 
 /** Runs passes until the queue has nothing due. */
-export async function drain(worker: NotifyWorker): Promise<void> {
+export async function drain(worker: JobWorker): Promise<void> {
 	for (let i = 0; i < 200; i++) if ((await worker.runOnce()) === 0) return;
 	throw new Error('queue did not drain');
 }
@@ -89,14 +105,14 @@ export async function recipientsOf(db: Db, kind: string, ref?: [string, string])
 export async function jobsIn(db: Db, states: string[]) {
 	return db
 		.select()
-		.from(notifyJobs)
-		.where(inArray(notifyJobs.state, states as never));
+		.from(jobs)
+		.where(inArray(jobs.state, states as never));
 }
 
 export async function jobByKey(db: Db, key: string) {
 	const [row] = await db
 		.select()
-		.from(notifyJobs)
-		.where(and(eq(notifyJobs.dedupeKey, key)));
+		.from(jobs)
+		.where(and(eq(jobs.dedupeKey, key)));
 	return row;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { digestEmail, noticeEmail, noticeSms } from '../../../src/lib/server/notify/messages';
 import { NOTICE_KINDS, SCOPE_OF_KIND } from '../../../src/lib/server/notify/kinds';
-import { backoffMs, errorCode } from '../../../src/lib/server/notify/queue';
+import { backoffMs, errorCode } from '../../../src/lib/server/jobs/queue';
 import { parsePreferencesForm } from '../../../src/lib/server/notify/preferences';
 
 describe('external messages', () => {

@@ -33,3 +33,31 @@ describe('configuration', () => {
 		expect(() => readConfig({ COLLAB_MAX_MESSAGE_BYTES: '-1' })).toThrow(/COLLAB_MAX_MESSAGE_BYTES/);
 	});
 });
+
+describe('the archive settings', () => {
+	it('deliver to data/archive by default, keep closed plans 10 years, and need the Fiks settings only for Fiks', () => {
+		expect(readConfig({})).toMatchObject({
+			archiveAdapter: 'folder',
+			archiveDir: path.resolve('./data/archive'),
+			fiksArkiv: null,
+			retentionYears: 10
+		});
+		expect(
+			readConfig({
+				ARCHIVE_ADAPTER: 'fiks',
+				FIKS_ARKIV_URL: 'https://fiks.example/arkiv',
+				FIKS_ARKIV_ACCOUNT: 'konto-1',
+				FIKS_ARKIV_TOKEN: 't',
+				ARCHIVE_RETENTION_YEARS: '12'
+			})
+		).toMatchObject({
+			archiveAdapter: 'fiks',
+			fiksArkiv: { url: 'https://fiks.example/arkiv', account: 'konto-1', token: 't', integrationId: undefined },
+			retentionYears: 12
+		});
+		expect(() => readConfig({ ARCHIVE_ADAPTER: 'fiks', FIKS_ARKIV_ACCOUNT: 'k' })).toThrow(/FIKS_ARKIV_URL/);
+		expect(() => readConfig({ ARCHIVE_ADAPTER: 'fiks', FIKS_ARKIV_URL: 'https://f' })).toThrow(/FIKS_ARKIV_ACCOUNT/);
+		expect(() => readConfig({ ARCHIVE_ADAPTER: 'ftp' })).toThrow(/ARCHIVE_ADAPTER/);
+		expect(() => readConfig({ ARCHIVE_RETENTION_YEARS: '0' })).toThrow(/ARCHIVE_RETENTION_YEARS/);
+	});
+});

@@ -58,7 +58,10 @@ export type AuditAction =
 	| 'application.read'
 	| 'application.recorded'
 	| 'application.updated'
-	| 'meeting.opened';
+	| 'meeting.opened'
+	| 'archive.requested'
+	| 'archive.delivered'
+	| 'plan.deleted';
 
 export interface AuditEvent {
 	actorId: string | null;

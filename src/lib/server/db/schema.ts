@@ -31,7 +31,9 @@ import type {
 	ApplicationStatus,
 	DecisionOutcome,
 	NoticeDelivery,
-	NotifyJobState
+	JobState,
+	ArchiveDeliveryState,
+	ArchiveReason
 } from '../../vocabulary';
 
 /** Yjs updates and hashes are raw bytes; both engines speak bytea. */
@@ -145,7 +147,9 @@ export const plans = pgTable(
 		createdBy: text('created_by')
 			.notNull()
 			.references(() => users.id),
-		createdAt: createdAt()
+		createdAt: createdAt(),
+		/** When the plan was closed: retention counts from here. */
+		closedAt: timestamp('closed_at', { withTimezone: true })
 	},
 	(t) => [index('plans_patient_idx').on(t.patientId)]
 );
@@ -613,18 +617,18 @@ export const notificationPreferences = pgTable(
 );
 
 /**
- * The job queue behind notifications: rows claimed with `FOR UPDATE SKIP LOCKED`, so several nodes share it and
- * each job runs once. `dedupeKey` makes enqueueing idempotent; `payload` holds ids only; `lastError` an error
- * code, never an address or a message body.
+ * The job queue (notifications, archive deliveries, retention): rows claimed with `FOR UPDATE SKIP LOCKED`, so several
+ * nodes share it and each job runs once. `dedupeKey` makes enqueueing idempotent; `payload` holds ids only;
+ * `lastError` an error code, never an address or a message body.
  */
-export const notifyJobs = pgTable(
-	'notify_jobs',
+export const jobs = pgTable(
+	'jobs',
 	{
 		id: bigserial('id', { mode: 'number' }).primaryKey(),
 		type: text('type').notNull(),
 		dedupeKey: text('dedupe_key').notNull(),
 		payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
-		state: text('state').$type<NotifyJobState>().notNull().default('pending'),
+		state: text('state').$type<JobState>().notNull().default('pending'),
 		runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
 		attempts: integer('attempts').notNull().default(0),
 		maxAttempts: integer('max_attempts').notNull().default(6),
@@ -634,7 +638,7 @@ export const notifyJobs = pgTable(
 		createdAt: createdAt(),
 		finishedAt: timestamp('finished_at', { withTimezone: true })
 	},
-	(t) => [uniqueIndex('notify_jobs_dedupe_idx').on(t.dedupeKey), index('notify_jobs_due_idx').on(t.state, t.runAt)]
+	(t) => [uniqueIndex('jobs_dedupe_idx').on(t.dedupeKey), index('jobs_due_idx').on(t.state, t.runAt)]
 );
 
 /** SMS as the recording transport keeps them when no gateway is configured: the administrator sees them. */
@@ -689,5 +693,34 @@ export const measureFollowers = pgTable(
 	(t) => [
 		primaryKey({ columns: [t.planId, t.measureId, t.userId] }),
 		index('measure_followers_user_idx').on(t.userId, t.planId)
+	]
+);
+
+/**
+ * A delivery of a plan to the municipality's archive: the adopted version (`versionId`), or the plan as it stood
+ * (`versionId` null: not adopted), with the minutes of `meetingId` and the consents in force. No foreign key to the
+ * plan: the row and its receipt outlive the plan when retention deletes it. `files` and `receipt` hold names,
+ * checksums and the archive's references, never plan content.
+ */
+export const archiveDeliveries = pgTable(
+	'archive_deliveries',
+	{
+		id: text('id').primaryKey().$defaultFn(newId),
+		planId: text('plan_id').notNull(),
+		reason: text('reason').$type<ArchiveReason>().notNull(),
+		versionId: text('version_id'),
+		meetingId: text('meeting_id'),
+		requestedBy: text('requested_by'),
+		state: text('state').$type<ArchiveDeliveryState>().notNull().default('pending'),
+		attempts: integer('attempts').notNull().default(0),
+		lastError: text('last_error'),
+		files: jsonb('files').$type<{ name: string; title: string; bytes: number; sha256: string }[]>(),
+		receipt: jsonb('receipt').$type<Record<string, string>>(),
+		createdAt: createdAt(),
+		deliveredAt: timestamp('delivered_at', { withTimezone: true })
+	},
+	(t) => [
+		index('archive_deliveries_plan_idx').on(t.planId, t.createdAt),
+		index('archive_deliveries_state_idx').on(t.state)
 	]
 );

@@ -2,8 +2,8 @@
  * Closing a meeting (the coordinator): the next meeting must be set, so the close form plans it; then the
  * meeting is closed (who, when, which meeting follows), attendance not recorded is settled, the minutes' open
  * sockets are rechecked (a closed meeting's minutes are read-only for everyone, `minutesAccess`, so writers are
- * downgraded and their writes dropped), every accepted change is flushed to storage, and the plan as it stands
- * is stored as the adopted version ("vedtatt versjon").
+ * downgraded and their writes dropped), every accepted change is flushed to storage, the plan as it stands
+ * is stored as the adopted version ("vedtatt versjon"), and its delivery to the archive is queued.
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { CollabServer } from '../collab';
@@ -12,6 +12,7 @@ import { meetingParticipants, meetings } from '../db/schema';
 import type { PlanAccess } from '../access/plans';
 import { recordAudit } from '../audit';
 import { adoptPlanVersion } from '../history/versions';
+import { queueDelivery } from '../archive/deliveries';
 import { meetingOf, requireRuns } from './access';
 import { settleAttendance } from './attendance';
 import { generateAgenda } from './agenda';
@@ -81,6 +82,13 @@ export async function closeMeeting(
 	await collab.revalidate({ planId });
 	await collab.flush();
 	const versionId = await adoptPlanVersion(db, { planId, meetingId, adoptedBy: actorId });
+	// The adopted version, its minutes and the consents in force go to the municipality's archive.
+	await queueDelivery(db, {
+		planId,
+		reason: 'meeting_closed',
+		requestedBy: actorId,
+		version: { id: versionId, meetingId }
+	});
 	await recordAudit(db, {
 		actorId,
 		action: 'meeting.closed',

@@ -6,7 +6,8 @@ import { isNoticeKind, type NoticeKind } from './kinds';
 import { digestEmail, messageLocale, noticeEmail, noticeSms } from './messages';
 import { createNotice, noticeOf, type NoticeEvent } from './notices';
 import { preferencesOf } from './preferences';
-import { complete, drop, enqueue, pruneSweeps, type Job } from './queue';
+import { complete, drop, enqueue, type Job } from '../jobs/queue';
+import type { JobHandler, Schedule } from '../jobs/worker';
 import { mayBeTold } from './recipients';
 import type { SmsGateway } from './sms';
 import { sweep, type SweepOptions } from './sweep';
@@ -23,23 +24,31 @@ export interface DeliveryDeps {
 	onNotice?(userId: string): void;
 }
 
-/** Runs one claimed job; throws to have it retried with backoff. Settles the job itself otherwise. */
-export async function runJob(deps: DeliveryDeps, job: Job, now: Date): Promise<void> {
-	switch (job.type) {
-		case 'notice':
-			return runNotice(deps, job, now);
-		case 'email':
-		case 'sms':
-			return runMessage(deps, job, now);
-		case 'digest':
-			return runDigest(deps, job, now);
-		case 'sweep':
-			await sweep(deps.db, now, deps.sweep);
-			await pruneSweeps(deps.db, now);
-			return complete(deps.db, job, now);
-		default:
-			return drop(deps.db, job, 'unknown-type', now);
-	}
+/** What the queue runs for notifications: a notice to create, a message to send, the daily digest, the periodic sweep. */
+export const NOTIFY_JOB_TYPES = ['notice', 'email', 'sms', 'digest', 'sweep'] as const;
+export type NotifyJobType = (typeof NOTIFY_JOB_TYPES)[number];
+
+/** The notification jobs' handlers, and the sweep every `sweepEveryMs` (default 60 s; 0: never). */
+export function notifyJobs(
+	deps: DeliveryDeps,
+	sweepEveryMs = 60_000
+): { handlers: Record<NotifyJobType, JobHandler>; schedules: Schedule[] } {
+	const runMessageJob = (job: Job, now: Date) => runMessage(deps, job, now);
+	return {
+		handlers: {
+			notice: { run: (job, now) => runNotice(deps, job, now) },
+			email: { run: runMessageJob },
+			sms: { run: runMessageJob },
+			digest: { run: (job, now) => runDigest(deps, job, now) },
+			sweep: {
+				async run(job, now) {
+					await sweep(deps.db, now, deps.sweep);
+					await complete(deps.db, job, now);
+				}
+			}
+		},
+		schedules: [{ type: 'sweep', everyMs: sweepEveryMs }]
+	};
 }
 
 async function recipient(db: Db, userId: string) {

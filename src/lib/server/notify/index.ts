@@ -6,22 +6,30 @@ import type { MeasureChange } from '../projections/project';
 import { measureEvents } from './measure-events';
 import { NoticeHub } from './live';
 import { httpSmsGateway, recordingSmsGateway, type SmsGateway } from './sms';
-import { NotifyWorker, type WorkerOptions } from './worker';
+import { failedJobs, retryFailed, type Job } from '../jobs/queue';
+import type { JobHandler, Schedule } from '../jobs/worker';
+import { NOTIFY_JOB_TYPES, notifyJobs } from './deliver';
 
 export { NOTICE_KINDS, isNoticeKind, type NoticeKind } from './kinds';
 export { flagThreeMisses, type ThreeMisses } from './three-misses';
 export { queueNotices, type NoticeEvent } from './notices';
 export { listNotices, unreadCount, openNotice, markRead, markAllRead, type NoticeItem } from './list';
 export { preferencesOf, savePreferences, parsePreferencesForm, type Preferences } from './preferences';
-export { failedJobs, retryFailed } from './queue';
-export { NotifyWorker } from './worker';
+export { notifyJobs, NOTIFY_JOB_TYPES } from './deliver';
 export { NoticeHub, NOTICES_PATH } from './live';
 export { measureEvents } from './measure-events';
 export { sweep } from './sweep';
 
+/** Lasting failures of notification jobs, newest first: the administrator's list. */
+export const failedNotifyJobs = (db: Db): Promise<Job[]> => failedJobs(db, NOTIFY_JOB_TYPES);
+
+/** The administrator tries a failed notification job again. */
+export const retryNotifyJob = (db: Db, id: number): Promise<boolean> => retryFailed(db, { id }, NOTIFY_JOB_TYPES);
+
 export interface NotifyService {
-	worker: NotifyWorker;
 	hub: NoticeHub;
+	/** What the node's job worker runs for notifications. */
+	jobs: { handlers: Record<string, JobHandler>; schedules: Schedule[] };
 	/** For the projector: measure events, queued inside the projection's transaction. */
 	onMeasuresChanged(tx: Db, change: MeasureChange): Promise<void>;
 	/** For the projector: a projection committed, so notices may be waiting. */
@@ -36,10 +44,11 @@ export interface NotifyServiceOptions {
 	log: CollabLogger;
 	mailer: Mailer | null;
 	sms?: SmsGateway;
-	worker?: Partial<WorkerOptions>;
+	/** The node's job worker looks at the queue now (a projection committed, so notices may be waiting). */
+	wake(): void;
 }
 
-/** Notifications for one node: the queue's worker (started here) and the live socket. */
+/** Notifications for one node: the jobs for the node's worker, and the live socket. */
 export function startNotify(opts: NotifyServiceOptions): NotifyService {
 	const hub = new NoticeHub({
 		db: opts.db,
@@ -47,29 +56,23 @@ export function startNotify(opts: NotifyServiceOptions): NotifyService {
 		origin: opts.config.origin,
 		sessionIdleMs: opts.config.sessionIdleMinutes * 60_000
 	});
-	const worker = new NotifyWorker({
+	const jobs = notifyJobs({
 		db: opts.db,
-		log: opts.log,
 		mailer: opts.mailer,
 		sms:
 			opts.sms ??
 			(opts.config.smsGatewayUrl ? httpSmsGateway(opts.config.smsGatewayUrl) : recordingSmsGateway(opts.db)),
 		baseUrl: (opts.config.origin ?? `http://localhost:${process.env.PORT || 3000}`).replace(/\/$/, ''),
-		onNotice: (userId) => hub.poke(userId),
-		...opts.worker
+		onNotice: (userId) => hub.poke(userId)
 	});
-	worker.start();
 	return {
-		worker,
 		hub,
+		jobs,
 		onMeasuresChanged: async (tx, change) => {
 			await measureEvents(tx, change);
 		},
-		onProjected: () => worker.wake(),
+		onProjected: () => opts.wake(),
 		handleUpgrade: (req, socket, head) => hub.handleUpgrade(req, socket, head),
-		async close() {
-			await worker.stop();
-			await hub.close();
-		}
+		close: () => hub.close()
 	};
 }

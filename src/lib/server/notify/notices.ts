@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import { notifications } from '../db/schema';
-import { enqueue } from './queue';
+import { enqueue } from '../jobs/queue';
 import type { NoticeKind } from './kinds';
 
 /** Something happened that a person should be told about: ids only. */

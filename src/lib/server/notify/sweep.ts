@@ -14,7 +14,7 @@ import { planWarnings, WARN_DAYS } from '../plans/warnings';
 import { addDays, OSLO, osloDay } from '../oslo-day';
 import { link } from './kinds';
 import { queueNotices, type NoticeEvent } from './notices';
-import { enqueue } from './queue';
+import { enqueue } from '../jobs/queue';
 import { seatHolders, serviceSeatHolders } from './recipients';
 
 /** How far ahead "due soon" looks, and how long a measure may wait without an interim measure. */

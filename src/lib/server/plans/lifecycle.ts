@@ -5,6 +5,7 @@ import type { Db } from '../db';
 import { liveConsentCondition } from '../access/consent';
 import { seatIsLive } from '../access/seats';
 import { periodInOrder, type PlanDates } from './start-input';
+import { queueDelivery } from '../archive/deliveries';
 
 /**
  * A plan's life: draft (utkast) → active (aktiv) ⇄ resting (hvilende: "we don't close, we wait for you") →
@@ -80,13 +81,15 @@ export class StatusRefused extends Error {
 
 /**
  * Changes the plan's status, under a lock on its row so two coordinators cannot both move it. Becoming active
- * (from draft or resting) is refused with the missing items named. The caller checks the person's right, then
- * records the change and revalidates live connections (closing makes every document read-only at once).
+ * (from draft or resting) is refused with the missing items named. Closing queues the plan's delivery to the
+ * archive in the same transaction. The caller checks the person's right (`actorId`), then records the change and
+ * revalidates live connections (closing makes every document read-only at once).
  */
 export async function changePlanStatus(
 	db: Db,
 	planId: string,
 	change: StatusChange,
+	actorId: string | null = null,
 	now = new Date()
 ): Promise<{ from: PlanStatus; to: PlanStatus }> {
 	return db.transaction(async (txn) => {
@@ -99,7 +102,11 @@ export async function changePlanStatus(
 			const gaps = await activationGaps(tx, planId, now);
 			if (gaps.length) throw new StatusRefused('gaps', plan.status, gaps);
 		}
-		await tx.update(plans).set({ status: to }).where(eq(plans.id, planId));
+		if (to === 'closed') {
+			await tx.update(plans).set({ status: to, closedAt: now }).where(eq(plans.id, planId));
+			// The closed plan goes to the municipality's archive; retention counts from `closedAt`.
+			await queueDelivery(tx, { planId, reason: 'plan_closed', requestedBy: actorId, now });
+		} else await tx.update(plans).set({ status: to }).where(eq(plans.id, planId));
 		return { from: plan.status, to };
 	});
 }

@@ -3,13 +3,13 @@ import { desc } from 'drizzle-orm';
 import type { Actions, PageServerLoad } from './$types';
 import { requireAdmin } from '$lib/server/auth/guards';
 import { smsOutbox } from '$lib/server/db/schema';
-import { failedJobs, retryFailed } from '$lib/server/notify';
+import { failedNotifyJobs, retryNotifyJob } from '$lib/server/notify';
 
 /** Lasting delivery failures and the SMS the recording transport kept. Ids, codes and counts only: no content exists to show. */
 export const load: PageServerLoad = async (event) => {
 	requireAdmin(event);
 	const db = event.locals.db;
-	const failed = (await failedJobs(db)).map((j) => ({
+	const failed = (await failedNotifyJobs(db)).map((j) => ({
 		id: j.id,
 		type: j.type,
 		attempts: j.attempts,
@@ -25,7 +25,7 @@ export const actions: Actions = {
 		requireAdmin(event);
 		const id = Number((await event.request.formData()).get('id'));
 		if (!Number.isSafeInteger(id) || id <= 0) return fail(400, { field: 'id' });
-		if (!(await retryFailed(event.locals.db, id))) return fail(404, { field: 'id' });
+		if (!(await retryNotifyJob(event.locals.db, id))) return fail(404, { field: 'id' });
 		return { retried: id };
 	}
 };

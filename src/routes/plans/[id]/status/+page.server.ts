@@ -64,7 +64,7 @@ export const actions: Actions = {
 		if (change === 'close' && form.get('confirm') !== 'yes')
 			return fail(400, { closeError: m.lifecycle_close_confirm_missing() });
 		try {
-			const { from, to } = await changePlanStatus(event.locals.db, planId, change);
+			const { from, to } = await changePlanStatus(event.locals.db, planId, change, user.id);
 			await recordAudit(event.locals.db, {
 				actorId: user.id,
 				action: 'plan.status_changed',
