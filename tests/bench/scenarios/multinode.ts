@@ -6,7 +6,7 @@
  * Needs PostgreSQL and Redis (TEST_PG_URL, TEST_REDIS_URL or the local defaults); without them it is left out,
  * and the report says so. Target: cross-node p99 ≤ 2 × single-node p99.
  */
-import net from 'node:net';
+import { reachable } from '../../helpers/reachable';
 import { connectMany } from '../client';
 import type { Bench, HostInfo } from '../context';
 import type { SeededDoc } from '../hosts/common';
@@ -17,20 +17,6 @@ import { atMost, type Section, type Target } from '../targets';
 const PLANS = 200;
 const PER_PLAN = 5;
 const CROSS_NODE_P99 = 2;
-
-function reachable(url: string, fallbackPort: number): Promise<boolean> {
-	const u = new URL(url);
-	return new Promise((resolve) => {
-		const s = net.connect({ host: u.hostname, port: Number(u.port) || fallbackPort });
-		const done = (ok: boolean) => {
-			s.destroy();
-			resolve(ok);
-		};
-		s.setTimeout(1000, () => done(false));
-		s.once('connect', () => done(true));
-		s.once('error', () => done(false));
-	});
-}
 
 interface NodesResult {
 	setup: string;

@@ -5,7 +5,7 @@
  * same database layer). Context for the connection figures, no target.
  */
 import { getGoal } from '../../../src/lib/plan';
-import { connectMany, sleep } from '../client';
+import { connectMany, sleep, withTimeout } from '../client';
 import { addBenchGoal, BENCH_GOAL, benchEdit } from '../content';
 import type { Bench, HostInfo } from '../context';
 import type { SeededDoc, SqlTrace } from '../hosts/common';
@@ -43,9 +43,14 @@ async function traceSteps(bench: Bench, host: HostInfo): Promise<Step[]> {
 	const connect = async (cookie: string) => bench.track(await connectMany([bench.spec(host, doc.docName, cookie)]))[0];
 	const first = await traced('connect, plan not open', () => connect(doc.cookies[0]));
 	const second = await traced('connect, plan open', () => connect(doc.cookies[1]));
-	const seen = async (title: string) => {
-		while (getGoal(second.doc, BENCH_GOAL)?.title !== title) await sleep(2);
-	};
+	const seen = (title: string) =>
+		withTimeout(
+			(async () => {
+				while (getGoal(second.doc, BENCH_GOAL)?.title !== title) await sleep(2);
+			})(),
+			10_000,
+			`the edit ${title} reaching the second client on ${host.kind}`
+		);
 	await traced("a connection's first edit", async () => {
 		addBenchGoal(first.doc);
 		await seen('#0');
