@@ -1,6 +1,10 @@
-/** Plan content the bench works on: the demo plan, and a long typing history on top of it. */
+/**
+ * Plan content the bench works on: the demo plan, a long typing history on top of it, and the one goal every
+ * edit round and crash trial types into. Every edit goes through the plan model, as the app's pages make them
+ * (our server refuses structure the model does not have).
+ */
 import * as Y from 'yjs';
-import { listGoals } from '../../src/lib/plan';
+import { addGoal, getGoal, listGoals, updateGoal } from '../../src/lib/plan';
 import { fillDemoPlan } from '../../src/lib/server/seed/demo-plan';
 import { mulberry32 } from '../helpers/random';
 
@@ -93,4 +97,51 @@ export async function typingHistory(
 	Y.applyUpdate(doc, demo);
 	const updates = await typeInto(doc, count, mulberry32(seed));
 	return { demo, updates, doc };
+}
+
+/** The goal every round edits. */
+export const BENCH_GOAL = 'benchgoal';
+
+/** Creates the bench goal (its description starts with one paragraph) unless the document has it. */
+export function addBenchGoal(doc: Y.Doc): void {
+	if (getGoal(doc, BENCH_GOAL)) return;
+	addGoal(doc, { id: BENCH_GOAL, lifeArea: 'housing', title: '#0', expressedBy: 'staff', description: ['Benk: '] });
+}
+
+/** The text of the bench goal's first paragraph (the XmlText y-prosemirror writes into); null without one. */
+function benchText(doc: Y.Doc, create: boolean): Y.XmlText | null {
+	const paragraph = getGoal(doc, BENCH_GOAL)?.description?.get(0);
+	if (!(paragraph instanceof Y.XmlElement)) return null;
+	const text = paragraph.get(0);
+	if (text instanceof Y.XmlText) return text;
+	if (!create) return null;
+	const fresh = new Y.XmlText();
+	paragraph.insert(0, [fresh]);
+	return fresh;
+}
+
+/**
+ * One round's edit, as a person typing makes it: three characters into the goal's description and the goal's
+ * title set to the round number; one transaction, one update of ~30 bytes.
+ */
+export function benchEdit(doc: Y.Doc, seq: number): void {
+	if (!getGoal(doc, BENCH_GOAL)) throw new Error('the bench goal is missing');
+	doc.transact(() => {
+		const text = benchText(doc, true)!;
+		text.insert(text.length, 'abc');
+		updateGoal(doc, BENCH_GOAL, { title: `#${seq}` });
+	});
+}
+
+/** Types `<seq>;` at the end of the bench goal's description: a numbered keystroke whose loss can be counted. */
+export function typeMark(doc: Y.Doc, seq: number): void {
+	const text = benchText(doc, true);
+	if (!text) throw new Error('the bench goal is missing');
+	text.insert(text.length, `${seq};`);
+}
+
+/** The numbered keystrokes (`typeMark`) a document holds. */
+export function marksIn(doc: Y.Doc): Set<number> {
+	const text = benchText(doc, false)?.toString() ?? '';
+	return new Set([...text.matchAll(/(\d+);/g)].map((m) => Number(m[1])));
 }

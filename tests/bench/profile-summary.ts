@@ -48,20 +48,33 @@ for (let i = 0; i < profile.samples.length; i++) {
 }
 const totalUs = profile.endTime - profile.startTime;
 
+/** Paths relative to the checkout the profile was taken in (the working directory). */
+const root = process.cwd() + '/';
 const shortUrl = (u: string) =>
 	u
 		.replace(/^file:\/\//, '')
 		.replace(/^.*\/node_modules\//, 'node_modules/')
-		.replace(/^.*\/work\/main\//, '');
+		.replace(root, '');
 const key = (f: CallFrame) => `${f.functionName || '(anonymous)'}  ${shortUrl(f.url)}:${f.lineNumber + 1}`;
+
+/** A file's module: its npm package, its folder in the project, Node's own code, or V8 (GC, idle, native). */
+const moduleOf = (fileKey: string) => {
+	const pkg = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(fileKey);
+	if (pkg) return pkg[1];
+	if (fileKey.startsWith('node:') || fileKey.startsWith('(')) return fileKey.split('/')[0];
+	if (fileKey.startsWith('wasm://')) return 'wasm (PGlite)';
+	return fileKey.split('/').slice(0, -1).join('/') || fileKey;
+};
 
 const selfByFn = new Map<string, number>();
 const selfByFile = new Map<string, number>();
+const selfByModule = new Map<string, number>();
 for (const [id, us] of selfUs) {
 	const f = byId.get(id)!.callFrame;
 	selfByFn.set(key(f), (selfByFn.get(key(f)) ?? 0) + us);
 	const fileKey = f.url ? shortUrl(f.url) : `(${f.functionName || 'native'})`;
 	selfByFile.set(fileKey, (selfByFile.get(fileKey) ?? 0) + us);
+	selfByModule.set(moduleOf(fileKey), (selfByModule.get(moduleOf(fileKey)) ?? 0) + us);
 }
 
 const pct = (us: number) => `${((100 * us) / totalUs).toFixed(1).padStart(5)} %`;
@@ -74,6 +87,7 @@ const print = (title: string, m: Map<string, number>) => {
 console.log(`profile ${file}: ${(totalUs / 1000).toFixed(0)} ms wall, ${profile.samples.length} samples`);
 print('self time by function', selfByFn);
 print('self time by file', selfByFile);
+print('self time by module (npm package, project folder, node internals, V8)', selfByModule);
 
 if (filter) {
 	// Inclusive time: a sample counts once for every distinct matching function on its stack.

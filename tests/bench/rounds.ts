@@ -1,10 +1,9 @@
 /**
  * The edit rounds every latency measurement of the bench is made of: one edit in flight at a time, and one
- * latency sample per receiving client, taken when it has applied the edit. The same code drives our server and
- * the relay.
+ * latency sample per receiving client, taken when it has applied the edit. The same code drives every server.
  */
-import * as Y from 'yjs';
-import { addGoal, getGoal, updateGoal } from '../../src/lib/plan';
+import { getGoal } from '../../src/lib/plan';
+import { addBenchGoal, BENCH_GOAL, benchEdit } from './content';
 import { mulberry32 } from '../helpers/random';
 import { sleep, type BenchClient } from './client';
 import type { HostKind } from './rpc';
@@ -22,40 +21,9 @@ interface Round {
 }
 let current: Round | null = null;
 
-/** The goal every round edits (the server refuses structure the plan model does not have). */
-const BENCH_GOAL = 'benchgoal';
-
-/**
- * One round's edit, as a person typing makes it: three characters into the goal's description (the XmlText of
- * its first paragraph, as y-prosemirror writes) and the goal's title set to the round number; one transaction.
- */
-function benchEdit(doc: Y.Doc, seq: number): void {
-	const goal = getGoal(doc, BENCH_GOAL);
-	if (!goal?.description) throw new Error('the bench goal is missing');
-	const paragraph = goal.description.get(0) as Y.XmlElement;
-	doc.transact(() => {
-		let text = paragraph.get(0);
-		if (!(text instanceof Y.XmlText)) {
-			text = new Y.XmlText();
-			paragraph.insert(0, [text]);
-		}
-		(text as Y.XmlText).insert((text as Y.XmlText).length, 'abc');
-		updateGoal(doc, BENCH_GOAL, { title: `#${seq}` });
-	});
-}
-
 /** The first client of each plan creates the bench goal; every client has it before the rounds start. */
 export async function prepareGroups(groups: BenchClient[][]): Promise<void> {
-	for (const group of groups) {
-		if (!getGoal(group[0].doc, BENCH_GOAL))
-			addGoal(group[0].doc, {
-				id: BENCH_GOAL,
-				lifeArea: 'housing',
-				title: '#0',
-				expressedBy: 'staff',
-				description: ['Benk: ']
-			});
-	}
+	for (const group of groups) addBenchGoal(group[0].doc);
 	const deadline = Date.now() + 30_000;
 	while (!groups.every((g) => g.every((c) => getGoal(c.doc, BENCH_GOAL)))) {
 		if (Date.now() > deadline) throw new Error('the bench goal did not reach every client');

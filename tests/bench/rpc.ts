@@ -18,7 +18,28 @@ export interface RpcResponse {
 	error?: string;
 }
 
-export type HostKind = 'ours' | 'relay';
+/**
+ * The servers under test: ours, its peer Hocuspocus as it ships (stores the whole document 2 s after the last
+ * change, at most 10 s) and storing every change (`debounce: 0`), and the bare relay (stores nothing: the lower
+ * bound).
+ */
+export const SERVER_KINDS = ['ours', 'hocuspocus', 'hocuspocus-durable', 'relay'] as const;
+export type HostKind = (typeof SERVER_KINDS)[number];
+
+export const SERVER_LABEL: Record<HostKind, string> = {
+	ours: 'Fellesplan',
+	hocuspocus: 'Hocuspocus',
+	'hocuspocus-durable': 'Hocuspocus, store every change',
+	relay: 'bare relay'
+};
+
+/** Short names for table columns. */
+export const SERVER_SHORT: Record<HostKind, string> = {
+	ours: 'ours',
+	hocuspocus: 'HP',
+	'hocuspocus-durable': 'HP d=0',
+	relay: 'relay'
+};
 
 export interface HostHandle {
 	kind: HostKind;
@@ -26,20 +47,22 @@ export interface HostHandle {
 	call<T = unknown>(cmd: string, args?: unknown, timeoutMs?: number): Promise<T>;
 	/** Asks the host to shut down, then waits for the process to exit (kills it after a grace period). */
 	stop(): Promise<void>;
+	/** `kill -9`: the process dies at once, whatever it was doing. Resolves once it has exited. */
+	kill(): Promise<void>;
 }
 
-/** `BENCH_HOST_PROF=ours|relay|all`: CPU-profile that host during each measurement window. */
+/** `BENCH_HOST_PROF=ours|hocuspocus|…|all`: CPU-profile that host during each measurement window. */
 export function profiling(kind: HostKind): boolean {
 	const want = process.env.BENCH_HOST_PROF;
-	return !!want && (want === 'all' || want === kind);
+	return !!want && (want === 'all' || want.split(',').includes(kind));
 }
 
 /**
- * Starts `server-host.ts` in a child process with its own event loop (and core), `--expose-gc` so it
- * can measure its own heap. The tsx loader is inherited from the parent's execArgv.
+ * Starts `hosts/host.ts` in a child process with its own event loop (and core), `--expose-gc` so it can
+ * measure its own heap. The tsx loader is inherited from the parent's execArgv.
  */
 export function startHost(kind: HostKind, env: Record<string, string | undefined>): HostHandle {
-	const script = fileURLToPath(new URL('./server-host.ts', import.meta.url));
+	const script = fileURLToPath(new URL('./hosts/host.ts', import.meta.url));
 	const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
 	// The relay must not persist (y-leveldb) nor call a webhook.
 	delete childEnv.YPERSISTENCE;
@@ -73,12 +96,14 @@ export function startHost(kind: HostKind, env: Record<string, string | undefined
 		}
 		pending.clear();
 	});
+	const running = () => child.exitCode === null && child.signalCode === null;
 	return {
 		kind,
 		pid: child.pid ?? -1,
 		call<T>(cmd: string, args: unknown = {}, timeoutMs = 300_000): Promise<T> {
 			const id = nextId++;
 			return new Promise<T>((resolve, reject) => {
+				if (!running()) return reject(new Error(`${kind} host is not running (${cmd})`));
 				const timer = setTimeout(() => {
 					pending.delete(id);
 					reject(new Error(`${kind} host: ${cmd} timed out after ${timeoutMs} ms`));
@@ -88,7 +113,7 @@ export function startHost(kind: HostKind, env: Record<string, string | undefined
 			});
 		},
 		async stop() {
-			if (child.exitCode !== null || child.signalCode !== null) return;
+			if (!running()) return;
 			const id = nextId++;
 			try {
 				child.send({ id, cmd: 'shutdown', args: {} } satisfies RpcRequest);
@@ -98,6 +123,10 @@ export function startHost(kind: HostKind, env: Record<string, string | undefined
 			const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
 			await exited;
 			clearTimeout(timer);
+		},
+		async kill() {
+			if (running()) child.kill('SIGKILL');
+			await exited;
 		}
 	};
 }

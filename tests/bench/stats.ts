@@ -39,6 +39,11 @@ export function median(xs: number[]): number {
 	);
 }
 
+/** A latency summary for the JSON line. */
+export function roundSummary(s: LatencySummary) {
+	return { n: s.n, lost: s.lost, p50: r3(s.p50), p90: r3(s.p90), p99: r3(s.p99), max: r3(s.max), mean: r3(s.mean) };
+}
+
 /** Round for the JSON line: 3 decimals for ms figures. */
 export function r3(x: number): number {
 	return Math.round(x * 1000) / 1000;

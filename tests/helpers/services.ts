@@ -1,7 +1,7 @@
-import net from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import postgres from 'postgres';
 import { openDatabase, type Database, type Engine } from '../../src/lib/server/db';
+import { reachable } from './reachable';
 
 /**
  * Real PostgreSQL and Redis for the tests that need them. On a laptop without them those tests skip with a
@@ -11,22 +11,8 @@ export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const inCI = process.env.CI === 'true';
 
-function reachable(url: string): Promise<boolean> {
-	const u = new URL(url);
-	return new Promise((resolve) => {
-		const socket = net.connect({ host: u.hostname, port: Number(u.port) || 5432 });
-		const done = (ok: boolean) => {
-			socket.destroy();
-			resolve(ok);
-		};
-		socket.setTimeout(1000, () => done(false));
-		socket.once('connect', () => done(true));
-		socket.once('error', () => done(false));
-	});
-}
-
 async function requireService(name: string, url: string): Promise<boolean> {
-	const ok = await reachable(url);
+	const ok = await reachable(url, 5432);
 	if (!ok && inCI) throw new Error(`${name} is not reachable at ${url}, and CI=true forbids skipping these tests`);
 	if (!ok)
 		console.warn(`[skip] ${name} not reachable at ${url}: tests that need it are skipped (they run under CI=true)`);

@@ -4,10 +4,10 @@
  * same update (which the server does anyway). In process, no sockets: the gate's own CPU time.
  */
 import * as Y from 'yjs';
-import { checkUpdate } from '../../src/lib/server/collab/gate';
-import { checkFields } from '../../src/lib/server/collab/gate/fields';
-import { inspectUpdate } from '../../src/lib/server/collab/gate/inspect';
-import type { Actor } from '../../src/lib/plan/rights';
+import { checkUpdate } from '../../../src/lib/server/collab/gate';
+import { checkFields } from '../../../src/lib/server/collab/gate/fields';
+import { inspectUpdate } from '../../../src/lib/server/collab/gate/inspect';
+import type { Actor } from '../../../src/lib/plan/rights';
 import {
 	addGoal,
 	addMeasure,
@@ -16,9 +16,11 @@ import {
 	listGoals,
 	removeMeasure,
 	updateMeasure
-} from '../../src/lib/plan';
-import { demoPlanUpdate, typingHistory } from './content';
-import { median } from './stats';
+} from '../../../src/lib/plan';
+import type { Bench } from '../context';
+import { demoPlanUpdate, typingHistory } from '../content';
+import { fmtKiB, median, r3, table } from '../stats';
+import type { Section } from '../targets';
 
 export interface GateCost {
 	plan: string;
@@ -58,7 +60,7 @@ function timeUs(reps: number, f: () => void): number {
 /** The coordinator may make every one of the changes below, so each is checked all the way through. */
 const COORDINATOR: Actor = { userId: 'bench-coordinator', roles: new Set(['coordinator']), serviceIds: new Set() };
 
-export async function measureGateCost(quick: boolean): Promise<GateCost[]> {
+async function measureGateCost(quick: boolean): Promise<GateCost[]> {
 	const reps = quick ? 300 : 2000;
 	const demo = new Y.Doc();
 	Y.applyUpdate(demo, await demoPlanUpdate());
@@ -137,4 +139,26 @@ export async function measureGateCost(quick: boolean): Promise<GateCost[]> {
 		}
 	}
 	return out;
+}
+
+export async function gate(bench: Bench): Promise<Section> {
+	bench.progress('gate: checking time per update');
+	const costs = await measureGateCost(bench.quick);
+	const title = 'The update gate: CPU per update (median µs), in process; applying it is what every server does anyway';
+	const lines = [
+		table(
+			['plan', 'update', 'bytes', 'check', 'of which rights', 'apply', 'check/apply'],
+			costs.map((g) => [
+				`${g.plan} (${fmtKiB(g.stateBytes)})`,
+				g.update,
+				String(g.updateBytes),
+				`${g.checkUs.toFixed(1)} µs`,
+				`${g.rightsUs.toFixed(1)} µs`,
+				`${g.applyUs.toFixed(1)} µs`,
+				(g.checkUs / g.applyUs).toFixed(2)
+			])
+		)
+	];
+	const json = costs.map((g) => ({ ...g, checkUs: r3(g.checkUs), rightsUs: r3(g.rightsUs), applyUs: r3(g.applyUs) }));
+	return { title, lines, targets: [], json };
 }

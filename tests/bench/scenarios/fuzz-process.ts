@@ -1,8 +1,8 @@
 /**
  * The fuzzer in a process of its own, so that its CPU does not slow the bench's honest clients: started with
- * IPC by `fuzz-load.ts`, it fuzzes until told `stop`, then sends its report and exits.
+ * IPC by `fuzz.ts`, it fuzzes until told `stop`, then sends its report and exits.
  */
-import { fuzzEndpoint, type FuzzOptions } from '../helpers/collab-fuzz';
+import { fuzzEndpoint, type FuzzOptions } from '../../helpers/collab-fuzz';
 
 const opts = JSON.parse(process.argv[2]) as Omit<FuzzOptions, 'stop'>;
 let stopping = false;
